@@ -1,0 +1,48 @@
+# Wattwire add-on image. The Supervisor passes BUILD_FROM (from build.yaml), BUILD_ARCH and
+# BUILD_VERSION; the defaults make a plain `docker build .` work too.
+ARG BUILD_FROM=ghcr.io/home-assistant/base:3.22
+
+# Build stage: same Alpine (musl) as the runtime, so native modules match it.
+FROM ${BUILD_FROM} AS build
+# serialport ships musl prebuilds for x64 and arm64; the toolchain is node-gyp's fallback.
+RUN apk add --no-cache nodejs npm python3 make g++ linux-headers
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# The UI (vite → ui/dist) and the server (tsc → dist/).
+RUN npm run build
+# Production dependencies alone, installed apart so that the runtime image needs no npm.
+WORKDIR /prod
+RUN cp /src/package.json /src/package-lock.json ./ \
+    && npm ci --omit=dev --no-audit --no-fund
+
+FROM ${BUILD_FROM}
+ARG BUILD_ARCH
+ARG BUILD_VERSION=0.1.0
+RUN apk add --no-cache nodejs
+ENV NODE_ENV=production
+WORKDIR /opt/wattwire
+COPY --from=build /prod/node_modules ./node_modules
+COPY --from=build /src/package.json ./
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/ui/dist ./ui/dist
+COPY rootfs /
+RUN chmod a+x /etc/s6-overlay/s6-rc.d/wattwire/run /etc/s6-overlay/s6-rc.d/wattwire/finish
+
+# Loopback is always allowed by the ingress guard; the Supervisor reads this state.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${WATTWIRE_HTTP_PORT:-8099}/" || exit 1
+
+LABEL \
+    io.hass.type="app" \
+    io.hass.name="Wattwire" \
+    io.hass.description="Energy devices to MQTT with Home Assistant discovery" \
+    io.hass.url="https://github.com/wattwire/wattwire" \
+    io.hass.arch="${BUILD_ARCH}" \
+    io.hass.version="${BUILD_VERSION}" \
+    org.opencontainers.image.title="Wattwire" \
+    org.opencontainers.image.description="Energy devices to MQTT with Home Assistant discovery" \
+    org.opencontainers.image.source="https://github.com/wattwire/wattwire" \
+    org.opencontainers.image.licenses="MIT" \
+    org.opencontainers.image.version="${BUILD_VERSION}"

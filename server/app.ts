@@ -1,0 +1,244 @@
+/**
+ * The composition root: hub, MQTT (options, Supervisor or embedded broker), drivers and
+ * the web server, with start and an orderly stop.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { Hub } from './core/hub.ts';
+import { createLogger, LogRing, type Logger } from './core/logger.ts';
+import { DRIVERS } from './drivers/registry.ts';
+import type { Driver, DriverContext } from './drivers/types.ts';
+import { DRIVER_SECTIONS, sectionFingerprint } from './driverSections.ts';
+import { MqttBridge } from './mqtt/bridge.ts';
+import { chooseBroker } from './mqtt/brokerSource.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embeddedBroker.ts';
+import { MqttPublisher } from './mqtt/publisher.ts';
+import { parseOptions, saveOptions, type Environment } from './options/load.ts';
+import type { Options } from './options/schema.ts';
+import type { BrokerInfo, WebContext } from './web/context.ts';
+import { ROUTE_MODULES } from './web/routes/index.ts';
+import { createWebServer } from './web/server.ts';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface AppSettings {
+  options: Options;
+  env: Environment;
+  /** Problems found while loading the options (sections that fell back to defaults). */
+  optionErrors?: { where: string; message: string }[];
+  log?: Logger;
+  /** Bind address of the web server and the embedded broker. */
+  host?: string;
+  web?: boolean;
+  uiDir?: string;
+  birthDelayMs?: number;
+  statsIntervalMs?: number;
+}
+
+export class WattwireApp {
+  readonly hub = new Hub();
+  readonly log: Logger;
+  readonly logRing = new LogRing();
+  readonly startedAt = Date.now();
+  readonly drivers = new Map<string, Driver>();
+  private options: Options;
+  private readonly configErrors: { where: string; message: string }[] = [];
+  private driverErrors: { where: string; message: string }[] = [];
+  private publisher: MqttPublisher | undefined;
+  private bridge: MqttBridge | undefined;
+  private embedded: EmbeddedBroker | undefined;
+  private brokerSource: BrokerInfo['source'] = 'embedded';
+  private brokerUrl = '';
+  private web: FastifyInstance | undefined;
+  webUrl = '';
+
+  constructor(private readonly settings: AppSettings) {
+    this.options = settings.options;
+    this.log = settings.log ?? createLogger(settings.options.log_level, process.stdout, this.logRing);
+    this.configErrors.push(...(settings.optionErrors ?? []));
+    for (const e of this.configErrors) this.log.warn(`options: ${e.where}: ${e.message}`);
+  }
+
+  async start(): Promise<void> {
+    const { env } = this.settings;
+    await mkdir(env.dataDir, { recursive: true });
+    await this.startMqtt();
+    for (const kind of Object.keys(DRIVERS)) await this.startDriver(kind);
+    if (this.settings.web !== false) await this.startWeb();
+  }
+
+  private async startMqtt(): Promise<void> {
+    const { env } = this.settings;
+    const mqttOpts = this.options.mqtt;
+    const target = await chooseBroker(mqttOpts, env.supervisorToken, this.log);
+    let url: string;
+    if (target.source === 'embedded') {
+      this.embedded = await startEmbeddedBroker(env.mqttPort, env.mqttWsPort, this.settings.host ?? '0.0.0.0');
+      url = `mqtt://127.0.0.1:${this.embedded.port}`;
+      this.log.info(`embedded MQTT broker on port ${this.embedded.port} (WebSocket ${this.embedded.wsPort})`);
+    } else {
+      url = target.url;
+    }
+    this.brokerSource = target.source;
+    this.brokerUrl = url;
+    const bridgeTopic = mqttOpts.bridge_topic;
+    this.publisher = new MqttPublisher(
+      {
+        url,
+        username: 'username' in target ? target.username : undefined,
+        password: 'password' in target ? target.password : undefined,
+        clientId: `wattwire-${os.hostname()}-${process.pid}`,
+        will: { topic: `${bridgeTopic}/status`, payload: JSON.stringify({ status: 'offline', name: 'Wattwire', version: VERSION }) },
+        queueSize: mqttOpts.queue_size,
+      },
+      this.log,
+    );
+    this.bridge = new MqttBridge(
+      this.hub,
+      this.publisher,
+      {
+        base: mqttOpts.base_topic,
+        bridge: bridgeTopic,
+        discoveryPrefix: mqttOpts.discovery_prefix,
+        version: VERSION,
+        name: 'Wattwire',
+        birthDelayMs: this.settings.birthDelayMs,
+        statsIntervalMs: this.settings.statsIntervalMs,
+        extraStats: () => ({ polling: this.pollingStats() }),
+      },
+      this.log,
+    );
+    this.bridge.start();
+    this.publisher.start();
+  }
+
+  private pollingStats(): Record<string, unknown> {
+    return { enabled: this.drivers.size > 0, drivers: [...this.drivers.keys()] };
+  }
+
+  private driverContext(kind: string): DriverContext {
+    return {
+      hub: this.hub,
+      log: this.log.child({ driver: kind }),
+      options: this.options,
+      dataDir: this.settings.env.dataDir,
+      reportConfigError: (where, message) => {
+        this.driverErrors.push({ where, message });
+        this.log.warn(`options: ${where}: ${message}; this device is skipped`);
+      },
+    };
+  }
+
+  private async startDriver(kind: string): Promise<void> {
+    const factory = DRIVERS[kind];
+    const section = DRIVER_SECTIONS[kind];
+    if (!factory || !section?.active(this.options)) return;
+    this.driverErrors = this.driverErrors.filter((e) => !section.keys.some((k) => e.where.startsWith(String(k))));
+    try {
+      const driver = factory(this.driverContext(kind));
+      await driver.start();
+      this.drivers.set(kind, driver);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.driverErrors.push({ where: kind, message });
+      this.log.error(`driver ${kind} could not start: ${message}`);
+    }
+  }
+
+  private async stopDriver(kind: string): Promise<void> {
+    const driver = this.drivers.get(kind);
+    if (!driver) return;
+    this.drivers.delete(kind);
+    try {
+      await withTimeout(driver.stop(), 5000, `driver ${kind} did not stop within 5 s`);
+    } catch (err) {
+      this.log.warn((err as Error).message);
+    }
+  }
+
+  private async startWeb(): Promise<void> {
+    const { env } = this.settings;
+    this.web = await createWebServer(this.webContext(), {
+      ingressOnly: Boolean(env.supervisorToken),
+      uiDir: this.settings.uiDir ?? new URL('../ui/dist', import.meta.url).pathname,
+      routeModules: ROUTE_MODULES,
+    });
+    const host = this.settings.host ?? '0.0.0.0';
+    await this.web.listen({ port: env.httpPort, host });
+    const addr = this.web.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : env.httpPort;
+    this.webUrl = `http://127.0.0.1:${port}/`;
+    this.log.info(`web UI on ${this.webUrl}`);
+  }
+
+  brokerInfo(): BrokerInfo {
+    return {
+      source: this.brokerSource,
+      url: this.brokerUrl,
+      connected: this.publisher?.connected ?? false,
+      queued: this.publisher?.queued ?? 0,
+      dropped: this.publisher?.counters.dropped ?? 0,
+      published: this.publisher?.counters.published ?? 0,
+    };
+  }
+
+  get currentOptions(): Options {
+    return this.options;
+  }
+
+  webContext(): WebContext {
+    return {
+      hub: this.hub,
+      log: this.log,
+      version: VERSION,
+      startedAt: this.startedAt,
+      dataDir: this.settings.env.dataDir,
+      broker: () => this.brokerInfo(),
+      stats: () => this.bridge?.statsPayload() ?? {},
+      recentLogs: () => this.logRing.recent(),
+      configErrors: () => [...this.configErrors, ...this.driverErrors],
+      options: () => this.options,
+      saveOptions: (next) => this.applyOptions(next),
+      drivers: () => this.drivers,
+      removeDevice: (id) => this.hub.removeDevice(id),
+    };
+  }
+
+  /**
+   * Validate and save new options, then restart only the drivers whose sections changed,
+   * so a device added in the UI starts without restarting the add-on.
+   */
+  async applyOptions(next: unknown): Promise<Options> {
+    const parsed = parseOptions(next);
+    await saveOptions(parsed, this.settings.env);
+    const previous = this.options;
+    this.options = parsed;
+    for (const kind of Object.keys(DRIVERS)) {
+      if (sectionFingerprint(previous, kind) === sectionFingerprint(parsed, kind)) continue;
+      this.log.info(`options for ${kind} changed: restarting that driver`);
+      await this.stopDriver(kind);
+      await this.startDriver(kind);
+    }
+    return parsed;
+  }
+
+  /** Stop everything: drivers first, then MQTT (bridge offline), the web server, the broker. */
+  async stop(): Promise<void> {
+    for (const kind of [...this.drivers.keys()]) await this.stopDriver(kind);
+    await this.bridge?.stop();
+    await this.web?.close();
+    await this.embedded?.close();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,52 @@
+/**
+ * A 2030.5 client identity as the meter expects it (protocols/ieee2030-5.md §3): P-256 key,
+ * ecdsa-with-SHA256, KeyUsage critical digitalSignature, the critical self-signed-client
+ * certificate policy, and a long validity because a new certificate means a new LFDI to register.
+ */
+import { webcrypto } from 'node:crypto';
+import './reflectMetadata.ts';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** IEEE 2030.5 policy OID for self-signed client certificates. */
+export const SELF_SIGNED_CLIENT_POLICY = '1.3.6.1.4.1.40732.2.2';
+export const DEFAULT_SUBJECT = 'CN=MeterReaderHanClient';
+/** The old bridge's generate_keys.sh used 1094 days. */
+export const DEFAULT_VALIDITY_DAYS = 1094;
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+export interface GeneratedIdentity {
+  certPem: string;
+  keyPem: string;
+}
+
+export async function generateClientIdentity(opts: { subject?: string; validityDays?: number; now?: Date } = {}): Promise<GeneratedIdentity> {
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const notBefore = opts.now ?? new Date();
+  const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? DEFAULT_VALIDITY_DAYS) * 86_400_000);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: opts.subject ?? DEFAULT_SUBJECT,
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALGORITHM,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.CertificatePolicyExtension([SELF_SIGNED_CLIENT_POLICY], true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
+  return { certPem: cert.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
+
+/** A positive 16-byte serial (first bit clear so DER keeps it positive). */
+function randomSerial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] &= 0x7f;
+  return Buffer.from(bytes).toString('hex');
+}

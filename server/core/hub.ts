@@ -1,0 +1,319 @@
+/**
+ * The hub: registry of devices, their last values and availability. Drivers report
+ * readings into it; MQTT and the web UI listen to it; commands are routed through it.
+ */
+import { EventEmitter } from 'node:events';
+import { enumLabel, findRegister, type RegisterDescriptor, type RegisterValue } from './registers.ts';
+
+export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'unknown';
+
+export interface DeviceInfo {
+  /** Identity from the device itself (address, LFDI, serial, portal id…), `[A-Za-z0-9_-]`. */
+  id: string;
+  kind: string;
+  name: string;
+  manufacturer?: string;
+  model?: string;
+  serialNumber?: string;
+  swVersion?: string;
+  /** Writes to this device are allowed by the user. */
+  allowWrites?: boolean;
+  /** `readings`: one telemetry message per batch (DLMS); `register`: one per reading. */
+  telemetry?: 'register' | 'readings';
+  /** Extra fields for the MQTT status payload (e.g. `ip`). */
+  statusExtra?: Record<string, unknown>;
+}
+
+export interface Reading {
+  key: string;
+  value: RegisterValue;
+  /** Raw protocol bytes/text as hex or string, for telemetry. */
+  raw?: string;
+}
+
+export interface DeviceEvent {
+  type: 'alarm' | 'warning' | 'info';
+  event: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface PublishedReading {
+  register: RegisterDescriptor;
+  value: RegisterValue;
+  raw?: string;
+}
+
+export interface DeviceController {
+  /** Read these registers from the device now and return what came back. */
+  read?(keys: string[]): Promise<Reading[]>;
+  /** Write one register; resolves with the value read back. */
+  write?(key: string, value: RegisterValue): Promise<RegisterValue>;
+  /** The device was removed by the user: forget it. */
+  remove?(): Promise<void> | void;
+}
+
+export interface DeviceStatus {
+  availability: Availability;
+  reason?: string;
+  since: number;
+}
+
+export interface DeviceRecord {
+  info: DeviceInfo;
+  registers: RegisterDescriptor[];
+  state: Record<string, RegisterValue>;
+  updated: Record<string, number>;
+  status: DeviceStatus;
+  diagnostics: Record<string, unknown>;
+  controller: DeviceController;
+}
+
+export interface HubEvents {
+  'device-added': [DeviceRecord];
+  'device-changed': [DeviceRecord];
+  'device-removed': [DeviceRecord];
+  readings: [DeviceRecord, PublishedReading[], number];
+  status: [DeviceRecord];
+  event: [DeviceRecord, DeviceEvent, number];
+  diagnostics: [DeviceRecord];
+}
+
+export class CommandError extends Error {}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+export class Hub extends EventEmitter<HubEvents> {
+  private readonly devices = new Map<string, DeviceRecord>();
+  readonly stats = { readings: 0, rejected: 0, events: 0 };
+
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+    this.setMaxListeners(50);
+  }
+
+  list(): DeviceRecord[] {
+    return [...this.devices.values()];
+  }
+
+  get(id: string): DeviceRecord | undefined {
+    return this.devices.get(id);
+  }
+
+  /** Add a device, or update its info and table if it is known; returns its handle. */
+  addDevice(info: DeviceInfo, registers: RegisterDescriptor[], controller: DeviceController = {}): DeviceHandle {
+    if (!ID_PATTERN.test(info.id)) throw new Error(`device id "${info.id}" may only hold letters, digits, _ and -`);
+    const existing = this.devices.get(info.id);
+    if (existing) {
+      existing.info = info;
+      existing.registers = registers;
+      existing.controller = controller;
+      this.emit('device-changed', existing);
+    } else {
+      const record: DeviceRecord = {
+        info,
+        registers,
+        state: {},
+        updated: {},
+        status: { availability: 'unknown', since: this.now() },
+        diagnostics: {},
+        controller,
+      };
+      this.devices.set(info.id, record);
+      this.emit('device-added', record);
+    }
+    return new DeviceHandle(this, info.id);
+  }
+
+  /** Registers found at run time (unknown OBIS codes, new GX paths). */
+  addRegisters(id: string, registers: RegisterDescriptor[]): void {
+    const rec = this.devices.get(id);
+    if (!rec) return;
+    const fresh = registers.filter((r) => !rec.registers.some((x) => x.key === r.key));
+    if (fresh.length === 0) return;
+    rec.registers = [...rec.registers, ...fresh];
+    this.emit('device-changed', rec);
+  }
+
+  async removeDevice(id: string): Promise<boolean> {
+    const rec = this.devices.get(id);
+    if (!rec) return false;
+    this.devices.delete(id);
+    await rec.controller.remove?.();
+    this.emit('device-removed', rec);
+    return true;
+  }
+
+  /**
+   * Accept readings from a driver. Values for unknown keys, implausible values and
+   * counters that went backwards are not stored or published; each gets an event.
+   */
+  publish(id: string, readings: Reading[]): PublishedReading[] {
+    const rec = this.devices.get(id);
+    if (!rec) return [];
+    const ts = this.now();
+    const accepted: PublishedReading[] = [];
+    for (const reading of readings) {
+      const reg = rec.registers.find((r) => r.key === reading.key);
+      if (!reg) continue;
+      const value = this.normalise(rec, reg, reading.value, ts);
+      if (value === undefined) {
+        this.stats.rejected++;
+        continue;
+      }
+      rec.state[reg.key] = value;
+      rec.updated[reg.key] = ts;
+      accepted.push({ register: reg, value, raw: reading.raw });
+    }
+    if (accepted.length > 0) {
+      this.stats.readings += accepted.length;
+      this.emit('readings', rec, accepted, ts);
+    }
+    return accepted;
+  }
+
+  private normalise(rec: DeviceRecord, reg: RegisterDescriptor, value: RegisterValue, ts: number): RegisterValue | undefined {
+    if (value === null) return null;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return null;
+      if (reg.type === 'enum') return enumLabel(reg, value);
+      if (reg.type === 'bool') return value !== 0;
+      if (reg.bounds && (value < reg.bounds.min || value > reg.bounds.max)) {
+        this.emitEvent(rec, {
+          type: 'warning',
+          event: 'implausible_value',
+          message: `${reg.name}: ${value} ${reg.unit ?? ''} is outside ${reg.bounds.min}..${reg.bounds.max}; not published`.replace('  ', ' '),
+          data: { register: reg.key, value, bounds: reg.bounds },
+        }, ts);
+        return undefined;
+      }
+      if (reg.stateClass === 'total_increasing') {
+        const last = rec.state[reg.key];
+        if (typeof last === 'number' && value < last) {
+          this.emitEvent(rec, {
+            type: 'warning',
+            event: 'counter_regression',
+            message: `${reg.name} went backwards from ${last} to ${value} ${reg.unit ?? ''}; not published`.trim(),
+            data: { register: reg.key, last, value },
+          }, ts);
+          return undefined;
+        }
+      }
+    }
+    return value;
+  }
+
+  setStatus(id: string, availability: Availability, reason?: string): void {
+    const rec = this.devices.get(id);
+    if (!rec) return;
+    if (rec.status.availability === availability && rec.status.reason === reason) return;
+    rec.status = { availability, reason, since: this.now() };
+    this.emit('status', rec);
+  }
+
+  emitEvent(rec: DeviceRecord, event: DeviceEvent, ts = this.now()): void {
+    this.stats.events++;
+    this.emit('event', rec, event, ts);
+  }
+
+  setDiagnostics(id: string, diagnostics: Record<string, unknown>): void {
+    const rec = this.devices.get(id);
+    if (!rec) return;
+    Object.assign(rec.diagnostics, diagnostics);
+    this.emit('diagnostics', rec);
+  }
+
+  /** Read registers now (command API, UI). Throws CommandError with a user-facing message. */
+  async read(id: string, keys: string[]): Promise<PublishedReading[]> {
+    const rec = this.requireOnline(id);
+    const regs = keys.map((k) => {
+      const reg = findRegister(rec.registers, k);
+      if (!reg) throw new CommandError(`Unknown register "${k}" for ${rec.info.kind} device ${id}`);
+      return reg;
+    });
+    if (!rec.controller.read) {
+      return regs.map((r) => ({ register: r, value: rec.state[r.key] ?? null }));
+    }
+    const readings = await rec.controller.read(regs.map((r) => r.key));
+    const published = this.publish(id, readings);
+    return regs.map((r) => published.find((p) => p.register.key === r.key) ?? { register: r, value: rec.state[r.key] ?? null });
+  }
+
+  /** Write one register after checking that writes are allowed and the value fits. */
+  async write(id: string, key: string, value: RegisterValue): Promise<RegisterValue> {
+    const rec = this.requireOnline(id);
+    const reg = findRegister(rec.registers, key);
+    if (!reg) throw new CommandError(`Unknown register "${key}" for ${rec.info.kind} device ${id}`);
+    if (!reg.writable) throw new CommandError(`Register "${reg.key}" is read-only`);
+    if (!rec.info.allowWrites || !rec.controller.write) throw new CommandError(`Writes are not allowed for device ${id}; enable them in its options`);
+    const checked = checkWriteValue(reg, value);
+    const readBack = await rec.controller.write(reg.key, checked);
+    this.publish(id, [{ key: reg.key, value: readBack }]);
+    return rec.state[reg.key] ?? readBack;
+  }
+
+  private requireOnline(id: string): DeviceRecord {
+    const rec = this.devices.get(id);
+    if (!rec) throw new CommandError(`Unknown device ${id}`);
+    if (rec.status.availability === 'offline' || rec.status.availability === 'unknown') {
+      throw new CommandError(`Meter not connected (${rec.status.reason ?? rec.status.availability})`);
+    }
+    return rec;
+  }
+}
+
+/** Validate and convert a value for a writable register; throws CommandError naming the problem. */
+export function checkWriteValue(reg: RegisterDescriptor, value: RegisterValue): RegisterValue {
+  if (reg.type === 'enum') {
+    const label = typeof value === 'number' ? enumLabel(reg, value) : value;
+    if (typeof label !== 'string' || !reg.options?.includes(label)) {
+      throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" must be one of: ${reg.options?.join(', ')}`);
+    }
+    const idx = reg.options.indexOf(label);
+    return reg.enumValues ? reg.enumValues[idx] : idx;
+  }
+  if (reg.type === 'bool') {
+    if (value === true || value === 'ON' || value === 1 || value === 'true') return true;
+    if (value === false || value === 'OFF' || value === 0 || value === 'false') return false;
+    throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" must be ON/OFF or true/false`);
+  }
+  if (reg.type === 'text') {
+    if (typeof value !== 'string') throw new CommandError(`Value for "${reg.key}" must be text`);
+    return value;
+  }
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" is not a number`);
+  if (reg.min !== undefined && n < reg.min) throw new CommandError(`Value ${n} for "${reg.key}" is below the minimum ${reg.min}`);
+  if (reg.max !== undefined && n > reg.max) throw new CommandError(`Value ${n} for "${reg.key}" is above the maximum ${reg.max}`);
+  return n;
+}
+
+/** What a driver holds for one device. */
+export class DeviceHandle {
+  constructor(private readonly hub: Hub, readonly id: string) {}
+
+  publish(readings: Reading[]): PublishedReading[] {
+    return this.hub.publish(this.id, readings);
+  }
+
+  setStatus(availability: Availability, reason?: string): void {
+    this.hub.setStatus(this.id, availability, reason);
+  }
+
+  event(event: DeviceEvent): void {
+    const rec = this.hub.get(this.id);
+    if (rec) this.hub.emitEvent(rec, event);
+  }
+
+  diagnostics(diag: Record<string, unknown>): void {
+    this.hub.setDiagnostics(this.id, diag);
+  }
+
+  addRegisters(registers: RegisterDescriptor[]): void {
+    this.hub.addRegisters(this.id, registers);
+  }
+
+  get record(): DeviceRecord | undefined {
+    return this.hub.get(this.id);
+  }
+}

@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Keys whose values never reach a log line. */
+const REDACT = [
+  'password', '*.password', 'key', '*.key', 'privateKey', '*.privateKey', 'keyPem', '*.keyPem', 'token', '*.token',
+  'encryption_key', '*.encryption_key', 'authentication_key', '*.authentication_key',
+];
+
+export interface LogLine {
+  time: number;
+  level: string;
+  msg: string;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/** The most recent log lines, for the UI's diagnostics page and the bundle. */
+export class LogRing extends Writable {
+  private readonly lines: LogLine[] = [];
+
+  constructor(private readonly capacity = 500) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const text of chunk.toString().split('\n')) {
+      if (!text) continue;
+      try {
+        const rec = JSON.parse(text) as { time: number; level: number; msg: string };
+        this.lines.push({ time: rec.time, level: LEVEL_NAMES[rec.level] ?? String(rec.level), msg: rec.msg });
+        if (this.lines.length > this.capacity) this.lines.shift();
+      } catch {
+        // Only pino's own JSON lines arrive here.
+      }
+    }
+    done();
+  }
+
+  recent(): LogLine[] {
+    return [...this.lines];
+  }
+}
+
+export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout, ring?: LogRing): Logger {
+  const pinoLevel = level === 'warning' ? 'warn' : level;
+  const options = { level: pinoLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
+  if (!ring) return pino(options, destination);
+  return pino(options, pino.multistream([{ stream: destination, level: pinoLevel as pino.Level }, { stream: ring, level: pinoLevel as pino.Level }]));
+}

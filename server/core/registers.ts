@@ -1,0 +1,70 @@
+/**
+ * The declarative register table every driver exports. One table drives polling, the
+ * state JSON, Home Assistant discovery, the register browser and write checks.
+ */
+export type StateClass = 'measurement' | 'total' | 'total_increasing';
+export type EntityCategory = 'diagnostic' | 'config';
+export type RegisterValue = number | string | boolean | null;
+
+export interface RegisterDescriptor {
+  /** Key in the state JSON and the discovery component id: `[a-zA-Z0-9_]`. */
+  key: string;
+  /** Entity name shown in Home Assistant, without the device name. */
+  name: string;
+  description?: string;
+  /** The protocol's own address: DL/T 645 DI, OBIS code, SCOM object id, GX path… */
+  id?: string;
+  unit?: string;
+  deviceClass?: string;
+  stateClass?: StateClass;
+  /** Decimal places Home Assistant shows. */
+  precision?: number;
+  entityCategory?: EntityCategory;
+  /** Value kind; `enum` needs `options`. */
+  type?: 'number' | 'enum' | 'bool' | 'text';
+  /** Labels of an enum, in the order of the raw values unless `enumValues` is given. */
+  options?: string[];
+  /** Raw values for `options` where they are not 0..n-1. */
+  enumValues?: number[];
+  writable?: boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** Multiply the raw number by this to get `unit`. */
+  scale?: number;
+  /** Command groups (`energy`, `power`, `voltage`, `current`, `powerFactor`…); `all` is implicit. */
+  groups?: string[];
+  /** Plausible physical bounds; a value outside is dropped as implausible. */
+  bounds?: { min: number; max: number };
+  icon?: string;
+  /** Not polled or published by default (still readable on demand). */
+  onDemand?: boolean;
+  enabledByDefault?: boolean;
+}
+
+export type HaPlatform = 'sensor' | 'number' | 'select' | 'switch' | 'text';
+
+/** Which Home Assistant platform a register becomes. */
+export function platformOf(reg: RegisterDescriptor): HaPlatform {
+  if (!reg.writable) return 'sensor';
+  if (reg.type === 'enum') return 'select';
+  if (reg.type === 'bool') return 'switch';
+  if (reg.type === 'text') return 'text';
+  return 'number';
+}
+
+export function findRegister(table: readonly RegisterDescriptor[], nameOrId: string): RegisterDescriptor | undefined {
+  return table.find((r) => r.key === nameOrId) ?? table.find((r) => r.id !== undefined && r.id.toLowerCase() === nameOrId.toLowerCase());
+}
+
+export function registersInGroup(table: readonly RegisterDescriptor[], group: string): RegisterDescriptor[] {
+  if (group === 'all') return table.filter((r) => !r.onDemand);
+  return table.filter((r) => r.groups?.includes(group));
+}
+
+/** Label for an enum's raw value, or null when the value has no label. */
+export function enumLabel(reg: RegisterDescriptor, raw: number): string | null {
+  if (!reg.options) return null;
+  const idx = reg.enumValues ? reg.enumValues.indexOf(raw) : raw;
+  return reg.options[idx] ?? null;
+}

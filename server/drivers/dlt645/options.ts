@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { interval, optional, port } from '../../options/fields.ts';
+
+export const dlt645Options = z.object({
+  listen: z.boolean().default(true),
+  listen_port: port().default(8899),
+  auto_adopt: z.boolean().default(true),
+  poll_interval: interval(5, 86_400).default(60),
+  timeout: interval(1, 60).default(5),
+  retries: interval(0, 5).default(1),
+  registration_pattern: optional(z.string().refine(isRegex, { error: 'is not a valid regular expression' })),
+  heartbeat: optional(z.string()),
+  voltage_high: z.number().default(253),
+  voltage_low: z.number().default(207),
+  current_high: z.number().default(60),
+  power_factor_low: z.number().min(0).max(1).default(0.8),
+});
+
+export const dlt645Meter = z.object({
+  address: z.string().regex(/^[0-9]{12}$/, { error: 'must be the 12-digit meter address' }),
+  name: optional(z.string()),
+  serial_port: optional(z.string()),
+  baud: optional(z.union([z.literal(1200), z.literal(2400), z.literal(4800), z.literal(9600)])),
+  parity: optional(z.enum(['even', 'none', 'odd'])),
+});
+
+export type Dlt645Options = z.infer<typeof dlt645Options>;
+export type Dlt645Meter = z.infer<typeof dlt645Meter>;
+
+function isRegex(s: string): boolean {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Hub } from '../core/hub.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Options } from '../options/schema.ts';
+
+export interface DriverContext {
+  hub: Hub;
+  log: Logger;
+  options: Options;
+  /** Persistent data (certificates, learned identities): /data in the add-on. */
+  dataDir: string;
+  /** Report a device whose options are wrong; it is skipped, everything else runs. */
+  reportConfigError(where: string, message: string): void;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Driver {
+  readonly kind: string;
+  start(): Promise<void>;
+  /** Close every socket and port; publish nothing more. */
+  stop(): Promise<void>;
+  /** Driver-wide diagnostics (listeners, links) for the UI and the bundle. */
+  diagnostics?(): Record<string, unknown>;
+  /** Onboarding: try a device configuration without saving it. */
+  testConnection?(config: unknown): Promise<ConnectionTestResult>;
+}
+
+export type DriverFactory = (ctx: DriverContext) => Driver;

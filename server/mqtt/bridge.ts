@@ -1,0 +1,200 @@
+/**
+ * Publishes the hub to MQTT (discovery, state, telemetry, status, events, bridge status
+ * and stats) and takes commands from it. Everything retained is re-published on every
+ * (re)connect and after Home Assistant's birth message.
+ */
+import type { DeviceRecord, Hub, PublishedReading } from '../core/hub.ts';
+import type { Logger } from '../core/logger.ts';
+import { executeCommand } from './commands.ts';
+import { deviceTopic, discoveryPayload, discoveryTopic, type TopicConfig } from './discovery.ts';
+import type { MqttPublisher } from './publisher.ts';
+
+export interface BridgeConfig extends TopicConfig {
+  name: string;
+  /** Delay before answering Home Assistant's birth (jittered), so HA has subscribed. */
+  birthDelayMs?: number;
+  statsIntervalMs?: number;
+  /** Extra statistics merged into `<bridge>/stats`. */
+  extraStats?: () => Record<string, unknown>;
+}
+
+const RETAINED = { retain: true, qos: 1 } as const;
+
+export class MqttBridge {
+  private readonly startedAt = Date.now();
+  private statsTimer: NodeJS.Timeout | undefined;
+  private readonly pendingDiscovery = new Map<string, NodeJS.Timeout>();
+  private birthTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
+
+  constructor(private readonly hub: Hub, private readonly mqtt: MqttPublisher, private readonly cfg: BridgeConfig, private readonly log: Logger) {}
+
+  start(): void {
+    const on = <E extends Parameters<Hub['on']>[0]>(event: E, fn: (...args: never[]) => void) => {
+      this.hub.on(event, fn as never);
+      this.unsubscribe.push(() => this.hub.off(event, fn as never));
+    };
+    on('device-added', (rec: DeviceRecord) => this.publishDevice(rec));
+    on('device-changed', (rec: DeviceRecord) => this.scheduleDiscovery(rec));
+    on('device-removed', (rec: DeviceRecord) => this.clearDevice(rec));
+    on('readings', (rec: DeviceRecord, readings: PublishedReading[], ts: number) => this.publishReadings(rec, readings, ts));
+    on('status', (rec: DeviceRecord) => this.publishStatus(rec));
+    on('event', (rec: DeviceRecord, ev: { type: string; event: string; message: string; data?: unknown }, ts: number) => {
+      this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'events'), JSON.stringify({ meterId: rec.info.id, timestamp: ts, ...ev }));
+    });
+
+    this.mqtt.subscribe(`${this.cfg.base}/+/command/request`);
+    this.mqtt.subscribe(`${this.cfg.base}/+/set/+`);
+    this.mqtt.subscribe(`${this.cfg.discoveryPrefix}/status`);
+    this.mqtt.on('message', (topic, payload, retained) => void this.onMessage(topic, payload, retained));
+    this.mqtt.on('connect', () => this.republishAll());
+
+    this.statsTimer = setInterval(() => this.publishBridgeStatus(), this.cfg.statsIntervalMs ?? 60_000);
+    this.statsTimer.unref();
+  }
+
+  /** Publish the bridge as offline and stop listening. */
+  async stop(): Promise<void> {
+    clearInterval(this.statsTimer);
+    clearTimeout(this.birthTimer);
+    for (const t of this.pendingDiscovery.values()) clearTimeout(t);
+    for (const off of this.unsubscribe) off();
+    await this.mqtt.stop([{ topic: `${this.cfg.bridge}/status`, payload: this.bridgeStatusPayload('offline'), retain: true }]);
+  }
+
+  bridgeStatusPayload(status: 'online' | 'offline'): string {
+    return JSON.stringify({ status, timestamp: Date.now(), uptime: Date.now() - this.startedAt, version: this.cfg.version, name: this.cfg.name });
+  }
+
+  statsPayload(): Record<string, unknown> {
+    const devices = this.hub.list();
+    return {
+      timestamp: Date.now(),
+      meters: { connected: devices.filter((d) => d.status.availability === 'online' || d.status.availability === 'asleep').length, total: devices.length },
+      mqtt: { messagesPublished: this.mqtt.counters.published, queued: this.mqtt.queued, dropped: this.mqtt.counters.dropped, reconnects: this.mqtt.counters.reconnects },
+      hub: { ...this.hub.stats },
+      commands: { ...this.counters },
+      ...this.cfg.extraStats?.(),
+    };
+  }
+
+  private publishBridgeStatus(): void {
+    this.mqtt.publish(`${this.cfg.bridge}/status`, this.bridgeStatusPayload('online'), RETAINED);
+    this.mqtt.publish(`${this.cfg.bridge}/stats`, JSON.stringify(this.statsPayload()));
+  }
+
+  private republishAll(): void {
+    this.publishBridgeStatus();
+    for (const rec of this.hub.list()) this.publishDevice(rec);
+  }
+
+  private publishDevice(rec: DeviceRecord): void {
+    this.publishDiscovery(rec);
+    this.publishStatus(rec);
+    if (Object.keys(rec.state).length > 0) this.publishState(rec);
+  }
+
+  private scheduleDiscovery(rec: DeviceRecord): void {
+    // Registers found at run time arrive in bursts: one discovery message per burst.
+    clearTimeout(this.pendingDiscovery.get(rec.info.id));
+    const t = setTimeout(() => {
+      this.pendingDiscovery.delete(rec.info.id);
+      if (this.hub.get(rec.info.id) === rec) this.publishDiscovery(rec);
+    }, 200);
+    t.unref();
+    this.pendingDiscovery.set(rec.info.id, t);
+  }
+
+  private publishDiscovery(rec: DeviceRecord): void {
+    this.mqtt.publish(discoveryTopic(this.cfg, rec.info.id), JSON.stringify(discoveryPayload(this.cfg, rec)), RETAINED);
+  }
+
+  private publishStatus(rec: DeviceRecord): void {
+    const { availability, reason, since } = rec.status;
+    const online = availability === 'online' || availability === 'asleep';
+    const extra = online ? rec.info.statusExtra : undefined;
+    this.mqtt.publish(
+      deviceTopic(this.cfg, rec.info.id, 'status'),
+      JSON.stringify({ meterId: rec.info.id, online, timestamp: Date.now(), ...extra, state: availability, reason: reason ?? null, since }),
+      RETAINED,
+    );
+  }
+
+  private publishState(rec: DeviceRecord): void {
+    this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'state'), JSON.stringify(rec.state), RETAINED);
+  }
+
+  private publishReadings(rec: DeviceRecord, readings: PublishedReading[], ts: number): void {
+    this.publishState(rec);
+    const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
+    if (rec.info.telemetry === 'readings') {
+      const body: Record<string, { value: unknown; unit: string | null; obis?: string }> = {};
+      for (const r of readings) body[r.register.key] = { value: r.value, unit: r.register.unit ?? null, ...(r.register.id ? { obis: r.register.id } : {}) };
+      this.mqtt.publish(topic, JSON.stringify({ meterId: rec.info.id, timestamp: ts, source: rec.info.kind, readings: body }));
+      return;
+    }
+    for (const r of readings) {
+      this.mqtt.publish(topic, JSON.stringify({
+        meterId: rec.info.id,
+        timestamp: ts,
+        register: { id: r.register.id ?? r.register.key, name: r.register.key, description: r.register.description ?? r.register.name },
+        value: r.value,
+        unit: r.register.unit ?? null,
+        raw: r.raw ?? null,
+      }));
+    }
+  }
+
+  private clearDevice(rec: DeviceRecord): void {
+    clearTimeout(this.pendingDiscovery.get(rec.info.id));
+    for (const topic of [discoveryTopic(this.cfg, rec.info.id), deviceTopic(this.cfg, rec.info.id, 'status'), deviceTopic(this.cfg, rec.info.id, 'state')]) {
+      this.mqtt.publish(topic, '', RETAINED);
+    }
+  }
+
+  private async onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    if (topic === `${this.cfg.discoveryPrefix}/status`) {
+      if (payload.toString().trim() === 'online') this.onHomeAssistantBirth();
+      return;
+    }
+    const rest = topic.startsWith(`${this.cfg.base}/`) ? topic.slice(this.cfg.base.length + 1).split('/') : [];
+    if (rest.length === 3 && rest[1] === 'command' && rest[2] === 'request') {
+      if (retained) {
+        // A retained command would run again on every reconnect.
+        this.counters.ignoredRetainedCommands++;
+        return;
+      }
+      this.counters.commands++;
+      const response = await executeCommand(this.hub, rest[0], payload);
+      if (!response.success) this.counters.commandErrors++;
+      this.mqtt.publish(deviceTopic(this.cfg, rest[0], 'command/response'), JSON.stringify(response), { qos: 1 });
+    } else if (rest.length === 3 && rest[1] === 'set' && !retained) {
+      await this.onSet(rest[0], rest[2], payload.toString());
+    }
+  }
+
+  private async onSet(deviceId: string, key: string, text: string): Promise<void> {
+    const rec = this.hub.get(deviceId);
+    if (!rec) return;
+    const value = text === 'ON' || text === 'OFF' || Number.isNaN(Number(text)) || text.trim() === '' ? text : Number(text);
+    try {
+      await this.hub.write(deviceId, key, value);
+    } catch (err) {
+      this.log.warn(`write ${deviceId}.${key} = ${text} refused: ${(err as Error).message}`);
+      this.hub.emitEvent(rec, { type: 'warning', event: 'write_refused', message: (err as Error).message, data: { register: key, value: text } });
+      this.publishState(rec);
+    }
+  }
+
+  private onHomeAssistantBirth(): void {
+    clearTimeout(this.birthTimer);
+    const base = this.cfg.birthDelayMs ?? 2000;
+    this.birthTimer = setTimeout(() => {
+      this.counters.birthRepublishes++;
+      this.log.info('Home Assistant came online: re-publishing discovery and state');
+      this.republishAll();
+    }, base + Math.random() * base);
+    this.birthTimer.unref();
+  }
+}

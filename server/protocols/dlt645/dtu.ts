@@ -1,0 +1,71 @@
+/**
+ * What a 4G/GPRS DTU adds around the meter's frames: a registration packet (IMEI, ICCID or
+ * user text) once after connecting or before every data packet, and heartbeat payloads.
+ * This filter removes both so that only the meter's bytes reach the frame extractor.
+ */
+
+/** IMEI (15 digits) or ICCID (19–20 characters) in ASCII, the usual registration packets. */
+export const DEFAULT_REGISTRATION_PATTERN = '[0-9]{19}[0-9A-Fa-f]?|[0-9]{15}';
+
+export interface DtuFilterOptions {
+  /** Regular expression for the registration packet (matched at the start of a chunk). */
+  registrationPattern?: string;
+  /** Heartbeat payload bytes. */
+  heartbeat?: Uint8Array;
+}
+
+/** `0x…` is hex (spaces allowed), anything else ASCII. */
+export function parseHeartbeat(option: string): Uint8Array {
+  const hex = /^0x([0-9a-fA-F\s]+)$/.exec(option.trim());
+  if (hex) {
+    const digits = hex[1].replace(/\s+/g, '');
+    if (digits.length % 2 === 0 && digits.length > 0) return Uint8Array.from(Buffer.from(digits, 'hex'));
+  }
+  return Uint8Array.from(Buffer.from(option, 'latin1'));
+}
+
+export class DtuFilter {
+  private readonly registration: RegExp;
+  private readonly heartbeat: Buffer | undefined;
+  /** The registration packet seen, e.g. the IMEI. */
+  registrationId: string | undefined;
+  heartbeats = 0;
+
+  constructor(opts: DtuFilterOptions = {}) {
+    this.registration = new RegExp(`^(?:${opts.registrationPattern ?? DEFAULT_REGISTRATION_PATTERN})`);
+    this.heartbeat = opts.heartbeat && opts.heartbeat.length > 0 ? Buffer.from(opts.heartbeat) : undefined;
+  }
+
+  /** The chunk without registration prefix and heartbeats; may be empty. */
+  filter(chunk: Uint8Array): Uint8Array {
+    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    data = this.stripRegistration(data);
+    return this.stripHeartbeats(data);
+  }
+
+  private stripRegistration(data: Buffer): Buffer {
+    // Frames start with 0xFE or 0x68; a registration packet is printable text before them.
+    if (data.length === 0 || data[0] === 0xfe || data[0] === 0x68) return data;
+    const text = data.toString('latin1', 0, Math.min(data.length, 96));
+    const m = this.registration.exec(text);
+    if (!m || m[0].length === 0) return data;
+    this.registrationId = m[0];
+    return data.subarray(m[0].length);
+  }
+
+  private stripHeartbeats(data: Buffer): Buffer {
+    const hb = this.heartbeat;
+    if (!hb) return data;
+    let start = 0;
+    let end = data.length;
+    while (end - start >= hb.length && data.subarray(start, start + hb.length).equals(hb)) {
+      start += hb.length;
+      this.heartbeats++;
+    }
+    while (end - start >= hb.length && data.subarray(end - hb.length, end).equals(hb)) {
+      end -= hb.length;
+      this.heartbeats++;
+    }
+    return data.subarray(start, end);
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The classic PIKO status page (`/index.fhtml`, communication board UI < 6).
+ *
+ * Values are found by the page's own structure, not by counting cells: every value sits
+ * in a cell with a `bgcolor` between a label cell and a unit cell; the unit (language
+ * neutral: W, kWh, V, A) says what it is, and the underlined `String n` / `Ln` headers
+ * say which string or phase the rows below belong to. Slots a model does not have are
+ * painted in the page background colour and skipped. Labels only tell total from daily
+ * energy (both kWh); unknown labels fall back to the page's order (total first).
+ */
+import { load } from 'cheerio';
+import { stateFromText } from './operatingState.ts';
+import type { InverterSnapshot, ParseResult, PhaseValues, StringValues } from './snapshot.ts';
+
+export interface ClassicPage {
+  model: string | null;
+  /** The inverter's name as set by the user, e.g. `piko`. */
+  name: string | null;
+  rs485Address: number | null;
+  statusText: string | null;
+  acPowerW: number | null;
+  totalEnergyKwh: number | null;
+  dailyEnergyKwh: number | null;
+  strings: { index: number; voltageV: number | null; currentA: number | null }[];
+  phases: { index: number; voltageV: number | null; powerW: number | null }[];
+  /** Text of every value cell that exists on this model, in document order. */
+  valueCells: string[];
+  /** At least one live value was an `x x x` placeholder. */
+  placeholders: boolean;
+  /** Cells that could not be read (kept out of the values). */
+  problems: string[];
+}
+
+const WHITE = /^#?(ffffff|fff|white)$/i;
+const PLACEHOLDER = /^x(\s*x)*$/i;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const TOTAL_LABEL = /total|gesamt|totaal/i;
+const DAILY_LABEL = /daily|tages|dag/i;
+
+/** Trimmed text without no-break spaces (`&nbsp` is written without its semicolon). */
+function cellText(raw: string): string {
+  return raw.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+type CellValue = { kind: 'number'; value: number } | { kind: 'placeholder' } | { kind: 'bad'; text: string };
+
+function readValue(text: string): CellValue {
+  if (PLACEHOLDER.test(text)) return { kind: 'placeholder' };
+  if (NUMBER.test(text)) return { kind: 'number', value: Number(text) };
+  return { kind: 'bad', text };
+}
+
+interface Slot {
+  label: string;
+  unit: string;
+  text: string;
+  /** 0 = left column (PV generator), 1 = right column (output power). */
+  side: number;
+}
+
+/** Decode the page's bytes: the inverter declares ISO-8859-1. */
+export function decodeLatin1(bytes: Uint8Array): string {
+  return new TextDecoder('latin1').decode(bytes);
+}
+
+export function parseClassicPage(input: string | Uint8Array): ParseResult<ClassicPage> {
+  const html = typeof input === 'string' ? input : decodeLatin1(input);
+  if (!/<\/html\s*>\s*$/i.test(html)) {
+    return { ok: false, error: 'the page ends before </html> (truncated or not a PIKO page)' };
+  }
+  const $ = load(html);
+  const page: ClassicPage = {
+    model: null,
+    name: null,
+    rs485Address: null,
+    statusText: null,
+    acPowerW: null,
+    totalEnergyKwh: null,
+    dailyEnergyKwh: null,
+    strings: [],
+    phases: [],
+    valueCells: [],
+    placeholders: false,
+    problems: [],
+  };
+
+  const title = $('font[size="+3"]').first();
+  const modelText = cellText(title.contents().filter((_, n) => n.type === 'text').text());
+  page.model = modelText || null;
+  const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(title.find('font[size="+1"]').first().text()));
+  if (nameMatch) {
+    page.name = nameMatch[1] || null;
+    page.rs485Address = Number(nameMatch[2]);
+  }
+
+  const energies: { label: string; value: number | null }[] = [];
+  // Section 0 is the top block (power, energy, status); 1..3 are the string/phase blocks.
+  let section = 0;
+  let headers: string[] = [];
+  let valueSlots = 0;
+
+  const setNumber = (slot: Slot, where: string): number | null => {
+    const v = readValue(slot.text);
+    if (v.kind === 'number') return v.value;
+    if (v.kind === 'placeholder') page.placeholders = true;
+    else page.problems.push(`${where}: "${v.text}" is not a number`);
+    return null;
+  };
+
+  for (const tr of $('tr').toArray()) {
+    const cells = $(tr).children('td').toArray();
+    const underlined = $(tr).children('td').find('u').toArray();
+    if (underlined.length > 0) {
+      section++;
+      headers = underlined.map((u) => cellText($(u).text()));
+      continue;
+    }
+    if (section === 0) {
+      const status = cells.findIndex((c) => $(c).attr('colspan') === '4');
+      if (status > 0) page.statusText = cellText($(cells[status]).text()) || null;
+    }
+    let side = 0;
+    cells.forEach((cell, i) => {
+      const bg = $(cell).attr('bgcolor');
+      if (bg === undefined) return;
+      const slot: Slot = {
+        label: cellText($(cells[i - 1] ?? cell).text()),
+        unit: cellText($(cells[i + 1] ?? cell).text()),
+        text: cellText($(cell).text()),
+        side: side++,
+      };
+      if (!WHITE.test(bg)) return;
+      valueSlots++;
+      page.valueCells.push(slot.text);
+      if (section === 0) readTopSlot(slot);
+      else readSectionSlot(slot);
+    });
+  }
+
+  function readTopSlot(slot: Slot): void {
+    if (slot.unit === 'W') page.acPowerW = setNumber(slot, 'AC power');
+    else if (slot.unit === 'kWh') energies.push({ label: slot.label, value: setNumber(slot, `energy "${slot.label}"`) });
+    else page.problems.push(`value "${slot.text}" has an unknown unit "${slot.unit}"`);
+  }
+
+  function readSectionSlot(slot: Slot): void {
+    const index = Number(/\d+/.exec(headers[slot.side] ?? '')?.[0] ?? section);
+    if (slot.side === 0) {
+      let s = page.strings.find((x) => x.index === index);
+      if (!s) page.strings.push((s = { index, voltageV: null, currentA: null }));
+      if (slot.unit === 'V') s.voltageV = setNumber(slot, `string ${index} voltage`);
+      else if (slot.unit === 'A') s.currentA = setNumber(slot, `string ${index} current`);
+      else page.problems.push(`string ${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);
+    } else {
+      let p = page.phases.find((x) => x.index === index);
+      if (!p) page.phases.push((p = { index, voltageV: null, powerW: null }));
+      if (slot.unit === 'V') p.voltageV = setNumber(slot, `L${index} voltage`);
+      else if (slot.unit === 'W') p.powerW = setNumber(slot, `L${index} power`);
+      else page.problems.push(`L${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);
+    }
+  }
+
+  if (valueSlots === 0) return { ok: false, error: 'no value cells found: not a PIKO status page' };
+  const total = energies.find((e) => TOTAL_LABEL.test(e.label)) ?? energies[0];
+  const daily = energies.find((e) => DAILY_LABEL.test(e.label)) ?? energies.find((e) => e !== total);
+  page.totalEnergyKwh = total?.value ?? null;
+  page.dailyEnergyKwh = daily?.value ?? null;
+  if (!total) return { ok: false, error: 'no total energy (kWh) cell found on the page' };
+  return { ok: true, value: page };
+}
+
+/** Round to the page's own precision for computed U × I. */
+function product(u: number | null, i: number | null): number | null {
+  return u === null || i === null ? null : Math.round(u * i * 10) / 10;
+}
+
+export function classicSnapshot(page: ClassicPage): InverterSnapshot {
+  const strings: StringValues[] = page.strings.map((s) => ({ ...s, powerW: product(s.voltageV, s.currentA) }));
+  const phases: PhaseValues[] = page.phases.map((p) => ({ index: p.index, voltageV: p.voltageV, currentA: null, powerW: p.powerW }));
+  const state = page.statusText === null ? null : stateFromText(page.statusText);
+  return {
+    generation: 'classic',
+    statusText: page.statusText,
+    state,
+    acPowerW: page.acPowerW,
+    totalEnergyKwh: page.totalEnergyKwh,
+    dailyEnergyKwh: page.dailyEnergyKwh,
+    strings,
+    phases,
+    placeholders: page.placeholders,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * SCOM data-link frames: 0xAA, flags, src, dst, data length, header checksum, data,
+ * data checksum. Little-endian throughout. Decoding never throws: bad input is a result.
+ */
+import { scomChecksum } from './checksum.ts';
+import { FRAME_OVERHEAD, FRAME_START, HEADER_LENGTH, MAX_DATA_LENGTH } from './constants.ts';
+
+export interface ScomFrame {
+  flags: number;
+  src: number;
+  dst: number;
+  data: Uint8Array;
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function encodeFrame(frame: ScomFrame): Uint8Array {
+  const n = frame.data.length;
+  if (n > 0xffff) throw new RangeError(`frame data of ${n} bytes does not fit a 16-bit length`);
+  const out = new Uint8Array(FRAME_OVERHEAD + n);
+  const view = new DataView(out.buffer);
+  out[0] = FRAME_START;
+  out[1] = frame.flags & 0xff;
+  view.setUint32(2, frame.src >>> 0, true);
+  view.setUint32(6, frame.dst >>> 0, true);
+  view.setUint16(10, n, true);
+  out.set(scomChecksum(out, 1, 12), 12);
+  out.set(frame.data, HEADER_LENGTH);
+  out.set(scomChecksum(frame.data), HEADER_LENGTH + n);
+  return out;
+}
+
+/** Check a header at `offset`; returns the data length it announces. */
+export function checkHeader(bytes: Uint8Array, offset = 0): Decoded<number> {
+  if (bytes.length - offset < HEADER_LENGTH) return { ok: false, error: `header needs ${HEADER_LENGTH} bytes, got ${bytes.length - offset}` };
+  if (bytes[offset] !== FRAME_START) return { ok: false, error: `start byte is 0x${bytes[offset].toString(16)}, expected 0xaa` };
+  const [a, b] = scomChecksum(bytes, offset + 1, offset + 12);
+  if (bytes[offset + 12] !== a || bytes[offset + 13] !== b) return { ok: false, error: 'header checksum mismatch' };
+  const length = bytes[offset + 10] | (bytes[offset + 11] << 8);
+  if (length > MAX_DATA_LENGTH) return { ok: false, error: `data length ${length} exceeds ${MAX_DATA_LENGTH}` };
+  return { ok: true, value: length };
+}
+
+/** Decode exactly one frame that starts at `offset`. */
+export function decodeFrame(bytes: Uint8Array, offset = 0): Decoded<ScomFrame> {
+  const header = checkHeader(bytes, offset);
+  if (!header.ok) return header;
+  const n = header.value;
+  const end = offset + FRAME_OVERHEAD + n;
+  if (bytes.length < end) return { ok: false, error: `frame needs ${FRAME_OVERHEAD + n} bytes, got ${bytes.length - offset}` };
+  const dataStart = offset + HEADER_LENGTH;
+  const [a, b] = scomChecksum(bytes, dataStart, dataStart + n);
+  if (bytes[dataStart + n] !== a || bytes[dataStart + n + 1] !== b) return { ok: false, error: 'data checksum mismatch' };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    ok: true,
+    value: {
+      flags: bytes[offset + 1],
+      src: view.getUint32(offset + 2, true),
+      dst: view.getUint32(offset + 6, true),
+      data: bytes.slice(dataStart, dataStart + n),
+    },
+  };
+}
+
+/**
+ * Cuts a byte stream into frames. Hunts for 0xAA and trusts a data length only after its
+ * header checksum verifies, so a stray 0xAA or a corrupted frame costs one resync, not the link.
+ */
+export class FrameReader {
+  private buf = new Uint8Array(0);
+  /** Bytes thrown away while resynchronising (noise, corrupted frames). */
+  discarded = 0;
+  /** Frames with a valid header whose data checksum failed. */
+  badFrames = 0;
+
+  push(chunk: Uint8Array): ScomFrame[] {
+    const merged = new Uint8Array(this.buf.length + chunk.length);
+    merged.set(this.buf);
+    merged.set(chunk, this.buf.length);
+    const frames: ScomFrame[] = [];
+    let pos = 0;
+    while (pos < merged.length) {
+      if (merged[pos] !== FRAME_START) {
+        pos++;
+        this.discarded++;
+        continue;
+      }
+      if (merged.length - pos < HEADER_LENGTH) break;
+      const header = checkHeader(merged, pos);
+      if (!header.ok) {
+        pos++;
+        this.discarded++;
+        continue;
+      }
+      const total = FRAME_OVERHEAD + header.value;
+      if (merged.length - pos < total) break;
+      const frame = decodeFrame(merged, pos);
+      if (frame.ok) {
+        frames.push(frame.value);
+        pos += total;
+      } else {
+        this.badFrames++;
+        pos++;
+        this.discarded++;
+      }
+    }
+    this.buf = merged.slice(pos);
+    return frames;
+  }
+
+  /** Forget partial input (after a timeout or a reopened port). */
+  reset(): void {
+    this.buf = new Uint8Array(0);
+  }
+
+  get pending(): number {
+    return this.buf.length;
+  }
+}

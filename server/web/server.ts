@@ -1,0 +1,95 @@
+/**
+ * The web server on port 8099 (Home Assistant ingress): REST under api/, a live stream of
+ * readings and status, and the built UI. All paths are relative to the ingress prefix.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CommandError } from '../core/hub.ts';
+import type { WebContext } from './context.ts';
+import { deviceView } from './deviceView.ts';
+import { isAllowedPeer } from './ingressGuard.ts';
+import { serveLiveStream } from './liveStream.ts';
+
+export type RouteModule = (app: FastifyInstance, ctx: WebContext) => Promise<void>;
+
+export interface WebServerOptions {
+  /** Enforce the ingress allow-list (when running under the Supervisor). */
+  ingressOnly: boolean;
+  uiDir: string;
+  routeModules?: RouteModule[];
+}
+
+export async function createWebServer(ctx: WebContext, opts: WebServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+
+  if (opts.ingressOnly) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!isAllowedPeer(req.socket.remoteAddress)) {
+        ctx.log.warn(`refused web request from ${req.socket.remoteAddress}: only Home Assistant ingress may connect`);
+        return reply.code(403).send({ error: 'Only Home Assistant ingress may connect' });
+      }
+    });
+  }
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
+    const status = err instanceof CommandError ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) ctx.log.error(`web: ${err.message}`);
+    void reply.code(status).send({ error: err.message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `no such resource: ${req.method} ${req.url}` });
+  });
+
+  app.get('/api/health', async () => ({
+    status: 'ok',
+    version: ctx.version,
+    uptime: Date.now() - ctx.startedAt,
+    broker: ctx.broker(),
+    configErrors: ctx.configErrors(),
+  }));
+  app.get('/api/stats', async () => ctx.stats());
+  app.get('/api/devices', async () => ctx.hub.list().map(deviceView));
+  app.get<{ Params: { id: string } }>('/api/devices/:id', async (req, reply) => {
+    const rec = ctx.hub.get(req.params.id);
+    if (!rec) return reply.code(404).send({ error: `Unknown device ${req.params.id}` });
+    return deviceView(rec);
+  });
+  app.delete<{ Params: { id: string } }>('/api/devices/:id', async (req, reply) => {
+    if (!(await ctx.removeDevice(req.params.id))) return reply.code(404).send({ error: `Unknown device ${req.params.id}` });
+    return { removed: true };
+  });
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/devices/:id/read', async (req) => {
+    const keys = (req.body as { keys?: unknown } | null)?.keys;
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
+      throw new CommandError('body must be {"keys": ["register", ...]}');
+    }
+    const readings = await ctx.hub.read(req.params.id, keys);
+    return { readings: readings.map((r) => ({ key: r.register.key, value: r.value, unit: r.register.unit ?? null })) };
+  });
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/devices/:id/write', async (req, reply) => {
+    const body = req.body as { key?: unknown; value?: unknown } | null;
+    if (typeof body?.key !== 'string' || !['number', 'string', 'boolean'].includes(typeof body.value)) {
+      throw new CommandError('body must be {"key": "register", "value": number | string | boolean}');
+    }
+    try {
+      return { value: await ctx.hub.write(req.params.id, body.key, body.value as number | string | boolean) };
+    } catch (err) {
+      if (err instanceof CommandError && /not allowed/.test(err.message)) return reply.code(403).send({ error: err.message });
+      throw err;
+    }
+  });
+  app.get('/api/stream', (req, reply) => serveLiveStream(ctx.hub, ctx.broker, req, reply));
+
+  for (const register of opts.routeModules ?? []) await register(app, ctx);
+
+  if (existsSync(path.join(opts.uiDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.resolve(opts.uiDir), prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html').send('<!doctype html><title>Wattwire</title><p>The UI is not built: run <code>npm run build:ui</code>.</p>'),
+    );
+  }
+  return app;
+}

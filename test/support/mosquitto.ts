@@ -1,0 +1,56 @@
+/** A real Mosquitto broker on a free loopback port, for integration tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { freePort, waitFor } from './ports.ts';
+
+const BINARY = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? 'mosquitto';
+
+export class Mosquitto {
+  private proc: ChildProcess | undefined;
+  readonly url: string;
+
+  private constructor(readonly port: number, private readonly confFile: string) {
+    this.url = `mqtt://127.0.0.1:${port}`;
+  }
+
+  static async start(port?: number): Promise<Mosquitto> {
+    const p = port ?? (await freePort());
+    const dir = mkdtempSync(path.join(tmpdir(), 'mosq-'));
+    const conf = path.join(dir, 'mosquitto.conf');
+    writeFileSync(conf, `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+    const m = new Mosquitto(p, conf);
+    await m.restart();
+    return m;
+  }
+
+  /** Start (again) on the same port. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.proc = spawn(BINARY, ['-c', this.confFile], { stdio: 'ignore' });
+    await waitFor(() => canConnect(this.port), { what: `mosquitto on ${this.port}` });
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CommandError, Hub, checkWriteValue } from '../../../server/core/hub.ts';
+import type { RegisterDescriptor } from '../../../server/core/registers.ts';
+
+const table: RegisterDescriptor[] = [
+  { key: 'energy', name: 'Energy', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing', groups: ['energy'] },
+  { key: 'voltage', name: 'Voltage', unit: 'V', deviceClass: 'voltage', stateClass: 'measurement', bounds: { min: 0, max: 400 } },
+  { key: 'mode', name: 'Mode', type: 'enum', options: ['off', 'on', 'auto'], enumValues: [0, 1, 4] },
+  { key: 'limit', name: 'Limit', unit: 'A', writable: true, min: 0, max: 32, step: 1 },
+];
+
+function setup() {
+  const hub = new Hub(() => 1000);
+  const events: string[] = [];
+  hub.on('event', (_rec, ev) => events.push(ev.event));
+  const handle = hub.addDevice({ id: 'm1', kind: 'test', name: 'Meter 1' }, table);
+  return { hub, handle, events };
+}
+
+describe('Hub', () => {
+  it('stores accepted readings and maps enum values to labels', () => {
+    const { hub, handle } = setup();
+    handle.publish([{ key: 'energy', value: 12.5 }, { key: 'mode', value: 4 }, { key: 'unknown', value: 1 }]);
+    expect(hub.get('m1')?.state).toEqual({ energy: 12.5, mode: 'auto' });
+  });
+
+  it('refuses a counter that goes backwards, with an event, and keeps the last value', () => {
+    const { hub, handle, events } = setup();
+    handle.publish([{ key: 'energy', value: 100 }]);
+    const accepted = handle.publish([{ key: 'energy', value: 99.9 }]);
+    expect(accepted).toHaveLength(0);
+    expect(hub.get('m1')?.state.energy).toBe(100);
+    expect(events).toContain('counter_regression');
+    expect(handle.publish([{ key: 'energy', value: 100.1 }])).toHaveLength(1);
+  });
+
+  it('drops implausible values outside the bounds', () => {
+    const { hub, handle, events } = setup();
+    handle.publish([{ key: 'voltage', value: 230 }]);
+    handle.publish([{ key: 'voltage', value: 9999 }]);
+    expect(hub.get('m1')?.state.voltage).toBe(230);
+    expect(events).toEqual(['implausible_value']);
+  });
+
+  it('publishes null for invalid numbers', () => {
+    const { hub, handle } = setup();
+    handle.publish([{ key: 'voltage', value: Number.NaN }]);
+    expect(hub.get('m1')?.state.voltage).toBeNull();
+  });
+
+  it('refuses writes when the device does not allow them', async () => {
+    const { hub, handle } = setup();
+    handle.setStatus('online');
+    await expect(hub.write('m1', 'limit', 10)).rejects.toThrow(/not allowed/);
+  });
+
+  it('checks writes against min/max and passes the value to the device', async () => {
+    const hub = new Hub();
+    const write = vi.fn(async (_k: string, v: unknown) => v as number);
+    hub.addDevice({ id: 'w', kind: 'test', name: 'W', allowWrites: true }, table, { write }).setStatus('online');
+    await expect(hub.write('w', 'limit', 40)).rejects.toThrow(/above the maximum 32/);
+    await expect(hub.write('w', 'energy', 1)).rejects.toThrow(/read-only/);
+    expect(await hub.write('w', 'limit', '16')).toBe(16);
+    expect(write).toHaveBeenCalledWith('limit', 16);
+    expect(hub.get('w')?.state.limit).toBe(16);
+  });
+
+  it('refuses commands for an offline device with the reason', async () => {
+    const { hub, handle } = setup();
+    handle.setStatus('offline', 'socket closed');
+    await expect(hub.read('m1', ['energy'])).rejects.toThrow(/not connected \(socket closed\)/);
+    await expect(hub.read('nope', ['energy'])).rejects.toBeInstanceOf(CommandError);
+  });
+
+  it('rejects device ids that cannot be MQTT topic levels', () => {
+    const hub = new Hub();
+    expect(() => hub.addDevice({ id: 'a/b', kind: 't', name: 'x' }, [])).toThrow(/device id/);
+  });
+});
+
+describe('checkWriteValue', () => {
+  it('maps enum labels to raw values and refuses unknown labels', () => {
+    expect(checkWriteValue(table[2], 'auto')).toBe(4);
+    expect(() => checkWriteValue(table[2], 'turbo')).toThrow(/one of: off, on, auto/);
+  });
+  it('accepts ON/OFF for switches', () => {
+    const sw: RegisterDescriptor = { key: 's', name: 'S', type: 'bool', writable: true };
+    expect(checkWriteValue(sw, 'ON')).toBe(true);
+    expect(checkWriteValue(sw, 'OFF')).toBe(false);
+    expect(() => checkWriteValue(sw, 'maybe')).toThrow(/ON\/OFF/);
+  });
+});

@@ -1,0 +1,86 @@
+import { Availability } from '../components/Availability.tsx';
+import { Sparkline } from '../components/Sparkline.tsx';
+import { formatDuration, formatValue } from '../format.ts';
+import { getStreamState, useLive } from '../live.ts';
+import { href } from '../route.ts';
+import type { DeviceView, Health } from '../types.ts';
+import { useApi, useNow } from '../useApi.ts';
+import type { LiveState } from '../liveState.ts';
+
+export function Overview() {
+  const live = useLive();
+  useNow(5000);
+  const now = Date.now();
+  const health = useApi<Health>('api/health');
+  const configErrors = useApi<{ where: string; message: string }[]>('api/config-errors');
+  const devices = [...live.devices.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const broker = { ...health.data?.broker, ...live.broker };
+  const stream = getStreamState();
+  return (
+    <>
+      <section class="status-bar" aria-label="Bridge status">
+        <div>
+          <span class={`dot ${stream === 'live' ? 'ok' : 'bad'}`} aria-hidden="true" />
+          Bridge {health.data ? `v${health.data.version}` : ''} · {stream === 'live' ? 'live' : stream}
+          {health.data && <span class="muted"> · up {formatDuration(health.data.uptime)}</span>}
+        </div>
+        <div>
+          <span class={`dot ${broker.connected ? 'ok' : 'bad'}`} aria-hidden="true" />
+          MQTT {broker.source ?? ''} broker {broker.connected ? 'connected' : 'not connected'}
+          {broker.url && <span class="muted"> · {broker.url}</span>}
+          {(broker.queued ?? 0) > 0 && <span class="warn-text"> · {broker.queued} queued</span>}
+          {(broker.dropped ?? 0) > 0 && <span class="warn-text"> · {broker.dropped} dropped</span>}
+        </div>
+        {health.error && <p class="error" role="alert">Bridge not reachable: {health.error}</p>}
+      </section>
+      {configErrors.data && configErrors.data.length > 0 && (
+        <section class="notice warn" aria-label="Options problems">
+          <strong>Skipped in the options:</strong>
+          <ul>
+            {configErrors.data.map((e) => <li key={e.where}><code>{e.where}</code>: {e.message}</li>)}
+          </ul>
+        </section>
+      )}
+      {devices.length === 0 ? (
+        <section class="empty">
+          <p>No devices yet.</p>
+          <a class="button primary" href={href('onboarding')}>Add a device</a>
+        </section>
+      ) : (
+        <div class="cards">
+          {devices.map((d) => <DeviceCard key={d.id} device={d} live={live} now={now} />)}
+        </div>
+      )}
+    </>
+  );
+}
+
+function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState; now: number }) {
+  const shown = device.registers.filter((r) => r.entityCategory !== 'diagnostic' && device.state[r.key] !== undefined);
+  return (
+    <article class="card" aria-labelledby={`dev-${device.id}`}>
+      <header>
+        <h2 id={`dev-${device.id}`}><a href={href('device', device.id)}>{device.name}</a></h2>
+        <Availability availability={device.availability} reason={device.reason} />
+      </header>
+      <p class="muted small">{[device.kind, device.manufacturer, device.model].filter(Boolean).join(' · ')}</p>
+      {shown.length === 0 ? (
+        <p class="muted">No values yet.</p>
+      ) : (
+        <table class="values">
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.key} data-key={r.key}>
+                <th scope="row">{r.name}</th>
+                <td class="num">
+                  <span class="value">{formatValue(device.state[r.key], r.precision)}</span> <span class="unit">{r.unit ?? ''}</span>
+                </td>
+                <td class="chart">{typeof device.state[r.key] === 'number' && <Sparkline points={live.series(device.id, r.key)} now={now} label={r.name} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}

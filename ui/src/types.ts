@@ -1,0 +1,83 @@
+/** The shapes the bridge's REST API and live stream send (see server/web). */
+export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'unknown';
+export type Value = number | string | boolean | null;
+
+export interface RegisterView {
+  key: string;
+  name: string;
+  description?: string;
+  id?: string;
+  unit?: string;
+  deviceClass?: string;
+  stateClass?: string;
+  precision?: number;
+  type?: 'number' | 'enum' | 'bool' | 'text';
+  options?: string[];
+  writable?: boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+  groups?: string[];
+  entityCategory?: 'diagnostic' | 'config';
+}
+
+export interface DeviceView {
+  id: string;
+  kind: string;
+  name: string;
+  manufacturer?: string;
+  model?: string;
+  serialNumber?: string;
+  swVersion?: string;
+  allowWrites: boolean;
+  availability: Availability;
+  reason?: string;
+  since: number;
+  state: Record<string, Value>;
+  updated: Record<string, number>;
+  registers: RegisterView[];
+  diagnostics: Record<string, unknown>;
+}
+
+export interface BrokerView {
+  source: string;
+  url: string;
+  connected: boolean;
+  queued: number;
+  dropped: number;
+  published: number;
+}
+
+export interface Health {
+  status: string;
+  version: string;
+  uptime: number;
+  broker: BrokerView;
+}
+
+export interface DeviceEventView {
+  id: string;
+  ts: number;
+  type: 'alarm' | 'warning' | 'info';
+  event: string;
+  message: string;
+}
+
+export interface CertInfo {
+  present: boolean;
+  lfdi?: string;
+  sfdi?: string | number;
+  fingerprint?: string;
+  notBefore?: string;
+  notAfter?: string;
+  daysLeft?: number;
+  expiresSoon?: boolean;
+  subject?: string;
+  certPem?: string;
+}
+
+export interface LogLine {
+  time: number;
+  level: string;
+  msg: string;
+}
