@@ -1,0 +1,16 @@
+/** `npm run bench`: every benchmark, one JSON line per figure, all in one run on this machine. */
+const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unknown>[]> }>> = {
+  core: () => import('./core.ts'),
+};
+
+const only = process.argv.slice(2);
+for (const [name, load] of Object.entries(SUITES)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  try {
+    for (const figure of await (await load()).bench()) console.log(JSON.stringify({ suite: name, ...figure }));
+  } catch (err) {
+    console.log(JSON.stringify({ suite: name, error: (err as Error).message }));
+    process.exitCode = 1;
+  }
+}
+process.exit();
