@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { Hub } from './core/hub.ts';
 import { createLogger, LogRing, type Logger } from './core/logger.ts';
@@ -52,6 +53,7 @@ export class WattwireApp {
   private brokerSource: BrokerInfo['source'] = 'embedded';
   private brokerUrl = '';
   private web: FastifyInstance | undefined;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
   webUrl = '';
 
   constructor(private readonly settings: AppSettings) {
@@ -64,6 +66,7 @@ export class WattwireApp {
   async start(): Promise<void> {
     const { env } = this.settings;
     await mkdir(env.dataDir, { recursive: true });
+    this.loopDelay.enable();
     await this.startMqtt();
     for (const kind of Object.keys(DRIVERS)) await this.startDriver(kind);
     if (this.settings.web !== false) await this.startWeb();
@@ -106,12 +109,20 @@ export class WattwireApp {
         name: 'Wattwire',
         birthDelayMs: this.settings.birthDelayMs,
         statsIntervalMs: this.settings.statsIntervalMs,
-        extraStats: () => ({ polling: this.pollingStats() }),
+        extraStats: () => ({ polling: this.pollingStats(), process: this.processStats() }),
       },
       this.log,
     );
     this.bridge.start();
     this.publisher.start();
+  }
+
+  /** Memory and event-loop delay (p99 since the last call), for the soak and the UI. */
+  private processStats(): Record<string, number> {
+    const mem = process.memoryUsage();
+    const p99 = this.loopDelay.percentile(99) / 1e6;
+    this.loopDelay.reset();
+    return { rssMb: Math.round(mem.rss / 1048576), heapUsedMb: Math.round(mem.heapUsed / 1048576), eventLoopDelayP99Ms: Number(p99.toFixed(2)) };
   }
 
   private pollingStats(): Record<string, unknown> {
@@ -226,6 +237,7 @@ export class WattwireApp {
 
   /** Stop everything: drivers first, then MQTT (bridge offline), the web server, the broker. */
   async stop(): Promise<void> {
+    this.loopDelay.disable();
     for (const kind of [...this.drivers.keys()]) await this.stopDriver(kind);
     await this.bridge?.stop();
     await this.web?.close();

@@ -1,5 +1,22 @@
 import type { Options } from '../options/schema.ts';
 
+/** What a simulated device really is at this moment, for the chaos run's final check. */
+export interface SimTruth {
+  /** Device id as the bridge names it. */
+  id: string;
+  /** `online`, `asleep` (night) or `offline` (gone from the network/bus). */
+  availability: 'online' | 'asleep' | 'offline';
+  /** The simulator's current value of each energy counter, by the bridge's register key. */
+  counters: Record<string, number>;
+}
+
+/** A fault the chaos run can inject into a simulator and later undo. */
+export interface SimFault {
+  name: string;
+  inject(): Promise<void>;
+  recover(): Promise<void>;
+}
+
 /**
  * A simulator started by `npm run demo` (and the chaos run): it runs on loopback and adds
  * the device(s) it simulates to the bridge's options.
@@ -9,4 +26,12 @@ export interface DemoSim {
   /** Add this simulator's devices to the options (mutates). */
   configure(options: Options): void;
   stop(): Promise<void>;
+  /** Faults the chaos run may inject. */
+  faults?(): SimFault[];
+  /** The devices' real state now. */
+  truth?(): SimTruth[];
+  /** Stop counters advancing, so the chaos run can compare published values exactly. */
+  freeze?(): void;
+  /** TCP ports of the bridge's own listeners that this simulator talks to (garbage targets). */
+  bridgeListeners?(options: Options): number[];
 }

@@ -81,6 +81,7 @@ export type SepResource =
   | Reading
   | ({ type: 'UsagePoint' } & UsagePoint)
   | ({ type: 'MeterReading' } & MeterReading)
+  | ({ type: 'ReadingSet' } & ReadingSet)
   | ({ type: 'UsagePointList' } & ListPage<UsagePoint>)
   | ({ type: 'MeterReadingList' } & ListPage<MeterReading>)
   | ({ type: 'ReadingSetList' } & ListPage<ReadingSet>)

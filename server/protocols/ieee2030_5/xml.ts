@@ -56,6 +56,8 @@ export function parseSep(text: string): ParseResult<SepResource> {
       return ok({ type: 'UsagePoint', ...usagePoint(root) });
     case 'MeterReading':
       return ok({ type: 'MeterReading', ...meterReading(root) });
+    case 'ReadingSet':
+      return ok({ type: 'ReadingSet', ...readingSet(root) });
     case 'UsagePointList':
       return ok({ type: 'UsagePointList', ...list(root, 'UsagePoint', usagePoint) });
     case 'MeterReadingList':

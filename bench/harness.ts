@@ -1,0 +1,88 @@
+/**
+ * A whole installation on loopback for the chaos run and the soak: a real Mosquitto, every
+ * demo simulator, and the bridge as a child process started from an options file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { optionsSchema, type Options } from '../server/options/schema.ts';
+import { DEMO_SIMS } from '../server/sim/demoSims.ts';
+import type { DemoSim } from '../server/sim/demoSim.ts';
+import { freePort } from '../server/sim/freePort.ts';
+import { Mosquitto } from '../test/support/mosquitto.ts';
+
+export interface Harness {
+  broker: Mosquitto;
+  sims: DemoSim[];
+  options: Options;
+  httpPort: number;
+  child: ChildProcess;
+  startErrors: string[];
+  exitCode(): number | null;
+  output(): string;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(adjust: (o: Options) => void = () => undefined): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ww-harness-'));
+  // Simulators that share files with the bridge (certificates) find them here.
+  process.env.WATTWIRE_DATA_DIR = dataDir;
+  const broker = await Mosquitto.start();
+  const options: Options = optionsSchema.parse({ log_level: 'warning', mqtt: { host: '127.0.0.1', port: broker.port } });
+  options.dlt645.listen_port = await freePort();
+  const sims: DemoSim[] = [];
+  const startErrors: string[] = [];
+  for (const [kind, load] of Object.entries(DEMO_SIMS)) {
+    try {
+      const sim = await (await load()).startDemoSim();
+      sim.configure(options);
+      sims.push(sim);
+    } catch (err) {
+      startErrors.push(`${kind} simulator did not start: ${(err as Error).message}`);
+    }
+  }
+  adjust(options);
+  const optionsFile = path.join(dataDir, 'options.json');
+  writeFileSync(optionsFile, JSON.stringify(options));
+  const httpPort = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
+    env: { ...process.env, WATTWIRE_DATA_DIR: dataDir, WATTWIRE_HTTP_PORT: String(httpPort), SUPERVISOR_TOKEN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-50_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let code: number | null = null;
+  child.on('exit', (c, signal) => (code = c ?? (signal ? 128 : 0)));
+  return {
+    broker,
+    sims,
+    options,
+    httpPort,
+    child,
+    startErrors,
+    exitCode: () => code,
+    output: () => output,
+    rssMb: () => {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        return m ? Number(m[1]) / 1024 : 0;
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      if (code === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (code === null) child.kill('SIGKILL');
+      }
+      await Promise.all(sims.map((s) => s.stop().catch(() => undefined)));
+      await broker.stop();
+    },
+  };
+}
