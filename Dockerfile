@@ -10,8 +10,10 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The UI (vite → ui/dist) and the server (tsc → dist/).
-RUN npm run build
+# The UI (vite → ui/dist) and the server (tsc → dist/server), with the server's data
+# files (simulator pages and captures) beside the compiled code that reads them.
+RUN npm run build \
+    && (cd server && find . -type f ! -name '*.ts' | tar -cf - -T -) | tar -xf - -C dist/server
 # Production dependencies alone, installed apart so that the runtime image needs no npm.
 WORKDIR /prod
 RUN cp /src/package.json /src/package-lock.json ./ \
@@ -22,10 +24,13 @@ ARG BUILD_ARCH
 ARG BUILD_VERSION=0.1.0
 RUN apk add --no-cache nodejs
 ENV NODE_ENV=production
+# The same layout as the source tree (server/, ui/dist, package.json side by side), so
+# that paths the server resolves from its own location (../package.json, ../ui/dist)
+# hold in the image too.
 WORKDIR /opt/wattwire
 COPY --from=build /prod/node_modules ./node_modules
 COPY --from=build /src/package.json ./
-COPY --from=build /src/dist ./dist
+COPY --from=build /src/dist/server ./server
 COPY --from=build /src/ui/dist ./ui/dist
 COPY rootfs /
 RUN chmod a+x /etc/s6-overlay/s6-rc.d/wattwire/run /etc/s6-overlay/s6-rc.d/wattwire/finish

@@ -1,6 +1,9 @@
 /** `npm run bench`: every benchmark, one JSON line per figure, all in one run on this machine. */
 const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unknown>[]> }>> = {
   core: () => import('./core.ts'),
+  fleet: () => import('./fleet.ts'),
+  dlt645: () => import('./dlt645.ts'),
+  itron: () => import('./itron.ts'),
 };
 
 const only = process.argv.slice(2);

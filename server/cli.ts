@@ -8,6 +8,11 @@ type SubCommand = (argv: string[]) => Promise<void>;
 /** Simulators by device kind; each module exports `runSimCli(argv)`. */
 const SIMULATORS: Record<string, () => Promise<{ runSimCli: SubCommand }>> = {
   dlt645: () => import('./sim/dlt645/cli.ts'),
+  dlms: () => import('./sim/dlms/cli.ts'),
+  itron: () => import('./sim/itron/cli.ts'),
+  xtender: () => import('./sim/xtender/cli.ts'),
+  victron: () => import('./sim/victron/cli.ts'),
+  kostal: () => import('./sim/kostal/cli.ts'),
 };
 
 async function main(argv: string[]): Promise<void> {

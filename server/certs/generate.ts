@@ -4,7 +4,7 @@
  * certificate policy, and a long validity because a new certificate means a new LFDI to register.
  */
 import { webcrypto } from 'node:crypto';
-import './reflectMetadata.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);

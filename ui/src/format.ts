@@ -14,7 +14,8 @@ export function formatAge(ms: number): string {
 export function formatValue(value: unknown, precision?: number): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') {
-    return precision === undefined ? String(value) : value.toLocaleString('en', { minimumFractionDigits: precision, maximumFractionDigits: precision, useGrouping: false });
+    if (precision === undefined) return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
+    return value.toLocaleString('en', { minimumFractionDigits: precision, maximumFractionDigits: precision, useGrouping: false });
   }
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
@@ -26,5 +27,6 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   if (d > 0) return `${d} d ${h} h`;
   if (h > 0) return `${h} h ${m} min`;
-  return `${m} min ${Math.floor(seconds % 60)} s`;
+  if (m > 0) return `${m} min`;
+  return `${Math.floor(seconds)} s`;
 }

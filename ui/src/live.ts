@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { LiveState } from './liveState.ts';
 import { apiUrl } from './urls.ts';
 
-const STREAM_EVENTS = ['snapshot', 'readings', 'status', 'device', 'removed', 'event', 'broker'];
+const STREAM_EVENTS = ['snapshot', 'readings', 'status', 'device', 'removed', 'diagnostics', 'event', 'broker'];
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 

@@ -52,6 +52,12 @@ export class LiveState {
         if (d) this.devices.set(s.id, { ...d, availability: s.availability, reason: s.reason, since: s.since });
         break;
       }
+      case 'diagnostics': {
+        const { id, diagnostics } = data as { id: string; diagnostics: Record<string, unknown> };
+        const d = this.devices.get(id);
+        if (d) this.devices.set(id, { ...d, diagnostics });
+        break;
+      }
       case 'event':
         this.events = [data as DeviceEventView, ...this.events].slice(0, MAX_EVENTS);
         break;

@@ -37,14 +37,14 @@ export const KINDS: KindSpec[] = [
     title: 'Kostal PIKO inverter',
     blurb: 'Read over the inverter’s web pages (classic PIKO) or its dxs.json API.',
     discovery: ['host'],
-    fields: [name, { key: 'host', label: 'Inverter address', type: 'text', required: true, placeholder: '192.168.1.50 or host:port' }, { key: 'username', label: 'User name', type: 'text', initial: 'pvserver' }, { key: 'password', label: 'Password', type: 'password' }, { key: 'poll_interval', label: 'Poll interval (s)', type: 'number', initial: '30' }, { key: 'night_power', label: 'At night, power is', type: 'select', options: ['zero', 'unavailable'], initial: 'zero' }],
+    fields: [name, { key: 'host', label: 'Inverter address', type: 'text', required: true, placeholder: '192.168.1.50 or host:port' }, { key: 'username', label: 'User name', type: 'text', initial: 'pvserver' }, { key: 'password', label: 'Password', type: 'password', help: 'the factory password is pvwr' }, { key: 'generation', label: 'Interface', type: 'select', options: ['auto', 'classic', 'dxs'], initial: 'auto', help: 'auto tries the dxs.json API, then the classic page' }, { key: 'poll_interval', label: 'Poll interval (s)', type: 'number', initial: '30' }, { key: 'night_power', label: 'At night, power is', type: 'select', options: ['zero', 'unavailable'], initial: 'zero' }],
   },
   {
     kind: 'victron',
     title: 'Victron GX (Venus OS)',
     blurb: 'The GX device’s MQTT broker on the LAN, or the VRM cloud broker.',
     discovery: ['host'],
-    fields: [name, { key: 'host', label: 'GX address', type: 'text', placeholder: 'venus.local or an IP address' }, { key: 'port', label: 'Port', type: 'number' }, { key: 'portal_id', label: 'VRM portal id', type: 'text', help: '12 hex digits; found on the GX or in VRM' }, { key: 'vrm', label: 'Use the VRM cloud broker', type: 'checkbox' }, { key: 'username', label: 'VRM user name', type: 'text' }, { key: 'password', label: 'VRM password', type: 'password' }, { key: 'allow_writes', label: 'Allow writes', type: 'checkbox' }],
+    fields: [name, { key: 'host', label: 'GX address', type: 'text', placeholder: 'venus.local or an IP address' }, { key: 'port', label: 'Port', type: 'number' }, { key: 'tls', label: 'TLS (port 8883)', type: 'checkbox' }, { key: 'portal_id', label: 'VRM portal id', type: 'text', help: '12 hex digits; found on the GX or in VRM' }, { key: 'vrm', label: 'Use the VRM cloud broker', type: 'checkbox' }, { key: 'username', label: 'VRM user name', type: 'text' }, { key: 'password', label: 'VRM password', type: 'password' }, { key: 'token', label: 'VRM access token', type: 'password', help: 'instead of the password' }, { key: 'allow_writes', label: 'Allow writes', type: 'checkbox' }],
   },
   {
     kind: 'xtender',
@@ -65,7 +65,7 @@ export const KINDS: KindSpec[] = [
     title: 'DLMS/COSEM meter',
     blurb: 'Push meters dialing in are offered below once they call; polled meters need a serial port or a host.',
     discovery: ['pending', 'serial'],
-    fields: [name, { key: 'id', label: 'Id (optional)', type: 'text' }, { key: 'mode', label: 'Mode', type: 'select', options: ['push', 'poll'], initial: 'push' }, { key: 'system_title', label: 'System title', type: 'text', placeholder: '16 hex digits' }, { key: 'encryption_key', label: 'Encryption key', type: 'password', placeholder: '32 hex digits' }, { key: 'authentication_key', label: 'Authentication key', type: 'password', placeholder: '32 hex digits' }, { key: 'serial_port', label: 'Serial port', type: 'serial' }, { key: 'host', label: 'Host', type: 'text' }, { key: 'port', label: 'Port', type: 'number' }, { key: 'password', label: 'Password', type: 'password' }],
+    fields: [name, { key: 'id', label: 'Id (optional)', type: 'text' }, { key: 'mode', label: 'Mode', type: 'select', options: ['push', 'poll'], initial: 'push' }, { key: 'meter_type', label: 'Meter type', type: 'select', options: ['generic', 'austria_mbus', 'nordic_han', 'smarty_p1'], initial: 'generic' }, { key: 'system_title', label: 'System title', type: 'text', placeholder: '16 hex digits' }, { key: 'encryption_key', label: 'Encryption key', type: 'password', placeholder: '32 hex digits' }, { key: 'authentication_key', label: 'Authentication key', type: 'password', placeholder: '32 hex digits' }, { key: 'serial_port', label: 'Serial port', type: 'serial' }, { key: 'host', label: 'Host', type: 'text' }, { key: 'port', label: 'Port', type: 'number' }, { key: 'password', label: 'Password', type: 'password' }],
   },
 ];
 

@@ -51,8 +51,10 @@ export interface BrokerView {
 export interface Health {
   status: string;
   version: string;
+  /** Milliseconds since the bridge started. */
   uptime: number;
   broker: BrokerView;
+  configErrors?: { where: string; message: string }[];
 }
 
 export interface DeviceEventView {

@@ -37,13 +37,3 @@ export function useApi<T>(path: string): Loaded<T> {
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { data, error, loading, reload };
 }
-
-/** The current time, refreshed every `everyMs`, for ages like "4 s ago". */
-export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(t);
-  }, [everyMs]);
-  return now;
-}

@@ -6,20 +6,40 @@ export const dlmsOptions = z.object({
   listen_port: port().default(4059),
 });
 
-export const dlmsMeter = z.object({
-  id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })),
-  name: optional(z.string()),
-  mode: z.enum(['push', 'poll']).default('push'),
-  system_title: optional(z.string().regex(/^[0-9a-fA-F]{16}$/, { error: 'must be 16 hexadecimal characters' })),
-  encryption_key: optional(hexKey()),
-  authentication_key: optional(hexKey()),
-  serial_port: optional(z.string()),
-  baud: optional(z.number().int().min(300).max(115_200)),
-  parity: optional(z.enum(['even', 'none', 'odd'])),
-  host: optional(z.string()),
-  port: optional(port()),
-  password: optional(z.string()),
-  poll_interval: interval(1, 86_400).default(60),
-});
+/**
+ * Serial line settings per meter family (protocols/dlms-cosem.md §1): Austrian Kaifa
+ * M-Bus 2400 8E1, Norwegian/Swedish HAN 2400 8N1, Luxembourg Smarty P1 115200 8N1.
+ */
+export const METER_TYPES = {
+  generic: { baud: 2400, parity: 'none' },
+  austria_mbus: { baud: 2400, parity: 'even' },
+  nordic_han: { baud: 2400, parity: 'none' },
+  smarty_p1: { baud: 115_200, parity: 'none' },
+} as const;
+
+export const dlmsMeter = z
+  .object({
+    id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })),
+    name: optional(z.string()),
+    mode: z.enum(['push', 'poll']).default('push'),
+    meter_type: z.enum(['generic', 'austria_mbus', 'nordic_han', 'smarty_p1']).default('generic'),
+    system_title: optional(z.string().regex(/^[0-9a-fA-F]{16}$/, { error: 'must be 16 hexadecimal characters' })),
+    encryption_key: optional(hexKey()),
+    authentication_key: optional(hexKey()),
+    serial_port: optional(z.string()),
+    baud: optional(z.number().int().min(300).max(115_200)),
+    parity: optional(z.enum(['even', 'none', 'odd'])),
+    host: optional(z.string()),
+    port: optional(port()),
+    password: optional(z.string().max(64)),
+    poll_interval: interval(1, 86_400).default(60),
+    /** Seconds without a telegram before the meter is reported as silent. */
+    timeout: interval(1, 3600).default(60),
+  })
+  .superRefine((m, ctx) => {
+    if (m.mode === 'poll' && !m.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required when mode is poll' });
+    if (m.mode === 'push' && m.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is only used when mode is poll' });
+    if (m.authentication_key && !m.encryption_key) ctx.addIssue({ code: 'custom', path: ['encryption_key'], message: 'is required with authentication_key' });
+  });
 export type DlmsOptions = z.infer<typeof dlmsOptions>;
 export type DlmsMeter = z.infer<typeof dlmsMeter>;

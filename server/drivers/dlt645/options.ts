@@ -5,11 +5,13 @@ export const dlt645Options = z.object({
   listen: z.boolean().default(true),
   listen_port: port().default(8899),
   auto_adopt: z.boolean().default(true),
-  poll_interval: interval(5, 86_400).default(60),
+  poll_interval: interval(1, 86_400).default(60),
   timeout: interval(1, 60).default(5),
   retries: interval(0, 5).default(1),
+  /** Regex for a DTU's registration packet at the start of a chunk; default: IMEI or ICCID in ASCII. */
   registration_pattern: optional(z.string().refine(isRegex, { error: 'is not a valid regular expression' })),
-  heartbeat: optional(z.string()),
+  /** DTU heartbeat payload: `0x…` for hex bytes (spaces allowed), anything else is ASCII. */
+  heartbeat: optional(z.string().min(1)),
   voltage_high: z.number().default(253),
   voltage_low: z.number().default(207),
   current_high: z.number().default(60),

@@ -18,6 +18,8 @@ export interface Dlt645Register extends RegisterDescriptor {
   id: string;
   /** Value format of the DI (bytes, implied decimals, sign bit). */
   format: ValueFormat;
+  /** The block DI that also returns this value, and its position in the block. */
+  block?: { id: string; index: number };
 }
 
 const ENERGY: ValueFormat = { bytes: 4, decimals: 2, signed: false };
@@ -38,13 +40,17 @@ const power = (key: string, id: string, name: string, description: string): Dlt6
   key, id, name, description, format: POWER, unit: 'W', scale: 1000, deviceClass: 'power', stateClass: 'measurement', precision: 1, groups: ['power'],
 });
 
+const PHASE_INDEX: Record<string, number> = { A: 0, B: 1, C: 2 };
+
 const voltage = (phase: string, id: string): Dlt645Register => ({
   key: `voltage${phase}`, id, name: `Voltage ${phase}`, description: `Phase ${phase} voltage`, format: VOLTAGE,
+  block: { id: '0201FF00', index: PHASE_INDEX[phase] },
   unit: 'V', deviceClass: 'voltage', stateClass: 'measurement', precision: 1, groups: ['voltage'],
 });
 
 const current = (phase: string, id: string): Dlt645Register => ({
   key: `current${phase}`, id, name: `Current ${phase}`, description: `Phase ${phase} current (signed: negative when exporting)`, format: CURRENT,
+  block: { id: '0202FF00', index: PHASE_INDEX[phase] },
   unit: 'A', deviceClass: 'current', stateClass: 'measurement', precision: 3, groups: ['current'],
 });
 

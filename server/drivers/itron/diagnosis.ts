@@ -42,7 +42,7 @@ export function diagnose(err: unknown, phase: Phase, where: string): MeterError 
     return new MeterError('cipher_refused', `${where} refused TLS 1.2 with ECDHE-ECDSA-AES128-CCM8 (${code || 'handshake failure'}): it is not an IEEE 2030.5 meter port, or its TLS setup differs`, detail);
   }
   if (phase === 'handshake' && (code === 'ECONNRESET' || /socket disconnected|hang up/i.test(detail))) {
-    return new MeterError('not_registered', `The meter at ${where} closed the TLS handshake after receiving our certificate: the LFDI is most likely not registered yet`, detail);
+    return new MeterError('not_registered', `The meter at ${where} closed the connection during or right after the TLS handshake, having seen our certificate: the LFDI is most likely not registered yet`, detail);
   }
   if (code.startsWith('ERR_SSL') || code === 'EPROTO') return new MeterError('tls_error', `TLS error with ${where}: ${detail}`, detail);
   return new MeterError('http_error', `Request to ${where} failed: ${detail}`, detail);

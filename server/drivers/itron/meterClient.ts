@@ -16,6 +16,8 @@ export interface MeterClientOptions {
   certPem: string;
   keyPem: string;
   timeoutMs?: number;
+  /** One kept-alive connection (default); false opens a fresh TLS session per GET, which some meters prefer. */
+  keepAlive?: boolean;
 }
 
 export interface ClientStats {
@@ -46,7 +48,7 @@ export class MeterClient {
       rejectUnauthorized: false,
       // OpenSSL 3 refuses servers without RFC 5746 renegotiation support unless told otherwise.
       secureOptions: constants.SSL_OP_LEGACY_SERVER_CONNECT,
-      keepAlive: true,
+      keepAlive: opts.keepAlive ?? true,
       maxSockets: 1,
       maxFreeSockets: 1,
     });
@@ -80,12 +82,15 @@ export class MeterClient {
     return new Promise((resolve, reject) => {
       let phase: Phase = 'connect';
       let reused = false;
+      let answered = false;
       const req = https.request({ host: this.opts.host, port: this.opts.port, path, method: 'GET', agent: this.agent, headers: { Accept: 'application/sep+xml' } });
       const timer = setTimeout(() => req.destroy(timedOut(phase, this.where, this.timeoutMs)), this.timeoutMs);
       const fail = (err: unknown) => {
         clearTimeout(timer);
         const isReset = (err as NodeJS.ErrnoException).code === 'ECONNRESET' || /hang up/.test((err as Error).message);
-        reject(reused && isReset && !(err instanceof MeterError) ? new StaleSocket(diagnose(err, phase, this.where)) : diagnose(err, phase, this.where));
+        // A meter that dislikes our LFDI may finish the handshake and close at once.
+        const at: Phase = isReset && !reused && !answered && phase === 'response' ? 'handshake' : phase;
+        reject(reused && isReset && !(err instanceof MeterError) ? new StaleSocket(diagnose(err, at, this.where)) : diagnose(err, at, this.where));
       };
       req.on('socket', (socket: TLSSocket) => {
         if (this.known.has(socket)) {
@@ -103,6 +108,7 @@ export class MeterClient {
       });
       req.on('error', fail);
       req.on('response', (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {

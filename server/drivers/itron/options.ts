@@ -1,11 +1,24 @@
 import { z } from 'zod';
 import { interval, optional, port } from '../../options/fields.ts';
 
+/**
+ * One Itron 2030.5 meter. `host`/`port` override mDNS; `lfdi` (the meter's, 40 hex digits,
+ * dashes allowed as the Launchpad shows them) picks the meter on mDNS and is its device id.
+ */
 export const itronMeter = z.object({
   name: optional(z.string()),
-  host: optional(z.string()),
+  host: optional(z.string().min(1)),
   port: optional(port()),
-  lfdi: optional(z.string().regex(/^[0-9a-fA-F]{40}$/, { error: 'must be the 40-hex-digit LFDI' })),
+  lfdi: optional(
+    z
+      .string()
+      .transform((s) => s.replace(/[\s:-]/g, '').toUpperCase())
+      .pipe(z.string().regex(/^[0-9A-F]{40}$/, { error: 'must be the 40-hex-digit LFDI (dashes allowed)' })),
+  ),
   poll_interval: interval(1, 3600).default(10),
+  /** Seconds before a connection or request counts as timed out. */
+  timeout: interval(1, 120).default(10),
+  /** One kept-alive TLS connection; off = a new TLS session per request (some meters are more reliable so). */
+  keep_alive: z.boolean().default(true),
 });
 export type ItronMeter = z.infer<typeof itronMeter>;

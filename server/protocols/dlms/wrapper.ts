@@ -27,10 +27,15 @@ export function decodeWrapper(buf: Buffer): { frame: WrapperFrame; size: number 
   if (buf.length < WRAPPER_HEADER) return null;
   const version = buf.readUInt16BE(0);
   if (version !== 1) throw new DlmsFrameError(`wrapper version ${version}, expected 1`);
+  const source = buf.readUInt16BE(2);
+  const destination = buf.readUInt16BE(4);
+  // wPorts are 16-bit but every assignment in use is below 256; a larger one means a
+  // stray `00 01` inside other data, not a wrapper (and must not make us wait for its length).
+  if (source > 0xff || destination > 0xff) throw new DlmsFrameError(`wrapper wPorts ${source}/${destination} out of range`);
   const length = buf.readUInt16BE(6);
   if (buf.length < WRAPPER_HEADER + length) return null;
   return {
-    frame: { source: buf.readUInt16BE(2), destination: buf.readUInt16BE(4), apdu: Buffer.from(buf.subarray(WRAPPER_HEADER, WRAPPER_HEADER + length)) },
+    frame: { source, destination, apdu: Buffer.from(buf.subarray(WRAPPER_HEADER, WRAPPER_HEADER + length)) },
     size: WRAPPER_HEADER + length,
   };
 }

@@ -4,8 +4,8 @@
  * This filter removes both so that only the meter's bytes reach the frame extractor.
  */
 
-/** IMEI (15 digits) or ICCID (19–20 characters) in ASCII, the usual registration packets. */
-export const DEFAULT_REGISTRATION_PATTERN = '[0-9]{19}[0-9A-Fa-f]?|[0-9]{15}';
+/** ICCID (89…, 19–20 characters) or IMEI (15 digits) in ASCII, the usual registration packets. */
+export const DEFAULT_REGISTRATION_PATTERN = '89[0-9]{17}[0-9A-Fa-f]?|[0-9]{15}';
 
 export interface DtuFilterOptions {
   /** Regular expression for the registration packet (matched at the start of a chunk). */
@@ -43,14 +43,22 @@ export class DtuFilter {
     return this.stripHeartbeats(data);
   }
 
+  /** Registration packets at the start of a chunk; a DTU set to "both" sends two in a row. */
   private stripRegistration(data: Buffer): Buffer {
-    // Frames start with 0xFE or 0x68; a registration packet is printable text before them.
-    if (data.length === 0 || data[0] === 0xfe || data[0] === 0x68) return data;
-    const text = data.toString('latin1', 0, Math.min(data.length, 96));
-    const m = this.registration.exec(text);
-    if (!m || m[0].length === 0) return data;
-    this.registrationId = m[0];
-    return data.subarray(m[0].length);
+    let rest = data;
+    for (;;) {
+      // Frames start with 0xFE or 0x68; a registration packet is text before them.
+      if (rest.length === 0 || rest[0] === 0xfe || rest[0] === 0x68) return rest;
+      const known = this.registrationId;
+      if (known && rest.toString('latin1', 0, known.length) === known) {
+        rest = rest.subarray(known.length);
+        continue;
+      }
+      const m = this.registration.exec(rest.toString('latin1', 0, Math.min(rest.length, 96)));
+      if (!m || m[0].length === 0) return rest;
+      this.registrationId = m[0];
+      rest = rest.subarray(m[0].length);
+    }
   }
 
   private stripHeartbeats(data: Buffer): Buffer {

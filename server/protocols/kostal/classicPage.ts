@@ -107,34 +107,43 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
     return null;
   };
 
-  for (const tr of $('tr').toArray()) {
-    const cells = $(tr).children('td').toArray();
-    const underlined = $(tr).children('td').find('u').toArray();
-    if (underlined.length > 0) {
-      section++;
-      headers = underlined.map((u) => cellText($(u).text()));
+  // One pass over the parts that matter, in document order: section headers (`<u>`),
+  // the status cell and value slots.
+  let headerRow: unknown;
+  let slotRow: unknown;
+  let side = 0;
+  for (const el of $('u, td[colspan="4"], td[bgcolor]').toArray()) {
+    const $el = $(el);
+    if (el.tagName === 'u') {
+      const row = $el.closest('tr').get(0);
+      if (row !== headerRow) {
+        headerRow = row;
+        section++;
+        headers = [];
+      }
+      headers.push(cellText($el.text()));
       continue;
     }
-    if (section === 0) {
-      const status = cells.findIndex((c) => $(c).attr('colspan') === '4');
-      if (status > 0) page.statusText = cellText($(cells[status]).text()) || null;
+    if ($el.attr('colspan') === '4') {
+      if (section === 0 && $el.prev('td').length > 0) page.statusText = cellText($el.text()) || null;
+      continue;
     }
-    let side = 0;
-    cells.forEach((cell, i) => {
-      const bg = $(cell).attr('bgcolor');
-      if (bg === undefined) return;
-      const slot: Slot = {
-        label: cellText($(cells[i - 1] ?? cell).text()),
-        unit: cellText($(cells[i + 1] ?? cell).text()),
-        text: cellText($(cell).text()),
-        side: side++,
-      };
-      if (!WHITE.test(bg)) return;
-      valueSlots++;
-      page.valueCells.push(slot.text);
-      if (section === 0) readTopSlot(slot);
-      else readSectionSlot(slot);
-    });
+    const row = el.parent;
+    if (row !== slotRow) {
+      slotRow = row;
+      side = 0;
+    }
+    const slot: Slot = {
+      label: cellText($el.prev('td').text()),
+      unit: cellText($el.next('td').text()),
+      text: cellText($el.text()),
+      side: side++,
+    };
+    if (!WHITE.test($el.attr('bgcolor') ?? '')) continue;
+    valueSlots++;
+    page.valueCells.push(slot.text);
+    if (section === 0) readTopSlot(slot);
+    else readSectionSlot(slot);
   }
 
   function readTopSlot(slot: Slot): void {
@@ -188,5 +197,6 @@ export function classicSnapshot(page: ClassicPage): InverterSnapshot {
     strings,
     phases,
     placeholders: page.placeholders,
+    problems: page.problems,
   };
 }

@@ -37,6 +37,8 @@ export interface InverterSnapshot {
   operatingTimeH?: number | null;
   /** Live values are `x x x` placeholders: the inverter is off (night). */
   placeholders: boolean;
+  /** Cells that could not be read, for diagnostics. */
+  problems?: string[];
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -39,14 +39,6 @@ export const USER_INFO_FALLBACK_PROPERTY = PropertyId.VALUE_QSP;
 
 export const ServiceFlag = { ERROR: 0x01, RESPONSE: 0x02 } as const;
 
-export const ParameterLevel: Readonly<Record<number, string>> = {
-  0x00: 'VIEW_ONLY',
-  0x10: 'BASIC',
-  0x20: 'EXPERT',
-  0x30: 'INSTALLER',
-  0x40: 'QSP',
-};
-
 export interface FrameFlags {
   messagePending: boolean;
   /** The Xcom-232i (re)started since the flag was last cleared with {5104}. */

@@ -75,9 +75,12 @@ export class FrameReader {
   badFrames = 0;
 
   push(chunk: Uint8Array): ScomFrame[] {
-    const merged = new Uint8Array(this.buf.length + chunk.length);
-    merged.set(this.buf);
-    merged.set(chunk, this.buf.length);
+    let merged = chunk;
+    if (this.buf.length > 0) {
+      merged = new Uint8Array(this.buf.length + chunk.length);
+      merged.set(this.buf);
+      merged.set(chunk, this.buf.length);
+    }
     const frames: ScomFrame[] = [];
     let pos = 0;
     while (pos < merged.length) {

@@ -3,16 +3,18 @@
  * tables, read-address (0x13) on the wildcard, and error replies for everything else.
  */
 import { Household } from './household.ts';
-import { diFromWire, diToWire, meterFrame, toBcd, type MasterRequest } from './slaveFrames.ts';
+import { addressBytes, diFromWire, diToWire, meterFrame, toBcd, type MasterRequest } from './slaveFrames.ts';
 
-interface SimDi {
+interface SimFormat {
   bytes: number;
   decimals: number;
   signed: boolean;
   /** Phase index the DI needs (B = 1, C = 2): single-phase meters answer "no requested data". */
   phase?: number;
-  value(h: Household, ms: number): number;
 }
+
+/** One value, or a block DI (…FF…) that answers the values of its member DIs back to back. */
+type SimDi = SimFormat & ({ value(h: Household, ms: number): number } | { members: string[] });
 
 const perPhase = (base: string, f: (h: Household, phase: number, ms: number) => number, fmt: [number, number, boolean]): Record<string, SimDi> => {
   const out: Record<string, SimDi> = {};
@@ -30,7 +32,9 @@ const DIS: Record<string, SimDi> = {
   '00010200': { bytes: 4, decimals: 2, signed: false, value: (h) => h.tariffKwh[1] },
   '00020000': { bytes: 4, decimals: 2, signed: false, value: (h) => h.exportKwh },
   ...perPhase('0201', (h, p, ms) => h.voltage(p, ms), [2, 1, false]),
+  '0201FF00': { bytes: 2, decimals: 1, signed: false, phase: 2, members: ['02010100', '02010200', '02010300'] },
   ...perPhase('0202', (h, p, ms) => h.current(p, ms), [3, 3, true]),
+  '0202FF00': { bytes: 3, decimals: 3, signed: true, phase: 2, members: ['02020100', '02020200', '02020300'] },
   '02030000': { bytes: 3, decimals: 4, signed: true, value: (h, ms) => h.totalPowerKw(ms) },
   ...perPhase('0203', (h, p, ms) => h.phasePowerKw(p, ms), [3, 4, true]),
   '02040000': { bytes: 3, decimals: 4, signed: true, value: (h, ms) => h.totalPowerKw(ms) * Math.tan(Math.acos(h.powerFactor(0, ms))) },
@@ -70,17 +74,17 @@ export class SimMeter {
   }
 
   /** The reply to a master request, or undefined where a meter stays silent. */
-  answer(req: MasterRequest, ms = Date.now()): Buffer | undefined {
+  answer(req: MasterRequest, ms = Date.now(), errorWord = this.errorWord): Buffer | undefined {
     if (!this.accepts(req)) return undefined;
     const func = req.control & 0x1f;
     if ((req.control & 0x80) !== 0) return undefined;
     if (func === 0x13) {
       if (req.address !== 'AAAAAAAAAAAA') return undefined;
-      return meterFrame(this.address, 0x93, diToWire(this.address.slice(4)).concat(diToWire(this.address.slice(0, 4) + '0000').slice(2)), this.wakeUp);
+      return meterFrame(this.address, 0x93, addressBytes(this.address), this.wakeUp);
     }
     if (func !== 0x11 || req.data.length < 4) return this.error(func, 0x01);
     this.reads++;
-    if (this.errorWord !== undefined) return this.error(func, this.errorWord);
+    if (errorWord !== undefined) return this.error(func, errorWord);
     return this.readData(diFromWire(req.data), ms);
   }
 
@@ -94,8 +98,13 @@ export class SimMeter {
     const h = this.household;
     if (!spec || (spec.phase !== undefined && spec.phase >= h.phases.length)) return this.error(0x11, 0x02);
     h.advance(ms);
-    const value = h.overrides.get(di) ?? spec.value(h, ms);
-    return meterFrame(this.address, 0x91, [...diToWire(di), ...toBcd(value, spec.bytes, spec.decimals, spec.signed)], this.wakeUp);
+    const valueOf = (id: string) => {
+      const member = DIS[id];
+      return h.overrides.get(id) ?? ('value' in member ? member.value(h, ms) : 0);
+    };
+    const values = 'members' in spec ? spec.members.map(valueOf) : [valueOf(di)];
+    const bcd = values.flatMap((v) => toBcd(v, spec.bytes, spec.decimals, spec.signed));
+    return meterFrame(this.address, 0x91, [...diToWire(di), ...bcd], this.wakeUp);
   }
 
   private error(func: number, word: number): Buffer {

@@ -12,7 +12,7 @@ export interface MasterRequest {
 }
 
 /** "000000000161" → [0x61, 0x01, 0, 0, 0, 0]. */
-function addressBytes(address: string): number[] {
+export function addressBytes(address: string): number[] {
   const pairs: number[] = [];
   for (let i = 12; i > 0; i -= 2) pairs.push(parseInt(address.substring(i - 2, i), 16));
   return pairs;
@@ -59,7 +59,7 @@ export function toBcd(value: number, bytes: number, decimals: number, signed: bo
 
 /** Pulls master requests out of a byte stream; skips FE and anything that is not a good frame. */
 export class RequestReader {
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
 
   feed(chunk: Buffer): MasterRequest[] {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;

@@ -25,7 +25,7 @@ export class MeterDocuments {
     if (text === undefined) return { status: 404 };
     const limit = Number(url.searchParams.get('l') ?? 1);
     if (limit > 1 && file !== 'upt-1-mr-page-s0-l22.xml') text = this.page(path, text, Number(url.searchParams.get('s') ?? 0), limit);
-    return { status: 200, body: this.live(path, text, s) };
+    return { status: 200, body: withTierValues(path, this.live(path, text, s), s) };
   }
 
   /** A list page built from the crawled item documents `<path>/1…N`. */
@@ -61,6 +61,16 @@ export class MeterDocuments {
     if (/\/upt\/1\/mr\/(1|17|18|19)\/r$/.test(path)) body = body.replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);
     return body;
   }
+}
+
+/** Values for TOU tiers 1 and 2 (items r/2, r/3 of the TOU lists) when the model has a tiered tariff. */
+function withTierValues(path: string, body: string, s: MeterState): string {
+  const m = /^\/upt\/1\/mr\/(8|9)\/rs\/1\/r(?:\/\d+)?$/.exec(path);
+  const tiers = m ? (m[1] === '8' ? s.touReceivedWh : s.touDeliveredWh) : null;
+  if (!tiers) return body;
+  return body.replace(/(<touTier>([12])<\/touTier>)(\s*)(<\/Reading>)/g, (_all, tierTag: string, tier: string, space: string, close: string) =>
+    `${tierTag}${space}<value>${Math.floor(tiers[Number(tier) - 1])}</value>${space}${close}`,
+  );
 }
 
 /** Which model value a path carries (tier 0 of the TOU lists is the total). */

@@ -15,11 +15,17 @@ export interface MeterState {
   maxDemandReceivedW: number;
   /** Power factor × 1000, as the meter sends it (multiplier −3). */
   powerFactorMilli: number;
+  /** Time-of-use registers [off-peak, on-peak] (tiers 1 and 2) when the tariff has them, else null. */
+  touDeliveredWh: [number, number] | null;
+  touReceivedWh: [number, number] | null;
   /** Unix seconds of the last update. */
   time: number;
 }
 
-export function initialState(nowMs: number): MeterState {
+/** On-peak hours of a typical residential TOU tariff (UTC here, for simplicity). */
+const ON_PEAK = (hour: number) => hour >= 15 && hour < 19;
+
+export function initialState(nowMs: number, opts: { touTiers?: boolean } = {}): MeterState {
   // Values of the real fw 3.2.50 crawl (protocols/ieee2030-5.md §6.1).
   return {
     netPowerW: 982,
@@ -32,6 +38,9 @@ export function initialState(nowMs: number): MeterState {
     maxDemandDeliveredW: 5940,
     maxDemandReceivedW: 0,
     powerFactorMilli: 858,
+    // The crawled customer had no tiered tariff (tiers 1–8 without value); a TOU customer splits the totals.
+    touDeliveredWh: opts.touTiers ? [Math.round(5_839_187 * 0.8), Math.round(5_839_187 * 0.2)] : null,
+    touReceivedWh: opts.touTiers ? [Math.round(962_157 * 0.9), Math.round(962_157 * 0.1)] : null,
     time: Math.floor(nowMs / 1000),
   };
 }
@@ -47,13 +56,16 @@ export function advance(s: MeterState, nowMs: number, random: () => number = Mat
   s.netPowerW = Math.round(load - solar);
   const wh = (Math.abs(s.netPowerW) * dt) / 3600;
   const pf = 0.8 + 0.15 * random();
+  const tier = ON_PEAK(hour) ? 1 : 0;
   if (s.netPowerW >= 0) {
     s.deliveredWh += wh;
+    if (s.touDeliveredWh) s.touDeliveredWh[tier] += wh;
     s.vahDelivered += wh / pf;
     s.varhDelivered += (wh / pf) * Math.sqrt(1 - pf * pf);
     s.maxDemandDeliveredW = Math.max(s.maxDemandDeliveredW, s.netPowerW);
   } else {
     s.receivedWh += wh;
+    if (s.touReceivedWh) s.touReceivedWh[tier] += wh;
     s.vahReceived += wh / pf;
     s.varhReceived += (wh / pf) * Math.sqrt(1 - pf * pf);
     s.maxDemandReceivedW = Math.max(s.maxDemandReceivedW, -s.netPowerW);

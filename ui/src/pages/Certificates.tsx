@@ -65,21 +65,22 @@ function CertDetails({ cert }: { cert: CertInfo }) {
     <section aria-labelledby="current">
       <h2 id="current">Current certificate</h2>
       {cert.expiresSoon && <p class="notice warn" role="alert">This certificate expires in {cert.daysLeft} days. Generate a new one and register its LFDI.</p>}
-      <dl class="facts">
-        <div>
-          <dt>LFDI</dt>
-          <dd>
-            <code class="lfdi" data-lfdi={lfdi}>{groupChars(lfdi, 4)}</code>{' '}
-            <button type="button" onClick={copy}>Copy</button> <span role="status" class="small muted">{copied}</span>
-          </dd>
+      <div class="lfdi-box">
+        <span class="label" id="lfdi-label">LFDI (register this with your utility)</span>
+        <code class="lfdi" data-lfdi={lfdi} aria-labelledby="lfdi-label">{groupChars(lfdi, 4)}</code>
+        <div class="actions">
+          <button type="button" onClick={copy}>Copy LFDI</button>
+          <span role="status" class="small muted">{copied}</span>
         </div>
+      </div>
+      <dl class="facts">
         <div><dt>SFDI</dt><dd><code class="sfdi">{groupChars(String(cert.sfdi ?? ''), 3)}</code></dd></div>
         <div><dt>Valid from</dt><dd>{cert.notBefore ? new Date(cert.notBefore).toLocaleString() : '—'}</dd></div>
         <div><dt>Valid until</dt><dd>{cert.notAfter ? new Date(cert.notAfter).toLocaleString() : '—'}{cert.daysLeft !== undefined && ` (${cert.daysLeft} days left)`}</dd></div>
         {cert.subject && <div><dt>Subject</dt><dd><code>{cert.subject}</code></dd></div>}
         {cert.fingerprint && <div><dt>SHA-256 fingerprint</dt><dd><code class="wrap">{cert.fingerprint}</code></dd></div>}
       </dl>
-      <a class="button" href={apiUrl('api/certs/cert.pem')} download="wattwire-cert.pem">Download the certificate (PEM)</a>
+      <a class="button" href={apiUrl('api/certs/cert.pem')} download>Download the certificate (PEM)</a>
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { KeyValueTable } from '../components/KeyValueTable.tsx';
 import { formatAge, formatValue } from '../format.ts';
 import { useLive } from '../live.ts';
 import { href } from '../route.ts';
-import { useNow } from '../useApi.ts';
+import { useNow } from '../useNow.ts';
 
 export function DevicePage({ id }: { id: string }) {
   const live = useLive();
@@ -24,6 +24,7 @@ export function DevicePage({ id }: { id: string }) {
       </section>
     );
   }
+  const events = live.events.filter((e) => e.id === id);
   const remove = async () => {
     setConfirming(false);
     try {
@@ -67,7 +68,7 @@ export function DevicePage({ id }: { id: string }) {
       <section aria-labelledby="regs">
         <h2 id="regs">Registers</h2>
         <div class="scroll">
-          <table class="grid">
+          <table class="grid narrow">
             <thead>
               <tr><th scope="col">Name</th><th scope="col" class="num">Value</th><th scope="col">Unit</th><th scope="col">Age</th></tr>
             </thead>
@@ -84,9 +85,21 @@ export function DevicePage({ id }: { id: string }) {
           </table>
         </div>
       </section>
+      {events.length > 0 && (
+        <section aria-labelledby="events">
+          <h2 id="events">Recent events</h2>
+          <ul class="log">
+            {events.map((e, i) => (
+              <li key={`${e.ts}-${i}`} class={e.type}>
+                <time>{new Date(e.ts).toLocaleTimeString()}</time> <span class="lvl">{e.type}</span> {e.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="diag">
         <h2 id="diag">Diagnostics</h2>
-        <KeyValueTable data={device.diagnostics} />
+        <KeyValueTable data={device.diagnostics} empty="The driver reports no diagnostics for this device." />
       </section>
       {confirming && (
         <ConfirmDialog title={`Remove ${device.name}?`} confirmLabel="Remove" danger onConfirm={remove} onCancel={() => setConfirming(false)}>

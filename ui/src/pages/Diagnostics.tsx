@@ -37,13 +37,13 @@ export function Diagnostics() {
       <section aria-labelledby="logs">
         <h2 id="logs">Recent log <button type="button" class="link" onClick={logs.reload}>refresh</button></h2>
         {logs.error && <p class="error">{logs.error}</p>}
-        <ul class="log">
-          {[...(logs.data ?? [])].reverse().map((l, i) => (
+        {logs.data && logs.data.length > 0 && (<ul class="log">
+          {[...logs.data].reverse().map((l, i) => (
             <li key={`${l.time}-${i}`} class={l.level}>
               <time>{new Date(l.time).toLocaleTimeString()}</time> <span class="lvl">{l.level}</span> {l.msg}
             </li>
           ))}
-        </ul>
+        </ul>)}
         {logs.data?.length === 0 && <p class="muted">No log lines yet.</p>}
       </section>
     </>

@@ -21,8 +21,7 @@ interface MdnsService {
   name: string;
   host: string;
   port: number;
-  addresses?: string[];
-  txt?: Record<string, unknown>;
+  lfdi?: string;
 }
 
 interface PendingMeter {
@@ -108,7 +107,7 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
     <section aria-labelledby="kind-title">
       <h2 id="kind-title">{spec.title}</h2>
       <p class="muted">{spec.blurb}</p>
-      {spec.discovery.includes('mdns') && <MdnsScan onPick={(s) => set({ host: s.addresses?.[0] ?? s.host, port: String(s.port) })} />}
+      {spec.discovery.includes('mdns') && <MdnsScan onPick={(s) => set({ host: s.host, port: String(s.port), ...(s.lfdi ? { lfdi: s.lfdi } : {}) })} />}
       {spec.discovery.includes('pending') && <PendingMeters kind={spec.kind} onAdopt={(c) => set(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])))} />}
       <form
         class="form"
@@ -131,7 +130,7 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
           <p><strong>{test.ok ? 'Connection works.' : 'Connection failed.'}</strong> {test.message}</p>
           {test.details && (
             <dl class="facts">
-              {Object.entries(test.details).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>)}
+              {Object.entries(test.details).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>)}
             </dl>
           )}
         </div>
@@ -203,7 +202,7 @@ function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
   const scan = async () => {
     setState('scanning');
     try {
-      setState(await api<MdnsService[]>('api/onboarding/mdns?seconds=4'));
+      setState(await api<MdnsService[]>('api/onboarding/mdns?seconds=3'));
     } catch (err) {
       setState(errorText(err));
     }
@@ -218,7 +217,7 @@ function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
         <ul class="found">
           {state.map((s) => (
             <li key={`${s.host}:${s.port}`}>
-              <span>{s.name} · {s.addresses?.[0] ?? s.host}:{s.port}</span>
+              <span>{s.name} · {s.host}:{s.port}{s.lfdi && <span class="muted"> · LFDI {s.lfdi.slice(0, 8)}…</span>}</span>
               <button type="button" onClick={() => onPick(s)}>Use</button>
             </li>
           ))}

@@ -1,28 +1,34 @@
+import { useMemo } from 'preact/hooks';
 import { Availability } from '../components/Availability.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { formatDuration, formatValue } from '../format.ts';
 import { getStreamState, useLive } from '../live.ts';
 import { href } from '../route.ts';
 import type { DeviceView, Health } from '../types.ts';
-import { useApi, useNow } from '../useApi.ts';
+import { useApi } from '../useApi.ts';
+import { useNow } from '../useNow.ts';
 import type { LiveState } from '../liveState.ts';
+
+/** Values per card on the overview; the device page has them all. */
+const CARD_VALUES = 10;
 
 export function Overview() {
   const live = useLive();
   useNow(5000);
   const now = Date.now();
   const health = useApi<Health>('api/health');
-  const configErrors = useApi<{ where: string; message: string }[]>('api/config-errors');
+  const startedAt = useMemo(() => (health.data ? Date.now() - health.data.uptime : undefined), [health.data]);
   const devices = [...live.devices.values()].sort((a, b) => a.name.localeCompare(b.name));
   const broker = { ...health.data?.broker, ...live.broker };
   const stream = getStreamState();
+  const configErrors = health.data?.configErrors ?? [];
   return (
     <>
       <section class="status-bar" aria-label="Bridge status">
         <div>
           <span class={`dot ${stream === 'live' ? 'ok' : 'bad'}`} aria-hidden="true" />
           Bridge {health.data ? `v${health.data.version}` : ''} · {stream === 'live' ? 'live' : stream}
-          {health.data && <span class="muted"> · up {formatDuration(health.data.uptime)}</span>}
+          {startedAt !== undefined && <span class="muted"> · up {formatDuration((now - startedAt) / 1000)}</span>}
         </div>
         <div>
           <span class={`dot ${broker.connected ? 'ok' : 'bad'}`} aria-hidden="true" />
@@ -33,11 +39,11 @@ export function Overview() {
         </div>
         {health.error && <p class="error" role="alert">Bridge not reachable: {health.error}</p>}
       </section>
-      {configErrors.data && configErrors.data.length > 0 && (
+      {configErrors.length > 0 && (
         <section class="notice warn" aria-label="Options problems">
           <strong>Skipped in the options:</strong>
           <ul>
-            {configErrors.data.map((e) => <li key={e.where}><code>{e.where}</code>: {e.message}</li>)}
+            {configErrors.map((e) => <li key={e.where}><code>{e.where}</code>: {e.message}</li>)}
           </ul>
         </section>
       )}
@@ -56,7 +62,8 @@ export function Overview() {
 }
 
 function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState; now: number }) {
-  const shown = device.registers.filter((r) => r.entityCategory !== 'diagnostic' && device.state[r.key] !== undefined);
+  const withValues = device.registers.filter((r) => r.entityCategory !== 'diagnostic' && device.state[r.key] !== undefined);
+  const shown = withValues.slice(0, CARD_VALUES);
   return (
     <article class="card" aria-labelledby={`dev-${device.id}`}>
       <header>
@@ -81,6 +88,7 @@ function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState
           </tbody>
         </table>
       )}
+      {withValues.length > shown.length && <p class="small"><a href={href('device', device.id)}>All {withValues.length} values</a></p>}
     </article>
   );
 }

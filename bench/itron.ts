@@ -1,0 +1,63 @@
+/**
+ * Itron / IEEE 2030.5 figures against the simulator on loopback (real TLS 1.2, CCM8, client
+ * certificate): one poll cycle over every endpoint the meter offers, and TLS sessions
+ * (full handshakes + resumptions) per 100 poll cycles with the kept-alive connection versus
+ * a fresh session per request.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateAndStore, loadClientCredentials } from '../server/certs/store.ts';
+import { createLogger } from '../server/core/logger.ts';
+import { learnLayout } from '../server/drivers/itron/layout.ts';
+import { MeterClient } from '../server/drivers/itron/meterClient.ts';
+import { parseSep } from '../server/protocols/ieee2030_5/xml.ts';
+import { startItronSim } from '../server/sim/itron/server.ts';
+
+const RUN_MS = 1500;
+
+export async function bench(): Promise<Record<string, unknown>[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wattwire-bench-itron-'));
+  const sim = await startItronSim({ registered: 'any' });
+  try {
+    await generateAndStore(dir);
+    const creds = (await loadClientCredentials(dir))!;
+    const connect = (keepAlive: boolean) => new MeterClient({ host: '127.0.0.1', port: sim.port, certPem: creds.certPem, keyPem: creds.keyPem, keepAlive });
+    const layoutClient = connect(true);
+    const layout = await learnLayout(layoutClient, createLogger('silent'));
+    layoutClient.close();
+    const paths = [...new Set([...layout.points.map((p) => p.path), ...layout.touLists.map((t) => t.path)])];
+
+    /** Poll cycles over every endpoint, for `cycles` cycles or until `ms` have passed. */
+    const run = async (keepAlive: boolean, limit: { cycles?: number; ms?: number }) => {
+      const client = connect(keepAlive);
+      let cycles = 0;
+      const started = performance.now();
+      while (cycles < (limit.cycles ?? Infinity) && performance.now() - started < (limit.ms ?? Infinity)) {
+        for (const p of paths) parseSep(await client.get(p));
+        cycles++;
+      }
+      const ms = performance.now() - started;
+      client.close();
+      const sessions = client.stats.handshakes + client.stats.resumedSessions;
+      return { cycleMs: ms / cycles, sessionsPer100: (sessions / cycles) * 100, full: client.stats.handshakes, cycles };
+    };
+    const kept = await run(true, { cycles: 100 });
+    const fresh = await run(false, { ms: RUN_MS });
+    return [
+      { figure: 'itron_poll_cycle_ms', value: round(kept.cycleMs), unit: 'ms', endpoints: paths.length, keepAlive: true },
+      { figure: 'itron_poll_cycle_ms_fresh_tls_per_request', value: round(fresh.cycleMs), unit: 'ms', endpoints: paths.length, keepAlive: false },
+      { figure: 'itron_poll_cycle_speedup_keepalive', value: round(fresh.cycleMs / kept.cycleMs), unit: 'ratio' },
+      { figure: 'itron_tls_handshakes_per_100_polls', value: round(kept.sessionsPer100), unit: 'per_100_poll_cycles', cycles: kept.cycles, fullHandshakes: kept.full },
+      { figure: 'itron_tls_handshakes_per_100_polls_fresh_tls_per_request', value: round(fresh.sessionsPer100), unit: 'per_100_poll_cycles', cycles: fresh.cycles, fullHandshakes: fresh.full },
+      { figure: 'itron_layout_source', value: layout.source, unit: 'text' },
+    ];
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,126 @@
+/**
+ * A DLMS client over the TCP wrapper: one request at a time, each answered within a
+ * timeout. Association is LN without ciphering, with lowest-level security when a
+ * password is given.
+ */
+import net from 'node:net';
+import { DATA_ACCESS_RESULT, decodeApdu, encodeAarq, encodeGetRequest, encodeGetRequestNext, encodeReleaseRequest, type Apdu, type GetResult } from '../../protocols/dlms/apdu.ts';
+import { readData } from '../../protocols/dlms/axdr.ts';
+import { Cursor } from '../../protocols/dlms/cursor.ts';
+import { ApduStream } from '../../protocols/dlms/apduStream.ts';
+import { encodeWrapper } from '../../protocols/dlms/wrapper.ts';
+
+export class DlmsClientError extends Error {}
+
+const PUBLIC_CLIENT = 16;
+const MANAGEMENT_LD = 1;
+const INVOKE = 0xc1;
+
+export class DlmsTcpClient {
+  private socket: net.Socket | undefined;
+  private readonly stream = new ApduStream();
+  private waiter: { resolve: (a: Apdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+
+  constructor(private readonly host: string, private readonly port: number, private readonly timeoutMs = 5000) {}
+
+  async connect(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: this.host, port: this.port });
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: timed out`));
+      }, this.timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      s.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: ${err.message}`));
+      });
+      this.socket = s;
+    });
+    const s = this.socket!;
+    s.on('data', (chunk: Buffer) => this.onData(chunk));
+    s.on('error', () => undefined);
+    s.on('close', () => this.fail(new DlmsClientError(`${this.host}:${this.port} closed the connection`)));
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const item of this.stream.push(chunk)) {
+      if (item.kind !== 'apdu' || !this.waiter) continue;
+      let apdu: Apdu;
+      try {
+        apdu = decodeApdu(item.apdu);
+      } catch (err) {
+        this.fail(new DlmsClientError(`meter sent an undecodable answer: ${(err as Error).message}`));
+        continue;
+      }
+      // Pushed notifications on the same link are not answers.
+      if (apdu.type === 'data-notification' || apdu.type === 'event-notification') continue;
+      const w = this.waiter;
+      this.waiter = undefined;
+      clearTimeout(w.timer);
+      w.resolve(apdu);
+    }
+  }
+
+  private fail(err: Error): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    if (w) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+
+  private request(apdu: Buffer, what: string): Promise<Apdu> {
+    const s = this.socket;
+    if (!s || s.destroyed) return Promise.reject(new DlmsClientError('not connected'));
+    return new Promise<Apdu>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new DlmsClientError(`no answer to ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      this.waiter = { resolve, reject, timer };
+      s.write(encodeWrapper(PUBLIC_CLIENT, MANAGEMENT_LD, apdu));
+    });
+  }
+
+  /** Open the association; a rejection names the likely cause. */
+  async associate(password?: string): Promise<void> {
+    const answer = await this.request(encodeAarq({ password: password !== undefined ? Buffer.from(password, 'latin1') : undefined }), 'AARQ');
+    if (answer.type !== 'aare') throw new DlmsClientError(`meter answered the AARQ with ${answer.type}`);
+    if (answer.result !== 0) {
+      throw new DlmsAssociationRejected(`association rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${password !== undefined ? 'wrong password?' : 'the meter may need a password'}`);
+    }
+  }
+
+  /** GET one attribute, following data blocks. */
+  async get(classId: number, obis: string, attribute: number): Promise<GetResult> {
+    let answer = await this.request(encodeGetRequest(INVOKE, classId, obis, attribute), `GET ${obis}`);
+    const blocks: Buffer[] = [];
+    while (answer.type === 'get-response-block') {
+      if (!answer.result.ok) return { ok: false, error: answer.result.error };
+      blocks.push(answer.result.raw);
+      if (answer.last) return { ok: true, data: readData(new Cursor(Buffer.concat(blocks), 'data blocks')) };
+      answer = await this.request(encodeGetRequestNext(INVOKE, answer.block), `GET ${obis} next block`);
+    }
+    if (answer.type === 'exception-response') throw new DlmsClientError(`meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`);
+    if (answer.type !== 'get-response') throw new DlmsClientError(`meter answered GET ${obis} with ${answer.type}`);
+    return answer.result;
+  }
+
+  async release(): Promise<void> {
+    await this.request(encodeReleaseRequest(), 'RLRQ').catch(() => undefined);
+  }
+
+  close(): void {
+    this.fail(new DlmsClientError('connection closed'));
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+}
+
+export class DlmsAssociationRejected extends DlmsClientError {}
+
+export function accessResultName(code: number): string {
+  return DATA_ACCESS_RESULT[code] ?? `data-access-result ${code}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * DLMS/COSEM driver: push meters on serial ports or on one TCP listener, polled meters
+ * over the TCP wrapper. Keys stay in memory and are never logged.
+ */
+import { validDeviceItems } from '../../options/deviceItems.ts';
+import type { Driver, DriverContext } from '../types.ts';
+import { PollMeter } from './pollMeter.ts';
+import { PushListener } from './pushListener.ts';
+import { PushMeter } from './pushMeter.ts';
+import { SerialPush } from './serialPush.ts';
+
+export function createDlmsDriver(ctx: DriverContext): Driver {
+  const serial: SerialPush[] = [];
+  const tcpPush: PushMeter[] = [];
+  const polled: PollMeter[] = [];
+  let listener: PushListener | undefined;
+  const { listen, listen_port: listenPort } = ctx.options.dlms;
+
+  for (const { index, config } of validDeviceItems(ctx, 'dlms_meters')) {
+    const where = `dlms_meters[${index}]`;
+    if (config.mode === 'poll') polled.push(new PollMeter(ctx, config, where));
+    else if (config.serial_port) serial.push(new SerialPush(new PushMeter(ctx, config, where, config.serial_port), config.serial_port));
+    else if (listen) tcpPush.push(new PushMeter(ctx, config, where, `TCP port ${listenPort}`));
+    else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
+  }
+
+  return {
+    kind: 'dlms',
+    async start() {
+      for (const s of serial) s.start();
+      for (const p of polled) p.start();
+      if (listen && tcpPush.length > 0) {
+        listener = new PushListener(tcpPush, listenPort, ctx.log);
+        try {
+          await listener.start();
+        } catch (err) {
+          ctx.reportConfigError('dlms.listen_port', `dlms.listen_port ${listenPort} cannot be opened: ${(err as Error).message}`);
+          listener = undefined;
+        }
+      }
+    },
+    async stop() {
+      for (const p of polled) p.stop();
+      await Promise.all(serial.map((s) => s.stop()));
+      await listener?.stop();
+      listener = undefined;
+    },
+    diagnostics() {
+      return {
+        listener: listener?.diagnostics() ?? null,
+        meters: [
+          ...serial.map((s) => s.meterDiagnostics()),
+          ...tcpPush.map((m) => m.device.diagnostics()),
+          ...polled.map((p) => p.diagnostics()),
+        ],
+      };
+    },
+  };
+}

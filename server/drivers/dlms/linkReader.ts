@@ -1,0 +1,34 @@
+/** Feeds bytes from one link into an APDU stream and hands the results to a push meter. */
+import { ApduStream } from '../../protocols/dlms/apduStream.ts';
+import type { PushMeter } from './pushMeter.ts';
+
+/** A pause this long ends a telegram burst: a half frame before it will never complete. */
+const GAP_MS = 1000;
+
+export class LinkReader {
+  private readonly stream: ApduStream;
+  private lastData = 0;
+
+  /** `tcp`: unframed APDUs may arrive one per segment (IVY EM114070). */
+  constructor(private readonly route: (apdu: Buffer | null) => PushMeter | undefined, tcp = false) {
+    this.stream = new ApduStream(tcp);
+  }
+
+  feed(chunk: Buffer, now = Date.now()): void {
+    if (this.stream.pending > 0 && now - this.lastData > GAP_MS) this.stream.reset();
+    this.lastData = now;
+    this.route(null)?.activity();
+    for (const item of this.stream.push(chunk)) {
+      if (item.kind === 'apdu') {
+        const meter = this.route(item.apdu);
+        meter?.activity();
+        meter?.onApdu(item.apdu);
+      } else if (item.kind === 'error') {
+        this.route(null)?.onFrameError(item.error);
+      } else {
+        // Sent once when an IVY EM114070 connects; its DLMS identity comes later from its telegrams.
+        this.route(null)?.device.log.info({ address: item.address }, 'IVY meter connected (heartbeat)');
+      }
+    }
+  }
+}

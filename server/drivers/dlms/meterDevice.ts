@@ -1,0 +1,125 @@
+/**
+ * One configured meter as the hub sees it: identity (option `id`, else the system title,
+ * else the logical device name), its growing register table, and its diagnosis turned
+ * into status, events and one log line per change.
+ */
+import type { DeviceController, DeviceHandle, DeviceInfo } from '../../core/hub.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { CosemReading } from '../../protocols/dlms/readings.ts';
+import type { DriverContext } from '../types.ts';
+import { Diagnosis, type DiagnosisChange, type Problem } from './diagnosis.ts';
+import type { DlmsMeter } from './options.ts';
+import { mapReadings } from './readingMapper.ts';
+import type { DlmsRegister } from './registers.ts';
+
+export interface MeterIdentity {
+  systemTitle?: string;
+  logicalDeviceName?: string;
+}
+
+const STATUS: Record<Problem, 'online' | 'offline' | 'fault'> = {
+  ok: 'online', silent: 'offline', unreachable: 'offline',
+  decrypt_failed: 'fault', key_missing: 'fault', corrupt_frames: 'fault', rejected: 'fault',
+};
+
+export class MeterDevice {
+  readonly diag: Diagnosis;
+  readonly log: Logger;
+  handle: DeviceHandle | undefined;
+  private registers: DlmsRegister[] = [];
+  private readonly unknownObis = new Set<string>();
+  private identity: MeterIdentity = {};
+
+  constructor(
+    private readonly ctx: DriverContext,
+    readonly cfg: DlmsMeter,
+    readonly where: string,
+    private readonly controller: DeviceController,
+    describeSilence: () => string,
+  ) {
+    this.diag = new Diagnosis(describeSilence);
+    this.log = ctx.log.child({ meter: cfg.name ?? where });
+    const preset = cfg.id ?? cfg.system_title?.toUpperCase();
+    if (preset) this.createDevice(preset);
+  }
+
+  get id(): string | undefined {
+    return this.handle?.id;
+  }
+
+  /** The system title this meter is known by (configured or learned). */
+  get systemTitle(): string | undefined {
+    return this.cfg.system_title?.toUpperCase() ?? this.identity.systemTitle;
+  }
+
+  /** Learn identity from a telegram; creates the hub device the first time one is known. */
+  identify(identity: MeterIdentity): void {
+    this.identity = { ...this.identity, ...Object.fromEntries(Object.entries(identity).filter(([, v]) => v)) };
+    if (this.handle) return;
+    const id = this.identity.systemTitle ?? this.identity.logicalDeviceName?.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (id) this.createDevice(id);
+  }
+
+  private createDevice(id: string): void {
+    const flag = this.identity.systemTitle ? Buffer.from(this.identity.systemTitle.slice(0, 6), 'hex').toString('latin1') : undefined;
+    const info: DeviceInfo = {
+      id,
+      kind: 'dlms',
+      name: this.cfg.name ?? `DLMS meter ${id}`,
+      manufacturer: flag && /^[A-Z]{3}$/.test(flag) ? flag : undefined,
+      model: this.cfg.meter_type === 'generic' ? 'DLMS/COSEM meter' : this.cfg.meter_type,
+      telemetry: 'readings',
+    };
+    this.handle = this.ctx.hub.addDevice(info, this.registers, this.controller);
+    this.log.info({ device: id }, 'DLMS meter identified');
+    if (this.diag.problem !== 'waiting') this.applyStatus();
+  }
+
+  publish(cosem: readonly CosemReading[]): void {
+    const text = (obis: string) => cosem.find((r) => r.obis === obis && typeof r.value === 'string')?.value as string | undefined;
+    this.identify({ logicalDeviceName: text('0-0:42.0.0.255') });
+    const { readings, added } = mapReadings(cosem, new Set(this.registers.map((r) => r.key)));
+    if (added.length > 0) {
+      this.registers = [...this.registers, ...added];
+      for (const r of added) if (r.key.startsWith('OBIS_')) this.unknownObis.add(r.id);
+      this.handle?.addRegisters(added);
+    }
+    this.handle?.publish(readings);
+  }
+
+  /** Apply a diagnosis change: status, one event and one log line. */
+  report(change: DiagnosisChange | null): void {
+    if (!change) return;
+    if (change.problem === 'ok') {
+      this.log.info('DLMS meter: receiving telegrams');
+      this.handle?.event({ type: 'info', event: 'meter_connected', message: 'Telegrams arrive and decode' });
+    } else {
+      this.log.warn({ problem: change.problem }, `DLMS meter: ${change.reason}`);
+      this.handle?.event({ type: change.problem === 'silent' || change.problem === 'unreachable' ? 'warning' : 'alarm', event: `dlms_${change.problem}`, message: change.reason });
+    }
+    this.applyStatus();
+  }
+
+  private applyStatus(): void {
+    if (this.diag.problem === 'waiting') return;
+    this.handle?.setStatus(STATUS[this.diag.problem], this.diag.problem === 'ok' ? undefined : this.diag.reason);
+    this.handle?.diagnostics(this.diagnostics());
+  }
+
+  diagnostics(): Record<string, unknown> {
+    return {
+      where: this.where,
+      device: this.id ?? null,
+      mode: this.cfg.mode,
+      systemTitle: this.systemTitle ?? null,
+      state: this.diag.problem,
+      reason: this.diag.reason,
+      ...this.diag.counts,
+      unknownObis: [...this.unknownObis],
+    };
+  }
+
+  offline(reason: string): void {
+    this.handle?.setStatus('offline', reason);
+  }
+}

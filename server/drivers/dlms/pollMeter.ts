@@ -1,0 +1,123 @@
+/**
+ * A meter polled with GET over the TCP wrapper: associate (LLS password if set), learn
+ * identity from the logical device name, read each register's value (and its
+ * scaler/unit once), release. Objects the meter does not have are skipped after the
+ * first "object-undefined".
+ */
+import type { Reading } from '../../core/hub.ts';
+import { PollLoop } from '../../core/scheduler.ts';
+import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
+import { DlmsError } from '../../protocols/dlms/errors.ts';
+import type { DriverContext } from '../types.ts';
+import { accessResultName, DlmsAssociationRejected, DlmsTcpClient } from './client.ts';
+import { MeterDevice } from './meterDevice.ts';
+import type { DlmsMeter } from './options.ts';
+import { mapReadings } from './readingMapper.ts';
+import { DLMS_REGISTERS, type DlmsRegister } from './registers.ts';
+
+const LDN = '0-0:42.0.0.255';
+/** Answers meaning "this meter has no such object": stop asking. */
+const ABSENT = new Set([4, 9, 11]);
+
+export class PollMeter {
+  readonly device: MeterDevice;
+  private readonly loop: PollLoop;
+  private readonly scalerUnits = new Map<string, ScalerUnit | null>();
+  private readonly absent = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly address: string;
+  private active: DlmsTcpClient | undefined;
+
+  constructor(ctx: DriverContext, readonly cfg: DlmsMeter, where: string) {
+    this.address = `${cfg.host}:${cfg.port ?? 4059}`;
+    this.device = new MeterDevice(ctx, cfg, where, { read: (keys) => this.read(keys) }, () => `no answer from ${this.address}`);
+    this.loop = new PollLoop(() => this.pollAll(), { intervalMs: cfg.poll_interval * 1000 });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+    this.active?.close();
+  }
+
+  private async pollAll(): Promise<void> {
+    const readings = await this.exclusive(() => this.session(DLMS_REGISTERS));
+    this.device.publish(readings);
+  }
+
+  private async read(keys: string[]): Promise<Reading[]> {
+    const regs = DLMS_REGISTERS.filter((r) => keys.includes(r.key));
+    const cosem = await this.exclusive(() => this.session(regs));
+    return mapReadings(cosem, new Set()).readings;
+  }
+
+  /** One association at a time: meters accept a single client. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async session(regs: readonly DlmsRegister[]): Promise<CosemReading[]> {
+    const client = new DlmsTcpClient(this.cfg.host!, this.cfg.port ?? 4059);
+    this.active = client;
+    try {
+      try {
+        await client.connect();
+        await client.associate(this.cfg.password);
+      } catch (err) {
+        const msg = (err as Error).message;
+        this.device.report(err instanceof DlmsAssociationRejected ? this.device.diag.rejected(msg) : this.device.diag.unreachable(msg));
+        throw err;
+      }
+      if (!this.device.id) await this.identify(client);
+      const out: CosemReading[] = [];
+      for (const reg of regs) {
+        if (this.absent.has(reg.id)) continue;
+        const r = await client.get(reg.classId, reg.id, 2);
+        if (!r.ok) {
+          if (ABSENT.has(r.error)) this.absent.add(reg.id);
+          else this.device.log.debug({ obis: reg.id, result: accessResultName(r.error) }, 'DLMS GET refused');
+          continue;
+        }
+        out.push(makeReading(reg.id, r.data, reg.classId === 3 ? await this.scalerUnit(client, reg) : undefined));
+      }
+      await client.release();
+      this.device.report(this.device.diag.good());
+      return out;
+    } catch (err) {
+      if (err instanceof DlmsError) this.device.report(this.device.diag.corrupt(err.message));
+      else if (this.device.diag.problem === 'ok') this.device.report(this.device.diag.unreachable((err as Error).message));
+      throw err;
+    } finally {
+      client.close();
+      this.active = undefined;
+    }
+  }
+
+  private async identify(client: DlmsTcpClient): Promise<void> {
+    const ldn = await client.get(1, LDN, 2);
+    const value = ldn.ok ? scalarValue(ldn.data) : null;
+    if (typeof value === 'string' && value !== '') this.device.identify({ logicalDeviceName: value });
+    else {
+      const reason = `the meter at ${this.address} gives no logical device name; set "id" for it`;
+      this.device.report(this.device.diag.rejected(reason));
+      throw new Error(reason);
+    }
+  }
+
+  private async scalerUnit(client: DlmsTcpClient, reg: DlmsRegister): Promise<ScalerUnit | undefined> {
+    if (!this.scalerUnits.has(reg.id)) {
+      const r = await client.get(3, reg.id, 3);
+      this.scalerUnits.set(reg.id, r.ok ? scalerUnitOf(r.data) ?? null : null);
+    }
+    return this.scalerUnits.get(reg.id) ?? undefined;
+  }
+
+  diagnostics(): Record<string, unknown> {
+    return { ...this.device.diagnostics(), address: this.address, absentObis: [...this.absent], pollErrors: this.loop.errors };
+  }
+}

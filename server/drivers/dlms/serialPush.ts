@@ -1,0 +1,79 @@
+/** A push meter on a serial port (M-Bus, HAN, P1): opens it with the meter type's line settings and reopens it when it goes away. */
+import { SerialPort } from 'serialport';
+import { Backoff } from '../../core/backoff.ts';
+import { LinkReader } from './linkReader.ts';
+import type { PushMeter } from './pushMeter.ts';
+import { METER_TYPES } from './options.ts';
+
+export class SerialPush {
+  private port: SerialPort | undefined;
+  private reopenTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
+  readonly baud: number;
+  readonly parity: 'none' | 'even' | 'odd';
+
+  constructor(private readonly meter: PushMeter, private readonly path: string) {
+    const defaults = METER_TYPES[meter.cfg.meter_type];
+    this.baud = meter.cfg.baud ?? defaults.baud;
+    this.parity = meter.cfg.parity ?? defaults.parity;
+  }
+
+  get description(): string {
+    return `${this.path} at ${this.baud} baud 8${this.parity[0].toUpperCase()}1`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.meter.start();
+    this.open();
+  }
+
+  private open(): void {
+    const reader = new LinkReader(() => this.meter);
+    const port = new SerialPort({ path: this.path, baudRate: this.baud, parity: this.parity, dataBits: 8, stopBits: 1, autoOpen: false });
+    this.port = port;
+    port.on('data', (chunk: Buffer) => reader.feed(chunk));
+    port.on('close', () => this.retry(`serial port ${this.path} closed`));
+    port.on('error', (err) => this.retry(`serial port ${this.path}: ${err.message}`));
+    port.open((err) => {
+      if (err) this.retry(`serial port ${this.path} cannot be opened: ${err.message}`);
+      else {
+        this.backoff.reset();
+        this.meter.device.log.info({ port: this.description }, 'DLMS serial port open');
+      }
+    });
+  }
+
+  private retry(reason: string): void {
+    if (this.stopped || this.reopenTimer) return;
+    const port = this.port;
+    this.port = undefined;
+    port?.removeAllListeners();
+    port?.on('error', () => undefined);
+    if (port?.isOpen) port.close(() => undefined);
+    this.meter.device.report(this.meter.device.diag.unreachable(reason));
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
+      if (!this.stopped) this.open();
+    }, this.backoff.next());
+    this.reopenTimer.unref();
+  }
+
+  meterDiagnostics(): Record<string, unknown> {
+    return { ...this.meter.device.diagnostics(), serial: this.description };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = undefined;
+    this.meter.stop();
+    const port = this.port;
+    this.port = undefined;
+    if (!port) return;
+    port.removeAllListeners();
+    port.on('error', () => undefined);
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * mDNS / DNS-SD discovery of 2030.5 meters (`_smartenergy._tcp`, host networking needed).
+ * Used by onboarding (list what answers) and by the driver to find a meter again by its
+ * LFDI when its address changed.
+ */
+import { Bonjour, type Service } from 'bonjour-service';
+import { SMART_ENERGY_SERVICE, isMeter, smartEnergyServer, type SmartEnergyServer } from '../../protocols/ieee2030_5/dnssd.ts';
+
+/** Browse for `timeoutMs` and return every meter that answered (deduplicated by name). */
+export function browseSmartEnergy(timeoutMs: number): Promise<SmartEnergyServer[]> {
+  return browse(timeoutMs, () => false);
+}
+
+/** The meter with this LFDI, or null when it did not answer within `timeoutMs`. */
+export async function findMeterByLfdi(lfdi: string, timeoutMs: number): Promise<SmartEnergyServer | null> {
+  const found = await browse(timeoutMs, (s) => isMeter(s, lfdi));
+  return found.find((s) => isMeter(s, lfdi)) ?? null;
+}
+
+function browse(timeoutMs: number, stopWhen: (s: SmartEnergyServer) => boolean): Promise<SmartEnergyServer[]> {
+  return new Promise((resolve) => {
+    const bonjour = new Bonjour(undefined, () => undefined);
+    const servers = new Map<string, SmartEnergyServer>();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      browser.stop();
+      bonjour.destroy();
+      resolve([...servers.values()]);
+    };
+    const onService = (svc: Service) => {
+      const s = smartEnergyServer({
+        name: svc.name,
+        host: svc.host,
+        port: svc.port,
+        addresses: svc.addresses,
+        refererAddress: svc.referer?.address,
+        subtypes: svc.subtypes,
+        txt: svc.txt as Record<string, unknown> | undefined,
+      });
+      if (!s) return;
+      servers.set(s.name, s);
+      if (stopWhen(s)) finish();
+    };
+    const browser = bonjour.find({ type: SMART_ENERGY_SERVICE, protocol: 'tcp' }, onService);
+    browser.on('srv-update', onService);
+    browser.on('txt-update', onService);
+    const timer = setTimeout(finish, timeoutMs);
+  });
+}

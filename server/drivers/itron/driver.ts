@@ -1,0 +1,67 @@
+/**
+ * Itron Gen5 Riva meters over IEEE 2030.5 (`itron_meters`): one session per meter, each
+ * with its own kept-alive TLS connection, all sharing the bridge's client certificate.
+ */
+import { loadClientCredentials } from '../../certs/store.ts';
+import { DEFAULT_METER_PORT } from '../../protocols/ieee2030_5/dnssd.ts';
+import { describeZodError } from '../../options/errors.ts';
+import { validDeviceItems } from '../../options/deviceItems.ts';
+import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { MeterError } from './diagnosis.ts';
+import { findMeterByLfdi } from './discovery.ts';
+import { fetchAs } from './layout.ts';
+import { MeterClient } from './meterClient.ts';
+import { MeterSession } from './meterSession.ts';
+import { itronMeter } from './options.ts';
+
+export function createItronDriver(ctx: DriverContext): Driver {
+  let sessions: MeterSession[] = [];
+  return {
+    kind: 'itron',
+    async start() {
+      sessions = validDeviceItems(ctx, 'itron_meters').map(({ index, config }) => new MeterSession(ctx, config, index));
+      for (const s of sessions) s.start();
+    },
+    async stop() {
+      await Promise.all(sessions.map((s) => s.stop()));
+      sessions = [];
+    },
+    diagnostics() {
+      return { meters: sessions.map((s) => s.diagnostics()) };
+    },
+    testConnection: (config) => testConnection(ctx, config),
+  };
+}
+
+/** Onboarding: reach the meter with the stored certificate and read /sdev/sdi. */
+async function testConnection(ctx: DriverContext, raw: unknown): Promise<ConnectionTestResult> {
+  const parsed = itronMeter.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: describeZodError(parsed.error, 'itron meter') };
+  const config = parsed.data;
+  const creds = await loadClientCredentials(ctx.dataDir);
+  if (!creds) return { ok: false, message: 'No client certificate yet: generate or import one first', details: { code: 'no_certificate' } };
+  let host = config.host;
+  let port = config.port ?? DEFAULT_METER_PORT;
+  if (!host && config.lfdi) {
+    const found = await findMeterByLfdi(config.lfdi, 5000);
+    if (found) {
+      host = found.host;
+      port = config.port ?? found.port;
+    }
+  }
+  if (!host) return { ok: false, message: 'Give the meter host (or an LFDI that answers on mDNS)', details: { code: 'unreachable' } };
+  const client = new MeterClient({ host, port, certPem: creds.certPem, keyPem: creds.keyPem, timeoutMs: config.timeout * 1000 });
+  try {
+    const sdi = await fetchAs(client, '/sdev/sdi', 'DeviceInformation');
+    return {
+      ok: true,
+      message: `Connected to meter ${sdi.lfdi ?? '(no LFDI)'} at ${host}:${port}, software ${sdi.swVer ?? 'unknown'}`,
+      details: { host, port, lfdi: sdi.lfdi, swVer: sdi.swVer, mfID: sdi.mfID, clientLfdi: creds.lfdi, handshakes: client.stats.handshakes },
+    };
+  } catch (err) {
+    const e = err instanceof MeterError ? err : new MeterError('http_error', (err as Error).message);
+    return { ok: false, message: e.message, details: { code: e.code, host, port, clientLfdi: creds.lfdi } };
+  } finally {
+    client.close();
+  }
+}

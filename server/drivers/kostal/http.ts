@@ -1,0 +1,73 @@
+/**
+ * One HTTP GET to the inverter with Basic auth and a deadline. Connection-level failures
+ * (refused, timed out, no route) are `unreachable`: at night the inverter's web server is
+ * simply off. Everything the server does answer is returned, whatever its status.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export class UnreachableError extends Error {}
+
+export interface HttpTarget {
+  /** `ip`, `ip:port`, `host` or a full `http(s)://` base URL. */
+  host: string;
+  username?: string;
+  password?: string;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  bytes: Buffer;
+}
+
+/** Pages are a few kB; anything much bigger is not a PIKO. */
+const MAX_BYTES = 1 << 20;
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTDOWN', 'EPIPE']);
+
+export function baseUrl(host: string): URL {
+  return new URL(/^https?:\/\//i.test(host) ? host : `http://${host}`);
+}
+
+export function httpGet(target: HttpTarget, path: string): Promise<HttpAnswer> {
+  const url = new URL(path, baseUrl(target.host));
+  const headers: Record<string, string> = { Connection: 'close' };
+  if (target.password !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${target.username ?? ''}:${target.password}`, 'latin1').toString('base64')}`;
+  }
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new UnreachableError(`no answer within ${target.timeoutMs / 1000} s`)), target.timeoutMs);
+    const req = lib.get(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BYTES) fail(new Error(`the answer is larger than ${MAX_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('error', (err) => fail(new Error(`the answer broke off: ${err.message}`)));
+      res.on('aborted', () => fail(new Error('the answer broke off')));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? '';
+      if (UNREACHABLE_CODES.has(code)) fail(new UnreachableError(`${code === 'ECONNREFUSED' ? 'connection refused' : code} at ${url.host}`));
+      else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') fail(new Error(`host name ${url.hostname} not found`));
+      else fail(new Error(`${url.host}: ${err.message}`));
+    });
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * What was learnt about an inverter (identity, generation, whether it was last seen quiet),
+ * kept in the data directory so that a restart at night still knows the device and that
+ * its silence means sleep.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { InverterIdentity } from './inverterClient.ts';
+import type { LastSeen } from './nightWatch.ts';
+
+export interface StoredInverter {
+  deviceId: string;
+  identity: InverterIdentity;
+  lastSeen?: LastSeen;
+}
+
+export class IdentityStore {
+  private readonly file: string;
+
+  constructor(dataDir: string, host: string) {
+    this.file = path.join(dataDir, 'kostal', `${host.replace(/[^A-Za-z0-9_-]+/g, '_')}.json`);
+  }
+
+  async load(): Promise<StoredInverter | undefined> {
+    try {
+      const data = JSON.parse(await readFile(this.file, 'utf8')) as StoredInverter;
+      return typeof data.deviceId === 'string' && typeof data.identity === 'object' ? data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async save(data: StoredInverter): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    await writeFile(this.file, JSON.stringify(data));
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * One configured inverter: polls it, publishes its readings and keeps its availability
+ * (online / asleep / offline / fault) with a log line per change, never per poll.
+ */
+import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
+import type { Logger } from '../../core/logger.ts';
+import { PollLoop } from '../../core/scheduler.ts';
+import type { InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
+import { EnergyGuard } from './energyGuard.ts';
+import { UnreachableError, baseUrl, type HttpTarget } from './http.ts';
+import { IdentityStore, type StoredInverter } from './identityStore.ts';
+import { InverterClient, type InverterIdentity } from './inverterClient.ts';
+import { NightWatch, type Assessment } from './nightWatch.ts';
+import type { KostalInverter } from './options.ts';
+import { BASE_REGISTERS } from './registers.ts';
+import { liveReadings, registersFor, unreachableNightReadings } from './snapshotReadings.ts';
+
+export interface SessionDeps {
+  hub: Hub;
+  log: Logger;
+  dataDir: string;
+  /** Overrides poll_interval (tests). */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+export function targetOf(config: KostalInverter): HttpTarget {
+  return { host: config.host, username: config.username, password: config.password, timeoutMs: config.timeout * 1000 };
+}
+
+/** The device id: the user's `id`, else the serial number, else the host (classic pages show no serial). */
+export function deviceIdFor(config: KostalInverter, identity: InverterIdentity): string {
+  if (config.id) return config.id;
+  const serial = identity.serial?.replace(/[^A-Za-z0-9_-]+/g, '');
+  if (serial) return `kostal_${serial}`;
+  return `kostal_${baseUrl(config.host).host.replace(/[^A-Za-z0-9]+/g, '_')}`;
+}
+
+export class InverterSession {
+  private client: InverterClient | undefined;
+  private handle: DeviceHandle | undefined;
+  private stored: StoredInverter | undefined;
+  private readonly watch = new NightWatch();
+  private readonly energy = new EnergyGuard();
+  private readonly store: IdentityStore;
+  private readonly loop: PollLoop;
+  private readonly now: () => number;
+  private loaded = false;
+  private lastAssessment: Assessment | undefined;
+  private waitingLogged = false;
+
+  constructor(readonly config: KostalInverter, private readonly deps: SessionDeps) {
+    this.now = deps.now ?? Date.now;
+    this.store = new IdentityStore(deps.dataDir, config.host);
+    this.loop = new PollLoop(() => this.poll(), { intervalMs: deps.intervalMs ?? config.poll_interval * 1000 });
+  }
+
+  get deviceId(): string | undefined {
+    return this.handle?.id;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  /** One poll: read, publish, assess. Throws only for outages and faults (the loop backs off). */
+  async poll(): Promise<void> {
+    if (!this.loaded) await this.loadStored();
+    let assessment: Assessment;
+    try {
+      const snapshot = await this.readSnapshot();
+      assessment = this.watch.onReading(snapshot, this.now());
+      this.publishSnapshot(snapshot, assessment.availability === 'asleep');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof UnreachableError) {
+        assessment = this.watch.onUnreachable(message, this.now());
+        if (assessment.availability === 'asleep') this.publishUnreachableNight();
+      } else {
+        assessment = this.watch.onFault(message);
+      }
+    }
+    await this.report(assessment);
+    if (assessment.availability === 'offline' || assessment.availability === 'fault') throw new Error(assessment.reason);
+  }
+
+  /** For the command API: read now and return what the inverter showed. */
+  async readNow(): Promise<Reading[]> {
+    const snapshot = await this.readSnapshot();
+    return liveReadings(snapshot, this.config.night_power);
+  }
+
+  private async readSnapshot(): Promise<InverterSnapshot> {
+    const target = targetOf(this.config);
+    const generation = this.config.generation !== 'auto' ? this.config.generation : (this.stored?.identity.generation ?? 'auto');
+    this.client ??= await InverterClient.connect(target, generation);
+    const snapshot = await this.client.read();
+    if (!this.handle || !this.stored?.identity.model) await this.addDevice(await this.client.identity());
+    this.handle?.addRegisters(registersFor(snapshot));
+    return snapshot;
+  }
+
+  private publishSnapshot(snapshot: InverterSnapshot, asleep: boolean): void {
+    if (!this.handle) return;
+    const guarded = this.energy.check(snapshot.totalEnergyKwh, snapshot.dailyEnergyKwh, this.now(), asleep);
+    if (guarded.warning) {
+      this.deps.log.warn({ device: this.handle.id }, guarded.warning);
+      this.handle.event({ type: 'warning', event: 'counter_regression', message: guarded.warning });
+    }
+    this.handle.publish([...liveReadings(snapshot, this.config.night_power), ...guarded.readings]);
+    this.handle.diagnostics({ generation: snapshot.generation, lastAnswer: new Date(this.now()).toISOString(), unreadableCells: snapshot.problems ?? [] });
+  }
+
+  private publishUnreachableNight(): void {
+    this.energy.markNight();
+    const registers = this.handle?.record?.registers;
+    if (registers) this.handle?.publish(unreachableNightReadings(registers, this.config.night_power));
+  }
+
+  private async report(a: Assessment): Promise<void> {
+    const prev = this.lastAssessment;
+    this.lastAssessment = a;
+    if (!this.handle) {
+      if (!this.waitingLogged) this.deps.log.info({ host: this.config.host }, `Kostal inverter not identified yet (${a.reason}); waiting for it to answer`);
+      this.waitingLogged = true;
+      return;
+    }
+    // Status text changes while feeding are not availability changes.
+    const reason = a.availability === 'online' ? undefined : a.reason;
+    this.handle.setStatus(a.availability, reason);
+    if (prev?.availability !== a.availability) {
+      const line = `Kostal inverter ${this.handle.id}: ${a.availability}${reason ? ` (${reason})` : ''}`;
+      if (a.availability === 'offline' || a.availability === 'fault') this.deps.log.warn(line);
+      else this.deps.log.info(line);
+      this.handle.diagnostics({ availability: a.availability, reason: a.reason });
+      if (a.availability === 'asleep' || prev?.availability === 'asleep') await this.saveStored();
+    }
+  }
+
+  private async loadStored(): Promise<void> {
+    this.loaded = true;
+    this.stored = await this.store.load();
+    if (!this.stored) {
+      if (this.config.generation === 'classic') {
+        await this.addDevice({ generation: 'classic', serial: null, model: null, name: null, swVersion: null });
+      }
+      return;
+    }
+    this.watch.lastSeen = this.stored.lastSeen;
+    await this.addDevice(this.stored.identity);
+  }
+
+  private async addDevice(identity: InverterIdentity): Promise<void> {
+    const id = deviceIdFor(this.config, identity);
+    const name = this.config.name ?? identity.name ?? identity.model ?? `Kostal PIKO ${this.config.host}`;
+    this.handle = this.deps.hub.addDevice(
+      {
+        id,
+        kind: 'kostal',
+        name,
+        manufacturer: 'KOSTAL',
+        model: identity.model ?? undefined,
+        serialNumber: identity.serial ?? undefined,
+        swVersion: identity.swVersion ?? undefined,
+        statusExtra: { ip: baseUrl(this.config.host).hostname },
+      },
+      [...BASE_REGISTERS],
+      { read: async (keys) => (await this.readNow()).filter((r) => keys.includes(r.key)) },
+    );
+    this.stored = { deviceId: id, identity, lastSeen: this.watch.lastSeen };
+    await this.saveStored();
+  }
+
+  private async saveStored(): Promise<void> {
+    if (!this.stored) return;
+    try {
+      await this.store.save({ ...this.stored, lastSeen: this.watch.lastSeen });
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not save what was learnt about the Kostal inverter');
+    }
+  }
+}

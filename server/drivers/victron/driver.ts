@@ -1,0 +1,68 @@
+/**
+ * Victron GX systems over their MQTT interface (dbus-mqtt or dbus-flashmq), on the LAN or
+ * through the VRM cloud broker. One session per configured system.
+ */
+import mqtt from 'mqtt';
+import { describeZodError } from '../../options/errors.ts';
+import { validDeviceItems } from '../../options/deviceItems.ts';
+import { notificationFilter, parseNotification, serialDiscoveryFilter } from '../../protocols/victron/topic.ts';
+import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { gxEndpoint } from './connection.ts';
+import { victronSystem } from './options.ts';
+import { DEFAULT_TIMING, GxSession, type VictronTiming } from './session.ts';
+
+const TEST_TIMEOUT_MS = 10_000;
+
+/** `timing` is for tests and benchmarks (scaled-down keep-alive); the add-on uses the defaults. */
+export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronTiming> = {}): Driver {
+  const tuned: VictronTiming = { ...DEFAULT_TIMING, ...timing };
+  let sessions: GxSession[] = [];
+  return {
+    kind: 'victron',
+    async start() {
+      sessions = validDeviceItems(ctx, 'victron').map(
+        ({ index, config }) => new GxSession(ctx.hub, ctx.log.child({ driver: 'victron', system: index }), config, `victron[${index}]`, tuned),
+      );
+      for (const s of sessions) s.start();
+    },
+    async stop() {
+      await Promise.all(sessions.map((s) => s.stop()));
+      sessions = [];
+    },
+    diagnostics() {
+      return { systems: sessions.map((s) => s.diagnostics()) };
+    },
+    testConnection: (config) => testConnection(config),
+  };
+}
+
+/** Connect once and wait for the GX's retained serial: proves address, credentials and portal id. */
+async function testConnection(raw: unknown): Promise<ConnectionTestResult> {
+  const parsed = victronSystem.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: describeZodError(parsed.error, 'victron') };
+  const config = parsed.data;
+  const endpoint = gxEndpoint(config, 0);
+  const prefix = config.topic_prefix ?? '';
+  const client = mqtt.connect(endpoint.url, { ...endpoint.options, reconnectPeriod: 0 });
+  try {
+    return await new Promise<ConnectionTestResult>((resolve) => {
+      const timer = setTimeout(() => resolve({ ok: false, message: `no answer from ${endpoint.describe} within ${TEST_TIMEOUT_MS / 1000} s` }), TEST_TIMEOUT_MS);
+      const done = (result: ConnectionTestResult) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      client.on('error', (err) => done({ ok: false, message: `${endpoint.describe}: ${err.message}` }));
+      client.on('connect', () => {
+        client.subscribe(config.portal_id ? notificationFilter(config.portal_id.toLowerCase(), prefix) : serialDiscoveryFilter(prefix));
+      });
+      client.on('message', (topic) => {
+        const note = parseNotification(topic, prefix);
+        if (note?.kind === 'value' && note.path === 'Serial') {
+          done({ ok: true, message: `GX ${note.portalId} reachable at ${endpoint.describe}`, details: { portalId: note.portalId } });
+        }
+      });
+    });
+  } finally {
+    await client.endAsync(true).catch(() => undefined);
+  }
+}

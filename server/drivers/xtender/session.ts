@@ -1,0 +1,231 @@
+/**
+ * One Xcom-232i link: open the port, start a session and scan the bus, poll the fast and
+ * slow groups, and recover in-process. A device that stops answering goes offline; a batch
+ * of implausible values marks its device faulty and re-initialises the link (the seed's
+ * bridge needed a restart for that); a port that vanishes is reopened with backoff.
+ */
+import { Backoff } from '../../core/backoff.ts';
+import type { Hub, Reading } from '../../core/hub.ts';
+import type { Logger } from '../../core/logger.ts';
+import { PollLoop } from '../../core/scheduler.ts';
+import { XCOM_ADDRESS } from '../../protocols/scom/addresses.ts';
+import { ObjectType, PropertyId } from '../../protocols/scom/constants.ts';
+import { ScomErrorCode } from '../../protocols/scom/errors.ts';
+import { decodeMessage, messageSeverity, messageText } from '../../protocols/scom/message.ts';
+import { XtenderDevice } from './device.ts';
+import type { FlashWriteLedger } from './flashLedger.ts';
+import { LinkClosed, ScomError, ScomLink, ScomTimeout } from './link.ts';
+import { ValueFormatError } from './objects.ts';
+import type { XtenderLink } from './options.ts';
+import { scanBus } from './scan.ts';
+import { findImplausible } from './watchdog.ts';
+
+export interface SessionDeps {
+  hub: Hub;
+  log: Logger;
+  ledger: FlashWriteLedger;
+}
+
+/** The device did not answer (as opposed to: it answered something). */
+function unreachable(err: unknown): boolean {
+  if (err instanceof ScomTimeout || err instanceof LinkClosed) return true;
+  return err instanceof ScomError && (err.code === ScomErrorCode.DEVICE_NOT_FOUND || err.code === ScomErrorCode.RESPONSE_TIMEOUT);
+}
+
+export class XtenderSession {
+  readonly link: ScomLink;
+  private readonly devices = new Map<string, XtenderDevice>();
+  /** Devices the last scan did not find: not polled until a scan finds them again. */
+  private readonly absent = new Set<string>();
+  private readonly fastLoop: PollLoop;
+  private readonly slowLoop: PollLoop;
+  private readonly rescanLoop: PollLoop;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private connecting: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastMessage = '';
+  readonly stats = { reinits: 0, implausibleBatches: 0, lastError: '' as string, scans: 0, messages: 0 };
+
+  constructor(readonly config: XtenderLink, private readonly deps: SessionDeps) {
+    this.link = new ScomLink({ path: config.serial_port, baudRate: config.baud, timeoutMs: config.timeout_ms, retries: config.retries });
+    this.link.on('lost', (err) => this.reinit(err.message));
+    const onError = (err: unknown) => this.deps.log.debug({ err: (err as Error).message, port: config.serial_port }, 'xtender poll failed');
+    this.fastLoop = new PollLoop(() => this.poll('fast'), { intervalMs: config.fast_poll_interval * 1000, onError });
+    this.slowLoop = new PollLoop(() => this.poll('slow'), { intervalMs: config.poll_interval * 1000, initialDelayMs: 50, onError });
+    this.rescanLoop = new PollLoop(() => this.rescan(), { intervalMs: config.rescan_interval * 1000, initialDelayMs: config.rescan_interval * 1000, onError });
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.stopLoops();
+    await this.link.close();
+    for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', 'bridge stopped');
+  }
+
+  diagnostics(): Record<string, unknown> {
+    return {
+      serialPort: this.config.serial_port,
+      baud: this.config.baud,
+      open: this.link.isOpen,
+      devices: [...this.devices.values()].map((d) => ({ id: d.id, address: d.address, family: d.family })),
+      link: { ...this.link.stats, discardedBytes: this.link.discardedBytes },
+      ...this.stats,
+    };
+  }
+
+  /** Close everything and start over: port, gateway session, bus scan. */
+  reinit(reason: string): void {
+    if (this.stopped || this.connecting) return;
+    this.stats.reinits++;
+    this.stats.lastError = reason;
+    this.deps.log.warn({ port: this.config.serial_port, reason }, 'xtender link re-initialising');
+    this.stopLoops();
+    void this.connect();
+  }
+
+  private stopLoops(): void {
+    this.fastLoop.stop();
+    this.slowLoop.stop();
+    this.rescanLoop.stop();
+  }
+
+  private connect(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    this.connecting = (async () => {
+      try {
+        await this.link.open();
+        await this.applyScan();
+        this.backoff.reset();
+        this.fastLoop.start();
+        this.slowLoop.start();
+        this.rescanLoop.start();
+      } catch (err) {
+        const message = (err as Error).message;
+        this.stats.lastError = message;
+        for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', `link down: ${message}`);
+        await this.link.close();
+        if (!this.stopped) {
+          const delay = this.backoff.next();
+          this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: delay }, 'xtender link failed; retrying');
+          this.retryTimer = setTimeout(() => void this.connect(), delay);
+          this.retryTimer.unref?.();
+        }
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  /** Scan the bus; register what is there, mark what is missing offline. */
+  private async applyScan(): Promise<void> {
+    const found = await scanBus(this.link);
+    this.stats.scans++;
+    const seen = new Set<string>();
+    for (const f of found) {
+      const probe = new XtenderDevice(f, this.link, this.deps.hub, this.config, this.deps.ledger);
+      const dev = this.devices.get(probe.id) ?? probe;
+      dev.found = f;
+      this.devices.set(dev.id, dev);
+      dev.register();
+      seen.add(dev.id);
+      this.absent.delete(dev.id);
+      if (dev.family === 'xcom') this.publishGatewayFlags(dev);
+    }
+    for (const dev of this.devices.values()) {
+      if (seen.has(dev.id)) continue;
+      this.absent.add(dev.id);
+      dev.hubHandle.setStatus('offline', `not found on the bus at address ${dev.address}`);
+    }
+    this.deps.log.info({ port: this.config.serial_port, devices: found.map((f) => `${f.family}@${f.address}`) }, 'xtender bus scanned');
+  }
+
+  private async rescan(): Promise<void> {
+    if (this.connecting) return;
+    await this.applyScan();
+  }
+
+  private publishGatewayFlags(dev: XtenderDevice): void {
+    const flags = this.link.lastFlags;
+    if (!flags) return;
+    dev.hubHandle.publish([
+      { key: 'sd_card_present', value: Number(flags.sdCardPresent) },
+      { key: 'restarted', value: Number(flags.restarted) },
+    ]);
+    dev.hubHandle.setStatus('online');
+  }
+
+  /** The gateway holds a new message: read the newest and raise it on the device that emitted it. */
+  private async readMessage(): Promise<void> {
+    const data = await this.link.read({ address: XCOM_ADDRESS, objectType: ObjectType.MESSAGE, objectId: 0, propertyId: PropertyId.MESSAGE });
+    const msg = decodeMessage(data);
+    if (!msg.ok) {
+      this.deps.log.warn({ err: msg.error }, 'xtender message undecodable');
+      return;
+    }
+    const { type, source, timestamp } = msg.value;
+    const key = `${source}:${timestamp}:${type}`;
+    if (key === this.lastMessage) return;
+    this.lastMessage = key;
+    this.stats.messages++;
+    const devices = [...this.devices.values()];
+    const target = devices.find((d) => d.address === source && d.family !== 'xcom') ?? devices.find((d) => d.family === 'xcom');
+    target?.hubHandle.event({
+      type: messageSeverity(type),
+      event: 'device_message',
+      message: messageText(type),
+      data: { code: type, source, timestamp: new Date(timestamp * 1000).toISOString() },
+    });
+  }
+
+  private async poll(group: 'fast' | 'slow'): Promise<void> {
+    if (this.connecting) return;
+    let answered = 0;
+    let silent = 0;
+    for (const dev of this.devices.values()) {
+      if (dev.family === 'xcom' || this.absent.has(dev.id)) continue;
+      let batch: Reading[];
+      try {
+        batch = await dev.poll(group);
+        answered++;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (unreachable(err)) {
+          if (err instanceof ScomTimeout || err instanceof LinkClosed) silent++;
+          dev.hubHandle.setStatus('offline', `not answering: ${message}`);
+        } else if (err instanceof ValueFormatError) {
+          // A value of the wrong size is as much nonsense as one out of bounds.
+          answered++;
+          dev.hubHandle.setStatus('fault', message);
+          this.reinit(`malformed value from ${dev.id}: ${message}`);
+          return;
+        } else {
+          answered++;
+          dev.hubHandle.diagnostics({ lastError: message });
+        }
+        continue;
+      }
+      const bad = findImplausible(dev.registers, batch, dev.hubHandle.record?.state ?? {});
+      if (bad) {
+        this.stats.implausibleBatches++;
+        dev.hubHandle.setStatus('fault', `implausible value: ${bad.why}`);
+        dev.hubHandle.event({ type: 'warning', event: 'implausible_value', message: `${bad.why}; readings discarded and the link re-initialised`, data: { register: bad.key, value: bad.value } });
+        this.reinit(`implausible value from ${dev.id}: ${bad.why}`);
+        return;
+      }
+      dev.hubHandle.publish(batch);
+      dev.hubHandle.setStatus('online');
+    }
+    const gateway = [...this.devices.values()].find((d) => d.family === 'xcom');
+    if (gateway && answered > 0) this.publishGatewayFlags(gateway);
+    if (answered > 0 && this.link.lastFlags?.messagePending) await this.readMessage();
+    if (answered === 0 && silent > 0) this.reinit('the gateway stopped answering');
+  }
+}

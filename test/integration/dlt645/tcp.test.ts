@@ -1,0 +1,156 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../server/protocols/dlt645/frame.ts';
+import { readDataReply } from '../../../server/protocols/dlt645/messages.ts';
+import { encodeBcdValue } from '../../../server/protocols/dlt645/values.ts';
+import { startDlt645Sim, type Dlt645Sim } from '../../../server/sim/dlt645/tcpSim.ts';
+import { startDemoSim } from '../../../server/sim/dlt645/demo.ts';
+import { optionsSchema } from '../../../server/options/schema.ts';
+import { waitFor } from '../../support/ports.ts';
+import { eventsOf, startBridge, type Bridge } from './harness.ts';
+
+let bridge: Bridge | undefined;
+let sim: Dlt645Sim | undefined;
+const sockets: net.Socket[] = [];
+
+afterEach(async () => {
+  sockets.forEach((s) => s.destroy());
+  sockets.length = 0;
+  await sim?.stop();
+  await bridge?.stop();
+  sim = undefined;
+  bridge = undefined;
+});
+
+const online = (b: Bridge, id: string) => b.hub.get(id)?.status.availability === 'online';
+
+describe('DL/T 645 over TCP (DTUs dialing in)', () => {
+  it('finds talking, silent (0x13) and IMEI-registered meters and publishes their values in the right units', async () => {
+    bridge = await startBridge();
+    // One meter that stays silent behind a DTU sending its IMEI, one that talks at once.
+    sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000012'], silentShare: 1, registrationShare: 1, threePhaseShare: 1, heartbeatMs: 100 });
+    const plain = startDlt645Sim({ port: bridge.port, addresses: ['000000000011'], silentShare: 0, registrationShare: 0, threePhaseShare: 1, heartbeatMs: 100 });
+    try {
+      plain.setValue('000000000011', '02030000', 1.2345);
+      const b = bridge;
+      await waitFor(() => online(b, '000000000011') && online(b, '000000000012'), { what: 'both meters online' });
+      await waitFor(() => b.hub.get('000000000011')?.state.totalActivePower === 1234.5, { what: 'power in W' });
+      const rec = b.hub.get('000000000012')!;
+      await waitFor(() => typeof rec.state.voltageA === 'number', { what: 'silent meter values' });
+      expect(rec.info).toMatchObject({ kind: 'dlt645', telemetry: 'register', statusExtra: { ip: '127.0.0.1' } });
+      expect(rec.state.voltageA).toBeGreaterThan(220);
+      expect(rec.state.voltageA).toBeLessThan(240);
+      expect(rec.registers.find((r) => r.key === 'voltageA')?.unit).toBe('V');
+      expect(rec.diagnostics).toMatchObject({ registration: '860000000000121', garbageBytes: 0, framesBad: 0 });
+      expect(b.driver.diagnostics?.()).toMatchObject({ listening: true, online: 2, garbageBytes: 0 });
+      expect(eventsOf(b, '000000000012', 'meter_connected')).toHaveLength(1);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('strips a registration prefix sent before every packet', async () => {
+    bridge = await startBridge();
+    sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000021'], silentShare: 0, prefixShare: 1, heartbeatMs: 0 });
+    const b = bridge;
+    await waitFor(() => b.hub.get('000000000021')?.state.frequency, { what: 'values through the prefix' });
+    const diag = b.hub.get('000000000021')!.diagnostics;
+    expect(diag).toMatchObject({ registration: '860000000000211', garbageBytes: 0, framesBad: 0 });
+  });
+
+  it('reads on demand through the queue, energy never goes backwards', async () => {
+    bridge = await startBridge();
+    sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000031'], silentShare: 0, timeScale: 3600 });
+    const b = bridge;
+    const energies: number[] = [];
+    b.hub.on('readings', (rec, readings) => {
+      for (const r of readings) if (r.register.key === 'totalActiveEnergy' && typeof r.value === 'number') energies.push(r.value);
+    });
+    await waitFor(() => online(b, '000000000031'), { what: 'online' });
+    const [read] = await b.hub.read('000000000031', ['combinedActiveEnergy']);
+    expect(typeof read.value).toBe('number');
+    const concurrent = await Promise.all([b.hub.read('000000000031', ['totalActiveEnergy']), b.hub.read('000000000031', ['voltageA', 'frequency'])]);
+    expect(concurrent.flat().map((r) => r.register.key)).toEqual(['totalActiveEnergy', 'voltageA', 'frequency']);
+    await waitFor(() => energies.length >= 4, { what: 'several energy readings' });
+    for (let i = 1; i < energies.length; i++) expect(energies[i]).toBeGreaterThanOrEqual(energies[i - 1]);
+    expect(energies.at(-1)).toBeGreaterThan(energies[0]);
+    expect(eventsOf(b, '000000000031', 'counter_regression')).toEqual([]);
+  });
+
+  it('raises threshold alarms on crossing only', async () => {
+    bridge = await startBridge();
+    sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000041'], silentShare: 0, threePhaseShare: 1 });
+    const b = bridge;
+    await waitFor(() => online(b, '000000000041'), { what: 'online' });
+    sim.setValue('000000000041', '02010200', 260.5);
+    await waitFor(() => b.hub.get('000000000041')?.state.voltageB === 260.5, { what: 'high voltage read' });
+    const polls = (b.hub.get('000000000041')!.diagnostics.polls as number) + 2;
+    await waitFor(() => (b.hub.get('000000000041')!.diagnostics.polls as number) >= polls, { what: 'two more polls' });
+    expect(eventsOf(b, '000000000041', 'voltage_high')).toEqual([
+      expect.objectContaining({ type: 'alarm', data: { phase: 'B', value: 260.5, threshold: 253 } }),
+    ]);
+    sim.setValue('000000000041', '02010200', undefined);
+    await waitFor(() => eventsOf(b, '000000000041', 'voltage_high_cleared').length === 1, { what: 'alarm cleared' });
+  });
+
+  it('keeps meters that are not adopted as pending when auto_adopt is off', async () => {
+    bridge = await startBridge({ auto_adopt: false }, [{ address: '000000000051', name: 'Garage' }]);
+    const b = bridge;
+    expect(b.hub.get('000000000051')?.status).toMatchObject({ availability: 'offline', reason: 'waiting for its DTU to connect' });
+    sim = startDlt645Sim({ port: b.port, addresses: ['000000000051', '000000000052'], silentShare: 0 });
+    await waitFor(() => online(b, '000000000051') && b.driver.pendingMeters().length === 1, { what: 'adopted and pending' });
+    expect(b.hub.get('000000000051')?.info.name).toBe('Garage');
+    expect(b.hub.get('000000000052')).toBeUndefined();
+    expect(b.driver.pendingMeters()).toEqual([expect.objectContaining({ address: '000000000052', ip: '127.0.0.1' })]);
+    expect(b.driver.diagnostics?.().pendingMeters).toHaveLength(1);
+  });
+
+  it('moves a meter to its new connection and closes the old one', async () => {
+    bridge = await startBridge();
+    const b = bridge;
+    const announce = encodeFrame(readDataReply('000000000061', '00010000', encodeBcdValue(12.34, { bytes: 4, decimals: 2, signed: false })));
+    const dial = () =>
+      new Promise<net.Socket>((resolve) => {
+        const s = net.connect(b.port, '127.0.0.1', () => {
+          s.write(announce);
+          resolve(s);
+        });
+        s.on('error', () => undefined);
+        s.resume();
+        sockets.push(s);
+      });
+    const first = await dial();
+    await waitFor(() => online(b, '000000000061'), { what: 'online on the first connection' });
+    const firstClosed = new Promise((resolve) => first.once('close', resolve));
+    await dial();
+    await firstClosed;
+    expect(b.hub.get('000000000061')?.status.availability).toBe('online');
+    expect(eventsOf(b, '000000000061', 'meter_disconnected')).toEqual([]);
+  });
+
+  it('closes the listener and every connection on stop', async () => {
+    bridge = await startBridge();
+    const b = bridge;
+    sim = startDlt645Sim({ port: b.port, addresses: ['000000000071'], silentShare: 0, reconnectMs: 60_000 });
+    const s = sim;
+    await waitFor(() => online(b, '000000000071'), { what: 'online' });
+    await b.stop();
+    await waitFor(() => !s.isConnected('000000000071'), { what: 'connection closed by the bridge' });
+    const refused = await new Promise((resolve) => net.connect(b.port, '127.0.0.1').on('error', () => resolve(true)).on('connect', () => resolve(false)));
+    expect(refused).toBe(true);
+  });
+
+  it('demo: three meters dial in to the port named in the options', async () => {
+    bridge = await startBridge({ heartbeat: undefined });
+    const b = bridge;
+    const demo = await startDemoSim();
+    try {
+      const options = optionsSchema.parse({ dlt645: { listen_port: b.port, listen: false } });
+      demo.configure(options);
+      expect(options.dlt645).toMatchObject({ listen: true, listen_port: b.port, heartbeat: 'HEARTBEAT' });
+      await waitFor(() => b.hub.list().filter((r) => r.status.availability === 'online').length === 3, { what: 'three demo meters online' });
+    } finally {
+      await demo.stop();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../server/core/logger.ts';
+import { generateClientIdentity } from '../../../server/certs/generate.ts';
+import { registerCertRoutes } from '../../../server/web/routes/certs.ts';
+import type { WebContext } from '../../../server/web/context.ts';
+
+let dataDir: string;
+let app: FastifyInstance;
+let logged: string;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'wattwire-certroutes-'));
+  logged = '';
+  const sink = new Writable({ write: (chunk, _enc, cb) => ((logged += String(chunk)), cb()) });
+  app = Fastify();
+  registerCertRoutes(app, { dataDir, log: createLogger('debug', sink) } as unknown as WebContext);
+  await app.ready();
+});
+afterEach(async () => {
+  await app.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('certificate API', () => {
+  it('reports no certificate, generates one, and refuses to replace it without confirm', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/certs' })).json()).toEqual({ present: false });
+    expect((await app.inject({ method: 'GET', url: '/api/certs/cert.pem' })).statusCode).toBe(404);
+    const gen = await app.inject({ method: 'POST', url: '/api/certs/generate', payload: {} });
+    expect(gen.statusCode).toBe(200);
+    const { lfdi } = gen.json() as { lfdi: string };
+    const info = (await app.inject({ method: 'GET', url: '/api/certs' })).json();
+    expect(info).toMatchObject({ present: true, lfdi, sfdi: expect.stringMatching(/^\d{1,12}$/), expiresSoon: false, subject: 'CN=MeterReaderHanClient', certPem: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(info.daysLeft).toBeGreaterThan(1000);
+    const again = await app.inject({ method: 'POST', url: '/api/certs/generate', payload: {} });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatch(/changes the LFDI/);
+    const forced = await app.inject({ method: 'POST', url: '/api/certs/generate', payload: { confirm: true } });
+    expect(forced.json().lfdi).not.toBe(lfdi);
+  });
+
+  it('never returns or logs the private key', async () => {
+    await app.inject({ method: 'POST', url: '/api/certs/generate', payload: {} });
+    const bodies = [
+      (await app.inject({ method: 'GET', url: '/api/certs' })).body,
+      (await app.inject({ method: 'GET', url: '/api/certs/cert.pem' })).body,
+    ];
+    for (const b of bodies) expect(b).not.toMatch(/PRIVATE KEY/);
+    expect(bodies[1]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(logged).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('imports PEM text and file paths, and says what is wrong with a bad pair', async () => {
+    const a = await generateClientIdentity();
+    const b = await generateClientIdentity();
+    const bad = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPem: a.certPem, keyPem: b.keyPem } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/key does not belong to the certificate/);
+    expect((await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPem: a.certPem } })).statusCode).toBe(400);
+    const ok = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPem: a.certPem, keyPem: a.keyPem } });
+    expect(ok.statusCode).toBe(200);
+    await writeFile(path.join(dataDir, 'old.pem'), b.certPem);
+    await writeFile(path.join(dataDir, 'old.key'), b.keyPem);
+    const fromFiles = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPath: path.join(dataDir, 'old.pem'), keyPath: path.join(dataDir, 'old.key') } });
+    expect(fromFiles.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/certs' })).json().lfdi).toBe(fromFiles.json().lfdi);
+    const missing = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPath: '/ssl/none.pem', keyPath: '/ssl/none.key' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error).toMatch(/cannot read the certificate file \/ssl\/none.pem/);
+  });
+});

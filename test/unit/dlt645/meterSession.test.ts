@@ -1,0 +1,76 @@
+/**
+ * MeterSession logic against a scripted link (the TCP and serial paths are covered in
+ * test/integration/dlt645): follow-up replies (0xB1 → 0x12) and wrong-DI echoes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Hub } from '../../../server/core/hub.ts';
+import { createLogger } from '../../../server/core/logger.ts';
+import { Dlt645Link } from '../../../server/drivers/dlt645/link.ts';
+import { MeterSession } from '../../../server/drivers/dlt645/meter.ts';
+import { decodeFrame, encodeFrame, type Dlt645Frame } from '../../../server/protocols/dlt645/frame.ts';
+import { diFromBytes, readDataReply } from '../../../server/protocols/dlt645/messages.ts';
+
+const ADDRESS = '000000000161';
+let session: MeterSession | undefined;
+
+afterEach(() => session?.stop());
+
+function scriptedLink(answer: (req: Dlt645Frame) => Dlt645Frame[]): Dlt645Link {
+  const link = new Dlt645Link('scripted', 200, { frames: 0, badFrames: 0, garbageBytes: 0, timeouts: 0 });
+  link.attach({
+    write: (bytes) => {
+      const replies = answer(decodeFrame(bytes));
+      setImmediate(() => replies.forEach((r) => link.receive(encodeFrame(r))));
+    },
+  });
+  return link;
+}
+
+function newSession(link: Dlt645Link): { hub: Hub; session: MeterSession } {
+  const hub = new Hub();
+  session = new MeterSession(hub, createLogger('error'), {
+    address: ADDRESS,
+    pollIntervalMs: 60_000,
+    initialDelayMs: 60_000,
+    retries: 0,
+    thresholds: { voltage_high: 253, voltage_low: 207, current_high: 60, power_factor_low: 0.8 },
+  });
+  session.attach(link);
+  return { hub, session };
+}
+
+describe('MeterSession', () => {
+  it('collects a value sent in follow-up frames (0xB1, then 0x12 with SEQ)', async () => {
+    const seqs: number[] = [];
+    const link = scriptedLink((req) => {
+      const di = diFromBytes(req.data);
+      if (req.control === 0x11) return [readDataReply(ADDRESS, di, Uint8Array.of(0x78, 0x56), true)];
+      seqs.push(req.data[4]);
+      const rest = Uint8Array.of(0x34, 0x12, req.data[4]);
+      return [{ ...readDataReply(ADDRESS, di, rest), control: 0x92 }];
+    });
+    const { session: s } = newSession(link);
+    const [reading] = await s.read(['totalActiveEnergy']);
+    expect(reading).toEqual({ key: 'totalActiveEnergy', value: 123456.78, raw: '78563412' });
+    expect(seqs).toEqual([1]);
+  });
+
+  it('waits past an answer that echoes another DI and counts it', async () => {
+    const link = scriptedLink((req) => [
+      readDataReply(ADDRESS, '02800002', Uint8Array.of(0x01, 0x50)),
+      readDataReply(ADDRESS, diFromBytes(req.data), Uint8Array.of(0x01, 0x23)),
+    ]);
+    const { session: s } = newSession(link);
+    const [reading] = await s.read(['voltageA']);
+    expect(reading.value).toBe(230.1);
+    expect(s.diagnostics()).toMatchObject({ wrongDi: 1, framesOk: 2 });
+  });
+
+  it('publishes invalid BCD (FF…) as null rather than a number', async () => {
+    const link = scriptedLink((req) => [readDataReply(ADDRESS, diFromBytes(req.data), Uint8Array.of(0xff, 0xff))]);
+    const { session: s } = newSession(link);
+    const [reading] = await s.read(['voltageA']);
+    expect(reading.value).toBeNull();
+    expect(reading.raw).toBe('FFFF');
+  });
+});

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Hub } from '../../../server/core/hub.ts';
+import { createLogger } from '../../../server/core/logger.ts';
+import type { Driver } from '../../../server/drivers/types.ts';
+import { parseOptions } from '../../../server/options/load.ts';
+import type { Options } from '../../../server/options/schema.ts';
+import type { WebContext } from '../../../server/web/context.ts';
+import { registerDiagnosticsRoutes } from '../../../server/web/routes/diagnostics.ts';
+import { listSerialPorts, registerOnboardingRoutes } from '../../../server/web/routes/onboarding.ts';
+import { registerOptionsRoutes, SECRET_PLACEHOLDER } from '../../../server/web/routes/options.ts';
+
+function fakeContext(initial: unknown, drivers = new Map<string, Driver>()) {
+  let options = parseOptions(initial);
+  const saved: Options[] = [];
+  const hub = new Hub();
+  const ctx: WebContext = {
+    hub,
+    log: createLogger('error'),
+    version: '9.9.9',
+    startedAt: Date.now() - 5000,
+    dataDir: os.tmpdir(),
+    broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 3 }),
+    stats: () => ({ devices: hub.list().length }),
+    recentLogs: () => [{ time: 1, level: 'info', msg: 'mqtt password=hunter2 -----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----' }],
+    configErrors: () => [{ where: 'kostal[1]', message: 'kostal[1].host: is required' }],
+    options: () => options,
+    saveOptions: async (next) => {
+      options = parseOptions(next);
+      saved.push(options);
+      return options;
+    },
+    drivers: () => drivers,
+    removeDevice: (id) => hub.removeDevice(id),
+  };
+  return { ctx, saved };
+}
+
+const initial = {
+  mqtt: { host: 'core-mosquitto', username: 'addons', password: 'hunter2' },
+  kostal: [{ host: '10.0.0.5', password: 'piko-pw' }],
+  dlms_meters: [{ system_title: '4D4D4D0000BC614E', encryption_key: '000102030405060708090A0B0C0D0E0F' }],
+};
+
+let app: FastifyInstance;
+afterEach(async () => {
+  await app?.close();
+});
+
+describe('options routes', () => {
+  it('send secrets as a placeholder and keep the stored ones when it comes back', async () => {
+    const { ctx, saved } = fakeContext(initial);
+    app = Fastify();
+    await registerOptionsRoutes(app, ctx);
+    const got = (await app.inject({ url: '/api/options' })).json();
+    expect(got.mqtt.password).toBe(SECRET_PLACEHOLDER);
+    expect(got.dlms_meters[0].encryption_key).toBe(SECRET_PLACEHOLDER);
+    expect(JSON.stringify(got)).not.toMatch(/hunter2|piko-pw|0A0B0C0D0E0F/);
+
+    got.kostal[0].poll_interval = 60;
+    const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
+    expect(put.statusCode).toBe(200);
+    expect(saved[0].mqtt.password).toBe('hunter2');
+    expect(saved[0].kostal[0]).toMatchObject({ host: '10.0.0.5', password: 'piko-pw', poll_interval: 60 });
+    expect(saved[0].dlms_meters[0]).toMatchObject({ encryption_key: '000102030405060708090A0B0C0D0E0F' });
+  });
+
+  it('refuse invalid options with the message naming the field', async () => {
+    const { ctx, saved } = fakeContext(initial);
+    app = Fastify();
+    await registerOptionsRoutes(app, ctx);
+    const res = await app.inject({ method: 'PUT', url: '/api/options', payload: { mqtt: { port: 'eighty' } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/mqtt\.port/);
+    expect(saved).toHaveLength(0);
+  });
+});
+
+describe('onboarding routes', () => {
+  it('save a device into its kind’s options list', async () => {
+    const { ctx, saved } = fakeContext(initial);
+    app = Fastify();
+    await registerOnboardingRoutes(app, ctx);
+    const res = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'kostal', config: { host: '10.0.0.9', name: 'Roof' } } });
+    expect(res.json()).toEqual({ saved: true, list: 'kostal', index: 1 });
+    expect(saved[0].kostal).toHaveLength(2);
+    expect(saved[0].kostal[1]).toMatchObject({ host: '10.0.0.9', name: 'Roof' });
+    expect(saved[0].kostal[0]).toMatchObject({ password: 'piko-pw' });
+
+    const dlt = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'dlt645', config: { address: '000000123456' } } });
+    expect(dlt.statusCode).toBe(200);
+    expect(saved[1].dlt645_meters).toEqual([{ address: '000000123456' }]);
+  });
+
+  it('refuse a duplicate, a bad config and an unknown kind with a clear message', async () => {
+    const { ctx, saved } = fakeContext(initial);
+    app = Fastify();
+    await registerOnboardingRoutes(app, ctx);
+    const dup = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'kostal', config: { host: '10.0.0.5' } } });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error).toMatch(/kostal\[0\]/);
+    const bad = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'dlt645', config: { address: '12' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/dlt645_meters\.address: must be the 12-digit meter address/);
+    const kind = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'toaster', config: {} } });
+    expect(kind.statusCode).toBe(400);
+    expect(kind.json().error).toMatch(/kind must be one of/);
+    expect(saved).toHaveLength(0);
+  });
+
+  it('test a connection with the running driver, and report its failure as a result', async () => {
+    const calls: unknown[] = [];
+    const driver: Driver = {
+      kind: 'victron',
+      start: async () => undefined,
+      stop: async () => undefined,
+      testConnection: async (config) => {
+        calls.push(config);
+        if ((config as { host: string }).host === 'bad') throw new Error('connect ECONNREFUSED 10.9.9.9:1883');
+        return { ok: true, message: 'portal id 0123456789ab', details: { portalId: '0123456789ab' } };
+      },
+    };
+    const { ctx } = fakeContext(initial, new Map([['victron', driver]]));
+    app = Fastify();
+    await registerOnboardingRoutes(app, ctx);
+    const ok = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'victron', config: { host: 'venus.local' } } });
+    expect(ok.json()).toMatchObject({ ok: true, details: { portalId: '0123456789ab' } });
+    const bad = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'victron', config: { host: 'bad' } } });
+    expect(bad.json()).toEqual({ ok: false, message: 'connect ECONNREFUSED 10.9.9.9:1883' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('list meters that dialed in, from whichever listener has them', async () => {
+    const driver = (kind: string, pendingMeters: unknown): Driver => ({ kind, start: async () => undefined, stop: async () => undefined, diagnostics: () => ({ pendingMeters }) });
+    const drivers = new Map([
+      ['dlt645', driver('dlt645', [{ address: '000000123456', ip: '10.1.1.1', registration: 'DTU-7', since: 1 }, '000000654321'])],
+      ['dlms', driver('dlms', [{ systemTitle: '4D4D4D0000BC614E' }])],
+    ]);
+    const { ctx } = fakeContext({}, drivers);
+    app = Fastify();
+    await registerOnboardingRoutes(app, ctx);
+    expect((await app.inject({ url: '/api/onboarding/pending' })).json()).toEqual([
+      { kind: 'dlt645', label: '000000123456', remote: '10.1.1.1', config: { address: '000000123456' } },
+      { kind: 'dlt645', label: '000000654321', config: { address: '000000654321' } },
+      { kind: 'dlms', label: '4D4D4D0000BC614E', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } },
+    ]);
+  });
+});
+
+describe('serial port listing', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'byid-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('offers the stable by-id links first, with the device each points to', async () => {
+    const target = path.join(dir, 'ttyUSB7');
+    await writeFile(target, '');
+    const byId = path.join(dir, 'by-id');
+    await mkdir(byId);
+    await symlink(target, path.join(byId, 'usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0'));
+    const ports = await listSerialPorts(byId);
+    expect(ports[0]).toMatchObject({ path: path.join(byId, 'usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0'), byId: true, target });
+    expect(ports.slice(1).every((p) => !p.byId)).toBe(true);
+  });
+});
+
+describe('diagnostics routes', () => {
+  it('serve the bundle as an attachment with every secret redacted', async () => {
+    const { ctx } = fakeContext(initial);
+    ctx.hub.addDevice({ id: 'inv1', kind: 'kostal', name: 'Roof' }, [{ key: 'power', name: 'Power', unit: 'W' }]);
+    app = Fastify();
+    await registerDiagnosticsRoutes(app, ctx);
+    const res = await app.inject({ url: '/api/diagnostics/bundle' });
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="wattwire-diagnostics-.*\.json"$/);
+    const bundle = res.json();
+    expect(bundle).toMatchObject({ version: '9.9.9', stats: { devices: 1 }, configErrors: [{ where: 'kostal[1]' }], devices: [{ id: 'inv1', registers: ['power'] }] });
+    expect(bundle.options.kostal[0]).toMatchObject({ host: '10.0.0.5', password: '[redacted]' });
+    expect(res.body).not.toMatch(/piko-pw|0A0B0C0D0E0F|BEGIN PRIVATE KEY/);
+    expect((await app.inject({ url: '/api/logs' })).json()).toHaveLength(1);
+  });
+});
