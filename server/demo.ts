@@ -27,7 +27,7 @@ export interface Demo {
 }
 
 export async function startDemo(settings: DemoSettings): Promise<Demo> {
-  const options = optionsSchema.parse({ log_level: settings.quiet ? 'error' : 'info' });
+  const options = optionsSchema.parse({ log_level: settings.quiet ? 'error' : 'warning' });
   // The demo's listeners must not collide with real ones on this machine.
   options.dlt645.listen_port = await freePort();
   const sims: DemoSim[] = [];

@@ -97,7 +97,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const child of sims) child.kill('SIGTERM');
+  await Promise.all(
+    sims.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    })),
+  );
   await proxy?.close();
   await demo?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -261,7 +268,7 @@ describe('ingress web UI', () => {
   });
 
   it('finds an Itron meter by mDNS and connects to it with the generated certificate', async () => {
-    const itron = await startSim('itron', ['--port', String(await freePort()), '--host', '127.0.0.1', '--any'], /meter LFDI ([0-9A-Fa-f]{40})[\s\S]*advertised/);
+    const itron = await startSim('itron', ['--port', String(await freePort()), '--any'], /meter LFDI ([0-9A-Fa-f]{40})[\s\S]*advertised/);
     const lfdi = itron.match[1];
     await open('#/onboarding');
     await page.reload();

@@ -2,7 +2,7 @@
  * What is wrong with a meter's telegrams, in words a user can act on. Each kind of
  * trouble has its own reason; a change of state is reported once, not per telegram.
  */
-export type Problem = 'ok' | 'decrypt_failed' | 'key_missing' | 'corrupt_frames' | 'silent' | 'unreachable' | 'rejected';
+export type Problem = 'ok' | 'decrypt_failed' | 'key_missing' | 'corrupt_frames' | 'unsupported' | 'silent' | 'unreachable' | 'rejected';
 
 /** Corrupt frames tolerated between good telegrams before blaming the line (serial noise happens). */
 const CORRUPT_LIMIT = 3;
@@ -41,6 +41,10 @@ export class Diagnosis {
     this.corruptSinceGood++;
     if (this.corruptSinceGood < CORRUPT_LIMIT) return null;
     return this.set('corrupt_frames', `frames arrive but are corrupt (baud/parity?): ${detail}`);
+  }
+
+  unsupported(detail: string): DiagnosisChange | null {
+    return this.set('unsupported', `telegrams arrive in a form Wattwire cannot read yet: ${detail}`);
   }
 
   silent(): DiagnosisChange | null {

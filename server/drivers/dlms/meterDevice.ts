@@ -19,7 +19,7 @@ export interface MeterIdentity {
 
 const STATUS: Record<Problem, 'online' | 'offline' | 'fault'> = {
   ok: 'online', silent: 'offline', unreachable: 'offline',
-  decrypt_failed: 'fault', key_missing: 'fault', corrupt_frames: 'fault', rejected: 'fault',
+  decrypt_failed: 'fault', key_missing: 'fault', corrupt_frames: 'fault', unsupported: 'fault', rejected: 'fault',
 };
 
 export class MeterDevice {

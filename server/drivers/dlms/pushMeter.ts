@@ -1,5 +1,5 @@
 /** A meter that pushes telegrams (serial or TCP): decode, publish, and diagnose what arrives. */
-import { DlmsAuthError, DlmsDecryptError, DlmsError, DlmsFrameError, DlmsKeyMissingError } from '../../protocols/dlms/errors.ts';
+import { DlmsAuthError, DlmsDecryptError, DlmsError, DlmsFrameError, DlmsKeyMissingError, DlmsUnsupportedError } from '../../protocols/dlms/errors.ts';
 import type { DlmsKeys } from '../../protocols/dlms/security.ts';
 import { cipheredSystemTitle, decodeTelegram } from '../../protocols/dlms/telegram.ts';
 import type { DriverContext } from '../types.ts';
@@ -64,6 +64,7 @@ export class PushMeter {
   private onError(err: unknown, systemTitle: string | null): void {
     if (err instanceof DlmsKeyMissingError) this.device.report(this.device.diag.keyMissing(systemTitle));
     else if (err instanceof DlmsAuthError || err instanceof DlmsDecryptError) this.device.report(this.device.diag.decryptFailed(err.message));
+    else if (err instanceof DlmsUnsupportedError) this.device.report(this.device.diag.unsupported(err.message));
     else if (err instanceof DlmsError) this.device.report(this.device.diag.corrupt(err.message));
     else this.device.log.error({ err }, 'DLMS telegram handling failed');
   }

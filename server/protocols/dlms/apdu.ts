@@ -5,7 +5,7 @@
 import { readData, type DlmsData } from './axdr.ts';
 import { Cursor, encodeLength } from './cursor.ts';
 import { decodeDateTime, type CosemDateTime } from './datetime.ts';
-import { DlmsDecodeError } from './errors.ts';
+import { DlmsDecodeError, DlmsUnsupportedError } from './errors.ts';
 import { formatObis, parseObis } from './obis.ts';
 
 export interface DataNotification {
@@ -135,7 +135,7 @@ export function decodeApdu(apdu: Buffer): Apdu {
     }
     default:
       if (SERVICE_CIPHERED.has(tag)) return decodeCipheredContent(c, tag, null);
-      throw new DlmsDecodeError(`unsupported APDU tag 0x${tag.toString(16).padStart(2, '0')}`);
+      throw new DlmsUnsupportedError(`unsupported APDU tag 0x${tag.toString(16).padStart(2, '0')}`);
   }
 }
 

@@ -1,6 +1,6 @@
 /** A-XDR `Data` values (protocols/dlms-cosem.md §6.3): decode and encode. */
 import { Cursor, encodeLength } from './cursor.ts';
-import { DlmsDecodeError } from './errors.ts';
+import { DlmsDecodeError, DlmsUnsupportedError } from './errors.ts';
 
 export type NumberType =
   | 'integer' | 'long' | 'double-long' | 'unsigned' | 'long-unsigned' | 'double-long-unsigned'
@@ -60,6 +60,8 @@ export function readData(c: Cursor, depth = 0): DlmsData {
     case 0x0c: return { type: 'utf8-string', value: c.bytes(c.length()).toString('utf8') };
     case 0x14: return { type: 'long64', value: c.bytes(8).readBigInt64BE(0) };
     case 0x15: return { type: 'long64-unsigned', value: c.bytes(8).readBigUInt64BE(0) };
+    case 0x13:
+      throw new DlmsUnsupportedError(`compact-array (A-XDR tag 0x13) at byte ${at} is not supported`);
     default:
       throw new DlmsDecodeError(`unsupported A-XDR data tag 0x${tag.toString(16).padStart(2, '0')} at byte ${at}`);
   }

@@ -16,6 +16,11 @@ export class DlmsDecodeError extends DlmsError {
   override name = 'DlmsDecodeError';
 }
 
+/** Well-formed but outside what this codec implements (general-block-transfer, compact-array, compression). */
+export class DlmsUnsupportedError extends DlmsDecodeError {
+  override name = 'DlmsUnsupportedError';
+}
+
 /** The AES-GCM authentication tag did not verify: wrong encryption or authentication key. */
 export class DlmsAuthError extends DlmsError {
   override name = 'DlmsAuthError';

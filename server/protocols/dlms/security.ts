@@ -4,7 +4,7 @@
  * AAD = SC ‖ AK (‖ plaintext when authentication-only).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { DlmsAuthError, DlmsDecodeError, DlmsKeyMissingError } from './errors.ts';
+import { DlmsAuthError, DlmsDecodeError, DlmsKeyMissingError, DlmsUnsupportedError } from './errors.ts';
 
 export const TAG_LENGTH = 12;
 const AUTHENTICATED = 0x10;
@@ -50,7 +50,7 @@ function checkKey(key: Buffer | undefined, what: string): Buffer {
  */
 export function decryptPayload(p: CipherParams, payload: Buffer, keys: DlmsKeys): Buffer {
   const sc = p.securityControl;
-  if (sc & COMPRESSED) throw new DlmsDecodeError('compressed ciphered APDUs are not supported');
+  if (sc & COMPRESSED) throw new DlmsUnsupportedError('compressed ciphered APDUs are not supported');
   const ek = checkKey(keys.encryptionKey, 'encryption');
   const authenticated = (sc & AUTHENTICATED) !== 0;
   const encrypted = (sc & ENCRYPTED) !== 0;

@@ -81,7 +81,16 @@ export class XcomGatewaySim {
   readonly stats = { requests: 0, errors: 0, sessions: 0, flashWrites: 0, ramWrites: 0 };
   readonly nonsense: NonsenseRecord[] = [];
 
-  constructor(specs: SimDeviceSpec[], private readonly opts: { dropTimeoutMs?: number; latencyMs?: number; now?: () => number } = {}) {
+  constructor(
+    specs: SimDeviceSpec[],
+    private readonly opts: {
+      dropTimeoutMs?: number;
+      latencyMs?: number;
+      now?: () => number;
+      /** Property ids a user info may be read with; 0x0001 per the spec, 0x0005/0x000D as community libraries use. */
+      infoProperties?: number[];
+    } = {},
+  ) {
     this.started = this.now();
     specs.forEach((spec, i) => {
       const params = new Map(Object.entries(PARAMETERS[spec.kind]).map(([id, p]) => [Number(id), { ...p, ram: p.value }]));
@@ -194,8 +203,7 @@ export class XcomGatewaySim {
   private onDevice(dev: SimDevice, req: SimRequest, ok: (p: Buffer, from?: number) => SimAnswer, fail: (c: number) => SimAnswer): SimAnswer {
     if (req.objectType === 1) {
       if (req.serviceId === 2) return fail(ERR.PROPERTY_IS_READ_ONLY);
-      // 0x0001 per the spec; community libraries use 0x0005 and 0x000D and the devices answer those too.
-      if (![0x01, 0x05, 0x0d].includes(req.propertyId)) return fail(ERR.PROPERTY_NOT_SUPPORTED);
+      if (!(this.opts.infoProperties ?? [0x01, 0x05, 0x0d]).includes(req.propertyId)) return fail(ERR.PROPERTY_NOT_SUPPORTED);
       const info = this.infoValue(dev, req.objectId);
       if (!info) return fail(ERR.OBJECT_ID_NOT_FOUND);
       let value = info.value;

@@ -15,6 +15,7 @@ export interface XtenderSimOptions {
   dropTimeoutMs?: number;
   /** Hold each answer for the time its bytes and the request's take on a real 8E1 line (a PTY has no baud rate). */
   wireTiming?: boolean;
+  infoProperties?: number[];
 }
 
 /** Start, 8 data, parity and stop bit. */
@@ -29,7 +30,7 @@ export class XtenderSimulator {
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: XtenderSimOptions) {
-    this.gateway = new XcomGatewaySim(opts.devices, { latencyMs: opts.latencyMs, dropTimeoutMs: opts.dropTimeoutMs });
+    this.gateway = new XcomGatewaySim(opts.devices, { latencyMs: opts.latencyMs, dropTimeoutMs: opts.dropTimeoutMs, infoProperties: opts.infoProperties });
   }
 
   async start(): Promise<void> {

@@ -58,12 +58,15 @@ describe('DL/T 645 faults', () => {
     expect(typeof again.value).toBe('number');
   });
 
-  it('skips registers the meter does not have after its first "no requested data"', async () => {
+  it('skips registers (and block DIs) the meter does not have after its first "no requested data"', async () => {
     const { b } = await setUp('000000000104', { threePhaseShare: 0 });
     await waitFor(() => (diag(b, '000000000104').polls as number) >= 2, { what: 'two polls' });
     const d = diag(b, '000000000104');
-    expect(Object.keys(d.unsupported as object).sort()).toEqual(['activePowerB', 'activePowerC', 'currentB', 'currentC', 'powerFactorB', 'powerFactorC', 'voltageB', 'voltageC']);
-    expect(d.errorReplies).toBe(8);
+    expect(Object.keys(d.unsupported as object).sort()).toEqual([
+      '0201FF00', '0202FF00', 'activePowerB', 'activePowerC', 'currentB', 'currentC', 'powerFactorB', 'powerFactorC', 'voltageB', 'voltageC',
+    ]);
+    expect(d.errorReplies).toBe(10);
+    expect(b.hub.get('000000000104')!.state.voltageA).toBeGreaterThan(200);
     expect(b.hub.get('000000000104')!.state.voltageB).toBeNull();
   });
 

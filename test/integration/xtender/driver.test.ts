@@ -79,4 +79,12 @@ describe('xtender driver over a PTY', () => {
     await expect(r.hub.write(id, 'battery_charge_current_setting', 41)).rejects.toThrow(/less than 60 min ago/);
     expect(r.sim.gateway.stats.flashWrites).toBe(1);
   });
+
+  it('falls back to property 0x0005 for user infos when the gateway refuses 0x0001', async () => {
+    rig = await startRig({ devices: 'xt:1', infoProperties: [0x05] });
+    const r = rig;
+    const id = simDeviceId(r, 101);
+    await waitFor(() => typeof r.hub.get(id)?.state.battery_voltage === 'number', { what: 'readings via 0x0005' });
+    expect(r.hub.get(id)!.info.serialNumber).toBe(r.sim.gateway.devices[0].fid.toString(16).toUpperCase().padStart(8, '0'));
+  });
 });

@@ -10,7 +10,7 @@ import { normaliseObis, parseObis } from '../../../server/protocols/dlms/obis.ts
 import { decodeTelegram } from '../../../server/protocols/dlms/telegram.ts';
 import { unitName } from '../../../server/protocols/dlms/units.ts';
 import { decodeWrapper, encodeWrapper } from '../../../server/protocols/dlms/wrapper.ts';
-import { DlmsFrameError } from '../../../server/protocols/dlms/errors.ts';
+import { DlmsFrameError, DlmsUnsupportedError } from '../../../server/protocols/dlms/errors.ts';
 import { hex } from './fixtures.ts';
 
 const AIDON = hex('7E A0 2A 41 08 83 13 04 13 E6 E7 00 0F 40 00 00 00 00 01 01 02 03 09 06 01 00 01 07 00 FF 06 00 00 06 7D 02 02 0F 00 16 1B 1C 05 7E');
@@ -182,5 +182,11 @@ describe('unframed APDUs on TCP (IVY EM114070)', () => {
     expect(new ApduStream(true).push(event)).toEqual([{ kind: 'apdu', carrier: 'raw', apdu: event }]);
     expect(new ApduStream().push(event).every((i) => i.kind === 'error')).toBe(true);
     expect(decodeTelegram(event, () => undefined).readings).toEqual([{ obis: '1-0:1.7.0.255', value: 118, raw: '0600000076' }]);
+  });
+});
+
+describe('general-block-transfer (Landis+Gyr E450)', () => {
+  it('is reported as unsupported, not as corrupt', () => {
+    expect(() => decodeTelegram(hex('E0 40 00 01 00 00 77 DB 08 4C 47 5A 67 73 7C 7E E0'), () => undefined)).toThrow(DlmsUnsupportedError);
   });
 });

@@ -101,3 +101,10 @@ describe('meter options', () => {
     expect(dlmsMeter.parse({ serial_port: '/dev/ttyUSB0', meter_type: 'austria_mbus', encryption_key: '' })).toMatchObject({ mode: 'push', timeout: 60, encryption_key: undefined });
   });
 });
+
+describe('unsupported telegram forms', () => {
+  it('are their own diagnosis, apart from corrupt frames and wrong keys', () => {
+    const d = new Diagnosis(() => '');
+    expect(d.unsupported('unsupported APDU tag 0xe0')?.reason).toMatch(/^telegrams arrive in a form Wattwire cannot read yet/);
+  });
+});

@@ -8,7 +8,7 @@ import { createLogger } from '../../../server/core/logger.ts';
 import { Dlt645Link } from '../../../server/drivers/dlt645/link.ts';
 import { MeterSession } from '../../../server/drivers/dlt645/meter.ts';
 import { decodeFrame, encodeFrame, type Dlt645Frame } from '../../../server/protocols/dlt645/frame.ts';
-import { diFromBytes, readDataReply } from '../../../server/protocols/dlt645/messages.ts';
+import { diFromBytes, errorReply, readDataReply } from '../../../server/protocols/dlt645/messages.ts';
 
 const ADDRESS = '000000000161';
 let session: MeterSession | undefined;
@@ -72,5 +72,31 @@ describe('MeterSession', () => {
     const [reading] = await s.read(['voltageA']);
     expect(reading.value).toBeNull();
     expect(reading.raw).toBe('FFFF');
+  });
+
+  it('reads the three phase voltages with one block request, and one by one when the meter lacks the block', async () => {
+    const asked: string[] = [];
+    let blocks = true;
+    const link = scriptedLink((req) => {
+      const di = diFromBytes(req.data);
+      asked.push(di);
+      if (di === '0201FF00') return blocks ? [readDataReply(ADDRESS, di, Uint8Array.of(0x01, 0x23, 0x02, 0x23, 0x03, 0x23))] : [errorReply(ADDRESS, 0x11, 0x02)];
+      return [readDataReply(ADDRESS, di, Uint8Array.of(0x09, 0x22))];
+    });
+    const { session: s } = newSession(link);
+    expect(await s.read(['voltageA', 'voltageB', 'voltageC'])).toEqual([
+      { key: 'voltageA', value: 230.1, raw: '0123' },
+      { key: 'voltageB', value: 230.2, raw: '0223' },
+      { key: 'voltageC', value: 230.3, raw: '0323' },
+    ]);
+    expect(asked).toEqual(['0201FF00']);
+    blocks = false;
+    asked.length = 0;
+    const one = await s.read(['voltageA', 'voltageB', 'voltageC']);
+    expect(one.map((r) => r.value)).toEqual([220.9, 220.9, 220.9]);
+    expect(asked).toEqual(['0201FF00', '02010100', '02010200', '02010300']);
+    asked.length = 0;
+    await s.read(['voltageA', 'voltageB']);
+    expect(asked).toEqual(['02010100', '02010200']);
   });
 });
