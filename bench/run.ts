@@ -4,6 +4,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   fleet: () => import('./fleet.ts'),
   dlt645: () => import('./dlt645.ts'),
   itron: () => import('./itron.ts'),
+  ui: () => import('./ui.ts'),
 };
 
 const only = process.argv.slice(2);

@@ -21,7 +21,7 @@ export class PtyPair {
   /** (Re)create both ends at the same paths, as a re-plugged adapter would appear. */
   async reopen(): Promise<void> {
     await this.close();
-    this.proc = spawn('socat', ['-d0', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: 'ignore' });
+    this.proc = spawn('socat', [`pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: 'ignore' });
     await waitFor(() => existsSync(this.a) && existsSync(this.b), { what: 'socat PTY pair' });
   }
 

@@ -176,14 +176,17 @@ export class MeterSession {
       if (done.has(reg.key) || (polling && this.unsupported.has(reg.key))) continue;
       const blockId = reg.block?.id;
       const members = blockId && !this.unsupported.has(blockId) ? regs.filter((r) => r.block?.id === blockId) : [];
-      const fromBlock = blockId && members.length > 1 ? await this.readBlock(blockId, members) : undefined;
-      if (fromBlock) {
-        out.push(...fromBlock);
-        members.forEach((r) => done.add(r.key));
-      } else if (this.consecutiveTimeouts < OFFLINE_AFTER_TIMEOUTS) {
-        const reading = await this.readOne(reg);
-        if (reading) out.push(reading);
+      if (blockId && members.length > 1) {
+        const fromBlock = await this.readBlock(blockId, members);
+        if (fromBlock) {
+          out.push(...fromBlock);
+          members.forEach((r) => done.add(r.key));
+          continue;
+        }
+        if (this.consecutiveTimeouts >= OFFLINE_AFTER_TIMEOUTS) break;
       }
+      const reading = await this.readOne(reg);
+      if (reading) out.push(reading);
       if (this.consecutiveTimeouts >= OFFLINE_AFTER_TIMEOUTS) break;
     }
     return out;

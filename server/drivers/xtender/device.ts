@@ -177,7 +177,7 @@ export class XtenderDevice {
     }
     const flash = this.config.allow_flash_writes;
     if (flash) {
-      const refusal = this.ledger.refusal(this.id, reg.objectId);
+      const refusal = this.ledger.refusal(this.id, reg.objectId, this.config.flash_write_min_interval * 60_000);
       if (refusal) throw new CommandError(refusal);
     }
     const property = flash ? PropertyId.VALUE_QSP : PropertyId.UNSAVED_VALUE_QSP;

@@ -10,13 +10,13 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
     kind: 'xtender',
     async start() {
       const seen = new Set<string>();
+      const ledger = new FlashWriteLedger(ctx.dataDir);
       for (const { index, config } of validDeviceItems(ctx, 'xtender')) {
         if (seen.has(config.serial_port)) {
           ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
           continue;
         }
         seen.add(config.serial_port);
-        const ledger = new FlashWriteLedger(ctx.dataDir, config.flash_write_min_interval * 60_000);
         const session = new XtenderSession(config, { hub: ctx.hub, log: ctx.log, ledger });
         sessions.push(session);
         session.start();

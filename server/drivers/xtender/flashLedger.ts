@@ -1,7 +1,7 @@
 /**
  * Counts flash writes per device parameter and spaces them out: Xtender flash is only
  * guaranteed for about 1000 writes. The counts live in the data directory so that a
- * restart does not reset them.
+ * restart does not reset them. One ledger per data directory: every link shares the file.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ export class FlashWriteLedger {
   private readonly file: string;
   private entries: Record<string, Entry> = {};
 
-  constructor(dataDir: string, private readonly minIntervalMs: number, private readonly now: () => number = Date.now) {
+  constructor(dataDir: string, private readonly now: () => number = Date.now) {
     this.file = path.join(dataDir, 'xtender-flash-writes.json');
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
@@ -28,12 +28,12 @@ export class FlashWriteLedger {
   }
 
   /** Why a flash write of this parameter is refused now, or undefined if it may go ahead. */
-  refusal(deviceId: string, paramId: number): string | undefined {
+  refusal(deviceId: string, paramId: number, minIntervalMs: number): string | undefined {
     const entry = this.entries[`${deviceId}:${paramId}`];
     if (!entry) return undefined;
     if (entry.count >= FLASH_WRITE_BUDGET) return `parameter ${paramId} was written to flash ${entry.count} times, the flash's endurance; write to RAM instead (turn allow_flash_writes off)`;
-    const wait = entry.last + this.minIntervalMs - this.now();
-    if (wait > 0) return `parameter ${paramId} was written to flash less than ${Math.round(this.minIntervalMs / 60000)} min ago; next flash write in ${Math.ceil(wait / 1000)} s`;
+    const wait = entry.last + minIntervalMs - this.now();
+    if (wait > 0) return `parameter ${paramId} was written to flash less than ${Math.round(minIntervalMs / 60000)} min ago; next flash write in ${Math.ceil(wait / 1000)} s`;
     return undefined;
   }
 

@@ -102,6 +102,10 @@ export class XtenderSession {
       try {
         await this.link.open();
         await this.applyScan();
+        if (this.stopped) {
+          await this.link.close();
+          return;
+        }
         this.backoff.reset();
         this.fastLoop.start();
         this.slowLoop.start();

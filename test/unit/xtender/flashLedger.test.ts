@@ -12,14 +12,14 @@ describe('flash write ledger', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ledger-'));
     dirs.push(dir);
     let now = 1_000_000;
-    const ledger = new FlashWriteLedger(dir, 60_000, () => now);
-    expect(ledger.refusal('xtender_1', 1138)).toBeUndefined();
+    const ledger = new FlashWriteLedger(dir, () => now);
+    expect(ledger.refusal('xtender_1', 1138, 60_000)).toBeUndefined();
     expect(ledger.record('xtender_1', 1138)).toBe(1);
-    expect(ledger.refusal('xtender_1', 1138)).toMatch(/less than 1 min ago; next flash write in 60 s/);
-    expect(ledger.refusal('xtender_1', 1107)).toBeUndefined();
+    expect(ledger.refusal('xtender_1', 1138, 60_000)).toMatch(/less than 1 min ago; next flash write in 60 s/);
+    expect(ledger.refusal('xtender_1', 1107, 60_000)).toBeUndefined();
     now += 60_000;
-    expect(ledger.refusal('xtender_1', 1138)).toBeUndefined();
-    const reloaded = new FlashWriteLedger(dir, 60_000, () => now);
+    expect(ledger.refusal('xtender_1', 1138, 60_000)).toBeUndefined();
+    const reloaded = new FlashWriteLedger(dir, () => now);
     expect(reloaded.count('xtender_1', 1138)).toBe(1);
     expect(reloaded.totals('xtender_1')).toEqual({ 1138: 1 });
   });
@@ -28,19 +28,19 @@ describe('flash write ledger', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ledger-'));
     dirs.push(dir);
     let now = 0;
-    const ledger = new FlashWriteLedger(dir, 1, () => now);
+    const ledger = new FlashWriteLedger(dir, () => now);
     for (let i = 0; i < FLASH_WRITE_BUDGET; i++) {
       now += 10;
       ledger.record('xt', 1107);
     }
     now += 10;
-    expect(ledger.refusal('xt', 1107)).toMatch(/1000 times/);
+    expect(ledger.refusal('xt', 1107, 1)).toMatch(/1000 times/);
   });
 
   it('starts empty when the file is corrupt', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ledger-'));
     dirs.push(dir);
-    const ledger = new FlashWriteLedger(path.join(dir, 'missing'), 1000);
+    const ledger = new FlashWriteLedger(path.join(dir, 'missing'));
     expect(ledger.count('x', 1)).toBe(0);
   });
 });
