@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, one JSON line per figure, all in one run on this machine. */
 const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unknown>[]> }>> = {
   core: () => import('./core.ts'),
+  idle: () => import('./idle.ts'),
   fleet: () => import('./fleet.ts'),
   dlt645: () => import('./dlt645.ts'),
+  dlms: () => import('./dlms.ts'),
   itron: () => import('./itron.ts'),
   ui: () => import('./ui.ts'),
 };

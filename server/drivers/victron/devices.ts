@@ -51,10 +51,6 @@ export class GxDevices {
 
   constructor(private readonly hub: Hub, private readonly cfg: GxDevicesConfig) {}
 
-  get ids(): string[] {
-    return [...this.devices.values()].filter((d) => d.handle).map((d) => d.id);
-  }
-
   gxHandle(): DeviceHandle | undefined {
     return this.devices.get('gx')?.handle;
   }

@@ -1,7 +1,11 @@
 /** Studer Xtender systems through Xcom-232i gateways: one session per configured serial port. */
-import type { Driver, DriverContext } from '../types.ts';
+import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
+import { describeZodError } from '../../options/errors.ts';
 import { FlashWriteLedger } from './flashLedger.ts';
+import { ScomLink } from './link.ts';
+import { xtenderLink } from './options.ts';
+import { scanBus } from './scan.ts';
 import { XtenderSession } from './session.ts';
 
 export function createXtenderDriver(ctx: DriverContext): Driver {
@@ -29,5 +33,24 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
     diagnostics() {
       return { links: sessions.map((s) => s.diagnostics()) };
     },
+    testConnection: testXtenderConnection,
   };
+}
+
+/** Onboarding: open the port, scan the bus, close again. */
+async function testXtenderConnection(config: unknown): Promise<ConnectionTestResult> {
+  const parsed = xtenderLink.safeParse(config);
+  if (!parsed.success) return { ok: false, message: describeZodError(parsed.error) };
+  const { serial_port, baud, timeout_ms, retries } = parsed.data;
+  const link = new ScomLink({ path: serial_port, baudRate: baud, timeoutMs: timeout_ms, retries });
+  try {
+    await link.open();
+    const found = await scanBus(link);
+    const devices = found.map((f) => ({ family: f.family, address: f.address, serial: f.serial, model: f.model, swVersion: f.swVersion }));
+    return { ok: true, message: `Xcom-232i answered; found ${devices.map((d) => `${d.family} ${d.address}`).join(', ')}`, details: { devices } };
+  } catch (err) {
+    return { ok: false, message: `${serial_port}: ${(err as Error).message}` };
+  } finally {
+    await link.close();
+  }
 }

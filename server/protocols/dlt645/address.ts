@@ -15,13 +15,13 @@ export function isValidAddress(address: string): boolean {
 }
 
 /** "000000000161" → 61 01 00 00 00 00, written into `out` at `offset`. */
-export function writeAddress(address: string, out: Uint8Array, offset: number): void {
+export function addressToBytes(address: string, out: Uint8Array, offset: number): void {
   if (!ADDRESS.test(address)) throw new Dlt645FrameError('bad_address', `address "${address}" must be 12 digits`);
   for (let i = 0; i < 6; i++) out[offset + i] = parseInt(address.slice(10 - 2 * i, 12 - 2 * i), 16);
 }
 
 /** The address as 12 characters, most significant digit first (hex digits kept for wildcards). */
-export function readAddress(bytes: Uint8Array, offset: number): string {
+export function addressFromBytes(bytes: Uint8Array, offset: number): string {
   let s = '';
   for (let i = 5; i >= 0; i--) {
     const b = bytes[offset + i];

@@ -2,7 +2,7 @@
  * DL/T 645 frame: [FE…] 68 A0..A5 68 C L DATA CS 16. DATA is held here unscrambled; on the
  * wire every data byte is +0x33. CS is the byte sum from the first 0x68 to the last data byte.
  */
-import { readAddress, writeAddress } from './address.ts';
+import { addressFromBytes, addressToBytes } from './address.ts';
 import { Dlt645FrameError } from './errors.ts';
 
 export const START = 0x68;
@@ -35,7 +35,7 @@ export function encodeFrame(frame: Dlt645Frame, preamble = 0): Uint8Array {
   out.fill(PREAMBLE, 0, preamble);
   const o = preamble;
   out[o] = START;
-  writeAddress(frame.address, out, o + 1);
+  addressToBytes(frame.address, out, o + 1);
   out[o + 7] = START;
   out[o + 8] = frame.control & 0xff;
   out[o + 9] = len;
@@ -62,7 +62,7 @@ export function checkFrameAt(bytes: Uint8Array, offset: number, length = bytes.l
   if (end !== END) return new Dlt645FrameError('no_end', `expected 0x16 at the end, got 0x${hex(end)}`);
   const data = new Uint8Array(len);
   for (let i = 0; i < len; i++) data[i] = (bytes[offset + HEADER_LENGTH + i] - SCRAMBLE) & 0xff;
-  return { address: readAddress(bytes, offset + 1), control: bytes[offset + 8], data };
+  return { address: addressFromBytes(bytes, offset + 1), control: bytes[offset + 8], data };
 }
 
 /** Decode exactly one frame (leading 0xFE allowed); throws Dlt645FrameError naming the fault. */

@@ -18,9 +18,9 @@ export interface Capture {
   items: SimItem[];
 }
 
-export const CAPTURE_FILE = new URL('./synthetic-ess-single-phase.mqtt.tsv', import.meta.url);
+const CAPTURE_FILE = new URL('./synthetic-ess-single-phase.mqtt.tsv', import.meta.url);
 
-export function loadCapture(file: URL | string = CAPTURE_FILE): Capture {
+export function loadCapture(file: URL = CAPTURE_FILE): Capture {
   const items: SimItem[] = [];
   let portalId = '';
   for (const line of readFileSync(file, 'utf8').split('\n')) {

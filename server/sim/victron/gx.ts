@@ -11,7 +11,7 @@
  * Built from the protocol reference, not from the driver.
  */
 import net from 'node:net';
-import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
+import { Aedes, type AedesPublishPacket } from 'aedes';
 import { loadCapture, type SimItem } from './capture.ts';
 
 export type Generation = 'flashmq' | 'dbus-mqtt';
@@ -52,7 +52,7 @@ export class GxSimulator {
   readonly host: string;
   port: number;
   readonly writes: SimWrite[] = [];
-  readonly stats = { keepalives: 0, fullPublishes: 0, published: 0, restarts: 0, timeouts: 0 };
+  readonly stats = { keepalives: 0, fullPublishes: 0, published: 0, timeouts: 0 };
 
   private readonly items = new Map<string, SimItem>();
   private readonly absent = new Map<string, SimItem[]>();
@@ -115,7 +115,7 @@ export class GxSimulator {
       },
     });
     broker.on('publish', (packet, client) => {
-      if (client) this.onClientPublish(packet, client);
+      if (client) this.onClientPublish(packet);
     });
     this.broker = broker;
     const server = net.createServer((socket) => {
@@ -154,7 +154,6 @@ export class GxSimulator {
     await this.stop();
     this.aliveUntil = 0;
     this.filters = ['#'];
-    this.stats.restarts++;
     await new Promise((r) => setTimeout(r, downMs));
     await this.open();
   }
@@ -205,7 +204,7 @@ export class GxSimulator {
     }
   }
 
-  private onClientPublish(packet: AedesPublishPacket, _client: Client): void {
+  private onClientPublish(packet: AedesPublishPacket): void {
     const m = /^([RW])\/([^/]+)\/(.+)$/.exec(packet.topic);
     if (!m || m[2] !== this.portalId) return;
     const [, verb, , rest] = m;

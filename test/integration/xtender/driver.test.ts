@@ -1,6 +1,12 @@
 /** Scan, poll, parameter reads and writes against the simulated Xcom-232i over a real PTY. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandError } from '../../../server/core/hub.ts';
+import { CommandError, Hub } from '../../../server/core/hub.ts';
+import { createLogger } from '../../../server/core/logger.ts';
+import { createXtenderDriver } from '../../../server/drivers/xtender/driver.ts';
+import { optionsSchema } from '../../../server/options/schema.ts';
+import { parseDeviceList } from '../../../server/sim/xtender/gateway.ts';
+import { XtenderSimulator } from '../../../server/sim/xtender/simulator.ts';
+import { PtyPair } from '../../support/pty.ts';
 import { waitFor } from '../../support/ports.ts';
 import { simDeviceId, startRig, type Rig } from './harness.ts';
 
@@ -86,5 +92,23 @@ describe('xtender driver over a PTY', () => {
     const id = simDeviceId(r, 101);
     await waitFor(() => typeof r.hub.get(id)?.state.battery_voltage === 'number', { what: 'readings via 0x0005' });
     expect(r.hub.get(id)!.info.serialNumber).toBe(r.sim.gateway.devices[0].fid.toString(16).toUpperCase().padStart(8, '0'));
+  });
+
+  it('tests a connection for onboarding without keeping the port', async () => {
+    const pty = await PtyPair.open();
+    const sim = new XtenderSimulator({ path: pty.b, devices: parseDeviceList('xt:1,bsp:1') });
+    await sim.start();
+    try {
+      const driver = createXtenderDriver({ hub: new Hub(), log: createLogger('silent'), options: optionsSchema.parse({}), dataDir: '/nonexistent', reportConfigError: () => undefined });
+      const ok = await driver.testConnection!({ serial_port: pty.a });
+      expect(ok).toMatchObject({ ok: true, details: { devices: [expect.objectContaining({ family: 'xcom' }), expect.objectContaining({ address: 101, model: 'XTH' }), expect.objectContaining({ address: 601 })] } });
+      expect(await driver.testConnection!({ serial_port: pty.a, baud: 9600 })).toEqual({ ok: false, message: 'baud: must be 38400 or 115200' });
+      const missing = await driver.testConnection!({ serial_port: '/dev/serial/by-id/nothing-here' });
+      expect(missing.ok).toBe(false);
+      expect(missing.message).toMatch(/nothing-here: cannot open/);
+    } finally {
+      await sim.stop();
+      await pty.close();
+    }
   });
 });
