@@ -5,6 +5,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   fleet: () => import('./fleet.ts'),
   dlt645: () => import('./dlt645.ts'),
   dlms: () => import('./dlms.ts'),
+  xtender: () => import('./xtender.ts'),
   itron: () => import('./itron.ts'),
   ui: () => import('./ui.ts'),
 };

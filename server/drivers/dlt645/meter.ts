@@ -10,7 +10,7 @@ import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { isNoDataError } from '../../protocols/dlt645/errors.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { diFromBytes, parseReply, readDataRequest, readFollowUpRequest } from '../../protocols/dlt645/messages.ts';
-import { decodeBcdValue, toHex } from '../../protocols/dlt645/values.ts';
+import { decodeBcdValue, decodeBlock, toHex } from '../../protocols/dlt645/values.ts';
 import { LinkClosedError, RequestTimeoutError, type Dlt645Link } from './link.ts';
 import { DLT645_REGISTERS, registerByKey, scaleValue, type Dlt645Register } from './registers.ts';
 import { ThresholdWatch, type Thresholds } from './thresholds.ts';
@@ -223,14 +223,14 @@ export class MeterSession {
       return undefined;
     }
     const value = reply.followUp ? await this.withFollowUps(blockId, reply.value) : reply.value;
-    const width = members[0].format.bytes;
-    if (members.some((m) => ((m.block?.index ?? 0) + 1) * width > value.length)) {
+    const values = decodeBlock(value, members[0].format);
+    if (members.some((m) => (m.block?.index ?? 0) >= values.length)) {
       this.unsupported.set(blockId, `block answer of ${value.length} bytes is too short`);
       return undefined;
     }
     return members.map((m) => {
-      const slice = value.subarray((m.block?.index ?? 0) * width, ((m.block?.index ?? 0) + 1) * width);
-      return { key: m.key, value: scaleValue(m, decodeBcdValue(slice, m.format)), raw: toHex(slice) };
+      const i = m.block?.index ?? 0;
+      return { key: m.key, value: scaleValue(m, values[i]), raw: toHex(value.subarray(i * m.format.bytes, (i + 1) * m.format.bytes)) };
     });
   }
 
@@ -280,7 +280,15 @@ export class MeterSession {
   private async withFollowUps(di: string, first: Uint8Array): Promise<Uint8Array> {
     const parts = [first];
     for (let seq = 1; seq <= MAX_FOLLOW_UPS && this.link; seq++) {
-      const frame = await this.link.request(readFollowUpRequest(this.address, di, seq), (f) => this.answersRead(f, FUNCTION.readFollowUp, di));
+      let frame: Dlt645Frame;
+      try {
+        frame = await this.link.request(readFollowUpRequest(this.address, di, seq), (f) => this.answersRead(f, FUNCTION.readFollowUp, di));
+      } catch (err) {
+        if (!(err instanceof RequestTimeoutError)) throw err;
+        // Keep what arrived; the value decodes from its first bytes.
+        this.stats.timeouts++;
+        break;
+      }
       const reply = parseReply(frame);
       if (reply.kind !== 'data') break;
       // The follow-up reply ends with its SEQ byte.

@@ -10,10 +10,6 @@ export const BROADCAST_ADDRESS = '999999999999';
 const ADDRESS = /^[0-9A-Fa-f]{12}$/;
 const HEX = '0123456789ABCDEF';
 
-export function isValidAddress(address: string): boolean {
-  return ADDRESS.test(address);
-}
-
 /** "000000000161" → 61 01 00 00 00 00, written into `out` at `offset`. */
 export function addressToBytes(address: string, out: Uint8Array, offset: number): void {
   if (!ADDRESS.test(address)) throw new Dlt645FrameError('bad_address', `address "${address}" must be 12 digits`);

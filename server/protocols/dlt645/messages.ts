@@ -2,16 +2,12 @@
  * The application frames the bridge uses: read data (0x11), read follow-up (0x12) and read
  * address (0x13), their replies, and error replies. The parsers never throw.
  */
-import { WILDCARD_ADDRESS } from './address.ts';
+import { addressFromBytes, addressToBytes, WILDCARD_ADDRESS } from './address.ts';
 import { controlBits, FUNCTION } from './control.ts';
 import { errorWordMeanings } from './errors.ts';
 import type { Dlt645Frame } from './frame.ts';
 
 const DI = /^[0-9A-Fa-f]{8}$/;
-
-export function isValidDi(di: string): boolean {
-  return DI.test(di);
-}
 
 /** "02010100" → 00 01 01 02 (low byte first, unscrambled). */
 export function diBytes(di: string): Uint8Array {
@@ -51,7 +47,7 @@ export function readDataReply(address: string, di: string, value: Uint8Array, fo
 
 export function readAddressReply(address: string): Dlt645Frame {
   const data = new Uint8Array(6);
-  for (let i = 0; i < 6; i++) data[i] = parseInt(address.slice(10 - 2 * i, 12 - 2 * i), 16);
+  addressToBytes(address, data, 0);
   return { address, control: FUNCTION.readAddress | 0x80, data };
 }
 
@@ -77,9 +73,7 @@ export function parseReply(frame: Dlt645Frame): Dlt645Reply {
   }
   if (bits.func === FUNCTION.readAddress) {
     if (data.length !== 6) return { kind: 'invalid', address, reason: `address reply with ${data.length} data bytes, expected 6` };
-    let reported = '';
-    for (let i = 5; i >= 0; i--) reported += data[i].toString(16).padStart(2, '0');
-    return { kind: 'address', address, reported: reported.toUpperCase() };
+    return { kind: 'address', address, reported: addressFromBytes(data, 0) };
   }
   if (bits.func === FUNCTION.readData || bits.func === FUNCTION.readFollowUp) {
     if (data.length < 4) return { kind: 'invalid', address, reason: `data reply with ${data.length} data bytes, shorter than a DI` };

@@ -39,6 +39,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
     process.once('SIGTERM', resolve);
   });
   await sim.stop();
+  console.log(`stopped after ${sim.stats.keepalives} keep-alives and ${sim.stats.published} published messages`);
 }
 
 function positive(text: string, flag: string): number {
