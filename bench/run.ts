@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   dlt645: () => import('./dlt645.ts'),
   dlms: () => import('./dlms.ts'),
   xtender: () => import('./xtender.ts'),
+  victron: () => import('./victron.ts'),
   itron: () => import('./itron.ts'),
   ui: () => import('./ui.ts'),
 };

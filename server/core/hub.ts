@@ -190,6 +190,10 @@ export class Hub extends EventEmitter<HubEvents> {
       if (reg.stateClass === 'total_increasing') {
         const last = rec.state[reg.key];
         if (typeof last === 'number' && value < last) {
+          if (reg.resetsDaily && localDay(rec.updated[reg.key]) !== localDay(ts)) {
+            this.emitEvent(rec, { type: 'info', event: 'counter_reset', message: `${reg.name} restarted for a new day`, data: { register: reg.key, last, value } }, ts);
+            return value;
+          }
           this.emitEvent(rec, {
             type: 'warning',
             event: 'counter_regression',
@@ -260,6 +264,12 @@ export class Hub extends EventEmitter<HubEvents> {
     }
     return rec;
   }
+}
+
+function localDay(ts: number | undefined): string {
+  if (ts === undefined) return '';
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
 
 /** Validate and convert a value for a writable register; throws CommandError naming the problem. */

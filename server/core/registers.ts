@@ -37,6 +37,9 @@ export interface RegisterDescriptor {
   /** Plausible physical bounds; a value outside is dropped as implausible. */
   bounds?: { min: number; max: number };
   icon?: string;
+  /** A `total_increasing` counter the device restarts each day (e.g. "energy today"): a drop
+   * across local midnight is a new day, not a regression. */
+  resetsDaily?: boolean;
   /** Not polled or published by default (still readable on demand). */
   onDemand?: boolean;
   enabledByDefault?: boolean;

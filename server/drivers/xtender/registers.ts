@@ -56,7 +56,7 @@ const kw = (key: string, name: string, limit: number, extra: Partial<Spec> = {})
 });
 /** Daily counters reset at midnight, so they are `total`, not `total_increasing`. */
 const dailyKwh = (key: string, name: string): Spec => ({
-  key, name, unit: 'kWh', deviceClass: 'energy', stateClass: 'total', precision: 2, bounds: { min: 0, max: 2000 }, groups: ['energy'],
+  key, name, unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing', resetsDaily: true, precision: 2, bounds: { min: 0, max: 2000 }, groups: ['energy'],
 });
 const celsius = (key: string, name: string): Spec => ({
   key, name, unit: '°C', deviceClass: 'temperature', stateClass: 'measurement', precision: 1, bounds: { min: -40, max: 120 }, maxJump: 30, entityCategory: 'diagnostic',
@@ -112,8 +112,8 @@ export const BSP_REGISTERS: XtenderRegister[] = [
   info(7003, { key: 'battery_power', name: 'Battery power', unit: 'W', deviceClass: 'power', stateClass: 'measurement', precision: 0, bounds: { min: -60000, max: 60000 }, groups: ['power'], poll: 'fast' }),
   info(7004, { key: 'remaining_autonomy', name: 'Remaining autonomy', unit: 'min', deviceClass: 'duration', stateClass: 'measurement', precision: 0, bounds: { min: 0, max: 1e6 } }),
   info(7029, celsius('battery_temperature', 'Battery temperature')),
-  info(7007, { key: 'ah_charged_today', name: 'Charge today', unit: 'Ah', stateClass: 'total', precision: 1, bounds: { min: 0, max: 100000 } }),
-  info(7008, { key: 'ah_discharged_today', name: 'Discharge today', unit: 'Ah', stateClass: 'total', precision: 1, bounds: { min: 0, max: 100000 } }),
+  info(7007, { key: 'ah_charged_today', name: 'Charge today', unit: 'Ah', stateClass: 'total_increasing', resetsDaily: true, precision: 1, bounds: { min: 0, max: 100000 } }),
+  info(7008, { key: 'ah_discharged_today', name: 'Discharge today', unit: 'Ah', stateClass: 'total_increasing', resetsDaily: true, precision: 1, bounds: { min: 0, max: 100000 } }),
   param(6001, { key: 'nominal_capacity', name: 'Nominal capacity', unit: 'Ah', min: 20, max: 20000, step: 1 }),
   param(6057, { key: 'system_voltage', name: 'System voltage', type: 'enum', format: 'long_enum', options: ['Automatic', '12 V', '24 V', '48 V'], enumValues: [1, 2, 4, 8] }),
 ];

@@ -34,6 +34,23 @@ describe('Hub', () => {
     expect(handle.publish([{ key: 'energy', value: 100.1 }])).toHaveLength(1);
   });
 
+  it('accepts a daily counter restarting after local midnight, and nothing else going down', () => {
+    let now = new Date(2026, 10, 27, 23, 50).getTime();
+    const hub = new Hub(() => now);
+    const events: string[] = [];
+    hub.on('event', (_r, ev) => events.push(ev.event));
+    const h = hub.addDevice({ id: 'x', kind: 't', name: 'X' }, [
+      { key: 'today', name: 'Today', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing', resetsDaily: true },
+    ]);
+    h.publish([{ key: 'today', value: 12.3 }]);
+    now += 5 * 60_000;
+    expect(h.publish([{ key: 'today', value: 12.0 }])).toHaveLength(0);
+    now += 10 * 60_000;
+    expect(h.publish([{ key: 'today', value: 0.1 }])).toHaveLength(1);
+    expect(hub.get('x')?.state.today).toBe(0.1);
+    expect(events).toEqual(['counter_regression', 'counter_reset']);
+  });
+
   it('drops implausible values outside the bounds', () => {
     const { hub, handle, events } = setup();
     handle.publish([{ key: 'voltage', value: 230 }]);
