@@ -66,6 +66,8 @@ export interface DeviceRecord {
   updated: Record<string, number>;
   status: DeviceStatus;
   diagnostics: Record<string, unknown>;
+  /** Kept by the hub for every device, whatever its driver reports. */
+  counters: { readings: number; rejected: number; faults: number; lastReadingAt: number | null };
   controller: DeviceController;
 }
 
@@ -117,6 +119,7 @@ export class Hub extends EventEmitter<HubEvents> {
         updated: {},
         status: { availability: 'unknown', since: this.now() },
         diagnostics: {},
+        counters: { readings: 0, rejected: 0, faults: 0, lastReadingAt: null },
         controller,
       };
       this.devices.set(info.id, record);
@@ -159,6 +162,7 @@ export class Hub extends EventEmitter<HubEvents> {
       const value = this.normalise(rec, reg, reading.value, ts);
       if (value === undefined) {
         this.stats.rejected++;
+        rec.counters.rejected++;
         continue;
       }
       rec.state[reg.key] = value;
@@ -167,6 +171,8 @@ export class Hub extends EventEmitter<HubEvents> {
     }
     if (accepted.length > 0) {
       this.stats.readings += accepted.length;
+      rec.counters.readings += accepted.length;
+      rec.counters.lastReadingAt = ts;
       this.emit('readings', rec, accepted, ts);
     }
     return accepted;
@@ -212,6 +218,7 @@ export class Hub extends EventEmitter<HubEvents> {
     if (!rec) return;
     if (rec.status.availability === availability && rec.status.reason === reason) return;
     rec.status = { availability, reason, since: this.now() };
+    if (availability === 'fault' || availability === 'offline') rec.counters.faults++;
     this.emit('status', rec);
   }
 

@@ -18,7 +18,7 @@ export function deviceView(rec: DeviceRecord) {
     state: rec.state,
     updated: rec.updated,
     registers: rec.registers,
-    diagnostics: rec.diagnostics,
+    diagnostics: { ...rec.diagnostics, counters: rec.counters },
   };
 }
 

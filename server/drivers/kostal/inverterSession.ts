@@ -44,6 +44,7 @@ export class InverterSession {
   private readonly energy = new EnergyGuard();
   private readonly store: IdentityStore;
   private readonly loop: PollLoop;
+  private pollLatencyMs: number | undefined;
   private readonly now: () => number;
   private loaded = false;
   private lastAssessment: Assessment | undefined;
@@ -98,7 +99,9 @@ export class InverterSession {
     const target = targetOf(this.config);
     const generation = this.config.generation !== 'auto' ? this.config.generation : (this.stored?.identity.generation ?? 'auto');
     this.client ??= await InverterClient.connect(target, generation);
+    const started = Date.now();
     const snapshot = await this.client.read();
+    this.pollLatencyMs = Date.now() - started;
     if (!this.handle || !this.stored?.identity.model) await this.addDevice(await this.client.identity());
     this.handle?.addRegisters(registersFor(snapshot));
     return snapshot;
@@ -112,7 +115,7 @@ export class InverterSession {
       this.handle.event({ type: 'warning', event: 'counter_regression', message: guarded.warning });
     }
     this.handle.publish([...liveReadings(snapshot, this.config.night_power), ...guarded.readings]);
-    this.handle.diagnostics({ generation: snapshot.generation, lastAnswer: new Date(this.now()).toISOString(), unreadableCells: snapshot.problems ?? [] });
+    this.handle.diagnostics({ generation: snapshot.generation, lastAnswer: new Date(this.now()).toISOString(), pollLatencyMs: this.pollLatencyMs, unreadableCells: snapshot.problems ?? [] });
   }
 
   private publishUnreachableNight(): void {

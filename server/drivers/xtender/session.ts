@@ -197,8 +197,10 @@ export class XtenderSession {
       if (dev.family === 'xcom' || this.absent.has(dev.id)) continue;
       let batch: Reading[];
       try {
+        const started = Date.now();
         batch = await dev.poll(group);
         answered++;
+        dev.hubHandle.diagnostics({ pollLatencyMs: Date.now() - started });
       } catch (err) {
         const message = (err as Error).message;
         if (unreachable(err)) {
