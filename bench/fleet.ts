@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../server/sim/freePort.ts';
@@ -70,6 +70,8 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     heartbeatMs: 0,
     silentShare: 0.1,
     registrationShare: 0.3,
+    // Every meter three-phase, so every register answers and the demand is exact.
+    threePhaseShare: 1,
     seed: 9,
     onAnswer: (address, di, ms) => answered.set(`${address}:${di}`, ms),
   });
@@ -79,14 +81,21 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
   await sleep(pollSeconds * 1000);
   latencies.length = 0;
   const before = procStat(pid);
+  const brokerBefore = procStat(broker.pid as number);
+  const simBefore = process.cpuUsage();
   const receivedBefore = received;
   const t0 = Date.now();
   await sleep(windowMs);
   const elapsed = (Date.now() - t0) / 1000;
   const after = procStat(pid);
+  const brokerAfter = procStat(broker.pid as number);
+  // The simulated meters and this bench's subscriber share one process: their CPU shows when the machine, not the bridge, is the limit.
+  const simCpu = process.cpuUsage(simBefore);
   const reads = (received - receivedBefore) / elapsed;
   const sorted = latencies.sort((a, b) => a - b);
   const cpuPct = ((after.cpuTicks - before.cpuTicks) / 100 / elapsed) * 100;
+  // Counted before the simulator stops: its meters hanging up turn them offline.
+  const onlineAtEnd = online.size;
   await sim.stop();
   await sub.endAsync(true);
   child.kill('SIGTERM');
@@ -95,7 +104,7 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
   return {
     figure: `dlt645_fleet_${meters}`,
     meters,
-    meters_online: online.size,
+    meters_online: onlineAtEnd,
     connect_all_ms: connectMs,
     poll_interval_s: pollSeconds,
     reads_per_s_demanded: Math.round((meters * READS_PER_POLL) / pollSeconds),
@@ -106,6 +115,9 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     rss_load_mb: Number(after.rssMb.toFixed(1)),
     cpu_pct: Number(cpuPct.toFixed(1)),
     cpu_pct_per_1000_meters: Number(((cpuPct / meters) * 1000).toFixed(2)),
+    broker_cpu_pct: Number((((brokerAfter.cpuTicks - brokerBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),
+    simulator_cpu_pct: Number((((simCpu.user + simCpu.system) / 1e6 / elapsed) * 100).toFixed(1)),
+    machine_cores: os.availableParallelism(),
     rss_mb_per_1000_meters: Number((((after.rssMb - idle.rssMb) / meters) * 1000).toFixed(1)),
   };
 }
@@ -113,7 +125,7 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
 /** Registers polled per meter per cycle (the table's registers that are not on-demand). */
 let READS_PER_POLL = 0;
 
-export async function bench(sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '2000').split(',').map(Number)): Promise<Record<string, unknown>[]> {
+export async function bench(sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,2000,5000,10000').split(',').map(Number)): Promise<Record<string, unknown>[]> {
   const { DLT645_REGISTERS } = await import('../server/drivers/dlt645/registers.ts');
   READS_PER_POLL = DLT645_REGISTERS.filter((r) => !r.onDemand).length;
   const out: Record<string, unknown>[] = [];

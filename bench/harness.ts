@@ -11,6 +11,7 @@ import { DEMO_SIMS } from '../server/sim/demoSims.ts';
 import type { DemoSim } from '../server/sim/demoSim.ts';
 import { freePort } from '../server/sim/freePort.ts';
 import { Mosquitto } from '../test/support/mosquitto.ts';
+import { productionNodeFlags } from './nodeFlags.ts';
 
 export interface Harness {
   broker: Mosquitto;
@@ -48,7 +49,7 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
   writeFileSync(optionsFile, JSON.stringify(options));
   const httpPort = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
+  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
     env: { ...process.env, WATTWIRE_DATA_DIR: dataDir, WATTWIRE_HTTP_PORT: String(httpPort), SUPERVISOR_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

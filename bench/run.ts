@@ -8,6 +8,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   xtender: () => import('./xtender.ts'),
   victron: () => import('./victron.ts'),
   itron: () => import('./itron.ts'),
+  kostal: () => import('./kostal.ts'),
   ui: () => import('./ui.ts'),
 };
 

@@ -1,8 +1,10 @@
 /**
- * UI figure: time from a reading entering the hub to its value on screen in Chromium
- * (hub → SSE → the UI's next animation frame → DOM), measured against the demo app.
+ * UI figures: the JavaScript and CSS the first page loads (gzip bytes, from the built
+ * index.html), and the time from a reading entering the hub to its value on screen in
+ * Chromium (hub → SSE → the UI's next animation frame → DOM), measured against the demo app.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -10,6 +12,21 @@ import { startDemo } from '../server/demo.ts';
 import { freePort } from '../server/sim/freePort.ts';
 
 const SAMPLES = 200;
+const DIST = path.resolve(import.meta.dirname, '../ui/dist');
+
+/** Only what index.html itself references: the lazily loaded pages are not part of the first page. */
+async function firstPageBytes(): Promise<Record<string, unknown>> {
+  const html = await readFile(path.join(DIST, 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  let js = 0;
+  let css = 0;
+  for (const asset of assets) {
+    const size = gzipSync(await readFile(path.join(DIST, asset)), { level: 9 }).length;
+    if (asset.endsWith('.js')) js += size;
+    else css += size;
+  }
+  return { figure: 'ui_first_page_js_css_gzip_bytes', value: js + css, unit: 'bytes', js_gzip_bytes: js, css_gzip_bytes: css, files: assets.length };
+}
 
 export async function bench(): Promise<Record<string, unknown>[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ww-bench-ui-'));
@@ -44,6 +61,7 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1));
     return [
+      await firstPageBytes(),
       { figure: 'ui_reading_to_screen_p50_ms', value: pct(0.5), unit: 'ms', samples: SAMPLES },
       { figure: 'ui_reading_to_screen_p95_ms', value: pct(0.95), unit: 'ms', samples: SAMPLES },
     ];

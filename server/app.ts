@@ -122,7 +122,14 @@ export class WattwireApp {
     const mem = process.memoryUsage();
     const p99 = this.loopDelay.percentile(99) / 1e6;
     this.loopDelay.reset();
-    return { rssMb: Math.round(mem.rss / 1048576), heapUsedMb: Math.round(mem.heapUsed / 1048576), eventLoopDelayP99Ms: Number(p99.toFixed(2)) };
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    return {
+      rssMb: mb(mem.rss),
+      heapUsedMb: mb(mem.heapUsed),
+      heapTotalMb: mb(mem.heapTotal),
+      externalMb: mb(mem.external),
+      eventLoopDelayP99Ms: Number(p99.toFixed(2)),
+    };
   }
 
   private pollingStats(): Record<string, unknown> {

@@ -59,8 +59,11 @@ export async function importCredentials(dataDir: string, certPem: string, keyPem
 }
 
 export async function importCredentialsFromFiles(dataDir: string, certPath: string, keyPath: string): Promise<CertificateSummary> {
-  const [certPem, keyPem] = await Promise.all([readNamed(certPath, 'certificate'), readNamed(keyPath, 'key')]);
-  return importCredentials(dataDir, certPem, keyPem);
+  const [cert, key] = await Promise.allSettled([readNamed(certPath, 'certificate'), readNamed(keyPath, 'key')]);
+  // Name every unreadable file at once, in a fixed order, so the user fixes both in one go.
+  const problems = [cert, key].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (cert.status === 'rejected' || key.status === 'rejected') throw new CertificateError(problems.join('; '));
+  return importCredentials(dataDir, cert.value, key.value);
 }
 
 async function writeCredentials(dataDir: string, certPem: string, keyPem: string): Promise<void> {

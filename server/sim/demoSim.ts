@@ -8,6 +8,8 @@ export interface SimTruth {
   availability: 'online' | 'asleep' | 'offline';
   /** The simulator's current value of each energy counter, by the bridge's register key. */
   counters: Record<string, number>;
+  /** Counters of `counters` that restart when the device starts a new day (a drop is then a reset, not a regression). */
+  dailyCounters?: string[];
 }
 
 /** A fault the chaos run can inject into a simulator and later undo. */

@@ -26,6 +26,11 @@ export class Mosquitto {
     return m;
   }
 
+  /** The broker's process id while it runs (for CPU figures in the benches). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   /** Start (again) on the same port. */
   async restart(): Promise<void> {
     await this.stop();

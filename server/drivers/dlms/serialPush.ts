@@ -1,15 +1,14 @@
-/** A push meter on a serial port (M-Bus, HAN, P1): opens it with the meter type's line settings and reopens it when it goes away. */
+/** A push meter on a serial port (M-Bus, HAN, P1): opens it with the meter type's line settings and reopens it when it goes away or its adapter is plugged back in. */
 import { SerialPort } from 'serialport';
-import { Backoff } from '../../core/backoff.ts';
+import { SerialReopen } from '../../core/serialReopen.ts';
 import { LinkReader } from './linkReader.ts';
 import type { PushMeter } from './pushMeter.ts';
 import { METER_TYPES } from './options.ts';
 
 export class SerialPush {
   private port: SerialPort | undefined;
-  private reopenTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
+  private readonly reopen: SerialReopen;
   readonly baud: number;
   readonly parity: 'none' | 'even' | 'odd';
 
@@ -17,6 +16,7 @@ export class SerialPush {
     const defaults = METER_TYPES[meter.cfg.meter_type];
     this.baud = meter.cfg.baud ?? defaults.baud;
     this.parity = meter.cfg.parity ?? defaults.parity;
+    this.reopen = new SerialReopen(path, { initialMs: 1000, maxMs: 30_000 });
   }
 
   get description(): string {
@@ -39,35 +39,34 @@ export class SerialPush {
     port.open((err) => {
       if (err) this.retry(`serial port ${this.path} cannot be opened: ${err.message}`);
       else {
-        this.backoff.reset();
+        this.reopen.opened();
         this.meter.device.log.info({ port: this.description }, 'DLMS serial port open');
       }
     });
   }
 
   private retry(reason: string): void {
-    if (this.stopped || this.reopenTimer) return;
+    if (this.stopped || this.reopen.pending) return;
     const port = this.port;
     this.port = undefined;
     port?.removeAllListeners();
     port?.on('error', () => undefined);
     if (port?.isOpen) port.close(() => undefined);
-    this.meter.device.report(this.meter.device.diag.unreachable(reason));
-    this.reopenTimer = setTimeout(() => {
-      this.reopenTimer = undefined;
+    const gone = this.reopen.missing();
+    this.meter.device.report(this.meter.device.diag.unreachable(gone ? `serial port ${this.path} is not there (adapter unplugged?)` : reason));
+    const plan = this.reopen.schedule(() => {
       if (!this.stopped) this.open();
-    }, this.backoff.next());
-    this.reopenTimer.unref();
+    });
+    if (plan.kind === 'port-gone' && plan.firstNotice) this.meter.device.log.warn({ port: this.path }, 'DLMS serial port is gone; reopening when it is back');
   }
 
   meterDiagnostics(): Record<string, unknown> {
-    return { ...this.meter.device.diagnostics(), serial: this.description };
+    return { ...this.meter.device.diagnostics(), serial: this.description, waitingForPort: this.reopen.portGone };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reopenTimer);
-    this.reopenTimer = undefined;
+    this.reopen.cancel();
     this.meter.stop();
     const port = this.port;
     this.port = undefined;

@@ -100,7 +100,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       meters: this.meters.size,
       online,
       pendingMeters: this.pendingMeters(),
-      serialPorts: this.buses.map((b) => ({ path: b.path, open: b.isOpen, lastError: b.lastError })),
+      serialPorts: this.buses.map((b) => ({ path: b.path, open: b.isOpen, lastError: b.lastError, waitingForPort: b.waitingForPort })),
       ...this.totals,
     };
   }
@@ -115,6 +115,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
           timeoutMs: this.opts.timeout * 1000,
           identifyAfterMs: IDENTIFY_AFTER_MS,
           identifyAttempts: IDENTIFY_ATTEMPTS,
+          identifyRetryMs: this.opts.poll_interval * 1000,
           registrationPattern: this.opts.registration_pattern,
           heartbeat,
           totals: this.totals,

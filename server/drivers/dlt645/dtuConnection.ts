@@ -1,7 +1,8 @@
 /**
  * One TCP connection from a DTU (or a meter with its own modem). The first frame's address
  * names the meter; if it says nothing for ~2 s, it is asked with read-address (0x13) on the
- * wildcard address. Registration packets and heartbeats are stripped before framing.
+ * wildcard address (a few times quickly, then once a poll interval for as long as the
+ * connection stays up). Registration packets and heartbeats are stripped before framing.
  */
 import type net from 'node:net';
 import { isMeterAddress } from '../../protocols/dlt645/address.ts';
@@ -15,6 +16,8 @@ export interface DtuConnectionOptions {
   timeoutMs: number;
   identifyAfterMs: number;
   identifyAttempts: number;
+  /** After the quick attempts, keep asking this often: a meter may answer only once its DTU has settled. */
+  identifyRetryMs: number;
   registrationPattern?: string;
   heartbeat?: Uint8Array;
   totals: LinkTotals;
@@ -70,14 +73,13 @@ export class DtuConnection {
   }
 
   private scheduleIdentify(attemptsLeft: number): void {
-    if (attemptsLeft <= 0) return;
     this.identifyTimer = setTimeout(() => {
       if (this.identified || !this.link.isOpen) return;
       // The reply's own frame names the meter through the `frame` listener above.
       this.link
         .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
-        .catch(() => this.scheduleIdentify(attemptsLeft - 1));
-    }, this.opts.identifyAfterMs);
+        .catch(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1)));
+    }, attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs);
     this.identifyTimer.unref();
   }
 }

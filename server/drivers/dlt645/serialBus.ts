@@ -1,10 +1,11 @@
 /**
  * An RS-485 port with one or more meters (2400 8E1 by default). The port is reopened with
- * backoff when it fails or disappears (USB adapter unplugged).
+ * backoff when it fails, and as soon as its path is back when it disappears (USB adapter
+ * unplugged and plugged in again).
  */
 import { SerialPort } from 'serialport';
-import { Backoff } from '../../core/backoff.ts';
 import type { Logger } from '../../core/logger.ts';
+import { SerialReopen } from '../../core/serialReopen.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
 
@@ -25,12 +26,12 @@ export interface SerialBusEvents {
 export class SerialBus {
   readonly link: Dlt645Link;
   private port: SerialPort | undefined;
-  private reopenTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
+  private readonly reopen: SerialReopen;
   lastError: string | undefined;
 
   constructor(private readonly opts: SerialBusOptions, private readonly log: Logger, private readonly events: SerialBusEvents) {
+    this.reopen = new SerialReopen(opts.path, { initialMs: 1000, maxMs: 30_000 });
     this.link = new Dlt645Link(`serial ${opts.path}`, opts.timeoutMs, opts.totals);
     this.link.on('frame', (frame) => this.events.frame(frame));
   }
@@ -43,13 +44,17 @@ export class SerialBus {
     return this.link.isOpen;
   }
 
+  get waitingForPort(): boolean {
+    return this.reopen.portGone;
+  }
+
   start(): void {
     this.open();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reopenTimer);
+    this.reopen.cancel();
     const port = this.port;
     this.port = undefined;
     this.link.detach('stopped');
@@ -69,7 +74,7 @@ export class SerialBus {
     port.open((err) => {
       if (err) return this.down(`cannot open ${path}: ${err.message}`);
       if (this.stopped) return void port.close();
-      this.backoff.reset();
+      this.reopen.opened();
       this.lastError = undefined;
       this.link.attach({ write: (bytes) => port.write(Buffer.from(bytes)) });
       this.log.info({ path, baudRate, parity }, 'dlt645 serial port open');
@@ -78,15 +83,13 @@ export class SerialBus {
   }
 
   private down(reason: string): void {
-    if (this.stopped || this.reopenTimer) return;
+    if (this.stopped || this.reopen.pending) return;
     this.port = undefined;
-    this.link.detach(reason);
-    this.events.down(reason);
-    this.log.warn({ path: this.opts.path, reason }, 'dlt645 serial port down; reopening');
-    this.reopenTimer = setTimeout(() => {
-      this.reopenTimer = undefined;
-      this.open();
-    }, this.backoff.next());
-    this.reopenTimer.unref();
+    const why = this.reopen.missing() ? "the port is not there (adapter unplugged?)" : reason;
+    this.link.detach(why);
+    this.events.down(why);
+    const plan = this.reopen.schedule(() => this.open());
+    if (plan.kind === 'backoff') this.log.warn({ path: this.opts.path, reason: why, retryMs: plan.delayMs }, 'dlt645 serial port down; reopening');
+    else if (plan.firstNotice) this.log.warn({ path: this.opts.path }, 'dlt645 serial port is gone; reopening when it is back');
   }
 }

@@ -93,10 +93,15 @@ export class KeepaliveScheduler {
   }
 
   heartbeat(): void {
-    this.heartbeatAt = this.now();
-    this.stats.lastHeartbeat = this.heartbeatAt;
+    const now = this.now();
+    const gap = now - this.heartbeatAt;
+    this.heartbeatAt = now;
+    this.stats.lastHeartbeat = now;
     this.detected('flashmq');
-    this.recoveredIfLapsed();
+    if (this.lapsedAt !== undefined) return this.recoveredIfLapsed();
+    // Heartbeats missed but no lapse noticed yet: the GX timed out and a suppress-republish
+    // keep-alive revived it, which republishes nothing; the changes in between were never sent.
+    if (gap > this.timing.heartbeatTimeoutMs / 2) this.send(this.echoRequest());
   }
 
   fullPublishCompleted(): void {

@@ -81,7 +81,14 @@ export class XtenderDevice {
     return this.handle;
   }
 
-  /** Infos of one poll group, plus a few parameters not read yet. Throws if the device is unreachable. */
+  /**
+   * Infos of one poll group, plus a few parameters not read yet. Throws if the device is unreachable.
+   * The slow group (the one with the counters) ends with the battery voltage read once more: if
+   * another device dropped out halfway through, the gateway answered the rest of the batch with
+   * in-range nonsense (a daily counter 37 times too large, then stuck as every true value looks
+   * like a regression); the voltage it answers now is out of bounds, and the watchdog discards
+   * the whole batch.
+   */
   async poll(group: 'fast' | 'slow'): Promise<Reading[]> {
     const infos = this.registers.filter((r) => r.objectType === 'info' && r.poll === group && !this.unsupported.has(r.key));
     const readings: Reading[] = [];
@@ -90,6 +97,11 @@ export class XtenderDevice {
       if (reading) readings.push(reading);
     }
     if (group === 'slow') {
+      const sentinel = this.registers.find((r) => r.key === 'battery_voltage' && !this.unsupported.has(r.key));
+      if (sentinel && readings.length > 0) {
+        const reading = await this.readRegister(sentinel);
+        if (reading) readings.push(reading);
+      }
       const params = this.registers.filter((r) => r.objectType === 'parameter' && !this.parameterRead.has(r.key) && !this.unsupported.has(r.key));
       for (const reg of params.slice(0, PARAMETERS_PER_CYCLE)) {
         const reading = await this.readRegister(reg);

@@ -10,6 +10,8 @@ import { ServiceId, decodeFrameFlags, type FrameFlags } from '../../protocols/sc
 import { FrameReader } from '../../protocols/scom/frame.ts';
 import { answers, decodeResponse, encodeReadRequest, encodeWriteRequest, type ScomResponse, type ScomTarget } from '../../protocols/scom/service.ts';
 
+const CLOSE_TIMEOUT_MS = 1000;
+
 export class ScomError extends Error {
   constructor(readonly code: number, message: string, readonly target: ScomTarget) {
     super(message);
@@ -89,7 +91,14 @@ export class ScomLink extends EventEmitter<ScomLinkEvents> {
     const port = this.port;
     this.port = undefined;
     this.failPending(new LinkClosed('link closed'));
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    // A PTY or adapter that vanished may never call back; the link must not wait on it forever.
+    if (port?.isOpen) await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      port.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   read(target: ScomTarget, opts: RequestOptions = {}): Promise<Uint8Array> {

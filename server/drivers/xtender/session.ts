@@ -2,12 +2,13 @@
  * One Xcom-232i link: open the port, start a session and scan the bus, poll the fast and
  * slow groups, and recover in-process. A device that stops answering goes offline; a batch
  * of implausible values marks its device faulty and re-initialises the link (the seed's
- * bridge needed a restart for that); a port that vanishes is reopened with backoff.
+ * bridge needed a restart for that); a port that vanishes is watched for and reopened the
+ * moment its path is back (a replugged adapter), a port that fails otherwise with backoff.
  */
-import { Backoff } from '../../core/backoff.ts';
 import type { Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import { SerialReopen } from '../../core/serialReopen.ts';
 import { XCOM_ADDRESS } from '../../protocols/scom/addresses.ts';
 import { ObjectType, PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
@@ -40,14 +41,14 @@ export class XtenderSession {
   private readonly fastLoop: PollLoop;
   private readonly slowLoop: PollLoop;
   private readonly rescanLoop: PollLoop;
-  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private readonly reopen: SerialReopen;
   private connecting: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastMessage = '';
   readonly stats = { reinits: 0, implausibleBatches: 0, lastError: '' as string, scans: 0, messages: 0 };
 
   constructor(readonly config: XtenderLink, private readonly deps: SessionDeps) {
+    this.reopen = new SerialReopen(config.serial_port, { initialMs: 500, maxMs: 30_000 });
     this.link = new ScomLink({ path: config.serial_port, baudRate: config.baud, timeoutMs: config.timeout_ms, retries: config.retries });
     this.link.on('lost', (err) => this.reinit(err.message));
     const onError = (err: unknown) => this.deps.log.debug({ err: (err as Error).message, port: config.serial_port }, 'xtender poll failed');
@@ -63,7 +64,7 @@ export class XtenderSession {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.reopen.cancel();
     this.stopLoops();
     await this.link.close();
     for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', 'bridge stopped');
@@ -72,6 +73,7 @@ export class XtenderSession {
   diagnostics(): Record<string, unknown> {
     return {
       serialPort: this.config.serial_port,
+      waitingForPort: this.reopen.portGone,
       baud: this.config.baud,
       open: this.link.isOpen,
       devices: [...this.devices.values()].map((d) => ({ id: d.id, address: d.address, family: d.family })),
@@ -106,26 +108,27 @@ export class XtenderSession {
           await this.link.close();
           return;
         }
-        this.backoff.reset();
+        this.reopen.opened();
         this.fastLoop.start();
         this.slowLoop.start();
         this.rescanLoop.start();
       } catch (err) {
-        const message = (err as Error).message;
+        const message = this.reopen.missing() ? `${this.config.serial_port} is not there (adapter unplugged?)` : (err as Error).message;
         this.stats.lastError = message;
         for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', `link down: ${message}`);
         await this.link.close();
-        if (!this.stopped) {
-          const delay = this.backoff.next();
-          this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: delay }, 'xtender link failed; retrying');
-          this.retryTimer = setTimeout(() => void this.connect(), delay);
-          this.retryTimer.unref?.();
-        }
+        if (!this.stopped) this.planReconnect(message);
       } finally {
         this.connecting = undefined;
       }
     })();
     return this.connecting;
+  }
+
+  private planReconnect(message: string): void {
+    const plan = this.reopen.schedule(() => void this.connect());
+    if (plan.kind === 'backoff') this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: plan.delayMs }, 'xtender link failed; retrying');
+    else if (plan.firstNotice) this.deps.log.warn({ port: this.config.serial_port }, 'xtender serial port is gone; reconnecting when it is back');
   }
 
   /** Scan the bus; register what is there, mark what is missing offline. */

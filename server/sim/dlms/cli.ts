@@ -47,7 +47,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
   });
   if (values.help || (!values['push-to'] && !values.serial && !values['get-port'])) {
     console.log('usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n'
-      + '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent]\n'
+      + '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key]\n'
       + '  [--get-port PORT] [--password TEXT] [--ldn NAME]');
     return;
   }
@@ -68,7 +68,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
       encryptionKey: hexArg(values.key!, 16, 'key'),
       authenticationKey: hexArg(values['auth-key']!, 16, 'auth-key'),
       intervalMs: Math.max(0.1, Number(values.interval)) * 1000,
-      fault: oneOf<Fault>(values.fault!, ['none', 'corrupt', 'garbage', 'silent'], 'fault'),
+      fault: oneOf<Fault>(values.fault!, ['none', 'corrupt', 'garbage', 'silent', 'wrong-key'], 'fault'),
       logicalDeviceName: values.ldn,
     });
     await sim.start();

@@ -1,9 +1,26 @@
-/** `npm run demo`: one meter pushing authenticated, encrypted telegrams over TCP to the bridge's DLMS listener. */
+/**
+ * `npm run demo`: one meter pushing authenticated, encrypted telegrams over TCP to the
+ * bridge's DLMS listener. For the chaos run it can stop pushing or cipher with a wrong key.
+ */
 import net from 'node:net';
 import type { Options } from '../../options/schema.ts';
-import type { DemoSim } from '../demoSim.ts';
+import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
 import { SIM_DEFAULTS } from './cli.ts';
+import type { MeterModel } from './meterModel.ts';
 import { DlmsPushSim } from './pushSim.ts';
+
+/**
+ * The energy counters by the bridge's register key: the meter pushes whole Wh and varh
+ * (scaler 0), the bridge publishes kWh and kvarh.
+ */
+function counters(model: MeterModel): Record<string, number> {
+  const { importWh, exportWh, reactiveVarh } = model.counters;
+  return {
+    ACTIVE_ENERGY_IMPORT: Math.floor(importWh) / 1000,
+    ACTIVE_ENERGY_EXPORT: Math.floor(exportWh) / 1000,
+    REACTIVE_ENERGY_IMPORT: Math.floor(reactiveVarh) / 1000,
+  };
+}
 
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -16,7 +33,7 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-export async function startDemoSim(): Promise<DemoSim> {
+export async function startDemoSim(intervalMs = 5000): Promise<DemoSim> {
   const port = await freeLoopbackPort();
   const sim = new DlmsPushSim({
     target: { host: '127.0.0.1', port },
@@ -25,9 +42,25 @@ export async function startDemoSim(): Promise<DemoSim> {
     systemTitle: Buffer.from(SIM_DEFAULTS.systemTitle, 'hex'),
     encryptionKey: Buffer.from(SIM_DEFAULTS.encryptionKey, 'hex'),
     authenticationKey: Buffer.from(SIM_DEFAULTS.authenticationKey, 'hex'),
-    intervalMs: 5000,
+    intervalMs,
   });
   await sim.start();
+  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
+  const depth = { silent: 0, wrongKey: 0 };
+  const apply = () => (sim.fault = depth.silent > 0 ? 'silent' : depth.wrongKey > 0 ? 'wrong-key' : 'none');
+  const fault = (name: string, which: keyof typeof depth): SimFault => ({
+    name,
+    inject: async () => {
+      depth[which]++;
+      apply();
+    },
+    recover: async () => {
+      depth[which]--;
+      apply();
+    },
+  });
+  // The bridge reports silence as offline (after the meter's timeout) and a wrong key as a fault at once.
+  const faults = [fault('dlms: meter stops pushing', 'silent'), fault('dlms: wrong key', 'wrongKey')];
   return {
     kind: 'dlms',
     configure(options: Options) {
@@ -43,5 +76,14 @@ export async function startDemoSim(): Promise<DemoSim> {
       });
     },
     stop: () => sim.stop(),
+    faults: () => faults,
+    // The configured system title names the meter.
+    truth: (): SimTruth[] => [
+      { id: SIM_DEFAULTS.systemTitle.toUpperCase(), availability: depth.silent > 0 || depth.wrongKey > 0 ? 'offline' : 'online', counters: counters(sim.model) },
+    ],
+    freeze() {
+      sim.model.frozen = true;
+    },
+    bridgeListeners: (options) => [options.dlms.listen_port],
   };
 }

@@ -20,6 +20,8 @@ export class MeterModel {
   private reactiveVarh = 4567;
   private powerW = 850;
   private lastTick = Date.now();
+  /** Counters stand still (the chaos run compares them with what the bridge published). */
+  frozen = false;
   readonly objects: SimObject[];
 
   constructor(readonly logicalDeviceName: string, private readonly now: () => Date = () => new Date()) {
@@ -44,8 +46,14 @@ export class MeterModel {
     ];
   }
 
+  /** The energy counters as they are now (Wh, varh; the meter sends them floored). */
+  get counters(): { importWh: number; exportWh: number; reactiveVarh: number } {
+    return { importWh: this.importWh, exportWh: this.exportWh, reactiveVarh: this.reactiveVarh };
+  }
+
   /** Advance the counters by the energy used since the last call. */
   tick(): void {
+    if (this.frozen) return;
     const t = Date.now();
     const hours = (t - this.lastTick) / 3_600_000;
     this.lastTick = t;

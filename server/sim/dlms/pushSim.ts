@@ -9,8 +9,11 @@ import { MeterModel } from './meterModel.ts';
 import { gloCipher, hdlcFrames, mbusFrames, wrapped, type Security } from './wire.ts';
 
 export type Framing = 'wrapper' | 'hdlc' | 'mbus';
-/** `corrupt` flips a byte in each frame; `garbage` sends noise instead (wrong baud rate); `silent` sends nothing. */
-export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent';
+/**
+ * `corrupt` flips a byte in each frame; `garbage` sends noise instead (wrong baud rate); `silent` sends nothing;
+ * `wrong-key` ciphers with another encryption key than the meter's (the bridge's copy is then wrong).
+ */
+export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key';
 
 export interface PushSimOptions {
   target: { host: string; port: number } | { serialPath: string };
@@ -61,11 +64,16 @@ export class DlmsPushSim {
     const plain = this.model.notification(this.invokeId++);
     const apdu = this.opts.security === 'none'
       ? plain
-      : gloCipher(plain, this.opts.security, this.opts.systemTitle, this.frameCounter++, this.opts.encryptionKey, this.opts.authenticationKey);
+      : gloCipher(plain, this.opts.security, this.opts.systemTitle, this.frameCounter++, this.encryptionKey(), this.opts.authenticationKey);
     const frames = this.opts.framing === 'hdlc' ? hdlcFrames(apdu) : this.opts.framing === 'mbus' ? mbusFrames(apdu) : [wrapped(1, 1, apdu)];
     if (this.fault === 'corrupt') for (const f of frames) f[Math.floor(f.length / 2)] ^= 0x5a;
     if (this.fault === 'garbage') return frames.map((f) => Buffer.from(f.map((b) => (b * 7 + 13) & 0x7f)));
     return frames;
+  }
+
+  private encryptionKey(): Buffer {
+    if (this.fault !== 'wrong-key') return this.opts.encryptionKey;
+    return Buffer.from(this.opts.encryptionKey.map((b) => b ^ 0xff));
   }
 
   private pushOnce(): void {

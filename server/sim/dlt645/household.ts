@@ -18,6 +18,8 @@ export class Household {
   importKwh: number;
   exportKwh = 0;
   tariffKwh = [0, 0];
+  /** Counters stand still (the chaos run compares them with what the bridge published). */
+  frozen = false;
   private lastMs: number;
   private readonly timeScale: number;
   /** Pinned values by DI (faults and threshold tests). */
@@ -73,6 +75,7 @@ export class Household {
 
   /** Integrate energy up to `ms`; called before any energy value is read. */
   advance(ms: number): void {
+    if (this.frozen) return;
     const dtH = ((ms - this.lastMs) * this.timeScale) / 3_600_000;
     if (dtH <= 0) return;
     this.lastMs = ms;

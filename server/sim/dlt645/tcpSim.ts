@@ -2,9 +2,10 @@
  * Meters behind 4G DTUs dialing in to the bridge: one TCP connection per meter. Some DTUs
  * send a registration packet (IMEI) on connect or before every packet, some meters stay
  * silent until asked their address (0x13), the others are polled by their DTU once on
- * connect so their first frame names them. Heartbeats and faults (drop, garbage, slow
- * answers, error replies) on demand. Built to run thousands of meters in one process: no
- * timer per meter except while one waits to reconnect or answers slowly.
+ * connect so their first frame names them. Heartbeats and faults (drop, leaving the
+ * network, garbage, corrupt frames, slow answers, error replies) on demand. Built to run
+ * thousands of meters in one process: no timer per meter except while one waits to
+ * reconnect or answers slowly.
  */
 import net from 'node:net';
 import { Household } from './household.ts';
@@ -60,6 +61,10 @@ class SimConnection {
   socket: net.Socket | undefined;
   connected = false;
   slowMs: number;
+  /** Off the network: no dialing in until `rejoin`. */
+  away = false;
+  /** Every frame goes out with a flipped byte (bad checksum). */
+  garbled = false;
   private reader = new RequestReader();
   private retry: NodeJS.Timeout | undefined;
   private holdUntil = 0;
@@ -69,7 +74,7 @@ class SimConnection {
   }
 
   connect(): void {
-    if (this.sim.stopped) return;
+    if (this.sim.stopped || this.away) return;
     this.reader = new RequestReader();
     const socket = net.connect({ port: this.sim.opts.port, host: this.sim.opts.host ?? '127.0.0.1' });
     this.socket = socket;
@@ -94,10 +99,23 @@ class SimConnection {
     this.socket?.destroy();
   }
 
+  /** Close the connection and stay off the network. */
+  leave(): void {
+    this.away = true;
+    this.socket?.destroy();
+  }
+
+  /** Back on the network: dial in (unless a redial is already on its way). */
+  rejoin(): void {
+    this.away = false;
+    if (!this.socket && !this.retry) this.connect();
+  }
+
   send(frame: Buffer): void {
     const socket = this.socket;
     if (!socket || !this.connected) return;
-    socket.write(this.info.registration === 'data' ? Buffer.concat([Buffer.from(this.info.imei, 'latin1'), frame]) : frame);
+    const bytes = this.garbled ? garbled(frame) : frame;
+    socket.write(this.info.registration === 'data' ? Buffer.concat([Buffer.from(this.info.imei, 'latin1'), bytes]) : bytes);
   }
 
   stop(): void {
@@ -122,7 +140,7 @@ class SimConnection {
   }
 
   private scheduleReconnect(): void {
-    if (this.sim.stopped || this.retry) return;
+    if (this.sim.stopped || this.retry || this.away) return;
     const wait = Math.max(this.holdUntil - Date.now(), this.sim.opts.reconnectMs ?? 1000);
     this.retry = setTimeout(() => {
       this.retry = undefined;
@@ -190,6 +208,25 @@ export class Dlt645Sim {
     this.connection(address).drop(reconnectAfterMs);
   }
 
+  /** Fault: the DTU goes off the network (connection closed) until `rejoin`. */
+  leave(address: string): void {
+    this.connection(address).leave();
+  }
+
+  rejoin(address: string): void {
+    this.connection(address).rejoin();
+  }
+
+  /** Fault: every frame the meter sends is corrupt (true) or whole again (false). */
+  garble(address: string, on: boolean): void {
+    this.connection(address).garbled = on;
+  }
+
+  /** Stop every meter's energy counters (readings still answer, with the last values). */
+  freeze(): void {
+    this.connections.forEach((c) => (c.meter.household.frozen = true));
+  }
+
   /** Fault: line noise on the connection (includes 0x68 bytes to tempt the frame finder). */
   garbage(address: string, bytes: Buffer = garbageBytes()): void {
     this.connection(address).socket?.write(bytes);
@@ -255,6 +292,13 @@ export function startDlt645Sim(opts: Dlt645SimOptions): Dlt645Sim {
   const sim = new Dlt645Sim(opts);
   sim.start();
   return sim;
+}
+
+/** A copy of `frame` with one byte inside the frame flipped, so its checksum fails. */
+function garbled(frame: Buffer): Buffer {
+  const copy = Buffer.from(frame);
+  copy[copy.length >> 1] ^= 0x5a;
+  return copy;
 }
 
 function garbageBytes(): Buffer {

@@ -41,7 +41,11 @@ export interface ItronSim {
   lfdi: string;
   certPem: string;
   register(lfdi: string): void;
+  /** Replace the registered list, e.g. `[]` when the utility drops every client. */
+  setRegistered(registered: string[] | 'any'): void;
   setHang(hang: boolean): void;
+  /** The live quantities behind the served values. */
+  readonly state: Readonly<MeterState>;
   /** Requests answered and TLS sessions accepted, for tests and benchmarks. */
   stats: { requests: number; sessions: number; refused: number };
   stop(): Promise<void>;
@@ -53,7 +57,8 @@ const lfdiOfDer = (der: Uint8Array) => createHash('sha256').update(der).digest('
 export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSim> {
   const identity = opts.identity ?? (await meterCertificate());
   const lfdi = lfdiOfDer(new Uint8Array(new x509.X509Certificate(identity.certPem).rawData));
-  const registered = opts.registered === 'any' ? 'any' : new Set((opts.registered ?? []).map((l) => l.replace(/-/g, '').toUpperCase()));
+  const registeredSet = (list: string[] | 'any' | undefined): Set<string> | 'any' => (list === 'any' ? 'any' : new Set((list ?? []).map((l) => l.replace(/-/g, '').toUpperCase())));
+  let registered = registeredSet(opts.registered);
   const now = opts.now ?? Date.now;
   const state: MeterState = initialState(now(), { touTiers: opts.touTiers });
   const docs = new MeterDocuments(lfdi);
@@ -137,8 +142,12 @@ export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSi
     lfdi,
     certPem: identity.certPem,
     stats,
+    state,
     register(l: string) {
       if (registered !== 'any') registered.add(l.replace(/-/g, '').toUpperCase());
+    },
+    setRegistered(list: string[] | 'any') {
+      registered = registeredSet(list);
     },
     setHang(h: boolean) {
       hang = h;

@@ -50,9 +50,14 @@ export function samplePage(file: string): Buffer {
 const WHITE_CELL = /(<td[^>]*bgcolor="#FFFFFF"[^>]*>)([\s\S]*?)(<\/td>)/gi;
 const STATUS_CELL = /(<td colspan="4">)([\s\S]*?)(<\/td>)/i;
 
+/** The energy counters as the page shows them: whole kWh in total, today's to 0.01 kWh ('0' when nothing yet). */
+export function shownEnergy(totalKwh: number, dailyKwh: number): { total: string; daily: string } {
+  return { total: String(Math.floor(totalKwh)), daily: dailyKwh < 0.005 ? '0' : dailyKwh.toFixed(2) };
+}
+
 function cellValue(cell: Cell, live: LiveValues, totalKwh: number, dailyKwh: number): string {
-  if (cell === 'total') return String(Math.floor(totalKwh));
-  if (cell === 'daily') return dailyKwh < 0.005 ? '0' : dailyKwh.toFixed(2);
+  if (cell === 'total') return shownEnergy(totalKwh, dailyKwh).total;
+  if (cell === 'daily') return shownEnergy(totalKwh, dailyKwh).daily;
   if (cell === 'ac') return String(live.acW);
   const n = Number(cell[1]) - 1;
   const what = cell[2];

@@ -17,21 +17,31 @@ export interface ClockOptions {
 
 export class SimClock {
   private fixed: number | undefined;
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
+  private startHour: number;
 
   constructor(private readonly opts: ClockOptions = {}) {
     this.fixed = opts.hour;
+    this.startHour = opts.startHour ?? 12;
   }
 
   setHour(hour: number): void {
     this.fixed = ((hour % 24) + 24) % 24;
   }
 
+  /** Let a set clock run again: an accelerated day goes on from the set hour, a real one from now. */
+  resume(): void {
+    if (this.fixed === undefined) return;
+    this.startHour = this.fixed;
+    this.startedAt = Date.now();
+    this.fixed = undefined;
+  }
+
   hour(): number {
     if (this.fixed !== undefined) return this.fixed;
     if (this.opts.daySeconds) {
       const elapsedH = ((Date.now() - this.startedAt) / 1000 / this.opts.daySeconds) * 24;
-      return ((this.opts.startHour ?? 12) + elapsedH) % 24;
+      return (this.startHour + elapsedH) % 24;
     }
     const now = new Date();
     return now.getHours() + now.getMinutes() / 60 + now.getSeconds() / 3600;

@@ -76,6 +76,11 @@ export class KostalSim {
     return `${this.opts.host}:${this.port}`;
   }
 
+  /** The energy counters now (kWh, unrounded). */
+  get energy(): { totalKwh: number; dailyKwh: number } {
+    return { totalKwh: this.counters.totalKwh, dailyKwh: this.counters.dailyKwh };
+  }
+
   get phase(): SunPhase {
     return this.opts.page ? 'feeding' : phaseAt(this.clock.hour(), this.opts.night);
   }

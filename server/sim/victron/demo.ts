@@ -1,14 +1,92 @@
-import type { DemoSim } from '../demoSim.ts';
+/**
+ * A flashmq GX on a free loopback port for `npm run demo`, added to the options with writes
+ * allowed. For the chaos run the GX can reboot, lose the bridge's keep-alives (so it stops
+ * publishing until a keep-alive gets through again) and see its MPPT leave the D-Bus.
+ */
+import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
 import { GxSimulator } from './gx.ts';
 
-/** A flashmq GX on a free loopback port, added to the options with writes allowed. */
-export async function startDemoSim(): Promise<DemoSim> {
-  const sim = await GxSimulator.start({ generation: 'flashmq' });
+/** The service instances of the capture, each a device of its own in the bridge. */
+const SERVICES = ['vebus/276', 'battery/512', 'solarcharger/279', 'grid/30'];
+/** The service that leaves the D-Bus, as an MPPT does at dusk. */
+const LEAVING = 'solarcharger/279';
+/** The energy counters the bridge publishes (total_increasing), by register key and GX path. */
+const COUNTERS: Record<string, Record<string, string>> = {
+  'solarcharger/279': { solarcharger_yield_user: 'Yield/User' },
+  'grid/30': { grid_energy_import: 'Ac/Energy/Forward', grid_energy_export: 'Ac/Energy/Reverse' },
+};
+
+/** `portalId` (12 hex digits) tells several GXs apart; by default the capture's. */
+export async function startDemoSim(portalId?: string): Promise<DemoSim> {
+  // 10 Wh a second: visible in a demo, and each step is larger than float32 resolution near 5000 kWh.
+  const sim = await GxSimulator.start({ generation: 'flashmq', counterGrowthKwh: 0.01, portalId });
+  // Without an `id` option the bridge names the GX after its portal id, each service after the GX.
+  const gxId = `victron_${sim.portalId}`;
+  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
+  const depth = { reboot: 0, lapse: 0, leave: 0 };
+  // A reboot takes a moment each way; one step at a time, in the order asked.
+  let power: Promise<void> = Promise.resolve();
+  const onPower = (step: () => Promise<void>) => (power = power.then(step));
+
+  const faults: SimFault[] = [
+    {
+      name: 'victron: GX reboots',
+      inject: () => onPower(async () => {
+        if (depth.reboot++ === 0) await sim.powerOff();
+      }),
+      recover: () => onPower(async () => {
+        if (--depth.reboot === 0) await sim.powerOn();
+      }),
+    },
+    {
+      name: 'victron: keep-alive lapses',
+      // The keep-alive times out now and none gets through until recovery; then the bridge has to renew it.
+      inject: async () => {
+        if (depth.lapse++ === 0) sim.loseKeepalives(Number.POSITIVE_INFINITY);
+      },
+      recover: async () => {
+        if (--depth.lapse === 0) sim.hearKeepalives();
+      },
+    },
+    {
+      name: 'victron: device leaves',
+      inject: async () => {
+        if (depth.leave++ === 0) sim.removeService(LEAVING);
+      },
+      recover: async () => {
+        if (--depth.leave === 0) sim.restoreService(LEAVING);
+      },
+    },
+  ];
+
+  function truth(): SimTruth[] {
+    const gxUp = depth.reboot === 0 && depth.lapse === 0;
+    const gx: SimTruth = { id: gxId, availability: gxUp ? 'online' : 'offline', counters: {} };
+    return [
+      gx,
+      ...SERVICES.map((service): SimTruth => {
+        const counters: Record<string, number> = {};
+        const onBus = !(service === LEAVING && depth.leave > 0);
+        for (const [key, path] of Object.entries(COUNTERS[service] ?? {})) {
+          const value = sim.value(`${service}/${path}`);
+          if (typeof value === 'number') counters[key] = value;
+        }
+        return { id: `${gxId}_${service.replace('/', '_')}`, availability: gxUp && onBus ? 'online' : 'offline', counters };
+      }),
+    ];
+  }
+
   return {
     kind: 'victron',
     configure(options) {
       options.victron.push({ name: 'Victron GX (simulated)', host: '127.0.0.1', port: sim.port, allow_writes: true });
     },
-    stop: () => sim.stop(),
+    stop: async () => {
+      await power;
+      await sim.stop();
+    },
+    faults: () => faults,
+    truth,
+    freeze: () => sim.freezeCounters(),
   };
 }

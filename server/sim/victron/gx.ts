@@ -27,6 +27,8 @@ export interface GxSimOptions {
   heartbeatMs?: number;
   /** How often values drift (0: never). */
   changeMs?: number;
+  /** kWh each energy counter gains per drift (0: they stay as captured). */
+  counterGrowthKwh?: number;
   username?: string;
   password?: string;
 }
@@ -36,6 +38,9 @@ export interface SimWrite {
   payload: string;
   retain: boolean;
 }
+
+/** Energy counters (kWh) that grow while their service is on the bus. */
+const COUNTER = /\/(Energy\/(Forward|Reverse)|Yield\/(User|System))$/;
 
 /** Paths a client may change through W/ besides everything under `settings/`. */
 const WRITABLE = [
@@ -72,6 +77,9 @@ export class GxSimulator {
   private tokens = 3;
   private tokensAt = Date.now();
   private tick = 0;
+  /** Counter values before float32 rounding, so growth smaller than a float32 step adds up. */
+  private readonly exactCounters = new Map<string, number>();
+  private countersFrozen = false;
 
   constructor(private readonly opts: GxSimOptions = {}) {
     const capture = loadCapture();
@@ -133,7 +141,12 @@ export class GxSimulator {
     // Both generations retain the serial, so clients can learn the portal id.
     this.send('system/0/Serial', true);
     if (this.generation === 'dbus-mqtt') this.raw(`N/${this.portalId}/keepalive`, JSON.stringify({ value: 1 }), true);
-    if (this.changeMs > 0) this.drift = setInterval(() => this.publishChanges(3), this.changeMs);
+    if (this.changeMs > 0) {
+      this.drift = setInterval(() => {
+        this.publishChanges(3);
+        this.growCounters();
+      }, this.changeMs);
+    }
   }
 
   async stop(): Promise<void> {
@@ -151,10 +164,21 @@ export class GxSimulator {
 
   /** A reboot: the broker goes away for `downMs`, then comes back with no keep-alive state. */
   async restart(downMs = 200): Promise<void> {
+    await this.powerOff();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.powerOn();
+  }
+
+  /** The first half of a reboot: the broker and every connection go away, the keep-alive state with them. */
+  async powerOff(): Promise<void> {
     await this.stop();
     this.aliveUntil = 0;
     this.filters = ['#'];
-    await new Promise((r) => setTimeout(r, downMs));
+    this.tokens = 3;
+  }
+
+  /** The second half: the broker is back on the same port. */
+  async powerOn(): Promise<void> {
     await this.open();
   }
 
@@ -162,6 +186,16 @@ export class GxSimulator {
   loseKeepalives(ms: number): void {
     this.deafUntil = Date.now() + ms;
     if (this.aliveUntil > 0) this.timeout();
+  }
+
+  /** Keep-alives get through again (ends `loseKeepalives`); the GX publishes once the next one arrives. */
+  hearKeepalives(): void {
+    this.deafUntil = 0;
+  }
+
+  /** Energy counters stop growing (the chaos run's final comparison). */
+  freezeCounters(): void {
+    this.countersFrozen = true;
   }
 
   /** A service leaves the D-Bus (e.g. an MPPT at dusk): an empty payload on each of its topics. */
@@ -200,6 +234,21 @@ export class GxSimulator {
       const next = item.path.endsWith('Soc') ? Math.min(100, Math.max(0, v + (Math.random() - 0.5))) : v * (0.98 + Math.random() * 0.04);
       // float32 artefacts like a real GX
       item.value = Math.fround(next);
+      if (this.alive) this.sendIfWanted(item.path);
+    }
+  }
+
+  /** Every energy counter of a service on the bus gains `counterGrowthKwh`; published as float32, like the rest. */
+  growCounters(): void {
+    const growth = this.opts.counterGrowthKwh ?? 0;
+    if (growth <= 0 || this.countersFrozen) return;
+    for (const item of this.items.values()) {
+      if (!COUNTER.test(item.path) || typeof item.value !== 'number') continue;
+      const exact = (this.exactCounters.get(item.path) ?? item.value) + growth;
+      this.exactCounters.set(item.path, exact);
+      const shown = Math.fround(exact);
+      if (shown === item.value) continue;
+      item.value = shown;
       if (this.alive) this.sendIfWanted(item.path);
     }
   }

@@ -1,22 +1,103 @@
-/** The Xtender simulator for `npm run demo`: three Xtenders, a VarioTrack and a BSP on a socat PTY. */
+/**
+ * The Xtender simulator for `npm run demo`: three Xtenders, a VarioTrack and a BSP on a socat
+ * PTY. For the chaos run an Xtender can drop off the CAN bus (the seed's fault: the gateway
+ * answers "response timeout" for it and nonsense for the others until a new session, then
+ * "device not found") and the USB serial adapter can be unplugged and plugged back in.
+ */
 import type { Options } from '../../options/schema.ts';
-import type { DemoSim } from '../demoSim.ts';
-import { parseDeviceList } from './gateway.ts';
+import { decodeGuid } from '../../protocols/scom/guid.ts';
+import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import type { SimKind } from './catalogue.ts';
+import { parseDeviceList, type SimDeviceSpec } from './gateway.ts';
 import { openSocatPty } from './pty.ts';
 import { XtenderSimulator } from './simulator.ts';
 
+/** The counters (total_increasing) the bridge publishes, by SCOM user info id (studer-scom.md §8). */
+const COUNTERS: Record<SimKind, Record<number, string>> = {
+  xtender: { 3078: 'battery_discharge_today', 3081: 'energy_ac_in_today', 3083: 'energy_consumers_today' },
+  variotrack: { 11007: 'pv_energy_today', 11009: 'pv_energy_total' },
+  variostring: { 15017: 'pv_energy_today', 15023: 'pv_energy_total' },
+  bsp: { 7007: 'ah_charged_today', 7008: 'ah_discharged_today' },
+};
+const DROPPED_ADDRESS = 102;
+/** The bridge finds a returned device at its next bus scan; the shortest interval it accepts. */
+const RESCAN_INTERVAL_S = 10;
+
+/** The bridge names a device by its FID (serial number) in hex, the gateway by its GUID. */
+const deviceId = (spec: SimDeviceSpec) => `xtender_${spec.fid.toString(16).toUpperCase().padStart(8, '0')}`;
+function gatewayId(guid: Buffer): string {
+  const decoded = decodeGuid(guid);
+  if (!decoded.ok) throw new Error(decoded.error);
+  return `xtender_xcom_${decoded.value.replace(/-/g, '').toUpperCase()}`;
+}
+
 export async function startDemoSim(): Promise<DemoSim> {
   const pty = await openSocatPty();
-  const sim = new XtenderSimulator({ path: pty.simPath, devices: parseDeviceList('xt:3,vt:1,bsp:1'), latencyMs: 20, wireTiming: true });
+  let frozenAt: number | undefined;
+  const sim = new XtenderSimulator({
+    path: pty.simPath,
+    devices: parseDeviceList('xt:3,vt:1,bsp:1'),
+    latencyMs: 20,
+    wireTiming: true,
+    now: () => frozenAt ?? Date.now(),
+  });
   await sim.start();
+  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
+  const depth = { dropOut: 0, unplugged: 0 };
+  // Unplugging and plugging back in take a moment; one at a time, in the order asked.
+  let adapter: Promise<void> = Promise.resolve();
+  const onAdapter = (step: () => Promise<void>) => (adapter = adapter.then(step));
+
+  const faults: SimFault[] = [
+    {
+      name: 'xtender: one Xtender drops out',
+      inject: async () => {
+        if (depth.dropOut++ === 0) sim.gateway.dropOut(DROPPED_ADDRESS);
+      },
+      recover: async () => {
+        if (--depth.dropOut === 0) sim.gateway.restore(DROPPED_ADDRESS);
+      },
+    },
+    {
+      name: 'xtender: serial link closes and reopens',
+      // The bridge's port path disappears and comes back pointing at a new PTY; the simulator reopens its end.
+      inject: () => onAdapter(async () => {
+        if (depth.unplugged++ === 0) await pty.close();
+      }),
+      recover: () => onAdapter(async () => {
+        if (--depth.unplugged === 0) await pty.reopen();
+      }),
+    },
+  ];
+
+  function truth(): SimTruth[] {
+    const unplugged = depth.unplugged > 0;
+    const devices = sim.gateway.devices.map((spec): SimTruth => {
+      const gone = unplugged || (depth.dropOut > 0 && spec.address === DROPPED_ADDRESS);
+      const counters: Record<string, number> = {};
+      for (const [objectId, key] of Object.entries(COUNTERS[spec.kind])) {
+        // FLOAT infos travel as float32: that is the value the bridge can publish.
+        counters[key] = Math.fround(sim.gateway.infoNow(spec.address, Number(objectId)) ?? Number.NaN);
+      }
+      return { id: deviceId(spec), availability: gone ? 'offline' : 'online', counters };
+    });
+    return [{ id: gatewayId(sim.gateway.guid), availability: unplugged ? 'offline' : 'online', counters: {} }, ...devices];
+  }
+
   return {
     kind: 'xtender',
     configure(options: Options): void {
-      options.xtender.push({ name: 'Xtender demo', serial_port: pty.bridgePath, allow_writes: true });
+      options.xtender.push({ name: 'Xtender demo', serial_port: pty.bridgePath, allow_writes: true, rescan_interval: RESCAN_INTERVAL_S });
     },
     async stop(): Promise<void> {
+      await adapter;
       await sim.stop();
       await pty.close();
+    },
+    faults: () => faults,
+    truth,
+    freeze() {
+      frozenAt = Date.now();
     },
   };
 }

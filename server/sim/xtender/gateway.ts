@@ -122,6 +122,12 @@ export class XcomGatewaySim {
     return [...this.deviceMap.values()].map(({ kind, address, fid }) => ({ kind, address, fid }));
   }
 
+  /** What a user info of a device reads now (as a FLOAT it goes out as float32); undefined if it has none. */
+  infoNow(address: number, objectId: number): number | undefined {
+    const dev = this.deviceMap.get(address);
+    return dev && this.infoValue(dev, objectId)?.value;
+  }
+
   get isStale(): boolean {
     return this.stale;
   }

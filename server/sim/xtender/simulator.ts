@@ -16,6 +16,8 @@ export interface XtenderSimOptions {
   /** Hold each answer for the time its bytes and the request's take on a real 8E1 line (a PTY has no baud rate). */
   wireTiming?: boolean;
   infoProperties?: number[];
+  /** The gateway's clock (the demo stops it to freeze the counters). */
+  now?: () => number;
 }
 
 /** Start, 8 data, parity and stop bit. */
@@ -30,7 +32,7 @@ export class XtenderSimulator {
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: XtenderSimOptions) {
-    this.gateway = new XcomGatewaySim(opts.devices, { latencyMs: opts.latencyMs, dropTimeoutMs: opts.dropTimeoutMs, infoProperties: opts.infoProperties });
+    this.gateway = new XcomGatewaySim(opts.devices, { latencyMs: opts.latencyMs, dropTimeoutMs: opts.dropTimeoutMs, infoProperties: opts.infoProperties, now: opts.now });
   }
 
   async start(): Promise<void> {
@@ -49,7 +51,13 @@ export class XtenderSimulator {
         resolve();
       });
       port.on('data', (chunk: Buffer) => this.onData(port, chunk));
-      port.on('error', () => undefined);
+      // A read error on a PTY whose other end is gone may come without a close: drop the port and reattach.
+      port.on('error', () => {
+        if (this.port !== port) return;
+        this.port = undefined;
+        if (port.isOpen) port.close(() => undefined);
+        this.scheduleReopen();
+      });
       port.on('close', () => {
         if (this.port === port) this.port = undefined;
         this.scheduleReopen();

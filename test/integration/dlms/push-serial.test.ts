@@ -22,12 +22,16 @@ afterEach(async () => {
 async function setup(framing: Framing, fault: Fault = 'none') {
   pty = await PtyPair.open();
   harness = await startDriver({ dlms_meters: [{ id: 'kaifa', mode: 'push', meter_type: 'austria_mbus', serial_port: pty.a, encryption_key: EK }] });
+  await startSim(framing, fault);
+  return harness;
+}
+
+async function startSim(framing: Framing, fault: Fault = 'none') {
   sim = new DlmsPushSim({
-    target: { serialPath: pty.b }, framing, security: 'encrypt', fault,
+    target: { serialPath: pty!.b }, framing, security: 'encrypt', fault,
     systemTitle: Buffer.from(ST, 'hex'), encryptionKey: Buffer.from(EK, 'hex'), authenticationKey: Buffer.alloc(16), intervalMs: 100,
   });
   await sim.start();
-  return harness;
 }
 
 describe('DLMS push over a serial port (PTY)', () => {
@@ -60,6 +64,24 @@ describe('DLMS push over a serial port (PTY)', () => {
     harness = await startDriver({ dlms_meters: [{ id: 'nowhere', mode: 'push', serial_port: '/dev/does-not-exist-dlms' }] });
     const h = harness;
     const rec = await deviceWhen(h, 'nowhere', (d) => d.status.availability === 'offline', 'offline');
-    expect(rec.status.reason).toMatch(/serial port \/dev\/does-not-exist-dlms cannot be opened/);
+    expect(rec.status.reason).toBe('serial port /dev/does-not-exist-dlms is not there (adapter unplugged?)');
+    expect(h.driver.diagnostics?.()).toMatchObject({ meters: [{ waitingForPort: true }] });
   });
+
+  it('an unplugged adapter is reported as gone and read again soon after it is plugged back in', async () => {
+    const h = await setup('mbus');
+    await deviceWhen(h, 'kaifa', (d) => d.status.availability === 'online', 'online');
+    await sim!.stop();
+    await pty!.close();
+    const gone = await deviceWhen(h, 'kaifa', (d) => d.status.availability === 'offline', 'offline after unplug');
+    expect(gone.status.reason).toBe(`serial port ${pty!.a} is not there (adapter unplugged?)`);
+    // Long enough that a backoff from 1 s would have grown to 8 s between attempts.
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+
+    await pty!.reopen();
+    await startSim('mbus');
+    const back = Date.now();
+    await deviceWhen(h, 'kaifa', (d) => d.status.availability === 'online' && (d.updated.ACTIVE_POWER_IMPORT ?? 0) > back, 'online again', 5000);
+    expect(h.driver.diagnostics?.()).toMatchObject({ meters: [{ waitingForPort: false }] });
+  }, 30_000);
 });

@@ -38,10 +38,14 @@ describe('DL/T 645 over RS-485 (PTY pair)', () => {
     await sim.stop();
     await pty.close();
     await waitFor(() => !online(A) && !online(B), { what: 'offline when the port is gone' });
-    expect(b.hub.get(A)!.status.reason).toContain(pty.a);
+    expect(b.hub.get(A)!.status.reason).toBe(`${pty.a}: the port is not there (adapter unplugged?)`);
+    expect(b.driver.diagnostics?.()).toMatchObject({ serialPorts: [{ path: pty.a, open: false, waitingForPort: true }] });
+    // Long enough that a backoff from 1 s would have grown to 8 s between attempts.
+    await new Promise((resolve) => setTimeout(resolve, 8000));
 
     await pty.reopen();
     sim = await startDlt645SerialSim(pty.b, [A, B]);
-    await waitFor(() => online(A) && online(B), { what: 'online after the port came back', timeoutMs: 15_000 });
-  });
+    await waitFor(() => online(A) && online(B), { what: 'online soon after the port came back', timeoutMs: 5000 });
+    expect(b.driver.diagnostics?.()).toMatchObject({ serialPorts: [{ path: pty.a, open: true, waitingForPort: false }] });
+  }, 30_000);
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../server/protocols/dlt645/frame.ts';
 import { readDataReply } from '../../../server/protocols/dlt645/messages.ts';
 import { encodeBcdValue } from '../../../server/protocols/dlt645/values.ts';
+import { addressBytes, meterFrame, RequestReader } from '../../../server/sim/dlt645/slaveFrames.ts';
 import { startDlt645Sim, type Dlt645Sim } from '../../../server/sim/dlt645/tcpSim.ts';
 import { startDemoSim } from '../../../server/sim/dlt645/demo.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
@@ -48,6 +49,26 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
       await plain.stop();
     }
   });
+
+  it('keeps asking a silent connection for its address after the quick attempts fail', async () => {
+    // poll_interval 1 s: after three quick read-address attempts it keeps asking once a second.
+    bridge = await startBridge();
+    const b = bridge;
+    const address = '000000000041';
+    let asked = 0;
+    const socket = net.connect(b.port, '127.0.0.1');
+    sockets.push(socket);
+    const reader = new RequestReader();
+    socket.on('data', (chunk: Buffer) => {
+      for (const req of reader.feed(chunk)) {
+        if ((req.control & 0x1f) !== 0x13) continue;
+        // The meter behind this DTU wakes up only after five unanswered requests.
+        if (++asked > 5) socket.write(meterFrame(address, 0x93, addressBytes(address)));
+      }
+    });
+    await waitFor(() => online(b, address), { what: 'the late meter identified', timeoutMs: 25_000 });
+    expect(asked).toBe(6);
+  }, 30_000);
 
   it('strips a registration prefix sent before every packet', async () => {
     bridge = await startBridge();

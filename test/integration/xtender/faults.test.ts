@@ -64,9 +64,28 @@ describe('xtender faults', () => {
     await waitFor(() => r.hub.get(id)?.status.availability === 'online' && (r.hub.get(id)?.updated.output_current ?? 0) > reopenedAt, {
       what: 'online again with fresh readings',
       timeoutMs: 20_000,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; status ${JSON.stringify(r.hub.get(id)?.status)}; link ${JSON.stringify(linkDiag(r))}`);
     });
     expect((linkDiag(r).link as { opens: number }).opens).toBeGreaterThan(opensBefore);
   });
+
+  it('after a long unplug, is back within a few seconds of the adapter returning, and says the port is gone meanwhile', async () => {
+    rig = await startRig({ devices: 'xt:1', link: { timeout_ms: 300, retries: 0 } });
+    const r = rig;
+    const id = simDeviceId(r, 101);
+    await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online' });
+
+    await r.pty.close();
+    await waitFor(() => r.hub.get(id)?.status.reason?.includes('is not there (adapter unplugged?)'), { what: 'reason names the missing port' });
+    expect(linkDiag(r).waitingForPort).toBe(true);
+    // Long enough that exponential backoff from 0.5 s would have grown past 8 s by now.
+    await new Promise((resolve) => setTimeout(resolve, 9000));
+
+    await r.pty.reopen();
+    await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online soon after the port returns', timeoutMs: 5000 });
+    expect(linkDiag(r).waitingForPort).toBe(false);
+  }, 30_000);
 });
 
 describe('xtender messages', () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionNodeFlags } from '../../../bench/nodeFlags.ts';
 import { readEnvironment } from '../../../server/options/load.ts';
 import { packageJson, readRepoFile, repoRoot } from './addonFiles.ts';
 
@@ -117,10 +118,11 @@ describe('s6-overlay service', () => {
     await mkdir(path.join(app, path.dirname(bin)), { recursive: true });
     await writeFile(
       path.join(app, bin),
-      'console.log(JSON.stringify({ cwd: process.cwd(), argv: process.argv.slice(2), data: process.env.WATTWIRE_DATA_DIR }));',
+      'console.log(JSON.stringify({ cwd: process.cwd(), argv: process.argv.slice(2), data: process.env.WATTWIRE_DATA_DIR, node: process.execArgv }));',
     );
     const { stdout } = await runScript('run', { [workdir]: app }, []);
-    expect(JSON.parse(stdout)).toEqual({ cwd: app, argv: ['start', '--options', '/data/options.json'], data: '/data' });
+    expect(JSON.parse(stdout)).toEqual({ cwd: app, argv: ['start', '--options', '/data/options.json'], data: '/data', node: productionNodeFlags() });
+    expect(productionNodeFlags()).toContain('--max-semi-space-size=8');
   });
 
   async function finish(code: number, signal: number, containerCode = 0) {

@@ -81,7 +81,10 @@ describe('certificate store', () => {
     await expect(importCredentials(dataDir, a.certPem, b.keyPem)).rejects.toThrow(/does not belong to the certificate/);
     await expect(importCredentials(dataDir, 'garbage', a.keyPem)).rejects.toThrow(/not a valid PEM or DER X.509 certificate/);
     await expect(importCredentials(dataDir, a.certPem, 'garbage')).rejects.toThrow(/key is not a valid PEM private key/);
-    await expect(importCredentialsFromFiles(dataDir, '/nonexistent/cert.pem', '/nonexistent/key.pem')).rejects.toThrow(/cannot read the certificate file \/nonexistent\/cert.pem: no such file/);
+    await expect(importCredentialsFromFiles(dataDir, '/nonexistent/cert.pem', '/nonexistent/key.pem')).rejects.toThrow(/cannot read the certificate file \/nonexistent\/cert.pem: no such file; cannot read the key file \/nonexistent\/key.pem: no such file/);
+    const certOnly = path.join(dataDir, 'cert-only.pem');
+    await writeFile(certOnly, a.certPem);
+    await expect(importCredentialsFromFiles(dataDir, certOnly, '/nonexistent/key.pem')).rejects.toThrow(/^cannot read the key file \/nonexistent\/key.pem: no such file$/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     await expect(importCredentials(dataDir, a.certPem, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).rejects.toBeInstanceOf(CertificateError);
     expect(await loadClientCredentials(dataDir)).toBeNull();

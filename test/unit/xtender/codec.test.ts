@@ -183,6 +183,11 @@ describe('values', () => {
     expect(softwareVersion(0x0100, 0x060c)).toBe('1.6.12');
     expect(combineWords(0x1234, 0x5678)).toBe(0x12345678);
     expect(decodeGuid(hex('33 22 11 00 55 44 77 66 88 99 AA BB CC DD EE FF'))).toEqual({ ok: true, value: '00112233-4455-6677-8899-aabbccddeeff' });
+    // Decoding twice from the same Buffer gives the same GUID: the caller's bytes are left alone.
+    const wire = Buffer.from('3322110055447766', 'hex');
+    const guid = Buffer.concat([wire, Buffer.from('8899AABBCCDDEEFF', 'hex')]);
+    expect(decodeGuid(guid)).toEqual(decodeGuid(guid));
+    expect(guid.subarray(0, 8).toString('hex')).toBe('3322110055447766');
   });
 
   it('names unknown error codes', () => {
