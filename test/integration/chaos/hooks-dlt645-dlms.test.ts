@@ -8,15 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WattwireApp } from '../../../server/app.ts';
-import { createLogger } from '../../../server/core/logger.ts';
+import type { WattwireApp } from '../../../server/app.ts';
 import { optionsSchema, type Options } from '../../../server/options/schema.ts';
 import type { DemoSim, SimTruth } from '../../../server/sim/demoSim.ts';
 import { startDemoSim as startDlmsDemo } from '../../../server/sim/dlms/demo.ts';
 import { startDemoSim as startDlt645Demo } from '../../../server/sim/dlt645/demo.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
+import { startQuietApp } from '../../support/quietApp.ts';
 
 const SLOW = { timeoutMs: 15_000, intervalMs: 100 };
 /** Longer than a dropped meter needs to redial and be named (1 s redial, 2 s before it is asked its address). */
@@ -42,13 +41,7 @@ describe('chaos hooks of the DL/T 645 and DLMS demo simulators', () => {
     // the DLMS meter after 2 s without a telegram.
     Object.assign(options.dlt645, { poll_interval: 1, timeout: 1, retries: 0 });
     for (const meter of options.dlms_meters as Record<string, unknown>[]) meter.timeout = 2;
-    app = new WattwireApp({
-      options,
-      env: { dataDir, httpPort: 0, mqttPort: await freePort(), mqttWsPort: 0 },
-      log: createLogger('error', new Writable({ write: (_c, _e, cb) => cb() })),
-      web: false,
-    });
-    await app.start();
+    app = await startQuietApp(options, dataDir);
   }, 30_000);
 
   afterAll(async () => {

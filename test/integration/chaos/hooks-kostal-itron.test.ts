@@ -8,15 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WattwireApp } from '../../../server/app.ts';
-import { createLogger } from '../../../server/core/logger.ts';
+import type { WattwireApp } from '../../../server/app.ts';
 import { optionsSchema, type Options } from '../../../server/options/schema.ts';
 import type { DemoSim, SimFault, SimTruth } from '../../../server/sim/demoSim.ts';
 import { startDemoSim as startItronDemo } from '../../../server/sim/itron/demo.ts';
 import { startDemoSim as startKostalDemo } from '../../../server/sim/kostal/demo.ts';
-import { freePort, waitFor } from '../../support/ports.ts';
+import { waitFor } from '../../support/ports.ts';
+import { startQuietApp } from '../../support/quietApp.ts';
 
 interface Case {
   sim: DemoSim;
@@ -49,13 +48,7 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
     // Short polls and timeouts (5 s is the shortest poll interval a Kostal inverter accepts).
     for (const item of options.kostal as Record<string, unknown>[]) Object.assign(item, { poll_interval: 5, timeout: 1 });
     for (const item of options.itron_meters as Record<string, unknown>[]) Object.assign(item, { poll_interval: 1, timeout: 1 });
-    app = new WattwireApp({
-      options,
-      env: { dataDir, httpPort: 0, mqttPort: await freePort(), mqttWsPort: 0 },
-      log: createLogger('error', new Writable({ write: (_c, _e, cb) => cb() })),
-      web: false,
-    });
-    await app.start();
+    app = await startQuietApp(options, dataDir);
   }, 30_000);
 
   afterAll(async () => {

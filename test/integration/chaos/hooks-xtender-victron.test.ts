@@ -9,15 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WattwireApp } from '../../../server/app.ts';
-import { createLogger } from '../../../server/core/logger.ts';
+import type { WattwireApp } from '../../../server/app.ts';
 import { optionsSchema, type Options } from '../../../server/options/schema.ts';
 import type { DemoSim, SimFault, SimTruth } from '../../../server/sim/demoSim.ts';
 import { startDemoSim as startVictronDemo } from '../../../server/sim/victron/demo.ts';
 import { startDemoSim as startXtenderDemo } from '../../../server/sim/xtender/demo.ts';
-import { freePort, waitFor } from '../../support/ports.ts';
+import { waitFor } from '../../support/ports.ts';
+import { startQuietApp } from '../../support/quietApp.ts';
 
 interface Case {
   sim: DemoSim;
@@ -51,13 +50,7 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
     const options: Options = optionsSchema.parse({});
     for (const { sim } of cases) sim.configure(options);
     for (const item of options.xtender as Record<string, unknown>[]) Object.assign(item, { poll_interval: 1, fast_poll_interval: 1, timeout_ms: 800 });
-    app = new WattwireApp({
-      options,
-      env: { dataDir, httpPort: 0, mqttPort: await freePort(), mqttWsPort: 0 },
-      log: createLogger('error', new Writable({ write: (_c, _e, cb) => cb() })),
-      web: false,
-    });
-    await app.start();
+    app = await startQuietApp(options, dataDir);
   }, 30_000);
 
   afterAll(async () => {
