@@ -37,3 +37,41 @@ export interface DemoSim {
   /** TCP ports of the bridge's own listeners that this simulator talks to (garbage targets). */
   bridgeListeners?(options: Options): number[];
 }
+
+/** A fault the chaos run may inject again while it is active; `active` says whether it is in effect now. */
+export interface OverlappingFault extends SimFault {
+  readonly active: boolean;
+  /** Settles once every step asked for so far has run. */
+  readonly idle: Promise<void>;
+}
+
+/**
+ * Chaos injections overlap, the same fault's too: `begin` runs on the first injection and
+ * `end` once the last one is recovered. Steps run one at a time in the order asked, since
+ * some (a reboot, an unplugged adapter) take a moment each way.
+ */
+export function overlappingFault(name: string, begin: () => void | Promise<void>, end: () => void | Promise<void>): OverlappingFault {
+  let depth = 0;
+  let idle: Promise<void> = Promise.resolve();
+  const step = (run: () => void | Promise<void>): Promise<void> => {
+    const next = idle.then(run);
+    // A failed step is the caller's to see; the steps after it still run.
+    idle = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    name,
+    get active() {
+      return depth > 0;
+    },
+    get idle() {
+      return idle;
+    },
+    inject: () => step(async () => {
+      if (++depth === 1) await begin();
+    }),
+    recover: () => step(async () => {
+      if (--depth === 0) await end();
+    }),
+  };
+}

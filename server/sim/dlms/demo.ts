@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import type { Options } from '../../options/schema.ts';
-import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import { SIM_DEFAULTS } from './cli.ts';
 import type { MeterModel } from './meterModel.ts';
 import { DlmsPushSim } from './pushSim.ts';
@@ -45,22 +45,11 @@ export async function startDemoSim(intervalMs = 5000): Promise<DemoSim> {
     intervalMs,
   });
   await sim.start();
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const depth = { silent: 0, wrongKey: 0 };
-  const apply = () => (sim.fault = depth.silent > 0 ? 'silent' : depth.wrongKey > 0 ? 'wrong-key' : 'none');
-  const fault = (name: string, which: keyof typeof depth): SimFault => ({
-    name,
-    inject: async () => {
-      depth[which]++;
-      apply();
-    },
-    recover: async () => {
-      depth[which]--;
-      apply();
-    },
-  });
   // The bridge reports silence as offline (after the meter's timeout) and a wrong key as a fault at once.
-  const faults = [fault('dlms: meter stops pushing', 'silent'), fault('dlms: wrong key', 'wrongKey')];
+  const apply = () => void (sim.fault = silent.active ? 'silent' : wrongKey.active ? 'wrong-key' : 'none');
+  const silent = overlappingFault('dlms: meter stops pushing', apply, apply);
+  const wrongKey = overlappingFault('dlms: wrong key', apply, apply);
+  const faults = [silent, wrongKey];
   return {
     kind: 'dlms',
     configure(options: Options) {
@@ -79,7 +68,7 @@ export async function startDemoSim(intervalMs = 5000): Promise<DemoSim> {
     faults: () => faults,
     // The configured system title names the meter.
     truth: (): SimTruth[] => [
-      { id: SIM_DEFAULTS.systemTitle.toUpperCase(), availability: depth.silent > 0 || depth.wrongKey > 0 ? 'offline' : 'online', counters: counters(sim.model) },
+      { id: SIM_DEFAULTS.systemTitle.toUpperCase(), availability: silent.active || wrongKey.active ? 'offline' : 'online', counters: counters(sim.model) },
     ],
     freeze() {
       sim.model.frozen = true;

@@ -3,7 +3,7 @@
  * options name its port, and keep retrying until the bridge listens. For the chaos run one
  * meter can go off the network and another can send corrupt frames.
  */
-import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import type { Options } from '../../options/schema.ts';
 import type { Household } from './household.ts';
 import { startDlt645Sim, type Dlt645Sim } from './tcpSim.ts';
@@ -25,32 +25,25 @@ const COUNTERS: Record<string, (h: Household) => number> = {
 
 export async function startDemoSim(meters = 3): Promise<DemoSim> {
   let sim: Dlt645Sim | undefined;
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const depth = { away: 0, garbled: 0 };
-  // Each fault has its own meter: the bridge asks a new connection its address only a few
-  // times, so a meter redialing while its frames are corrupt would stay unnamed until it
-  // dials in again. The first meter is silent and registers with its IMEI, so each redial
-  // has to be recognised the hard way.
-  const VICTIM = { away: 0, garbled: 1 };
-  const victim = (which: keyof typeof depth) => sim?.meters[VICTIM[which]]?.address;
-  const fault = (name: string, which: keyof typeof depth, set: (s: Dlt645Sim, address: string, on: boolean) => void): SimFault => ({
-    name,
-    inject: async () => {
-      const address = victim(which);
-      if (depth[which]++ === 0 && sim && address) set(sim, address, true);
-    },
-    recover: async () => {
-      const address = victim(which);
-      if (--depth[which] === 0 && sim && address) set(sim, address, false);
-    },
-  });
+  // Each fault has its own meter (the first takes the first fault): the bridge asks a new
+  // connection its address only a few times, so a meter redialing while its frames are
+  // corrupt would stay unnamed until it dials in again. The first meter is silent and
+  // registers with its IMEI, so each redial has to be recognised the hard way.
+  const victim = (k: number) => sim?.meters[k]?.address;
+  const fault = (name: string, k: number, set: (s: Dlt645Sim, address: string, on: boolean) => void) => {
+    const turn = (on: boolean) => () => {
+      const address = victim(k);
+      if (sim && address) set(sim, address, on);
+    };
+    return overlappingFault(name, turn(true), turn(false));
+  };
   // As many faults as there are meters to take them.
   const faults = [
-    fault('dlt645: meter drops off the network', 'away', (s, address, on) => (on ? s.leave(address) : s.rejoin(address))),
-    fault('dlt645: meter sends garbage', 'garbled', (s, address, on) => s.garble(address, on)),
+    fault('dlt645: meter drops off the network', 0, (s, address, on) => (on ? s.leave(address) : s.rejoin(address))),
+    fault('dlt645: meter sends garbage', 1, (s, address, on) => s.garble(address, on)),
   ].slice(0, meters);
   // A meter whose every frame is corrupt answers no request: the bridge takes it for gone.
-  const offline = (address: string) => (Object.keys(depth) as (keyof typeof depth)[]).some((which) => depth[which] > 0 && victim(which) === address);
+  const offline = (address: string) => faults.some((f, k) => f.active && victim(k) === address);
 
   function truth(): SimTruth[] {
     const s = sim;

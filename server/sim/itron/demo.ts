@@ -6,7 +6,7 @@
  */
 import { generateAndStore, loadClientCredentials } from '../../certs/store.ts';
 import type { Options } from '../../options/schema.ts';
-import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import type { MeterState } from './meterModel.ts';
 import { startItronSim } from './server.ts';
 
@@ -34,21 +34,9 @@ export async function startDemoSim(): Promise<DemoSim> {
   if (!(await loadClientCredentials(dataDir))) await generateAndStore(dataDir);
   let frozenAt: number | undefined;
   const sim = await startItronSim({ host: '127.0.0.1', port: 0, registered: 'any', touTiers: true, now: () => frozenAt ?? Date.now() });
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const depth = { hang: 0, unregistered: 0 };
-  const fault = (name: string, which: keyof typeof depth, set: (on: boolean) => void): SimFault => ({
-    name,
-    inject: async () => {
-      if (depth[which]++ === 0) set(true);
-    },
-    recover: async () => {
-      if (--depth[which] === 0) set(false);
-    },
-  });
-  const faults = [
-    fault('itron: meter agent hangs', 'hang', (on) => sim.setHang(on)),
-    fault('itron: client LFDI no longer registered', 'unregistered', (on) => sim.setRegistered(on ? [] : 'any')),
-  ];
+  const hang = overlappingFault('itron: meter agent hangs', () => sim.setHang(true), () => sim.setHang(false));
+  const unregistered = overlappingFault('itron: client LFDI no longer registered', () => sim.setRegistered([]), () => sim.setRegistered('any'));
+  const faults = [hang, unregistered];
   return {
     kind: 'itron',
     configure(options: Options) {
@@ -57,7 +45,7 @@ export async function startDemoSim(): Promise<DemoSim> {
     stop: () => sim.stop(),
     faults: () => faults,
     // Without a configured lfdi the bridge names the meter by the LFDI in its /sdev/sdi.
-    truth: (): SimTruth[] => [{ id: sim.lfdi, availability: depth.hang > 0 || depth.unregistered > 0 ? 'offline' : 'online', counters: counters(sim.state) }],
+    truth: (): SimTruth[] => [{ id: sim.lfdi, availability: hang.active || unregistered.active ? 'offline' : 'online', counters: counters(sim.state) }],
     freeze() {
       frozenAt = Date.now();
     },

@@ -1,5 +1,5 @@
 /** The Kostal simulator for `npm run demo`: a PIKO 8.3 living a day in 20 minutes, with faults for the chaos run. */
-import type { DemoSim, SimFault as DemoFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimFault as DemoFault, type SimTruth } from '../demoSim.ts';
 import { shownEnergy } from './classicPages.ts';
 import { KostalSim, type SimFault } from './simulator.ts';
 
@@ -15,59 +15,38 @@ export async function startDemoSim(): Promise<DemoSim> {
   // The classic page shows no serial number: the bridge names the inverter after its host.
   const id = `kostal_${sim.hostPort.replace(/[^A-Za-z0-9]+/g, '_')}`;
   const entry = { name: 'PIKO 8.3 (simulated)', host: sim.hostPort, username: 'pvserver', password: 'pvwr', poll_interval: 5 };
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const active = new Map<string, number>();
   let night: { dayHour: number; falls: NodeJS.Timeout } | undefined;
   let frozen = false;
 
-  const pageFault = (): SimFault | null => [...active.keys()].map((n) => PAGE_FAULTS[n]).find(Boolean) ?? null;
+  const pageFaults = Object.entries(PAGE_FAULTS).map(([name, fault]) => ({ fault, hook: overlappingFault(name, () => apply(), () => apply()) }));
+  const pageFault = (): SimFault | null => pageFaults.find((p) => p.hook.active)?.fault ?? null;
   const apply = () => sim.setFault(pageFault());
-  const enter = (name: string) => active.set(name, (active.get(name) ?? 0) + 1).get(name) === 1;
-  const leave = (name: string) => {
-    const left = (active.get(name) ?? 1) - 1;
-    if (left > 0) active.set(name, left);
-    else active.delete(name);
-    return left === 0;
-  };
 
-  const faults: DemoFault[] = [
-    ...Object.keys(PAGE_FAULTS).map((name) => ({
-      name,
-      inject: async () => {
-        enter(name);
-        await apply();
-      },
-      recover: async () => {
-        leave(name);
-        await apply();
-      },
-    })),
-    {
-      name: 'kostal: inverter sleeps',
-      // Like a real dusk: `x x x` pages for a few polls, then the web server goes away.
-      // The clock is set without ticking the counters, so a night the bridge never saw resets nothing.
-      inject: async () => {
-        if (!enter('night')) return;
-        const dayHour = sim.clock.hour();
-        sim.clock.setHour(DUSK_HOUR);
-        const falls = setTimeout(() => {
-          sim.clock.setHour(NIGHT_HOUR);
-          void apply();
-        }, entry.poll_interval * 2000);
-        falls.unref();
-        night = { dayHour, falls };
-        await apply();
-      },
-      recover: async () => {
-        if (!leave('night') || !night) return;
-        clearTimeout(night.falls);
-        sim.clock.setHour(night.dayHour);
-        if (!frozen) sim.clock.resume();
-        night = undefined;
-        await apply();
-      },
+  // Like a real dusk: `x x x` pages for a few polls, then the web server goes away.
+  // The clock is set without ticking the counters, so a night the bridge never saw resets nothing.
+  const sleeps = overlappingFault(
+    'kostal: inverter sleeps',
+    async () => {
+      const dayHour = sim.clock.hour();
+      sim.clock.setHour(DUSK_HOUR);
+      const falls = setTimeout(() => {
+        sim.clock.setHour(NIGHT_HOUR);
+        void apply();
+      }, entry.poll_interval * 2000);
+      falls.unref();
+      night = { dayHour, falls };
+      await apply();
     },
-  ];
+    async () => {
+      if (!night) return;
+      clearTimeout(night.falls);
+      sim.clock.setHour(night.dayHour);
+      if (!frozen) sim.clock.resume();
+      night = undefined;
+      await apply();
+    },
+  );
+  const faults: DemoFault[] = [...pageFaults.map((p) => p.hook), sleeps];
 
   function truth(): SimTruth[] {
     const phase = sim.phase;

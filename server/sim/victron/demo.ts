@@ -3,7 +3,7 @@
  * allowed. For the chaos run the GX can reboot, lose the bridge's keep-alives (so it stops
  * publishing until a keep-alive gets through again) and see its MPPT leave the D-Bus.
  */
-import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import { GxSimulator } from './gx.ts';
 
 /** The service instances of the capture, each a device of its own in the bridge. */
@@ -22,51 +22,20 @@ export async function startDemoSim(portalId?: string): Promise<DemoSim> {
   const sim = await GxSimulator.start({ generation: 'flashmq', counterGrowthKwh: 0.01, portalId });
   // Without an `id` option the bridge names the GX after its portal id, each service after the GX.
   const gxId = `victron_${sim.portalId}`;
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const depth = { reboot: 0, lapse: 0, leave: 0 };
-  // A reboot takes a moment each way; one step at a time, in the order asked.
-  let power: Promise<void> = Promise.resolve();
-  const onPower = (step: () => Promise<void>) => (power = power.then(step));
-
-  const faults: SimFault[] = [
-    {
-      name: 'victron: GX reboots',
-      inject: () => onPower(async () => {
-        if (depth.reboot++ === 0) await sim.powerOff();
-      }),
-      recover: () => onPower(async () => {
-        if (--depth.reboot === 0) await sim.powerOn();
-      }),
-    },
-    {
-      name: 'victron: keep-alive lapses',
-      // The keep-alive times out now and none gets through until recovery; then the bridge has to renew it.
-      inject: async () => {
-        if (depth.lapse++ === 0) sim.loseKeepalives(Number.POSITIVE_INFINITY);
-      },
-      recover: async () => {
-        if (--depth.lapse === 0) sim.hearKeepalives();
-      },
-    },
-    {
-      name: 'victron: device leaves',
-      inject: async () => {
-        if (depth.leave++ === 0) sim.removeService(LEAVING);
-      },
-      recover: async () => {
-        if (--depth.leave === 0) sim.restoreService(LEAVING);
-      },
-    },
-  ];
+  const reboot = overlappingFault('victron: GX reboots', () => sim.powerOff(), () => sim.powerOn());
+  // The keep-alive times out now and none gets through until recovery; then the bridge has to renew it.
+  const lapse = overlappingFault('victron: keep-alive lapses', () => sim.loseKeepalives(Number.POSITIVE_INFINITY), () => sim.hearKeepalives());
+  const leave = overlappingFault('victron: device leaves', () => sim.removeService(LEAVING), () => sim.restoreService(LEAVING));
+  const faults = [reboot, lapse, leave];
 
   function truth(): SimTruth[] {
-    const gxUp = depth.reboot === 0 && depth.lapse === 0;
+    const gxUp = !reboot.active && !lapse.active;
     const gx: SimTruth = { id: gxId, availability: gxUp ? 'online' : 'offline', counters: {} };
     return [
       gx,
       ...SERVICES.map((service): SimTruth => {
         const counters: Record<string, number> = {};
-        const onBus = !(service === LEAVING && depth.leave > 0);
+        const onBus = !(service === LEAVING && leave.active);
         for (const [key, path] of Object.entries(COUNTERS[service] ?? {})) {
           const value = sim.value(`${service}/${path}`);
           if (typeof value === 'number') counters[key] = value;
@@ -82,7 +51,7 @@ export async function startDemoSim(portalId?: string): Promise<DemoSim> {
       options.victron.push({ name: 'Victron GX (simulated)', host: '127.0.0.1', port: sim.port, allow_writes: true });
     },
     stop: async () => {
-      await power;
+      await reboot.idle;
       await sim.stop();
     },
     faults: () => faults,

@@ -6,7 +6,7 @@
  */
 import type { Options } from '../../options/schema.ts';
 import { decodeGuid } from '../../protocols/scom/guid.ts';
-import type { DemoSim, SimFault, SimTruth } from '../demoSim.ts';
+import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import type { SimKind } from './catalogue.ts';
 import { parseDeviceList, type SimDeviceSpec } from './gateway.ts';
 import { openSocatPty } from './pty.ts';
@@ -42,38 +42,15 @@ export async function startDemoSim(): Promise<DemoSim> {
     now: () => frozenAt ?? Date.now(),
   });
   await sim.start();
-  // Faults may overlap, the same one too: each is undone when its last injection is recovered.
-  const depth = { dropOut: 0, unplugged: 0 };
-  // Unplugging and plugging back in take a moment; one at a time, in the order asked.
-  let adapter: Promise<void> = Promise.resolve();
-  const onAdapter = (step: () => Promise<void>) => (adapter = adapter.then(step));
-
-  const faults: SimFault[] = [
-    {
-      name: 'xtender: one Xtender drops out',
-      inject: async () => {
-        if (depth.dropOut++ === 0) sim.gateway.dropOut(DROPPED_ADDRESS);
-      },
-      recover: async () => {
-        if (--depth.dropOut === 0) sim.gateway.restore(DROPPED_ADDRESS);
-      },
-    },
-    {
-      name: 'xtender: serial link closes and reopens',
-      // The bridge's port path disappears and comes back pointing at a new PTY; the simulator reopens its end.
-      inject: () => onAdapter(async () => {
-        if (depth.unplugged++ === 0) await pty.close();
-      }),
-      recover: () => onAdapter(async () => {
-        if (--depth.unplugged === 0) await pty.reopen();
-      }),
-    },
-  ];
+  const dropOut = overlappingFault('xtender: one Xtender drops out', () => sim.gateway.dropOut(DROPPED_ADDRESS), () => sim.gateway.restore(DROPPED_ADDRESS));
+  // The bridge's port path disappears and comes back pointing at a new PTY; the simulator reopens its end.
+  const unplug = overlappingFault('xtender: serial link closes and reopens', () => pty.close(), () => pty.reopen());
+  const faults = [dropOut, unplug];
 
   function truth(): SimTruth[] {
-    const unplugged = depth.unplugged > 0;
+    const unplugged = unplug.active;
     const devices = sim.gateway.devices.map((spec): SimTruth => {
-      const gone = unplugged || (depth.dropOut > 0 && spec.address === DROPPED_ADDRESS);
+      const gone = unplugged || (dropOut.active && spec.address === DROPPED_ADDRESS);
       const counters: Record<string, number> = {};
       for (const [objectId, key] of Object.entries(COUNTERS[spec.kind])) {
         // FLOAT infos travel as float32: that is the value the bridge can publish.
@@ -90,7 +67,7 @@ export async function startDemoSim(): Promise<DemoSim> {
       options.xtender.push({ name: 'Xtender demo', serial_port: pty.bridgePath, allow_writes: true, rescan_interval: RESCAN_INTERVAL_S });
     },
     async stop(): Promise<void> {
-      await adapter;
+      await unplug.idle;
       await sim.stop();
       await pty.close();
     },
