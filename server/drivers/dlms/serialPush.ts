@@ -52,11 +52,11 @@ export class SerialPush {
     port?.removeAllListeners();
     port?.on('error', () => undefined);
     if (port?.isOpen) port.close(() => undefined);
-    const gone = this.reopen.missing();
-    this.meter.device.report(this.meter.device.diag.unreachable(gone ? `serial port ${this.path} is not there (adapter unplugged?)` : reason));
     const plan = this.reopen.schedule(() => {
       if (!this.stopped) this.open();
     });
+    const gone = plan.kind === 'port-gone';
+    this.meter.device.report(this.meter.device.diag.unreachable(gone ? `serial port ${this.path} is not there (adapter unplugged?)` : reason));
     if (plan.kind === 'port-gone' && plan.firstNotice) this.meter.device.log.warn({ port: this.path }, 'DLMS serial port is gone; reopening when it is back');
   }
 

@@ -85,10 +85,11 @@ export class SerialBus {
   private down(reason: string): void {
     if (this.stopped || this.reopen.pending) return;
     this.port = undefined;
-    const why = this.reopen.missing() ? "the port is not there (adapter unplugged?)" : reason;
+    // The plan says whether the path is gone; the reopen it schedules runs a second or more later.
+    const plan = this.reopen.schedule(() => this.open());
+    const why = plan.kind === 'port-gone' ? 'the port is not there (adapter unplugged?)' : reason;
     this.link.detach(why);
     this.events.down(why);
-    const plan = this.reopen.schedule(() => this.open());
     if (plan.kind === 'backoff') this.log.warn({ path: this.opts.path, reason: why, retryMs: plan.delayMs }, 'dlt645 serial port down; reopening');
     else if (plan.firstNotice) this.log.warn({ path: this.opts.path }, 'dlt645 serial port is gone; reopening when it is back');
   }
