@@ -10,7 +10,7 @@ import { ScomLink } from '../server/drivers/xtender/link.ts';
 import { optionsSchema } from '../server/options/schema.ts';
 import { decodeFrame, decodeResponse, decodeValue, encodeReadRequest, FrameReader } from '../server/protocols/scom/index.ts';
 import { parseDeviceList } from '../server/sim/xtender/gateway.ts';
-import { openSocatPty } from '../server/sim/xtender/pty.ts';
+import { openSocatPty } from '../server/sim/socatPty.ts';
 import { XtenderSimulator } from '../server/sim/xtender/simulator.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

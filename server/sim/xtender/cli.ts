@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDeviceList } from './gateway.ts';
-import { openSocatPty, type SocatPty } from './pty.ts';
+import { openSocatPty, type SocatPty } from '../socatPty.ts';
 import { XtenderSimulator } from './simulator.ts';
 
 export async function runSimCli(argv: string[]): Promise<void> {

@@ -9,7 +9,7 @@ import { decodeGuid } from '../../protocols/scom/guid.ts';
 import { overlappingFault, type DemoSim, type SimTruth } from '../demoSim.ts';
 import type { SimKind } from './catalogue.ts';
 import { parseDeviceList, type SimDeviceSpec } from './gateway.ts';
-import { openSocatPty } from './pty.ts';
+import { openSocatPty } from '../socatPty.ts';
 import { XtenderSimulator } from './simulator.ts';
 
 /** The counters (total_increasing) the bridge publishes, by SCOM user info id (studer-scom.md §8). */

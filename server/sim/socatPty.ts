@@ -1,4 +1,4 @@
-/** A socat PTY pair for the standalone simulator and the demo: one end for the sim, one for the bridge. */
+/** A socat PTY pair, real serial device paths for the simulators, the demo and the tests: one end for the sim, one for the bridge. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,23 +43,24 @@ function stopPair(proc: ChildProcess): Promise<void> {
 }
 
 export async function openSocatPty(): Promise<SocatPty> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'xtender-sim-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'socat-pty-'));
   const bridgePath = path.join(dir, 'xcom');
   const simPath = path.join(dir, 'sim');
   let proc: ChildProcess | undefined = await spawnPair(bridgePath, simPath);
+  const close = async () => {
+    const running = proc;
+    proc = undefined;
+    if (running) await stopPair(running);
+    // socat removes its links on exit; wait for that, so the paths are gone as an unplugged
+    // adapter's are and new links are not taken for the old.
+    for (const deadline = Date.now() + 3000; (existsSync(bridgePath) || existsSync(simPath)) && Date.now() < deadline; ) await sleep(20);
+  };
   return {
     bridgePath,
     simPath,
-    async close() {
-      const running = proc;
-      proc = undefined;
-      if (running) await stopPair(running);
-    },
+    close,
     async reopen() {
-      if (proc) await stopPair(proc);
-      proc = undefined;
-      // socat removes its links on exit; wait for that so the new ones are not taken for the old.
-      for (const deadline = Date.now() + 3000; (existsSync(bridgePath) || existsSync(simPath)) && Date.now() < deadline; ) await sleep(20);
+      await close();
       proc = await spawnPair(bridgePath, simPath);
     },
   };
