@@ -4,27 +4,30 @@
  * 10% from minute 5 to the end is a failure, printed with the sampled series.
  */
 import { parseArgs } from 'node:util';
+import { itronMeter } from '../server/drivers/itron/options.ts';
+import { kostalInverter } from '../server/drivers/kostal/options.ts';
+import { xtenderLink } from '../server/drivers/xtender/options.ts';
 import type { Options } from '../server/options/schema.ts';
 import { startHarness } from './harness.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
 const minutes = Number(values.minutes);
 
-/** Seconds a driver's polling may not go below, and its default intervals (server/drivers/<kind>/options.ts). */
+/** The polled device lists and their intervals; each option's schema holds its default and the least a driver accepts. */
 const POLLED = [
-  { list: 'itron_meters', minimum: 1, defaults: { poll_interval: 10 } },
-  { list: 'kostal', minimum: 5, defaults: { poll_interval: 30 } },
-  { list: 'xtender', minimum: 1, defaults: { poll_interval: 10, fast_poll_interval: 2 } },
+  { list: 'itron_meters', intervals: { poll_interval: itronMeter.shape.poll_interval } },
+  { list: 'kostal', intervals: { poll_interval: kostalInverter.shape.poll_interval } },
+  { list: 'xtender', intervals: { poll_interval: xtenderLink.shape.poll_interval, fast_poll_interval: xtenderLink.shape.fast_poll_interval } },
 ] as const;
 
 /** Ten times the demo's polling rate, within what each driver accepts (a Kostal inverter: every 5 s at most). */
 function tenTimesFaster(o: Options): void {
   o.dlt645.poll_interval = Math.max(1, Math.round(o.dlt645.poll_interval / 10));
-  for (const { list, minimum, defaults } of POLLED) {
+  for (const { list, intervals } of POLLED) {
     for (const item of o[list] as Record<string, unknown>[]) {
-      for (const [key, fallback] of Object.entries(defaults)) {
-        const now = typeof item[key] === 'number' ? (item[key] as number) : fallback;
-        item[key] = Math.max(minimum, Math.round(now / 10));
+      for (const [key, field] of Object.entries(intervals)) {
+        const now = typeof item[key] === 'number' ? (item[key] as number) : field.parse(undefined);
+        item[key] = Math.max(field.unwrap().minValue ?? 1, Math.round(now / 10));
       }
     }
   }

@@ -56,8 +56,7 @@ export function shownEnergy(totalKwh: number, dailyKwh: number): { total: string
 }
 
 function cellValue(cell: Cell, live: LiveValues, totalKwh: number, dailyKwh: number): string {
-  if (cell === 'total') return shownEnergy(totalKwh, dailyKwh).total;
-  if (cell === 'daily') return shownEnergy(totalKwh, dailyKwh).daily;
+  if (cell === 'total' || cell === 'daily') return shownEnergy(totalKwh, dailyKwh)[cell];
   if (cell === 'ac') return String(live.acW);
   const n = Number(cell[1]) - 1;
   const what = cell[2];
