@@ -44,7 +44,16 @@ const GARBAGE = [
   Buffer.alloc(512, 0xaa),
 ];
 
-const BAD_COMMANDS = ['{', '[]', '{"command":"read"}', '{"requestId":1,"command":"read","register":"nope"}', '{"requestId":2,"command":"readGroup","group":"x"}', '{"requestId":3,"command":"write","register":"a","value":1e309}', 'null', '"\u0000"'];
+const BAD_COMMANDS = [
+  '{',
+  '[]',
+  '{"command":"read"}',
+  '{"requestId":1,"command":"read","register":"nope"}',
+  '{"requestId":2,"command":"readGroup","group":"x"}',
+  '{"requestId":3,"command":"write","register":"a","value":1e309}',
+  'null',
+  '"\u0000"',
+];
 
 function sendGarbage(port: number, data: Buffer): Promise<void> {
   return new Promise((resolve) => {
@@ -168,7 +177,10 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
       const status = probe.json(`wattwire/${truth.id}/status`);
       const state = probe.json(`wattwire/${truth.id}/state`);
       const published = status?.state as string | undefined;
-      const okAvailability = truth.availability === 'offline' ? published !== 'online' : published === truth.availability || (truth.availability === 'asleep' && published === 'online');
+      const okAvailability =
+        truth.availability === 'offline'
+          ? published !== 'online'
+          : published === truth.availability || (truth.availability === 'asleep' && published === 'online');
       if (!okAvailability) mismatches.push(`${truth.id}: simulator is ${truth.availability}, bridge says ${published ?? 'nothing'}`);
       if (truth.availability === 'online') {
         for (const [key, value] of Object.entries(truth.counters)) {

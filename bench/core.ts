@@ -34,7 +34,10 @@ async function counter(url: string, filter: string, count: number): Promise<{ do
 
 async function bridgePipeline(url: string, readings: number): Promise<number> {
   const hub = new Hub();
-  const pub = new MqttPublisher({ url, clientId: `bench-${Date.now()}`, will: { topic: 'wattwire/bridge/status', payload: 'offline' }, queueSize: 1_000_000 }, silent());
+  const pub = new MqttPublisher(
+    { url, clientId: `bench-${Date.now()}`, will: { topic: 'wattwire/bridge/status', payload: 'offline' }, queueSize: 1_000_000 },
+    silent(),
+  );
   const bridge = new MqttBridge(hub, pub, topicCfg, silent());
   bridge.start();
   pub.start();
@@ -57,7 +60,17 @@ async function bareClient(url: string, readings: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < readings; i++) {
     client.publish('wattwire/m1/state', JSON.stringify({ energy: i, power: 0 }), { qos: 1, retain: true });
-    client.publish('wattwire/m1/telemetry', JSON.stringify({ meterId: 'm1', timestamp: Date.now(), register: { id: '00010000', name: 'energy', description: 'Energy' }, value: i, unit: 'kWh', raw: null }));
+    client.publish(
+      'wattwire/m1/telemetry',
+      JSON.stringify({
+        meterId: 'm1',
+        timestamp: Date.now(),
+        register: { id: '00010000', name: 'energy', description: 'Energy' },
+        value: i,
+        unit: 'kWh',
+        raw: null,
+      }),
+    );
   }
   const t1 = await c.done;
   await c.close();
@@ -67,7 +80,10 @@ async function bareClient(url: string, readings: number): Promise<number> {
 
 async function discoveryFleet(url: string, devices: number): Promise<number> {
   const hub = new Hub();
-  const pub = new MqttPublisher({ url, clientId: `bench-d-${Date.now()}`, will: { topic: 'wattwire/bridge/status', payload: 'offline' }, queueSize: 1_000_000 }, silent());
+  const pub = new MqttPublisher(
+    { url, clientId: `bench-d-${Date.now()}`, will: { topic: 'wattwire/bridge/status', payload: 'offline' }, queueSize: 1_000_000 },
+    silent(),
+  );
   const bridge = new MqttBridge(hub, pub, topicCfg, silent());
   bridge.start();
   pub.start();
@@ -89,7 +105,14 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     const ours = await bridgePipeline(broker.url, n);
     const discoveryMs = await discoveryFleet(broker.url, 1000);
     return [
-      { figure: 'mqtt_pipeline_readings_per_s', value: Math.round(ours), unit: 'per_s', baseline_bare_mqttjs_per_s: Math.round(bare), ratio_to_bare: Number((ours / bare).toFixed(3)), readings: n },
+      {
+        figure: 'mqtt_pipeline_readings_per_s',
+        value: Math.round(ours),
+        unit: 'per_s',
+        baseline_bare_mqttjs_per_s: Math.round(bare),
+        ratio_to_bare: Number((ours / bare).toFixed(3)),
+        readings: n,
+      },
       { figure: 'ha_discovery_1000_devices_ms', value: Math.round(discoveryMs), unit: 'ms' },
     ];
   } finally {

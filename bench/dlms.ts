@@ -10,7 +10,8 @@ import { encryptPayload } from '../server/protocols/dlms/security.ts';
 import { decodeTelegram } from '../server/protocols/dlms/telegram.ts';
 import { encodeWrapper } from '../server/protocols/dlms/wrapper.ts';
 
-const fixture = (name: string) => Buffer.from(readFileSync(path.resolve(import.meta.dirname, '../test/fixtures/dlms', name), 'utf8').replace(/\s+/g, ''), 'hex');
+const fixture = (name: string) =>
+  Buffer.from(readFileSync(path.resolve(import.meta.dirname, '../test/fixtures/dlms', name), 'utf8').replace(/\s+/g, ''), 'hex');
 
 function measure(wire: Buffer, keys: Parameters<typeof decodeTelegram>[1], ms = 1500): number {
   const stream = new ApduStream();
@@ -37,10 +38,30 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   const plain = fixture('tinetz-ma309-plaintext.hex');
   const gcm = encryptPayload({ systemTitle, securityControl: 0x30, frameCounter: 7 }, plain, { encryptionKey: ek, authenticationKey: ak });
   const content = Buffer.concat([Buffer.from([0x30, 0, 0, 0, 7]), gcm]);
-  const glo = Buffer.concat([Buffer.from([0xdb, 0x08]), systemTitle, Buffer.from([0x82, content.length >> 8, content.length & 0xff]), content]);
+  const glo = Buffer.concat([
+    Buffer.from([0xdb, 0x08]),
+    systemTitle,
+    Buffer.from([0x82, content.length >> 8, content.length & 0xff]),
+    content,
+  ]);
   return [
-    { figure: 'dlms_telegrams_decoded_per_s', variant: 'tcp_wrapper_aes_gcm_auth_11_registers', value: measure(encodeWrapper(1, 1, glo), () => ({ encryptionKey: ek, authenticationKey: ak })), unit: 'per_s' },
-    { figure: 'dlms_telegrams_decoded_per_s', variant: 'mbus_2_segments_aes_ctr_tinetz_real', value: measure(fixture('tinetz-ma309-mbus.hex'), () => ({ encryptionKey: ek })), unit: 'per_s' },
-    { figure: 'dlms_telegrams_decoded_per_s', variant: 'tcp_wrapper_plain_11_registers', value: measure(encodeWrapper(1, 1, plain), () => undefined), unit: 'per_s' },
+    {
+      figure: 'dlms_telegrams_decoded_per_s',
+      variant: 'tcp_wrapper_aes_gcm_auth_11_registers',
+      value: measure(encodeWrapper(1, 1, glo), () => ({ encryptionKey: ek, authenticationKey: ak })),
+      unit: 'per_s',
+    },
+    {
+      figure: 'dlms_telegrams_decoded_per_s',
+      variant: 'mbus_2_segments_aes_ctr_tinetz_real',
+      value: measure(fixture('tinetz-ma309-mbus.hex'), () => ({ encryptionKey: ek })),
+      unit: 'per_s',
+    },
+    {
+      figure: 'dlms_telegrams_decoded_per_s',
+      variant: 'tcp_wrapper_plain_11_registers',
+      value: measure(encodeWrapper(1, 1, plain), () => undefined),
+      unit: 'per_s',
+    },
   ];
 }

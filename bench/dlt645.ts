@@ -52,7 +52,12 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     return DLT645_REGISTERS.length;
   });
   return [
-    { figure: 'dlt645_frames_decoded_per_s', value: decoded, unit: 'per_s', note: 'stream split in 64-byte chunks; extract + parse reply + BCD value' },
+    {
+      figure: 'dlt645_frames_decoded_per_s',
+      value: decoded,
+      unit: 'per_s',
+      note: 'stream split in 64-byte chunks; extract + parse reply + BCD value',
+    },
     { figure: 'dlt645_requests_encoded_per_s', value: built, unit: 'per_s' },
   ];
 }

@@ -33,11 +33,14 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
   const dir = mkdtempSync(path.join(tmpdir(), 'ww-fleet-'));
   const listenPort = await freePort();
   const optionsFile = path.join(dir, 'options.json');
-  writeFileSync(optionsFile, JSON.stringify({
-    log_level: 'error',
-    mqtt: { host: '127.0.0.1', port: broker.port, queue_size: 200_000 },
-    dlt645: { listen: true, listen_port: listenPort, poll_interval: pollSeconds, timeout: 5, retries: 1 },
-  }));
+  writeFileSync(
+    optionsFile,
+    JSON.stringify({
+      log_level: 'error',
+      mqtt: { host: '127.0.0.1', port: broker.port, queue_size: 200_000 },
+      dlt645: { listen: true, listen_port: listenPort, poll_interval: pollSeconds, timeout: 5, retries: 1 },
+    }),
+  );
   const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
     env: { ...process.env, WATTWIRE_DATA_DIR: dir, WATTWIRE_HTTP_PORT: String(await freePort()), SUPERVISOR_TOKEN: '' },
     stdio: 'ignore',
@@ -125,7 +128,9 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
 /** Registers polled per meter per cycle (the table's registers that are not on-demand). */
 let READS_PER_POLL = 0;
 
-export async function bench(sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,2000,5000,10000').split(',').map(Number)): Promise<Record<string, unknown>[]> {
+export async function bench(
+  sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,2000,5000,10000').split(',').map(Number),
+): Promise<Record<string, unknown>[]> {
   const { DLT645_REGISTERS } = await import('../server/drivers/dlt645/registers.ts');
   READS_PER_POLL = DLT645_REGISTERS.filter((r) => !r.onDemand).length;
   const out: Record<string, unknown>[] = [];

@@ -19,15 +19,17 @@ export async function bench(seconds = Number(process.env.WATTWIRE_IDLE_SECONDS ?
       rss.push(h.rssMb());
     }
     const cpuPct = ((cpuTicks(pid) - t0) / 100 / seconds) * 100;
-    return [{
-      figure: 'idle_footprint_one_device_each_kind',
-      kinds: h.sims.map((s) => s.kind),
-      seconds,
-      rss_mb_mean: Number((rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(1)),
-      rss_mb_max: Number(Math.max(...rss).toFixed(1)),
-      cpu_pct: Number(cpuPct.toFixed(2)),
-      ...(h.startErrors.length ? { not_started: h.startErrors } : {}),
-    }];
+    return [
+      {
+        figure: 'idle_footprint_one_device_each_kind',
+        kinds: h.sims.map((s) => s.kind),
+        seconds,
+        rss_mb_mean: Number((rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(1)),
+        rss_mb_max: Number(Math.max(...rss).toFixed(1)),
+        cpu_pct: Number(cpuPct.toFixed(2)),
+        ...(h.startErrors.length ? { not_started: h.startErrors } : {}),
+      },
+    ];
   } finally {
     await h.stop();
   }

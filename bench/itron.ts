@@ -21,7 +21,9 @@ const RUN_MS = 1500;
 /** The real meter crawl (test/fixtures/itron/crawl), parsed in a loop; fast-xml-parser alone is the baseline. */
 function documentsPerSecond(): Record<string, unknown>[] {
   const dir = new URL('../test/fixtures/itron/crawl/', import.meta.url);
-  const docs = readdirSync(dir).filter((f) => f.endsWith('.xml')).map((f) => readFileSync(new URL(f, dir), 'utf8'));
+  const docs = readdirSync(dir)
+    .filter((f) => f.endsWith('.xml'))
+    .map((f) => readFileSync(new URL(f, dir), 'utf8'));
   const rate = (parse: (text: string) => unknown) => {
     let n = 0;
     const started = performance.now();
@@ -34,7 +36,16 @@ function documentsPerSecond(): Record<string, unknown>[] {
   const ours = rate(parseSep);
   const bare = new XMLParser();
   const baseline = rate((t) => bare.parse(t));
-  return [{ figure: 'ieee2030_5_documents_parsed_per_s', value: Math.round(ours), unit: 'per_s', documents: docs.length, baseline_fast_xml_parser_per_s: Math.round(baseline), ratio: round(ours / baseline) }];
+  return [
+    {
+      figure: 'ieee2030_5_documents_parsed_per_s',
+      value: Math.round(ours),
+      unit: 'per_s',
+      documents: docs.length,
+      baseline_fast_xml_parser_per_s: Math.round(baseline),
+      ratio: round(ours / baseline),
+    },
+  ];
 }
 
 export async function bench(): Promise<Record<string, unknown>[]> {
@@ -43,7 +54,8 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   try {
     await generateAndStore(dir);
     const creds = (await loadClientCredentials(dir))!;
-    const connect = (keepAlive: boolean) => new MeterClient({ host: '127.0.0.1', port: sim.port, certPem: creds.certPem, keyPem: creds.keyPem, keepAlive });
+    const connect = (keepAlive: boolean) =>
+      new MeterClient({ host: '127.0.0.1', port: sim.port, certPem: creds.certPem, keyPem: creds.keyPem, keepAlive });
     const layoutClient = connect(true);
     const layout = await learnLayout(layoutClient, createLogger('silent'));
     layoutClient.close();
@@ -68,10 +80,28 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     return [
       ...documentsPerSecond(),
       { figure: 'itron_poll_cycle_ms', value: round(kept.cycleMs), unit: 'ms', endpoints: paths.length, keepAlive: true },
-      { figure: 'itron_poll_cycle_ms_fresh_tls_per_request', value: round(fresh.cycleMs), unit: 'ms', endpoints: paths.length, keepAlive: false },
+      {
+        figure: 'itron_poll_cycle_ms_fresh_tls_per_request',
+        value: round(fresh.cycleMs),
+        unit: 'ms',
+        endpoints: paths.length,
+        keepAlive: false,
+      },
       { figure: 'itron_poll_cycle_speedup_keepalive', value: round(fresh.cycleMs / kept.cycleMs), unit: 'ratio' },
-      { figure: 'itron_tls_handshakes_per_100_polls', value: round(kept.sessionsPer100), unit: 'per_100_poll_cycles', cycles: kept.cycles, fullHandshakes: kept.full },
-      { figure: 'itron_tls_handshakes_per_100_polls_fresh_tls_per_request', value: round(fresh.sessionsPer100), unit: 'per_100_poll_cycles', cycles: fresh.cycles, fullHandshakes: fresh.full },
+      {
+        figure: 'itron_tls_handshakes_per_100_polls',
+        value: round(kept.sessionsPer100),
+        unit: 'per_100_poll_cycles',
+        cycles: kept.cycles,
+        fullHandshakes: kept.full,
+      },
+      {
+        figure: 'itron_tls_handshakes_per_100_polls_fresh_tls_per_request',
+        value: round(fresh.sessionsPer100),
+        unit: 'per_100_poll_cycles',
+        cycles: fresh.cycles,
+        fullHandshakes: fresh.full,
+      },
       { figure: 'itron_layout_source', value: layout.source, unit: 'text' },
     ];
   } finally {

@@ -38,7 +38,12 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   });
   return [
     { figure: 'kostal_classic_pages_parsed_per_s', value: pagesPerS, unit: 'per_s' },
-    { figure: 'kostal_classic_parse_vs_cheerio_load', value: Number((pagesPerS / loadPerS).toFixed(2)), unit: 'ratio', baseline_per_s: loadPerS },
+    {
+      figure: 'kostal_classic_parse_vs_cheerio_load',
+      value: Number((pagesPerS / loadPerS).toFixed(2)),
+      unit: 'ratio',
+      baseline_per_s: loadPerS,
+    },
     { figure: 'kostal_dxs_answers_parsed_per_s', value: dxsPerS, unit: 'per_s' },
   ];
 }

@@ -17,7 +17,10 @@ const minutes = Number(values.minutes);
 const POLLED = [
   { list: 'itron_meters', intervals: { poll_interval: itronMeter.shape.poll_interval } },
   { list: 'kostal', intervals: { poll_interval: kostalInverter.shape.poll_interval } },
-  { list: 'xtender', intervals: { poll_interval: xtenderLink.shape.poll_interval, fast_poll_interval: xtenderLink.shape.fast_poll_interval } },
+  {
+    list: 'xtender',
+    intervals: { poll_interval: xtenderLink.shape.poll_interval, fast_poll_interval: xtenderLink.shape.fast_poll_interval },
+  },
 ] as const;
 
 /** Ten times the demo's polling rate, within what each driver accepts (a Kostal inverter: every 5 s at most). */
@@ -34,9 +37,17 @@ function tenTimesFaster(o: Options): void {
 }
 
 const h = await startHarness(tenTimesFaster);
-console.log(`soak: ${minutes} min with ${h.sims.map((s) => s.kind).join(', ')}${h.startErrors.length ? `; not started: ${h.startErrors.join('; ')}` : ''}`);
+console.log(
+  `soak: ${minutes} min with ${h.sims.map((s) => s.kind).join(', ')}${h.startErrors.length ? `; not started: ${h.startErrors.join('; ')}` : ''}`,
+);
 type Heap = { heapUsedMb: number; heapTotalMb: number; externalMb: number };
-const series: ({ minute: number; rssMb: number; eventLoopDelayP99Ms: number | null; devices: number; devicesOnline: number } & Partial<Heap>)[] = [];
+const series: ({
+  minute: number;
+  rssMb: number;
+  eventLoopDelayP99Ms: number | null;
+  devices: number;
+  devicesOnline: number;
+} & Partial<Heap>)[] = [];
 for (let minute = 1; minute <= minutes && h.exitCode() === null; minute++) {
   await new Promise((r) => setTimeout(r, 60_000));
   let delay: number | null = null;
@@ -48,7 +59,8 @@ for (let minute = 1; minute <= minutes && h.exitCode() === null; minute++) {
     const base = `http://127.0.0.1:${h.httpPort}`;
     const stats = (await (await fetch(`${base}/api/stats`)).json()) as { process?: { eventLoopDelayP99Ms: number } & Heap };
     delay = stats.process?.eventLoopDelayP99Ms ?? null;
-    if (stats.process) heap = { heapUsedMb: stats.process.heapUsedMb, heapTotalMb: stats.process.heapTotalMb, externalMb: stats.process.externalMb };
+    if (stats.process)
+      heap = { heapUsedMb: stats.process.heapUsedMb, heapTotalMb: stats.process.heapTotalMb, externalMb: stats.process.externalMb };
     devices = (await (await fetch(`${base}/api/devices`)).json()) as { availability: string }[];
   } catch {
     delay = null;
@@ -69,9 +81,13 @@ await h.stop();
 const from = series.find((s) => s.minute === Math.min(5, series.length));
 const last = series.at(-1);
 const growth = from && last ? (last.rssMb - from.rssMb) / from.rssMb : 0;
-console.log(JSON.stringify({ figure: 'soak_rss_growth_from_minute_5', value: Number((growth * 100).toFixed(1)), unit: '%', minutes: series.length }));
+console.log(
+  JSON.stringify({ figure: 'soak_rss_growth_from_minute_5', value: Number((growth * 100).toFixed(1)), unit: '%', minutes: series.length }),
+);
 if (exited !== null || growth > 0.1) {
-  console.log(exited !== null ? `FAILED: the bridge exited with ${exited}` : `FAILED: RSS grew ${(growth * 100).toFixed(1)}% from minute 5`);
+  console.log(
+    exited !== null ? `FAILED: the bridge exited with ${exited}` : `FAILED: RSS grew ${(growth * 100).toFixed(1)}% from minute 5`,
+  );
   console.log(JSON.stringify(series));
   process.exitCode = 1;
 } else {

@@ -25,15 +25,42 @@ async function firstPageBytes(): Promise<Record<string, unknown>> {
     if (asset.endsWith('.js')) js += size;
     else css += size;
   }
-  return { figure: 'ui_first_page_js_css_gzip_bytes', value: js + css, unit: 'bytes', js_gzip_bytes: js, css_gzip_bytes: css, files: assets.length };
+  return {
+    figure: 'ui_first_page_js_css_gzip_bytes',
+    value: js + css,
+    unit: 'bytes',
+    js_gzip_bytes: js,
+    css_gzip_bytes: css,
+    files: assets.length,
+  };
 }
 
 export async function bench(): Promise<Record<string, unknown>[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ww-bench-ui-'));
-  const demo = await startDemo({ httpPort: await freePort(), mqttPort: await freePort(), mqttWsPort: await freePort(), dataDir, kinds: [], quiet: true });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+  const demo = await startDemo({
+    httpPort: await freePort(),
+    mqttPort: await freePort(),
+    mqttWsPort: await freePort(),
+    dataDir,
+    kinds: [],
+    quiet: true,
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
   try {
-    const handle = demo.app.hub.addDevice({ id: 'bench_meter', kind: 'bench', name: 'Bench meter' }, [{ key: 'power', name: 'Power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' }]);
+    const handle = demo.app.hub.addDevice({ id: 'bench_meter', kind: 'bench', name: 'Bench meter' }, [
+      { key: 'power', name: 'Power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
+    ]);
     handle.setStatus('online');
     handle.publish([{ key: 'power', value: 0 }]);
     const page = await (await browser.newContext()).newPage();

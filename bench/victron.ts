@@ -26,9 +26,18 @@ async function rig(keepaliveMs: number) {
     { ...DEFAULT_TIMING, keepaliveMs, heartbeatTimeoutMs: keepaliveMs * 2, silenceTimeoutMs: keepaliveMs * 4 },
   );
   await driver.start();
-  const diag = () => (driver.diagnostics?.() as { systems: { messagesIn: number; lapses: number; generation: string }[] }).systems[0];
+  const diag = () => (driver.diagnostics!() as { systems: { messagesIn: number; lapses: number; generation: string }[] }).systems[0];
   for (let i = 0; i < 200 && diag().generation !== 'flashmq'; i++) await sleep(10);
-  return { sim, hub, driver, diag, stop: async () => { await driver.stop(); await sim.stop(); } };
+  return {
+    sim,
+    hub,
+    driver,
+    diag,
+    stop: async () => {
+      await driver.stop();
+      await sim.stop();
+    },
+  };
 }
 
 /** Publish value changes from the simulator for ~1.5 s as fast as `received` keeps up; messages per second. */
@@ -91,8 +100,17 @@ async function keepaliveTraffic(): Promise<Record<string, unknown>[]> {
     const intervals = (performance.now() - started) / scaledMs;
     const perHour = 3_600_000 / DEFAULT_TIMING.keepaliveMs;
     return [
-      { figure: 'victron_keepalives_sent_per_hour', value: Math.round(((r.sim.stats.keepalives - k0) / intervals) * perHour), unit: 'per_h', interval_s: DEFAULT_TIMING.keepaliveMs / 1000 },
-      { figure: 'victron_full_republishes_per_hour', value: Math.round(((r.sim.stats.fullPublishes - f0) / intervals) * perHour), unit: 'per_h' },
+      {
+        figure: 'victron_keepalives_sent_per_hour',
+        value: Math.round(((r.sim.stats.keepalives - k0) / intervals) * perHour),
+        unit: 'per_h',
+        interval_s: DEFAULT_TIMING.keepaliveMs / 1000,
+      },
+      {
+        figure: 'victron_full_republishes_per_hour',
+        value: Math.round(((r.sim.stats.fullPublishes - f0) / intervals) * perHour),
+        unit: 'per_h',
+      },
       { figure: 'victron_keepalive_lapses_in_run', value: r.diag().lapses, unit: 'count' },
     ];
   } finally {

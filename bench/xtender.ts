@@ -17,7 +17,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const BAUD = 38400;
-const RESPONSE = Uint8Array.from([0xaa, 0x34, 0x65, 0, 0, 0, 1, 0, 0, 0, 0x0e, 0, 0xa7, 0x45, 0x02, 0x01, 0x01, 0, 0xb8, 0x0b, 0, 0, 0x01, 0, 0x00, 0xc0, 0x45, 0x41, 0x0d, 0xcb]);
+const RESPONSE = Uint8Array.from([
+  0xaa, 0x34, 0x65, 0, 0, 0, 1, 0, 0, 0, 0x0e, 0, 0xa7, 0x45, 0x02, 0x01, 0x01, 0, 0xb8, 0x0b, 0, 0, 0x01, 0, 0x00, 0xc0, 0x45, 0x41, 0x0d,
+  0xcb,
+]);
 
 function codecFigure(): Record<string, unknown> {
   const reader = new FrameReader();
@@ -30,7 +33,8 @@ function codecFigure(): Record<string, unknown> {
       const back = decodeFrame(req);
       const [frame] = reader.push(RESPONSE);
       const res = decodeResponse(frame);
-      if (!back.ok || !res.ok || res.value.kind !== 'value' || !decodeValue('float', res.value.data).ok) throw new Error('codec bench decoded nothing');
+      if (!back.ok || !res.ok || res.value.kind !== 'value' || !decodeValue('float', res.value.data).ok)
+        throw new Error('codec bench decoded nothing');
       n++;
     }
   }
@@ -95,8 +99,19 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   const raw = await requestRate(false);
   return [
     codecFigure(),
-    { figure: 'xtender_requests_per_s_pty_38400_wire_timed', value: Number(paced.toFixed(1)), unit: 'per_s', baudLimit: Number(baudLimit.toFixed(1)), ratio: Number((paced / baudLimit).toFixed(3)) },
-    { figure: 'xtender_requests_per_s_pty_untimed', value: Math.round(raw), unit: 'per_s', note: 'a PTY ignores the baud rate; this is the driver+simulator ceiling' },
+    {
+      figure: 'xtender_requests_per_s_pty_38400_wire_timed',
+      value: Number(paced.toFixed(1)),
+      unit: 'per_s',
+      baudLimit: Number(baudLimit.toFixed(1)),
+      ratio: Number((paced / baudLimit).toFixed(3)),
+    },
+    {
+      figure: 'xtender_requests_per_s_pty_untimed',
+      value: Math.round(raw),
+      unit: 'per_s',
+      note: 'a PTY ignores the baud rate; this is the driver+simulator ceiling',
+    },
     {
       figure: 'xtender_dropout_to_unavailable_ms_three_xtenders',
       value: Math.round(await dropOutToUnavailableMs('xt:3')),

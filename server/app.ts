@@ -22,7 +22,8 @@ import type { BrokerInfo, WebContext } from './web/context.ts';
 import { ROUTE_MODULES } from './web/routes/index.ts';
 import { createWebServer } from './web/server.ts';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export interface AppSettings {
   options: Options;

@@ -22,7 +22,9 @@ export interface GeneratedIdentity {
   keyPem: string;
 }
 
-export async function generateClientIdentity(opts: { subject?: string; validityDays?: number; now?: Date } = {}): Promise<GeneratedIdentity> {
+export async function generateClientIdentity(
+  opts: { subject?: string; validityDays?: number; now?: Date } = {},
+): Promise<GeneratedIdentity> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const notBefore = opts.now ?? new Date();
   const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? DEFAULT_VALIDITY_DAYS) * 86_400_000);

@@ -1,5 +1,5 @@
 /** What a client certificate says about itself, and whether a key belongs to it. */
-import { X509Certificate as NodeX509, createPrivateKey, createPublicKey } from 'node:crypto';
+import { type KeyObject, X509Certificate as NodeX509, createPrivateKey, createPublicKey } from 'node:crypto';
 import { lfdiFromDer, sfdiFromLfdi } from '../protocols/ieee2030_5/identity.ts';
 
 /** The meter, the UI and the driver warn this many days before the certificate expires. */
@@ -49,7 +49,7 @@ export function summariseCertificate(certPem: string, now = new Date()): Certifi
 /** Throws a CertificateError naming the problem unless `keyPem` is the private key of `certPem`. */
 export function assertKeyMatchesCertificate(certPem: string, keyPem: string): void {
   const cert = parseCertificate(certPem);
-  let key;
+  let key: KeyObject;
   try {
     key = createPrivateKey(keyPem);
   } catch (err) {

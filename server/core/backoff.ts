@@ -14,7 +14,10 @@ export class Backoff {
   private readonly factor: number;
   private readonly jitter: number;
 
-  constructor(opts: BackoffOptions = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    opts: BackoffOptions = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.initialMs = opts.initialMs ?? 1000;
     this.maxMs = opts.maxMs ?? 60_000;
     this.factor = opts.factor ?? 2;

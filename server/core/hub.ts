@@ -185,27 +185,47 @@ export class Hub extends EventEmitter<HubEvents> {
       if (reg.type === 'enum') return enumLabel(reg, value);
       if (reg.type === 'bool') return value !== 0;
       if (reg.bounds && (value < reg.bounds.min || value > reg.bounds.max)) {
-        this.emitEvent(rec, {
-          type: 'warning',
-          event: 'implausible_value',
-          message: `${reg.name}: ${value} ${reg.unit ?? ''} is outside ${reg.bounds.min}..${reg.bounds.max}; not published`.replace('  ', ' '),
-          data: { register: reg.key, value, bounds: reg.bounds },
-        }, ts);
+        this.emitEvent(
+          rec,
+          {
+            type: 'warning',
+            event: 'implausible_value',
+            message: `${reg.name}: ${value} ${reg.unit ?? ''} is outside ${reg.bounds.min}..${reg.bounds.max}; not published`.replace(
+              '  ',
+              ' ',
+            ),
+            data: { register: reg.key, value, bounds: reg.bounds },
+          },
+          ts,
+        );
         return undefined;
       }
       if (reg.stateClass === 'total_increasing') {
         const last = rec.state[reg.key];
         if (typeof last === 'number' && value < last) {
           if (reg.resetsDaily && localDay(rec.updated[reg.key]) !== localDay(ts)) {
-            this.emitEvent(rec, { type: 'info', event: 'counter_reset', message: `${reg.name} restarted for a new day`, data: { register: reg.key, last, value } }, ts);
+            this.emitEvent(
+              rec,
+              {
+                type: 'info',
+                event: 'counter_reset',
+                message: `${reg.name} restarted for a new day`,
+                data: { register: reg.key, last, value },
+              },
+              ts,
+            );
             return value;
           }
-          this.emitEvent(rec, {
-            type: 'warning',
-            event: 'counter_regression',
-            message: `${reg.name} went backwards from ${last} to ${value} ${reg.unit ?? ''}; not published`.trim(),
-            data: { register: reg.key, last, value },
-          }, ts);
+          this.emitEvent(
+            rec,
+            {
+              type: 'warning',
+              event: 'counter_regression',
+              message: `${reg.name} went backwards from ${last} to ${value} ${reg.unit ?? ''}; not published`.trim(),
+              data: { register: reg.key, last, value },
+            },
+            ts,
+          );
           return undefined;
         }
       }
@@ -256,7 +276,8 @@ export class Hub extends EventEmitter<HubEvents> {
     const reg = findRegister(rec.registers, key);
     if (!reg) throw new CommandError(`Unknown register "${key}" for ${rec.info.kind} device ${id}`);
     if (!reg.writable) throw new CommandError(`Register "${reg.key}" is read-only`);
-    if (!rec.info.allowWrites || !rec.controller.write) throw new CommandError(`Writes are not allowed for device ${id}; enable them in its options`);
+    if (!rec.info.allowWrites || !rec.controller.write)
+      throw new CommandError(`Writes are not allowed for device ${id}; enable them in its options`);
     const checked = checkWriteValue(reg, value);
     const readBack = await rec.controller.write(reg.key, checked);
     this.publish(id, [{ key: reg.key, value: readBack }]);
@@ -299,7 +320,8 @@ export function checkWriteValue(reg: RegisterDescriptor, value: RegisterValue): 
     return value;
   }
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" is not a number`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" is not a number`);
   if (reg.min !== undefined && n < reg.min) throw new CommandError(`Value ${n} for "${reg.key}" is below the minimum ${reg.min}`);
   if (reg.max !== undefined && n > reg.max) throw new CommandError(`Value ${n} for "${reg.key}" is above the maximum ${reg.max}`);
   return n;
@@ -307,7 +329,10 @@ export function checkWriteValue(reg: RegisterDescriptor, value: RegisterValue): 
 
 /** What a driver holds for one device. */
 export class DeviceHandle {
-  constructor(private readonly hub: Hub, readonly id: string) {}
+  constructor(
+    private readonly hub: Hub,
+    readonly id: string,
+  ) {}
 
   publish(readings: Reading[]): PublishedReading[] {
     return this.hub.publish(this.id, readings);

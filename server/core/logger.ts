@@ -5,8 +5,20 @@ export type { Logger };
 
 /** Keys whose values never reach a log line. */
 const REDACT = [
-  'password', '*.password', 'key', '*.key', 'privateKey', '*.privateKey', 'keyPem', '*.keyPem', 'token', '*.token',
-  'encryption_key', '*.encryption_key', 'authentication_key', '*.authentication_key',
+  'password',
+  '*.password',
+  'key',
+  '*.key',
+  'privateKey',
+  '*.privateKey',
+  'keyPem',
+  '*.keyPem',
+  'token',
+  '*.token',
+  'encryption_key',
+  '*.encryption_key',
+  'authentication_key',
+  '*.authentication_key',
 ];
 
 export interface LogLine {
@@ -48,5 +60,11 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
   const pinoLevel = level === 'warning' ? 'warn' : level;
   const options = { level: pinoLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
   if (!ring) return pino(options, destination);
-  return pino(options, pino.multistream([{ stream: destination, level: pinoLevel as pino.Level }, { stream: ring, level: pinoLevel as pino.Level }]));
+  return pino(
+    options,
+    pino.multistream([
+      { stream: destination, level: pinoLevel as pino.Level },
+      { stream: ring, level: pinoLevel as pino.Level },
+    ]),
+  );
 }

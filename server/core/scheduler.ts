@@ -21,7 +21,10 @@ export class PollLoop {
   lastDurationMs = 0;
   errors = 0;
 
-  constructor(private readonly task: () => Promise<void>, private readonly opts: PollLoopOptions) {
+  constructor(
+    private readonly task: () => Promise<void>,
+    private readonly opts: PollLoopOptions,
+  ) {
     this.backoff = new Backoff({ initialMs: opts.intervalMs, maxMs: Math.max(opts.intervalMs * 16, 60_000), ...opts.backoff });
   }
 

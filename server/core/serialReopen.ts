@@ -16,7 +16,11 @@ export class SerialReopen {
   private readonly backoff: Backoff;
   private gone = false;
 
-  constructor(readonly path: string, backoff: BackoffOptions, private readonly checkMs = PORT_CHECK_MS) {
+  constructor(
+    readonly path: string,
+    backoff: BackoffOptions,
+    private readonly checkMs = PORT_CHECK_MS,
+  ) {
     this.backoff = new Backoff(backoff);
   }
 

@@ -28,7 +28,12 @@ export class MqttBridge {
   private readonly unsubscribe: (() => void)[] = [];
   readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
 
-  constructor(private readonly hub: Hub, private readonly mqtt: MqttPublisher, private readonly cfg: BridgeConfig, private readonly log: Logger) {}
+  constructor(
+    private readonly hub: Hub,
+    private readonly mqtt: MqttPublisher,
+    private readonly cfg: BridgeConfig,
+    private readonly log: Logger,
+  ) {}
 
   start(): void {
     const on = <E extends Parameters<Hub['on']>[0]>(event: E, fn: (...args: never[]) => void) => {
@@ -64,15 +69,29 @@ export class MqttBridge {
   }
 
   bridgeStatusPayload(status: 'online' | 'offline'): string {
-    return JSON.stringify({ status, timestamp: Date.now(), uptime: Date.now() - this.startedAt, version: this.cfg.version, name: this.cfg.name });
+    return JSON.stringify({
+      status,
+      timestamp: Date.now(),
+      uptime: Date.now() - this.startedAt,
+      version: this.cfg.version,
+      name: this.cfg.name,
+    });
   }
 
   statsPayload(): Record<string, unknown> {
     const devices = this.hub.list();
     return {
       timestamp: Date.now(),
-      meters: { connected: devices.filter((d) => d.status.availability === 'online' || d.status.availability === 'asleep').length, total: devices.length },
-      mqtt: { messagesPublished: this.mqtt.counters.published, queued: this.mqtt.queued, dropped: this.mqtt.counters.dropped, reconnects: this.mqtt.counters.reconnects },
+      meters: {
+        connected: devices.filter((d) => d.status.availability === 'online' || d.status.availability === 'asleep').length,
+        total: devices.length,
+      },
+      mqtt: {
+        messagesPublished: this.mqtt.counters.published,
+        queued: this.mqtt.queued,
+        dropped: this.mqtt.counters.dropped,
+        reconnects: this.mqtt.counters.reconnects,
+      },
       hub: { ...this.hub.stats },
       commands: { ...this.counters },
       ...this.cfg.extraStats?.(),
@@ -130,25 +149,33 @@ export class MqttBridge {
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
     if (rec.info.telemetry === 'readings') {
       const body: Record<string, { value: unknown; unit: string | null; obis?: string }> = {};
-      for (const r of readings) body[r.register.key] = { value: r.value, unit: r.register.unit ?? null, ...(r.register.id ? { obis: r.register.id } : {}) };
+      for (const r of readings)
+        body[r.register.key] = { value: r.value, unit: r.register.unit ?? null, ...(r.register.id ? { obis: r.register.id } : {}) };
       this.mqtt.publish(topic, JSON.stringify({ meterId: rec.info.id, timestamp: ts, source: rec.info.kind, readings: body }));
       return;
     }
     for (const r of readings) {
-      this.mqtt.publish(topic, JSON.stringify({
-        meterId: rec.info.id,
-        timestamp: ts,
-        register: { id: r.register.id ?? r.register.key, name: r.register.key, description: r.register.description ?? r.register.name },
-        value: r.value,
-        unit: r.register.unit ?? null,
-        raw: r.raw ?? null,
-      }));
+      this.mqtt.publish(
+        topic,
+        JSON.stringify({
+          meterId: rec.info.id,
+          timestamp: ts,
+          register: { id: r.register.id ?? r.register.key, name: r.register.key, description: r.register.description ?? r.register.name },
+          value: r.value,
+          unit: r.register.unit ?? null,
+          raw: r.raw ?? null,
+        }),
+      );
     }
   }
 
   private clearDevice(rec: DeviceRecord): void {
     clearTimeout(this.pendingDiscovery.get(rec.info.id));
-    for (const topic of [discoveryTopic(this.cfg, rec.info.id), deviceTopic(this.cfg, rec.info.id, 'status'), deviceTopic(this.cfg, rec.info.id, 'state')]) {
+    for (const topic of [
+      discoveryTopic(this.cfg, rec.info.id),
+      deviceTopic(this.cfg, rec.info.id, 'status'),
+      deviceTopic(this.cfg, rec.info.id, 'state'),
+    ]) {
       this.mqtt.publish(topic, '', RETAINED);
     }
   }
@@ -182,7 +209,12 @@ export class MqttBridge {
       await this.hub.write(deviceId, key, value);
     } catch (err) {
       this.log.warn(`write ${deviceId}.${key} = ${text} refused: ${(err as Error).message}`);
-      this.hub.emitEvent(rec, { type: 'warning', event: 'write_refused', message: (err as Error).message, data: { register: key, value: text } });
+      this.hub.emitEvent(rec, {
+        type: 'warning',
+        event: 'write_refused',
+        message: (err as Error).message,
+        data: { register: key, value: text },
+      });
       this.publishState(rec);
     }
   }
@@ -190,11 +222,14 @@ export class MqttBridge {
   private onHomeAssistantBirth(): void {
     clearTimeout(this.birthTimer);
     const base = this.cfg.birthDelayMs ?? 2000;
-    this.birthTimer = setTimeout(() => {
-      this.counters.birthRepublishes++;
-      this.log.info('Home Assistant came online: re-publishing discovery and state');
-      this.republishAll();
-    }, base + Math.random() * base);
+    this.birthTimer = setTimeout(
+      () => {
+        this.counters.birthRepublishes++;
+        this.log.info('Home Assistant came online: re-publishing discovery and state');
+        this.republishAll();
+      },
+      base + Math.random() * base,
+    );
     this.birthTimer.unref();
   }
 }

@@ -27,10 +27,19 @@ export async function chooseBroker(
         headers: { Authorization: `Bearer ${supervisorToken}` },
         signal: AbortSignal.timeout(5000),
       });
-      const body = (await res.json()) as { result?: string; message?: string; data?: { host: string; port: number; ssl?: boolean; username?: string; password?: string } };
+      const body = (await res.json()) as {
+        result?: string;
+        message?: string;
+        data?: { host: string; port: number; ssl?: boolean; username?: string; password?: string };
+      };
       if (res.ok && body.data?.host) {
         const d = body.data;
-        return { source: 'supervisor', url: `${d.ssl ? 'mqtts' : 'mqtt'}://${d.host}:${d.port}`, username: d.username, password: d.password };
+        return {
+          source: 'supervisor',
+          url: `${d.ssl ? 'mqtts' : 'mqtt'}://${d.host}:${d.port}`,
+          username: d.username,
+          password: d.password,
+        };
       }
       log.warn(`no MQTT service from the Supervisor (${body.message ?? res.status}); using the embedded broker`);
     } catch (err) {

@@ -10,13 +10,18 @@ import { describeZodError } from '../options/errors.ts';
 const requestId = z.union([z.string().max(200), z.number()]);
 const name = z.string().min(1).max(100);
 
-export const commandSchema = z.discriminatedUnion('command', [
-  z.object({ requestId, command: z.literal('read'), register: name.optional(), dataId: name.optional() })
-    .refine((c) => Boolean(c.register) !== Boolean(c.dataId), { error: 'give exactly one of register or dataId', path: ['register'] }),
-  z.object({ requestId, command: z.literal('readMultiple'), registers: z.array(name).min(1).max(200) }),
-  z.object({ requestId, command: z.literal('readGroup'), group: name }),
-  z.object({ requestId, command: z.literal('write'), register: name, value: z.union([z.number(), z.string(), z.boolean()]) }),
-], { error: (issue) => (issue.code === 'invalid_union' ? 'command must be one of read, readMultiple, readGroup, write' : undefined) });
+export const commandSchema = z.discriminatedUnion(
+  'command',
+  [
+    z
+      .object({ requestId, command: z.literal('read'), register: name.optional(), dataId: name.optional() })
+      .refine((c) => Boolean(c.register) !== Boolean(c.dataId), { error: 'give exactly one of register or dataId', path: ['register'] }),
+    z.object({ requestId, command: z.literal('readMultiple'), registers: z.array(name).min(1).max(200) }),
+    z.object({ requestId, command: z.literal('readGroup'), group: name }),
+    z.object({ requestId, command: z.literal('write'), register: name, value: z.union([z.number(), z.string(), z.boolean()]) }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'command must be one of read, readMultiple, readGroup, write' : undefined) },
+);
 
 export type Command = z.infer<typeof commandSchema>;
 
@@ -32,7 +37,12 @@ function readingData(r: PublishedReading) {
   return { register: r.register.key, dataId: r.register.id, value: r.value, unit: r.register.unit ?? null };
 }
 
-export async function executeCommand(hub: Hub, deviceId: string, payload: Buffer | string, now: () => number = Date.now): Promise<CommandResponse> {
+export async function executeCommand(
+  hub: Hub,
+  deviceId: string,
+  payload: Buffer | string,
+  now: () => number = Date.now,
+): Promise<CommandResponse> {
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString());
@@ -69,7 +79,15 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
         const groups = [...new Set(rec.registers.flatMap((r) => r.groups ?? []))];
         throw new CommandError(`Unknown group "${cmd.group}"; this device has: ${[...groups, 'all'].join(', ')}`);
       }
-      return { group: cmd.group, readings: (await hub.read(deviceId, regs.map((r) => r.key))).map(readingData) };
+      return {
+        group: cmd.group,
+        readings: (
+          await hub.read(
+            deviceId,
+            regs.map((r) => r.key),
+          )
+        ).map(readingData),
+      };
     }
     case 'write': {
       const value = await hub.write(deviceId, cmd.register, cmd.value);

@@ -43,7 +43,10 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private closing = false;
   readonly counters = { published: 0, dropped: 0, received: 0, reconnects: 0 };
 
-  constructor(private readonly opts: PublisherOptions, private readonly log: Logger) {
+  constructor(
+    private readonly opts: PublisherOptions,
+    private readonly log: Logger,
+  ) {
     super();
   }
 
@@ -72,7 +75,9 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       this.backoff.reset();
       client.options.reconnectPeriod = 1000;
       if (this.counters.reconnects > 0 || this.droppedThisOutage > 0) {
-        this.log.info(`MQTT broker ${this.opts.url} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`);
+        this.log.info(
+          `MQTT broker ${this.opts.url} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`,
+        );
       } else {
         this.log.info(`MQTT broker ${this.opts.url} connected`);
       }
@@ -151,9 +156,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      await Promise.all(
-        last.map((m) => client.publishAsync(m.topic, m.payload, { qos: 1, retain: m.retain }).catch(() => undefined)),
-      );
+      await Promise.all(last.map((m) => client.publishAsync(m.topic, m.payload, { qos: 1, retain: m.retain }).catch(() => undefined)));
     }
     await client.endAsync(!client.connected).catch(() => undefined);
   }

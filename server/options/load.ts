@@ -22,7 +22,8 @@ export interface Environment {
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env, optionsArg?: string): Environment {
   const underSupervisor = Boolean(env.SUPERVISOR_TOKEN);
   const dataDir = env.WATTWIRE_DATA_DIR ?? (underSupervisor ? '/data' : './data');
-  const optionsFile = optionsArg ?? env.WATTWIRE_OPTIONS ?? (underSupervisor || existsSync('/data/options.json') ? '/data/options.json' : undefined);
+  const optionsFile =
+    optionsArg ?? env.WATTWIRE_OPTIONS ?? (underSupervisor || existsSync('/data/options.json') ? '/data/options.json' : undefined);
   return {
     optionsFile,
     dataDir,
@@ -54,7 +55,8 @@ export function parseOptions(raw: unknown): Options {
  */
 export function parseOptionsLenient(raw: unknown): { options: Options; errors: { where: string; message: string }[] } {
   const errors: { where: string; message: string }[] = [];
-  const input: Record<string, unknown> = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
+  const input: Record<string, unknown> =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     errors.push({ where: '(options)', message: 'options must be an object; using the defaults' });
   }

@@ -16,8 +16,16 @@ export const mqttOptions = z.object({
   port: optional(port()),
   username: optional(z.string()),
   password: optional(z.string()),
-  base_topic: z.string().min(1).regex(/^[^#+]+$/, { error: 'may not contain MQTT wildcards' }).default('wattwire'),
-  bridge_topic: z.string().min(1).regex(/^[^#+]+$/, { error: 'may not contain MQTT wildcards' }).default('wattwire/bridge'),
+  base_topic: z
+    .string()
+    .min(1)
+    .regex(/^[^#+]+$/, { error: 'may not contain MQTT wildcards' })
+    .default('wattwire'),
+  bridge_topic: z
+    .string()
+    .min(1)
+    .regex(/^[^#+]+$/, { error: 'may not contain MQTT wildcards' })
+    .default('wattwire/bridge'),
   discovery_prefix: z.string().min(1).default('homeassistant'),
   queue_size: z.number().int().min(0).max(1_000_000).default(10_000),
 });

@@ -67,11 +67,13 @@ export function overlappingFault(name: string, begin: () => void | Promise<void>
     get idle() {
       return idle;
     },
-    inject: () => step(async () => {
-      if (++depth === 1) await begin();
-    }),
-    recover: () => step(async () => {
-      if (--depth === 0) await end();
-    }),
+    inject: () =>
+      step(async () => {
+        if (++depth === 1) await begin();
+      }),
+    recover: () =>
+      step(async () => {
+        if (--depth === 0) await end();
+      }),
   };
 }

@@ -29,7 +29,8 @@ export function serveLiveStream(hub: Hub, broker: () => BrokerInfo, req: Fastify
   const onDevice = (rec: DeviceRecord) => send('device', deviceView(rec));
   const onRemoved = (rec: DeviceRecord) => send('removed', { id: rec.info.id });
   const onEvent = (rec: DeviceRecord, ev: DeviceEvent, ts: number) => send('event', { id: rec.info.id, ts, ...ev });
-  const onDiagnostics = (rec: DeviceRecord) => send('diagnostics', { id: rec.info.id, diagnostics: { ...rec.diagnostics, counters: rec.counters } });
+  const onDiagnostics = (rec: DeviceRecord) =>
+    send('diagnostics', { id: rec.info.id, diagnostics: { ...rec.diagnostics, counters: rec.counters } });
   hub.on('readings', onReadings);
   hub.on('status', onStatus);
   hub.on('device-added', onDevice);

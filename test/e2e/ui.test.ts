@@ -16,7 +16,15 @@ import { freePort, waitFor } from '../support/ports.ts';
 import { startIngressProxy, type IngressProxy } from './ingressProxy.ts';
 
 const ARTIFACTS = path.resolve('test-artifacts');
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 const E2E_ID = 'e2e_meter';
 
 let dataDir: string;
@@ -50,7 +58,11 @@ function addTestMeter(): DeviceHandle {
     },
   );
   handle.setStatus('online');
-  handle.publish([{ key: 'power', value: 1000 }, { key: 'voltage', value: 229.9 }, { key: 'relay', value: 1 }]);
+  handle.publish([
+    { key: 'power', value: 1000 },
+    { key: 'voltage', value: 229.9 },
+    { key: 'relay', value: 1 },
+  ]);
   return handle;
 }
 
@@ -77,10 +89,18 @@ async function shot(name: string): Promise<void> {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   // `npm test` builds the UI first (pretest); a lone run of this file builds it when missing.
-  if (!existsSync('ui/dist/index.html')) await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error']);
+  if (!existsSync('ui/dist/index.html'))
+    await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error']);
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'wattwire-e2e-'));
   // Two simulators keep the run short; every kind's UI is the same generic code.
-  demo = await startDemo({ httpPort: await freePort(), mqttPort: await freePort(), mqttWsPort: await freePort(), dataDir, kinds: ['dlt645', 'kostal'], quiet: true });
+  demo = await startDemo({
+    httpPort: await freePort(),
+    mqttPort: await freePort(),
+    mqttWsPort: await freePort(),
+    dataDir,
+    kinds: ['dlt645', 'kostal'],
+    quiet: true,
+  });
   meter = addTestMeter();
   proxy = await startIngressProxy(demo.url);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -98,12 +118,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all(
-    sims.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    })),
+    sims.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        }),
+    ),
   );
   await proxy?.close();
   await demo?.stop();
@@ -176,7 +199,9 @@ describe('ingress web UI', () => {
     await expect.poll(() => value.textContent(), { timeout: 5000 }).toBe('4321');
     meter.publish([{ key: 'power', value: 2500 }]);
     await expect.poll(() => value.textContent(), { timeout: 5000 }).toBe('2500');
-    await expect.poll(() => page.locator(`article:has(#dev-${E2E_ID}) tr[data-key="power"] svg path`).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
+    await expect
+      .poll(() => page.locator(`article:has(#dev-${E2E_ID}) tr[data-key="power"] svg path`).getAttribute('d'))
+      .toMatch(/^M[\d.]+,[\d.]+L/);
     // The values came over the open stream, not from polling.
     page.off('request', onRequest);
     expect(polls).toEqual([]);
@@ -201,7 +226,9 @@ describe('ingress web UI', () => {
     await expect.poll(() => dialog.textContent()).toMatch(/Relay from closed to open/);
     await shot('registers-confirm-write');
     await dialog.getByRole('button', { name: 'Write' }).click();
-    await expect.poll(() => page.locator('tr[data-key="relay"] .result.error').textContent()).toMatch(/Writes are not allowed for device e2e_meter/);
+    await expect
+      .poll(() => page.locator('tr[data-key="relay"] .result.error').textContent())
+      .toMatch(/Writes are not allowed for device e2e_meter/);
     await shot('registers-write-refused');
     expect(demo.app.hub.get(E2E_ID)?.state.relay).toBe('closed');
     // The refusal is the only error the browser saw (Chromium logs every 4xx response).
@@ -221,7 +248,10 @@ describe('ingress web UI', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('[data-test-result]').waitFor({ timeout: 15_000 });
     await shot('onboarding-tested');
-    expect(await page.locator('[data-test-result]').getAttribute('data-test-result'), await page.locator('[data-test-result]').textContent() ?? '').toBe('ok');
+    expect(
+      await page.locator('[data-test-result]').getAttribute('data-test-result'),
+      (await page.locator('[data-test-result]').textContent()) ?? '',
+    ).toBe('ok');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('is saved and starting').waitFor();
     expect(demo.app.currentOptions.kostal).toContainEqual(expect.objectContaining({ host, name: 'Roof inverter' }));
@@ -248,7 +278,15 @@ describe('ingress web UI', () => {
     await lfdiCode.waitFor();
     const shown = (await lfdiCode.getAttribute('data-lfdi')) ?? '';
     const grouped = (await lfdiCode.textContent()) ?? '';
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'cert', 'lfdi', '--cert', path.join(dataDir, 'certs', 'cert.pem')]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'server/cli.ts',
+      'cert',
+      'lfdi',
+      '--cert',
+      path.join(dataDir, 'certs', 'cert.pem'),
+    ]);
     const cliLfdi = /^LFDI: ([0-9A-Fa-f]{40})$/m.exec(stdout)?.[1];
     expect(cliLfdi).toBeDefined();
     expect(shown.toUpperCase()).toBe(cliLfdi!.toUpperCase());
@@ -282,7 +320,10 @@ describe('ingress web UI', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('[data-test-result]').waitFor({ timeout: 20_000 });
     await shot('onboarding-itron-tested');
-    expect(await page.locator('[data-test-result]').getAttribute('data-test-result'), (await page.locator('[data-test-result]').textContent()) ?? '').toBe('ok');
+    expect(
+      await page.locator('[data-test-result]').getAttribute('data-test-result'),
+      (await page.locator('[data-test-result]').textContent()) ?? '',
+    ).toBe('ok');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ export class Mosquitto {
   private proc: ChildProcess | undefined;
   readonly url: string;
 
-  private constructor(readonly port: number, private readonly confFile: string) {
+  private constructor(
+    readonly port: number,
+    private readonly confFile: string,
+  ) {
     this.url = `mqtt://127.0.0.1:${port}`;
   }
 

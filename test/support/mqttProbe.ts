@@ -32,7 +32,7 @@ export class MqttProbe {
 
   json<T = any>(topic: string): T | undefined {
     const m = this.last(topic);
-    return m && m.payload ? (JSON.parse(m.payload) as T) : undefined;
+    return m?.payload ? (JSON.parse(m.payload) as T) : undefined;
   }
 
   async waitFor(topic: string, pred: (m: Seen) => boolean = () => true, timeoutMs = 10_000): Promise<Seen> {

@@ -22,7 +22,8 @@ export class LiveState {
     switch (event) {
       case 'snapshot':
         this.devices = new Map((data as DeviceView[]).map((d) => [d.id, d]));
-        for (const d of this.devices.values()) for (const [key, v] of Object.entries(d.state)) this.remember(d.id, key, d.updated[key] ?? now, v, now);
+        for (const d of this.devices.values())
+          for (const [key, v] of Object.entries(d.state)) this.remember(d.id, key, d.updated[key] ?? now, v, now);
         break;
       case 'device': {
         const d = data as DeviceView;

@@ -4,7 +4,16 @@
  * password is given.
  */
 import net from 'node:net';
-import { DATA_ACCESS_RESULT, decodeApdu, encodeAarq, encodeGetRequest, encodeGetRequestNext, encodeReleaseRequest, type Apdu, type GetResult } from '../../protocols/dlms/apdu.ts';
+import {
+  DATA_ACCESS_RESULT,
+  decodeApdu,
+  encodeAarq,
+  encodeGetRequest,
+  encodeGetRequestNext,
+  encodeReleaseRequest,
+  type Apdu,
+  type GetResult,
+} from '../../protocols/dlms/apdu.ts';
 import { readData } from '../../protocols/dlms/axdr.ts';
 import { Cursor } from '../../protocols/dlms/cursor.ts';
 import { ApduStream } from '../../protocols/dlms/apduStream.ts';
@@ -21,7 +30,11 @@ export class DlmsTcpClient {
   private readonly stream = new ApduStream();
   private waiter: { resolve: (a: Apdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
 
-  constructor(private readonly host: string, private readonly port: number, private readonly timeoutMs = 5000) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly timeoutMs = 5000,
+  ) {}
 
   async connect(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
@@ -86,10 +99,15 @@ export class DlmsTcpClient {
 
   /** Open the association; a rejection names the likely cause. */
   async associate(password?: string): Promise<void> {
-    const answer = await this.request(encodeAarq({ password: password !== undefined ? Buffer.from(password, 'latin1') : undefined }), 'AARQ');
+    const answer = await this.request(
+      encodeAarq({ password: password !== undefined ? Buffer.from(password, 'latin1') : undefined }),
+      'AARQ',
+    );
     if (answer.type !== 'aare') throw new DlmsClientError(`meter answered the AARQ with ${answer.type}`);
     if (answer.result !== 0) {
-      throw new DlmsAssociationRejected(`association rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${password !== undefined ? 'wrong password?' : 'the meter may need a password'}`);
+      throw new DlmsAssociationRejected(
+        `association rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${password !== undefined ? 'wrong password?' : 'the meter may need a password'}`,
+      );
     }
   }
 
@@ -103,7 +121,8 @@ export class DlmsTcpClient {
       if (answer.last) return { ok: true, data: readData(new Cursor(Buffer.concat(blocks), 'data blocks')) };
       answer = await this.request(encodeGetRequestNext(INVOKE, answer.block), `GET ${obis} next block`);
     }
-    if (answer.type === 'exception-response') throw new DlmsClientError(`meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`);
+    if (answer.type === 'exception-response')
+      throw new DlmsClientError(`meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`);
     if (answer.type !== 'get-response') throw new DlmsClientError(`meter answered GET ${obis} with ${answer.type}`);
     return answer.result;
   }

@@ -33,7 +33,10 @@ export class Diagnosis {
 
   keyMissing(systemTitle: string | null): DiagnosisChange | null {
     this.counts.decryptFailures++;
-    return this.set('key_missing', `telegrams arrive encrypted${systemTitle ? ` from system title ${systemTitle}` : ''} but no encryption_key is set for this meter`);
+    return this.set(
+      'key_missing',
+      `telegrams arrive encrypted${systemTitle ? ` from system title ${systemTitle}` : ''} but no encryption_key is set for this meter`,
+    );
   }
 
   corrupt(detail: string): DiagnosisChange | null {

@@ -10,7 +10,10 @@ export class LinkReader {
   private lastData = 0;
 
   /** `tcp`: unframed APDUs may arrive one per segment (IVY EM114070). */
-  constructor(private readonly route: (apdu: Buffer | null) => PushMeter | undefined, tcp = false) {
+  constructor(
+    private readonly route: (apdu: Buffer | null) => PushMeter | undefined,
+    tcp = false,
+  ) {
     this.stream = new ApduStream(tcp);
   }
 

@@ -18,8 +18,14 @@ export interface MeterIdentity {
 }
 
 const STATUS: Record<Problem, 'online' | 'offline' | 'fault'> = {
-  ok: 'online', silent: 'offline', unreachable: 'offline',
-  decrypt_failed: 'fault', key_missing: 'fault', corrupt_frames: 'fault', unsupported: 'fault', rejected: 'fault',
+  ok: 'online',
+  silent: 'offline',
+  unreachable: 'offline',
+  decrypt_failed: 'fault',
+  key_missing: 'fault',
+  corrupt_frames: 'fault',
+  unsupported: 'fault',
+  rejected: 'fault',
 };
 
 export class MeterDevice {
@@ -95,7 +101,11 @@ export class MeterDevice {
       this.handle?.event({ type: 'info', event: 'meter_connected', message: 'Telegrams arrive and decode' });
     } else {
       this.log.warn({ problem: change.problem }, `DLMS meter: ${change.reason}`);
-      this.handle?.event({ type: change.problem === 'silent' || change.problem === 'unreachable' ? 'warning' : 'alarm', event: `dlms_${change.problem}`, message: change.reason });
+      this.handle?.event({
+        type: change.problem === 'silent' || change.problem === 'unreachable' ? 'warning' : 'alarm',
+        event: `dlms_${change.problem}`,
+        message: change.reason,
+      });
     }
     this.applyStatus();
   }

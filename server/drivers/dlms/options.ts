@@ -39,7 +39,8 @@ export const dlmsMeter = z
   .superRefine((m, ctx) => {
     if (m.mode === 'poll' && !m.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required when mode is poll' });
     if (m.mode === 'push' && m.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is only used when mode is poll' });
-    if (m.authentication_key && !m.encryption_key) ctx.addIssue({ code: 'custom', path: ['encryption_key'], message: 'is required with authentication_key' });
+    if (m.authentication_key && !m.encryption_key)
+      ctx.addIssue({ code: 'custom', path: ['encryption_key'], message: 'is required with authentication_key' });
   });
 export type DlmsOptions = z.infer<typeof dlmsOptions>;
 export type DlmsMeter = z.infer<typeof dlmsMeter>;

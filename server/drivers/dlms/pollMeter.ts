@@ -28,7 +28,11 @@ export class PollMeter {
   private readonly address: string;
   private active: DlmsTcpClient | undefined;
 
-  constructor(ctx: DriverContext, readonly cfg: DlmsMeter, where: string) {
+  constructor(
+    ctx: DriverContext,
+    readonly cfg: DlmsMeter,
+    where: string,
+  ) {
     this.address = `${cfg.host}:${cfg.port ?? 4059}`;
     this.device = new MeterDevice(ctx, cfg, where, { read: (keys) => this.read(keys) }, () => `no answer from ${this.address}`);
     this.loop = new PollLoop(() => this.pollAll(), { intervalMs: cfg.poll_interval * 1000 });
@@ -112,7 +116,7 @@ export class PollMeter {
   private async scalerUnit(client: DlmsTcpClient, reg: DlmsRegister): Promise<ScalerUnit | undefined> {
     if (!this.scalerUnits.has(reg.id)) {
       const r = await client.get(3, reg.id, 3);
-      this.scalerUnits.set(reg.id, r.ok ? scalerUnitOf(r.data) ?? null : null);
+      this.scalerUnits.set(reg.id, r.ok ? (scalerUnitOf(r.data) ?? null) : null);
     }
     return this.scalerUnits.get(reg.id) ?? undefined;
   }

@@ -15,7 +15,11 @@ export class PushListener {
   private readonly unmatched = new Set<string>();
   connections = 0;
 
-  constructor(private readonly meters: PushMeter[], private readonly port: number, private readonly log: Logger) {}
+  constructor(
+    private readonly meters: PushMeter[],
+    private readonly port: number,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     for (const m of this.meters) m.start();

@@ -1,5 +1,12 @@
 /** A meter that pushes telegrams (serial or TCP): decode, publish, and diagnose what arrives. */
-import { DlmsAuthError, DlmsDecryptError, DlmsError, DlmsFrameError, DlmsKeyMissingError, DlmsUnsupportedError } from '../../protocols/dlms/errors.ts';
+import {
+  DlmsAuthError,
+  DlmsDecryptError,
+  DlmsError,
+  type DlmsFrameError,
+  DlmsKeyMissingError,
+  DlmsUnsupportedError,
+} from '../../protocols/dlms/errors.ts';
 import type { DlmsKeys } from '../../protocols/dlms/security.ts';
 import { cipheredSystemTitle, decodeTelegram } from '../../protocols/dlms/telegram.ts';
 import type { DriverContext } from '../types.ts';
@@ -12,10 +19,18 @@ export class PushMeter {
   private silenceTimer: NodeJS.Timeout | undefined;
   private lastFrameCounter: number | undefined;
 
-  constructor(ctx: DriverContext, readonly cfg: DlmsMeter, where: string, describeLink: string) {
+  constructor(
+    ctx: DriverContext,
+    readonly cfg: DlmsMeter,
+    where: string,
+    describeLink: string,
+  ) {
     this.device = new MeterDevice(ctx, cfg, where, {}, () => `no telegram for ${cfg.timeout} s on ${describeLink}`);
     this.keys = cfg.encryption_key
-      ? { encryptionKey: Buffer.from(cfg.encryption_key, 'hex'), authenticationKey: cfg.authentication_key ? Buffer.from(cfg.authentication_key, 'hex') : undefined }
+      ? {
+          encryptionKey: Buffer.from(cfg.encryption_key, 'hex'),
+          authenticationKey: cfg.authentication_key ? Buffer.from(cfg.authentication_key, 'hex') : undefined,
+        }
       : undefined;
   }
 
@@ -63,7 +78,8 @@ export class PushMeter {
 
   private onError(err: unknown, systemTitle: string | null): void {
     if (err instanceof DlmsKeyMissingError) this.device.report(this.device.diag.keyMissing(systemTitle));
-    else if (err instanceof DlmsAuthError || err instanceof DlmsDecryptError) this.device.report(this.device.diag.decryptFailed(err.message));
+    else if (err instanceof DlmsAuthError || err instanceof DlmsDecryptError)
+      this.device.report(this.device.diag.decryptFailed(err.message));
     else if (err instanceof DlmsUnsupportedError) this.device.report(this.device.diag.unsupported(err.message));
     else if (err instanceof DlmsError) this.device.report(this.device.diag.corrupt(err.message));
     else this.device.log.error({ err }, 'DLMS telegram handling failed');

@@ -12,7 +12,10 @@ export class SerialPush {
   readonly baud: number;
   readonly parity: 'none' | 'even' | 'odd';
 
-  constructor(private readonly meter: PushMeter, private readonly path: string) {
+  constructor(
+    private readonly meter: PushMeter,
+    private readonly path: string,
+  ) {
     const defaults = METER_TYPES[meter.cfg.meter_type];
     this.baud = meter.cfg.baud ?? defaults.baud;
     this.parity = meter.cfg.parity ?? defaults.parity;
@@ -56,8 +59,11 @@ export class SerialPush {
       if (!this.stopped) this.open();
     });
     const gone = plan.kind === 'port-gone';
-    this.meter.device.report(this.meter.device.diag.unreachable(gone ? `serial port ${this.path} is not there (adapter unplugged?)` : reason));
-    if (plan.kind === 'port-gone' && plan.firstNotice) this.meter.device.log.warn({ port: this.path }, 'DLMS serial port is gone; reopening when it is back');
+    this.meter.device.report(
+      this.meter.device.diag.unreachable(gone ? `serial port ${this.path} is not there (adapter unplugged?)` : reason),
+    );
+    if (plan.kind === 'port-gone' && plan.firstNotice)
+      this.meter.device.log.warn({ port: this.path }, 'DLMS serial port is gone; reopening when it is back');
   }
 
   meterDiagnostics(): Record<string, unknown> {

@@ -179,15 +179,22 @@ class Dlt645DriverImpl implements Dlt645Driver {
     const first = meters[0];
     const settings = (m: Dlt645Meter) => `${m.baud ?? 2400} baud, parity ${m.parity ?? 'even'}`;
     for (const m of meters.filter((x) => settings(x) !== settings(first))) {
-      this.ctx.reportConfigError('dlt645_meters', `meter ${m.address} on ${path} asks for ${settings(m)}, but the port is shared and uses ${settings(first)} (from meter ${first.address})`);
+      this.ctx.reportConfigError(
+        'dlt645_meters',
+        `meter ${m.address} on ${path} asks for ${settings(m)}, but the port is shared and uses ${settings(first)} (from meter ${first.address})`,
+      );
     }
     const bus = new SerialBus(
       { path, baudRate: first.baud ?? 2400, parity: first.parity ?? 'even', timeoutMs: this.opts.timeout * 1000, totals: this.totals },
       this.ctx.log,
       {
         frame: (f) => this.meters.get(f.address)?.seen(),
-        up: () => meters.forEach((m) => this.meters.get(m.address)?.attach(bus.link)),
-        down: (reason) => meters.forEach((m) => this.meters.get(m.address)?.markOffline(`${path}: ${reason}`)),
+        up: () => {
+          for (const m of meters) this.meters.get(m.address)?.attach(bus.link);
+        },
+        down: (reason) => {
+          for (const m of meters) this.meters.get(m.address)?.markOffline(`${path}: ${reason}`);
+        },
       },
     );
     meters.forEach((m, i) => {

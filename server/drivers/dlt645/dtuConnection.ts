@@ -39,7 +39,11 @@ export class DtuConnection {
   private identifyTimer: NodeJS.Timeout | undefined;
   private closeReason = 'connection closed';
 
-  constructor(private readonly socket: net.Socket, private readonly opts: DtuConnectionOptions, private readonly events: DtuConnectionEvents) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: DtuConnectionOptions,
+    private readonly events: DtuConnectionEvents,
+  ) {
     this.ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
     this.filter = new DtuFilter({ registrationPattern: opts.registrationPattern, heartbeat: opts.heartbeat });
     this.link = new Dlt645Link(`tcp ${this.ip}:${socket.remotePort ?? 0}`, opts.timeoutMs, opts.totals, this.filter);
@@ -73,13 +77,16 @@ export class DtuConnection {
   }
 
   private scheduleIdentify(attemptsLeft: number): void {
-    this.identifyTimer = setTimeout(() => {
-      if (this.identified || !this.link.isOpen) return;
-      // The reply's own frame names the meter through the `frame` listener above.
-      this.link
-        .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
-        .catch(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1)));
-    }, attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs);
+    this.identifyTimer = setTimeout(
+      () => {
+        if (this.identified || !this.link.isOpen) return;
+        // The reply's own frame names the meter through the `frame` listener above.
+        this.link
+          .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
+          .catch(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1)));
+      },
+      attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs,
+    );
     this.identifyTimer.unref();
   }
 }

@@ -84,7 +84,7 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
     for (const frame of frames) {
       this.emit('frame', frame);
       const job = this.active;
-      if (job && job.match(frame)) this.finish(job, frame);
+      if (job?.match(frame)) this.finish(job, frame);
     }
   }
 

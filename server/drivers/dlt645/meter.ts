@@ -48,7 +48,11 @@ export class MeterSession {
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
   private lastErrorReply: Record<string, unknown> | undefined;
 
-  constructor(private readonly hub: Hub, private readonly log: Logger, private readonly opts: MeterSessionOptions) {
+  constructor(
+    private readonly hub: Hub,
+    private readonly log: Logger,
+    private readonly opts: MeterSessionOptions,
+  ) {
     this.address = opts.address;
     this.ip = opts.ip;
     this.thresholds = new ThresholdWatch(opts.thresholds);
@@ -100,7 +104,13 @@ export class MeterSession {
     const wasOnline = this.online;
     this.online = false;
     this.handle.setStatus('offline', reason);
-    if (wasOnline) this.handle.event({ type: 'warning', event: 'meter_disconnected', message: `Meter ${this.address} disconnected: ${reason}`, data: { reason } });
+    if (wasOnline)
+      this.handle.event({
+        type: 'warning',
+        event: 'meter_disconnected',
+        message: `Meter ${this.address} disconnected: ${reason}`,
+        data: { reason },
+      });
   }
 
   stop(): void {
@@ -180,7 +190,7 @@ export class MeterSession {
         const fromBlock = await this.readBlock(blockId, members);
         if (fromBlock) {
           out.push(...fromBlock);
-          members.forEach((r) => done.add(r.key));
+          for (const r of members) done.add(r.key);
           continue;
         }
         if (this.consecutiveTimeouts >= OFFLINE_AFTER_TIMEOUTS) break;

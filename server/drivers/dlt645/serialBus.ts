@@ -30,7 +30,11 @@ export class SerialBus {
   private readonly reopen: SerialReopen;
   lastError: string | undefined;
 
-  constructor(private readonly opts: SerialBusOptions, private readonly log: Logger, private readonly events: SerialBusEvents) {
+  constructor(
+    private readonly opts: SerialBusOptions,
+    private readonly log: Logger,
+    private readonly events: SerialBusEvents,
+  ) {
     this.reopen = new SerialReopen(opts.path, { initialMs: 1000, maxMs: 30_000 });
     this.link = new Dlt645Link(`serial ${opts.path}`, opts.timeoutMs, opts.totals);
     this.link.on('frame', (frame) => this.events.frame(frame));
@@ -90,7 +94,8 @@ export class SerialBus {
     const why = plan.kind === 'port-gone' ? 'the port is not there (adapter unplugged?)' : reason;
     this.link.detach(why);
     this.events.down(why);
-    if (plan.kind === 'backoff') this.log.warn({ path: this.opts.path, reason: why, retryMs: plan.delayMs }, 'dlt645 serial port down; reopening');
+    if (plan.kind === 'backoff')
+      this.log.warn({ path: this.opts.path, reason: why, retryMs: plan.delayMs }, 'dlt645 serial port down; reopening');
     else if (plan.firstNotice) this.log.warn({ path: this.opts.path }, 'dlt645 serial port is gone; reopening when it is back');
   }
 }

@@ -27,13 +27,48 @@ const PHASES = ['A', 'B', 'C'];
 function rules(t: Thresholds): Rule[] {
   return [
     ...PHASES.flatMap((phase): Rule[] => [
-      { event: 'voltage_high', key: `voltage${phase}`, phase, threshold: t.voltage_high, beyond: (v) => v > t.voltage_high, what: 'Voltage exceeded threshold' },
+      {
+        event: 'voltage_high',
+        key: `voltage${phase}`,
+        phase,
+        threshold: t.voltage_high,
+        beyond: (v) => v > t.voltage_high,
+        what: 'Voltage exceeded threshold',
+      },
       // 0 V is a phase that is not wired, not a sag.
-      { event: 'voltage_low', key: `voltage${phase}`, phase, threshold: t.voltage_low, beyond: (v) => v > 0 && v < t.voltage_low, what: 'Voltage below threshold' },
-      { event: 'current_high', key: `current${phase}`, phase, threshold: t.current_high, beyond: (v) => Math.abs(v) > t.current_high, what: 'Current exceeded threshold' },
-      { event: 'power_factor_low', key: `powerFactor${phase}`, phase, threshold: t.power_factor_low, beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low, what: 'Power factor below threshold' },
+      {
+        event: 'voltage_low',
+        key: `voltage${phase}`,
+        phase,
+        threshold: t.voltage_low,
+        beyond: (v) => v > 0 && v < t.voltage_low,
+        what: 'Voltage below threshold',
+      },
+      {
+        event: 'current_high',
+        key: `current${phase}`,
+        phase,
+        threshold: t.current_high,
+        beyond: (v) => Math.abs(v) > t.current_high,
+        what: 'Current exceeded threshold',
+      },
+      {
+        event: 'power_factor_low',
+        key: `powerFactor${phase}`,
+        phase,
+        threshold: t.power_factor_low,
+        beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low,
+        what: 'Power factor below threshold',
+      },
     ]),
-    { event: 'power_factor_low', key: 'totalPowerFactor', phase: 'total', threshold: t.power_factor_low, beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low, what: 'Power factor below threshold' },
+    {
+      event: 'power_factor_low',
+      key: 'totalPowerFactor',
+      phase: 'total',
+      threshold: t.power_factor_low,
+      beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low,
+      what: 'Power factor below threshold',
+    },
   ];
 }
 
@@ -58,7 +93,12 @@ export class ThresholdWatch {
         events.push({ type: 'alarm', event: rule.event, message: `${rule.what} on phase ${rule.phase}: ${value}`, data });
       } else if (!beyond && this.active.has(rule)) {
         this.active.delete(rule);
-        events.push({ type: 'info', event: `${rule.event}_cleared`, message: `Back within threshold on phase ${rule.phase}: ${value}`, data });
+        events.push({
+          type: 'info',
+          event: `${rule.event}_cleared`,
+          message: `Back within threshold on phase ${rule.phase}: ${value}`,
+          data,
+        });
       }
     }
     return events;

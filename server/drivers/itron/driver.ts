@@ -56,7 +56,15 @@ async function testConnection(ctx: DriverContext, raw: unknown): Promise<Connect
     return {
       ok: true,
       message: `Connected to meter ${sdi.lfdi ?? '(no LFDI)'} at ${host}:${port}, software ${sdi.swVer ?? 'unknown'}`,
-      details: { host, port, lfdi: sdi.lfdi, swVer: sdi.swVer, mfID: sdi.mfID, clientLfdi: creds.lfdi, handshakes: client.stats.handshakes },
+      details: {
+        host,
+        port,
+        lfdi: sdi.lfdi,
+        swVer: sdi.swVer,
+        mfID: sdi.mfID,
+        clientLfdi: creds.lfdi,
+        handshakes: client.stats.handshakes,
+      },
     };
   } catch (err) {
     const e = err instanceof MeterError ? err : new MeterError('http_error', (err as Error).message);

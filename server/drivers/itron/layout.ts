@@ -48,8 +48,18 @@ export async function learnLayout(client: MeterClient, log: Logger): Promise<Met
     // A dead link is a reason to stop, not to fall back to a table it could not serve either.
     if (err instanceof MeterError && err.code !== 'bad_response' && err.code !== 'http_error') throw err;
     const table = knownEndpointsFor(info.swVer);
-    log.warn({ meter: client.where, err: (err as Error).message, table: table.version }, 'resource tree walk failed; using the firmware endpoint table');
-    return { info, points: pointsFromKnownEndpoints(table.endpoints), touLists: [], source: 'firmware table', firmwareTable: table.version, walkError: (err as Error).message };
+    log.warn(
+      { meter: client.where, err: (err as Error).message, table: table.version },
+      'resource tree walk failed; using the firmware endpoint table',
+    );
+    return {
+      info,
+      points: pointsFromKnownEndpoints(table.endpoints),
+      touLists: [],
+      source: 'firmware table',
+      firmwareTable: table.version,
+      walkError: (err as Error).message,
+    };
   }
 }
 
@@ -80,7 +90,8 @@ async function walkTree(client: MeterClient): Promise<{ points: PollPoint[]; tou
       continue;
     }
     const q = mr.readingLink ? quantityOf(rt) : null;
-    if (q && mr.readingLink) points.push({ path: mr.readingLink, tier: 0, readingType: rt, quantity: describe(q, mr.description, mr.readingLink) });
+    if (q && mr.readingLink)
+      points.push({ path: mr.readingLink, tier: 0, readingType: rt, quantity: describe(q, mr.description, mr.readingLink) });
   }
   return { points: withUniqueKeys(points), touLists };
 }
@@ -99,6 +110,15 @@ export function touPoints(list: TouList, resource: SepResource): PollPoint[] {
   return resource.items.flatMap((r) => {
     if (!r.touTier || r.value === null) return [];
     const q = quantityOf(list.readingType, r.touTier);
-    return q ? [{ path: list.path, tier: r.touTier, readingType: list.readingType, quantity: describe(q, list.description, `${list.path}#tier${r.touTier}`) }] : [];
+    return q
+      ? [
+          {
+            path: list.path,
+            tier: r.touTier,
+            readingType: list.readingType,
+            quantity: describe(q, list.description, `${list.path}#tier${r.touTier}`),
+          },
+        ]
+      : [];
   });
 }

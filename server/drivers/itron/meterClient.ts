@@ -83,14 +83,25 @@ export class MeterClient {
       let phase: Phase = 'connect';
       let reused = false;
       let answered = false;
-      const req = https.request({ host: this.opts.host, port: this.opts.port, path, method: 'GET', agent: this.agent, headers: { Accept: 'application/sep+xml' } });
+      const req = https.request({
+        host: this.opts.host,
+        port: this.opts.port,
+        path,
+        method: 'GET',
+        agent: this.agent,
+        headers: { Accept: 'application/sep+xml' },
+      });
       const timer = setTimeout(() => req.destroy(timedOut(phase, this.where, this.timeoutMs)), this.timeoutMs);
       const fail = (err: unknown) => {
         clearTimeout(timer);
         const isReset = (err as NodeJS.ErrnoException).code === 'ECONNRESET' || /hang up/.test((err as Error).message);
         // A meter that dislikes our LFDI may finish the handshake and close at once.
         const at: Phase = isReset && !reused && !answered && phase === 'response' ? 'handshake' : phase;
-        reject(reused && isReset && !(err instanceof MeterError) ? new StaleSocket(diagnose(err, at, this.where)) : diagnose(err, at, this.where));
+        reject(
+          reused && isReset && !(err instanceof MeterError)
+            ? new StaleSocket(diagnose(err, at, this.where))
+            : diagnose(err, at, this.where),
+        );
       };
       req.on('socket', (socket: TLSSocket) => {
         if (this.known.has(socket)) {
@@ -121,7 +132,12 @@ export class MeterClient {
           clearTimeout(timer);
           const status = res.statusCode ?? 0;
           if (status === 401 || status === 403) {
-            reject(new MeterError('not_registered', `The meter at ${this.where} answered HTTP ${status} for ${path}: our LFDI is not registered (or not active yet)`));
+            reject(
+              new MeterError(
+                'not_registered',
+                `The meter at ${this.where} answered HTTP ${status} for ${path}: our LFDI is not registered (or not active yet)`,
+              ),
+            );
           } else if (status !== 200) {
             reject(new MeterError('http_error', `The meter at ${this.where} answered HTTP ${status} for ${path}`));
           } else {

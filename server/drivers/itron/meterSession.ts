@@ -44,7 +44,11 @@ export class MeterSession {
   private lastError: MeterError | undefined;
   private stopped = false;
 
-  constructor(private readonly ctx: DriverContext, private readonly config: ItronMeter, private readonly index: number) {
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly config: ItronMeter,
+    private readonly index: number,
+  ) {
     this.loop = new PollLoop(() => this.cycle(), {
       intervalMs: config.poll_interval * 1000,
       initialDelayMs: index * 500,
@@ -84,11 +88,22 @@ export class MeterSession {
 
   private async cycle(): Promise<void> {
     const creds = await loadClientCredentials(this.ctx.dataDir);
-    if (!creds) throw new MeterError('no_certificate', 'No client certificate: generate or import one on the Certificates page, then register its LFDI with the utility');
+    if (!creds)
+      throw new MeterError(
+        'no_certificate',
+        'No client certificate: generate or import one on the Certificates page, then register its LFDI with the utility',
+      );
     if (this.creds && this.creds.lfdi !== creds.lfdi) this.dropClient();
     this.creds = creds;
     this.endpoint ??= await this.locate();
-    this.client ??= new MeterClient({ host: this.endpoint.host, port: this.endpoint.port, certPem: creds.certPem, keyPem: creds.keyPem, timeoutMs: this.config.timeout * 1000, keepAlive: this.config.keep_alive });
+    this.client ??= new MeterClient({
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      certPem: creds.certPem,
+      keyPem: creds.keyPem,
+      timeoutMs: this.config.timeout * 1000,
+      keepAlive: this.config.keep_alive,
+    });
     if (!this.layout) {
       this.layout = await learnLayout(this.client, this.ctx.log);
       this.points = this.layout.points;
@@ -107,10 +122,18 @@ export class MeterSession {
     let found: SmartEnergyServer | null;
     if (this.config.lfdi) {
       found = await findMeterByLfdi(this.config.lfdi, MDNS_WAIT_MS);
-      if (!found) throw new MeterError('unreachable', `No meter with LFDI ${this.config.lfdi} answered on mDNS (_smartenergy._tcp); set its host in the options`);
+      if (!found)
+        throw new MeterError(
+          'unreachable',
+          `No meter with LFDI ${this.config.lfdi} answered on mDNS (_smartenergy._tcp); set its host in the options`,
+        );
     } else {
       const all = await browseSmartEnergy(MDNS_WAIT_MS);
-      if (all.length > 1) throw new MeterError('unreachable', `${all.length} meters answer on mDNS (${all.map((s) => s.name).join(', ')}): set this meter's lfdi or host`);
+      if (all.length > 1)
+        throw new MeterError(
+          'unreachable',
+          `${all.length} meters answer on mDNS (${all.map((s) => s.name).join(', ')}): set this meter's lfdi or host`,
+        );
       found = all[0] ?? null;
       if (!found) throw new MeterError('unreachable', 'No meter answered on mDNS (_smartenergy._tcp): set its host in the options');
     }
@@ -122,7 +145,7 @@ export class MeterSession {
     const paths = [...new Set([...this.points.map((p) => p.path), ...(this.layout?.touLists ?? []).map((t) => t.path)])];
     const readings = [];
     for (const path of paths) {
-      let parsed;
+      let parsed: ReturnType<typeof parseSep>;
       try {
         parsed = parseSep(await client.get(path));
       } catch (err) {
@@ -188,8 +211,16 @@ export class MeterSession {
     this.handle?.publish([{ key: CERT_DAYS_LEFT.key, value: daysLeft }]);
     if (daysLeft > EXPIRY_WARNING_DAYS || Date.now() - this.lastExpiryWarning < 86_400_000) return;
     this.lastExpiryWarning = Date.now();
-    const message = daysLeft < 0 ? `The client certificate expired ${-daysLeft} days ago` : `The client certificate expires in ${daysLeft} days (${creds.notAfter}); a new one needs a new LFDI registration`;
-    this.handle?.event({ type: daysLeft < 0 ? 'alarm' : 'warning', event: 'certificate_expiring', message, data: { daysLeft, notAfter: creds.notAfter, lfdi: creds.lfdi } });
+    const message =
+      daysLeft < 0
+        ? `The client certificate expired ${-daysLeft} days ago`
+        : `The client certificate expires in ${daysLeft} days (${creds.notAfter}); a new one needs a new LFDI registration`;
+    this.handle?.event({
+      type: daysLeft < 0 ? 'alarm' : 'warning',
+      event: 'certificate_expiring',
+      message,
+      data: { daysLeft, notAfter: creds.notAfter, lfdi: creds.lfdi },
+    });
     this.ctx.log.warn({ daysLeft, lfdi: creds.lfdi }, message);
   }
 

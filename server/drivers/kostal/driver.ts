@@ -46,7 +46,9 @@ export async function testConnection(config: unknown): Promise<ConnectionTestRes
     const client = await InverterClient.connect(targetOf(cfg), cfg.generation);
     const snapshot = await client.read();
     const identity = await client.identity();
-    const what = snapshot.placeholders ? 'is off (night page)' : `shows ${snapshot.acPowerW ?? '?'} W, status "${snapshot.statusText ?? '?'}"`;
+    const what = snapshot.placeholders
+      ? 'is off (night page)'
+      : `shows ${snapshot.acPowerW ?? '?'} W, status "${snapshot.statusText ?? '?'}"`;
     return {
       ok: true,
       message: `${identity.model ?? 'Kostal PIKO'} (${client.generation === 'dxs' ? 'DXS API' : 'classic web page'}) ${what}`,

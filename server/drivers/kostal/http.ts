@@ -65,7 +65,8 @@ export function httpGet(target: HttpTarget, path: string): Promise<HttpAnswer> {
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? '';
-      if (UNREACHABLE_CODES.has(code)) fail(new UnreachableError(`${code === 'ECONNREFUSED' ? 'connection refused' : code} at ${url.host}`));
+      if (UNREACHABLE_CODES.has(code))
+        fail(new UnreachableError(`${code === 'ECONNREFUSED' ? 'connection refused' : code} at ${url.host}`));
       else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') fail(new Error(`host name ${url.hostname} not found`));
       else fail(new Error(`${url.host}: ${err.message}`));
     });

@@ -5,7 +5,16 @@
  * at all throws `UnreachableError` (from http.ts).
  */
 import { classicSnapshot, parseClassicPage } from '../../protocols/kostal/classicPage.ts';
-import { DXS, DXS_IDENTITY_IDS, DXS_POLL_IDS, dxsPaths, dxsSnapshot, parseDxsResponse, text, type DxsValues } from '../../protocols/kostal/dxs.ts';
+import {
+  DXS,
+  DXS_IDENTITY_IDS,
+  DXS_POLL_IDS,
+  dxsPaths,
+  dxsSnapshot,
+  parseDxsResponse,
+  text,
+  type DxsValues,
+} from '../../protocols/kostal/dxs.ts';
 import { CLASSIC_PAGE_PATH, DXS_PROBE_PATH, detectGeneration } from '../../protocols/kostal/generation.ts';
 import type { Generation, InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
 import { httpGet, type HttpAnswer, type HttpTarget } from './http.ts';
@@ -22,14 +31,18 @@ export interface InverterIdentity {
 }
 
 function checkAnswer(answer: HttpAnswer, path: string): void {
-  if (answer.status === 401) throw new InverterFault('user or password rejected (HTTP 401); the factory login is user pvserver, password pvwr');
+  if (answer.status === 401)
+    throw new InverterFault('user or password rejected (HTTP 401); the factory login is user pvserver, password pvwr');
   if (answer.status !== 200) throw new InverterFault(`HTTP ${answer.status} from ${path.split('?')[0]}`);
 }
 
 export class InverterClient {
   private lastPageIdentity: InverterIdentity | undefined;
 
-  private constructor(private readonly target: HttpTarget, readonly generation: Generation) {}
+  private constructor(
+    private readonly target: HttpTarget,
+    readonly generation: Generation,
+  ) {}
 
   /** Connect by a known generation, or probe: DXS first, then the classic page. */
   static async connect(target: HttpTarget, generation: 'auto' | Generation): Promise<InverterClient> {
@@ -48,7 +61,13 @@ export class InverterClient {
   async identity(): Promise<InverterIdentity> {
     if (this.generation === 'dxs') {
       const values = await this.readDxs(DXS_IDENTITY_IDS);
-      return { generation: 'dxs', serial: text(values, DXS.serialNumber), model: text(values, DXS.model), name: text(values, DXS.name), swVersion: text(values, DXS.uiVersion) };
+      return {
+        generation: 'dxs',
+        serial: text(values, DXS.serialNumber),
+        model: text(values, DXS.model),
+        name: text(values, DXS.name),
+        swVersion: text(values, DXS.uiVersion),
+      };
     }
     if (!this.lastPageIdentity) await this.read();
     return this.lastPageIdentity as InverterIdentity;

@@ -50,7 +50,10 @@ export class InverterSession {
   private lastAssessment: Assessment | undefined;
   private waitingLogged = false;
 
-  constructor(readonly config: KostalInverter, private readonly deps: SessionDeps) {
+  constructor(
+    readonly config: KostalInverter,
+    private readonly deps: SessionDeps,
+  ) {
     this.now = deps.now ?? Date.now;
     this.store = new IdentityStore(deps.dataDir, config.host);
     this.loop = new PollLoop(() => this.poll(), { intervalMs: deps.intervalMs ?? config.poll_interval * 1000 });
@@ -115,7 +118,12 @@ export class InverterSession {
       this.handle.event({ type: 'warning', event: 'counter_regression', message: guarded.warning });
     }
     this.handle.publish([...liveReadings(snapshot, this.config.night_power), ...guarded.readings]);
-    this.handle.diagnostics({ generation: snapshot.generation, lastAnswer: new Date(this.now()).toISOString(), pollLatencyMs: this.pollLatencyMs, unreadableCells: snapshot.problems ?? [] });
+    this.handle.diagnostics({
+      generation: snapshot.generation,
+      lastAnswer: new Date(this.now()).toISOString(),
+      pollLatencyMs: this.pollLatencyMs,
+      unreadableCells: snapshot.problems ?? [],
+    });
   }
 
   private publishUnreachableNight(): void {
@@ -128,7 +136,8 @@ export class InverterSession {
     const prev = this.lastAssessment;
     this.lastAssessment = a;
     if (!this.handle) {
-      if (!this.waitingLogged) this.deps.log.info({ host: this.config.host }, `Kostal inverter not identified yet (${a.reason}); waiting for it to answer`);
+      if (!this.waitingLogged)
+        this.deps.log.info({ host: this.config.host }, `Kostal inverter not identified yet (${a.reason}); waiting for it to answer`);
       this.waitingLogged = true;
       return;
     }

@@ -40,7 +40,7 @@ export class NightWatch {
     if (seen?.quiet && now - seen.at < MAX_SLEEP_MS) {
       return { availability: 'asleep', reason: 'inverter asleep: not answering since dusk' };
     }
-    const since = seen && seen.quiet ? ` for more than ${MAX_SLEEP_MS / 3600_000} h` : '';
+    const since = seen?.quiet ? ` for more than ${MAX_SLEEP_MS / 3600_000} h` : '';
     return { availability: 'offline', reason: `unreachable${since}: ${message}` };
   }
 

@@ -49,5 +49,9 @@ export function gxEndpoint(config: VictronSystem, reconnectMs: number): GxEndpoi
   const host = config.host ?? '';
   const port = config.port ?? (config.tls ? 8883 : 1883);
   const tls = config.tls ? { rejectUnauthorized: false } : {};
-  return { url: `${config.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`, options: { ...base, ...tls }, describe: `${host}:${port}${config.tls ? ' (TLS)' : ''}` };
+  return {
+    url: `${config.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`,
+    options: { ...base, ...tls },
+    describe: `${host}:${port}${config.tls ? ' (TLS)' : ''}`,
+  };
 }

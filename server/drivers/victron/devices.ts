@@ -49,7 +49,10 @@ export class GxDevices {
   private flushTimer: NodeJS.Timeout | undefined;
   private linkUp = false;
 
-  constructor(private readonly hub: Hub, private readonly cfg: GxDevicesConfig) {}
+  constructor(
+    private readonly hub: Hub,
+    private readonly cfg: GxDevicesConfig,
+  ) {}
 
   gxHandle(): DeviceHandle | undefined {
     return this.devices.get('gx')?.handle;
@@ -185,7 +188,14 @@ export class GxDevices {
   private info(dev: ServiceDevice): DeviceInfo {
     const common = { kind: 'victron', manufacturer: 'Victron Energy', allowWrites: this.cfg.allowWrites };
     if (dev.id === this.cfg.gxId) {
-      return { ...common, id: dev.id, name: this.cfg.gxName, model: 'GX device', serialNumber: this.cfg.portalId, statusExtra: { portalId: this.cfg.portalId } };
+      return {
+        ...common,
+        id: dev.id,
+        name: this.cfg.gxName,
+        model: 'GX device',
+        serialNumber: this.cfg.portalId,
+        statusExtra: { portalId: this.cfg.portalId },
+      };
     }
     const product = dev.identity.ProductName;
     const label = dev.identity.CustomName || product || `${dev.service} ${dev.instance}`;

@@ -21,7 +21,8 @@ export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronT
     kind: 'victron',
     async start() {
       sessions = validDeviceItems(ctx, 'victron').map(
-        ({ index, config }) => new GxSession(ctx.hub, ctx.log.child({ driver: 'victron', system: index }), config, `victron[${index}]`, tuned),
+        ({ index, config }) =>
+          new GxSession(ctx.hub, ctx.log.child({ driver: 'victron', system: index }), config, `victron[${index}]`, tuned),
       );
       for (const s of sessions) s.start();
     },
@@ -46,7 +47,10 @@ async function testConnection(raw: unknown): Promise<ConnectionTestResult> {
   const client = mqtt.connect(endpoint.url, { ...endpoint.options, reconnectPeriod: 0 });
   try {
     return await new Promise<ConnectionTestResult>((resolve) => {
-      const timer = setTimeout(() => resolve({ ok: false, message: `no answer from ${endpoint.describe} within ${TEST_TIMEOUT_MS / 1000} s` }), TEST_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => resolve({ ok: false, message: `no answer from ${endpoint.describe} within ${TEST_TIMEOUT_MS / 1000} s` }),
+        TEST_TIMEOUT_MS,
+      );
       const done = (result: ConnectionTestResult) => {
         clearTimeout(timer);
         resolve(result);

@@ -98,7 +98,10 @@ export class KeepaliveScheduler {
     this.heartbeatAt = now;
     this.stats.lastHeartbeat = now;
     this.detected('flashmq');
-    if (this.lapsedAt !== undefined) return this.recoveredIfLapsed();
+    if (this.lapsedAt !== undefined) {
+      this.recoveredIfLapsed();
+      return;
+    }
     // Heartbeats missed but no lapse noticed yet: the GX timed out and a suppress-republish
     // keep-alive revived it, which republishes nothing; the changes in between were never sent.
     if (gap > this.timing.heartbeatTimeoutMs / 2) this.send(this.echoRequest());
@@ -173,7 +176,8 @@ export class KeepaliveScheduler {
     const limit = flashmq ? this.timing.heartbeatTimeoutMs : this.timing.silenceTimeoutMs;
     const silentFor = now - (flashmq ? this.heartbeatAt : this.dataAt);
     if (this.lapsedAt === undefined) {
-      if (silentFor > limit) this.lapse(flashmq ? `no heartbeat for ${Math.round(silentFor / 1000)} s` : `no data for ${Math.round(silentFor / 1000)} s`);
+      if (silentFor > limit)
+        this.lapse(flashmq ? `no heartbeat for ${Math.round(silentFor / 1000)} s` : `no data for ${Math.round(silentFor / 1000)} s`);
       return;
     }
     if (now - this.attemptAt <= limit) return;

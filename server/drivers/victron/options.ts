@@ -32,9 +32,12 @@ export const victronSystem = z
     ),
   })
   .superRefine((v, ctx) => {
-    if (v.vrm && !v.portal_id) ctx.addIssue({ code: 'custom', path: ['portal_id'], message: 'is required with vrm (the broker host is computed from it)' });
-    if (v.vrm && !v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with vrm (your VRM e-mail address)' });
-    if (v.vrm && !v.password && !v.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'a VRM access token (or password) is required with vrm' });
+    if (v.vrm && !v.portal_id)
+      ctx.addIssue({ code: 'custom', path: ['portal_id'], message: 'is required with vrm (the broker host is computed from it)' });
+    if (v.vrm && !v.username)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with vrm (your VRM e-mail address)' });
+    if (v.vrm && !v.password && !v.token)
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'a VRM access token (or password) is required with vrm' });
     if (!v.vrm && !v.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required (the GX address) unless vrm is on' });
   });
 export type VictronSystem = z.infer<typeof victronSystem>;

@@ -144,7 +144,11 @@ export class GxSession {
     this.stats.connects++;
     if (this.everConnected) {
       this.stats.reconnects++;
-      this.gx()?.event({ type: 'info', event: 'gx_reconnected', message: 'Connection to the GX restored (GX reboot or network); keep-alive restarted' });
+      this.gx()?.event({
+        type: 'info',
+        event: 'gx_reconnected',
+        message: 'Connection to the GX restored (GX reboot or network); keep-alive restarted',
+      });
     }
     this.everConnected = true;
     this.log.info({ where: this.where, endpoint: this.endpoint.describe }, 'connected to Victron GX broker');
@@ -175,7 +179,11 @@ export class GxSession {
     if (this.stopped) return;
     this.log.warn({ where: this.where, endpoint: this.endpoint.describe }, 'connection to Victron GX lost; reconnecting');
     this.devices?.setLink(false, 'connection to the GX lost');
-    this.gx()?.event({ type: 'warning', event: 'gx_connection_lost', message: `Connection to ${this.endpoint.describe} lost; reconnecting` });
+    this.gx()?.event({
+      type: 'warning',
+      event: 'gx_connection_lost',
+      message: `Connection to ${this.endpoint.describe} lost; reconnecting`,
+    });
     this.pushDiagnostics();
   }
 
@@ -197,8 +205,14 @@ export class GxSession {
     }
     if (note.portalId !== this.portalId) return;
     const ka = this.keepalive;
-    if (note.kind === 'heartbeat') return ka?.heartbeat();
-    if (note.kind === 'keepalive') return ka?.presenceFlag();
+    if (note.kind === 'heartbeat') {
+      ka?.heartbeat();
+      return;
+    }
+    if (note.kind === 'keepalive') {
+      ka?.presenceFlag();
+      return;
+    }
     if (note.kind === 'full_publish_completed') {
       ka?.fullPublishCompleted();
       this.devices?.flush();
@@ -234,14 +248,24 @@ export class GxSession {
   private onLapse(reason: string): void {
     this.log.warn({ where: this.where, reason }, 'Victron keep-alive lapsed; renewing');
     this.devices?.setLink(false, `keep-alive lapsed: ${reason}`);
-    this.gx()?.event({ type: 'warning', event: 'keepalive_lapsed', message: `GX keep-alive lapsed (${reason}); renewing it`, data: { reason } });
+    this.gx()?.event({
+      type: 'warning',
+      event: 'keepalive_lapsed',
+      message: `GX keep-alive lapsed (${reason}); renewing it`,
+      data: { reason },
+    });
     this.pushDiagnostics();
   }
 
   private onRecovered(afterMs: number): void {
     this.log.info({ where: this.where, afterMs }, 'Victron keep-alive recovered');
     this.devices?.setLink(true);
-    this.gx()?.event({ type: 'info', event: 'keepalive_recovered', message: `GX data flowing again after ${Math.round(afterMs / 100) / 10} s`, data: { afterMs } });
+    this.gx()?.event({
+      type: 'info',
+      event: 'keepalive_recovered',
+      message: `GX data flowing again after ${Math.round(afterMs / 100) / 10} s`,
+      data: { afterMs },
+    });
     this.pushDiagnostics();
   }
 
@@ -284,12 +308,14 @@ export class GxSession {
   private async write(deviceId: string, key: string, value: RegisterValue): Promise<RegisterValue> {
     if (!this.config.allow_writes) throw new CommandError(`Writes are not allowed for ${deviceId}; enable allow_writes in its options`);
     const target = this.devices?.target(deviceId, key);
-    if (!target || !target.register.writable) throw new CommandError(`Register "${key}" of ${deviceId} is not writable`);
+    if (!target?.register.writable) throw new CommandError(`Register "${key}" of ${deviceId} is not writable`);
     const gxValue = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     if (gxValue === null) throw new CommandError(`A value is required for "${key}"`);
     const { min, max } = target.limits ?? {};
-    if (typeof gxValue === 'number' && min !== undefined && gxValue < min) throw new CommandError(`Value ${gxValue} for "${key}" is below the minimum ${min} the GX publishes`);
-    if (typeof gxValue === 'number' && max !== undefined && gxValue > max) throw new CommandError(`Value ${gxValue} for "${key}" is above the maximum ${max} the GX publishes`);
+    if (typeof gxValue === 'number' && min !== undefined && gxValue < min)
+      throw new CommandError(`Value ${gxValue} for "${key}" is below the minimum ${min} the GX publishes`);
+    if (typeof gxValue === 'number' && max !== undefined && gxValue > max)
+      throw new CommandError(`Value ${gxValue} for "${key}" is above the maximum ${max} the GX publishes`);
     const client = this.client;
     if (!this.portalId || !client?.connected) throw new CommandError(`The GX of ${deviceId} is not connected`);
     this.stats.writes++;
@@ -299,9 +325,15 @@ export class GxSession {
     try {
       readBack = await echoed;
     } catch {
-      readBack = await this.request(target.path, `no read-back from the GX for ${target.path} within ${this.timing.writeTimeoutMs / 1000} s`, this.timing.writeTimeoutMs / 2);
+      readBack = await this.request(
+        target.path,
+        `no read-back from the GX for ${target.path} within ${this.timing.writeTimeoutMs / 1000} s`,
+        this.timing.writeTimeoutMs / 2,
+      );
       if (!sameValue(readBack, gxValue)) {
-        throw new CommandError(`The GX reads back ${JSON.stringify(readBack)} for ${target.path} instead of ${gxValue} (it may have refused the value)`);
+        throw new CommandError(
+          `The GX reads back ${JSON.stringify(readBack)} for ${target.path} instead of ${gxValue} (it may have refused the value)`,
+        );
       }
     }
     return typeof readBack === 'object' && readBack !== null ? JSON.stringify(readBack) : readBack;

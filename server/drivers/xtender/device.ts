@@ -102,7 +102,9 @@ export class XtenderDevice {
         const reading = await this.readRegister(sentinel);
         if (reading) readings.push(reading);
       }
-      const params = this.registers.filter((r) => r.objectType === 'parameter' && !this.parameterRead.has(r.key) && !this.unsupported.has(r.key));
+      const params = this.registers.filter(
+        (r) => r.objectType === 'parameter' && !this.parameterRead.has(r.key) && !this.unsupported.has(r.key),
+      );
       for (const reg of params.slice(0, PARAMETERS_PER_CYCLE)) {
         const reading = await this.readRegister(reg);
         if (reading) readings.push(reading);
@@ -138,7 +140,10 @@ export class XtenderDevice {
       if (!this.rangeRead.has(reg.key)) await this.readRange(reg);
       return { key: reg.key, value };
     } catch (err) {
-      if (err instanceof ScomError && (err.code === ScomErrorCode.OBJECT_ID_NOT_FOUND || err.code === ScomErrorCode.PROPERTY_NOT_SUPPORTED)) {
+      if (
+        err instanceof ScomError &&
+        (err.code === ScomErrorCode.OBJECT_ID_NOT_FOUND || err.code === ScomErrorCode.PROPERTY_NOT_SUPPORTED)
+      ) {
         this.unsupported.add(reg.key);
         return undefined;
       }
@@ -177,15 +182,17 @@ export class XtenderDevice {
 
   async write(key: string, value: RegisterValue): Promise<RegisterValue> {
     const reg = this.registers.find((r) => r.key === key);
-    if (!reg || reg.objectType !== 'parameter') throw new CommandError(`"${key}" is not a parameter of ${this.id}`);
+    if (reg?.objectType !== 'parameter') throw new CommandError(`"${key}" is not a parameter of ${this.id}`);
     const raw = typeof value === 'boolean' ? Number(value) : value;
     if (typeof raw !== 'number') throw new CommandError(`Value for "${key}" must be a number`);
     if (!this.rangeRead.has(reg.key)) {
       await this.readRange(reg).catch((err: unknown) => {
         throw new CommandError(`Reading the range of ${key} failed: ${(err as Error).message}`);
       });
-      if (reg.min !== undefined && raw < reg.min) throw new CommandError(`Value ${raw} for "${key}" is below the device's minimum ${reg.min}`);
-      if (reg.max !== undefined && raw > reg.max) throw new CommandError(`Value ${raw} for "${key}" is above the device's maximum ${reg.max}`);
+      if (reg.min !== undefined && raw < reg.min)
+        throw new CommandError(`Value ${raw} for "${key}" is below the device's minimum ${reg.min}`);
+      if (reg.max !== undefined && raw > reg.max)
+        throw new CommandError(`Value ${raw} for "${key}" is above the device's maximum ${reg.max}`);
     }
     const flash = this.config.allow_flash_writes;
     if (flash) {

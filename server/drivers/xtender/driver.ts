@@ -47,7 +47,11 @@ async function testXtenderConnection(config: unknown): Promise<ConnectionTestRes
     await link.open();
     const found = await scanBus(link);
     const devices = found.map((f) => ({ family: f.family, address: f.address, serial: f.serial, model: f.model, swVersion: f.swVersion }));
-    return { ok: true, message: `Xcom-232i answered; found ${devices.map((d) => `${d.family} ${d.address}`).join(', ')}`, details: { devices } };
+    return {
+      ok: true,
+      message: `Xcom-232i answered; found ${devices.map((d) => `${d.family} ${d.address}`).join(', ')}`,
+      details: { devices },
+    };
   } catch (err) {
     return { ok: false, message: `${serial_port}: ${(err as Error).message}` };
   } finally {

@@ -17,7 +17,10 @@ export class FlashWriteLedger {
   private readonly file: string;
   private entries: Record<string, Entry> = {};
 
-  constructor(dataDir: string, private readonly now: () => number = Date.now) {
+  constructor(
+    dataDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.file = path.join(dataDir, 'xtender-flash-writes.json');
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
@@ -31,9 +34,11 @@ export class FlashWriteLedger {
   refusal(deviceId: string, paramId: number, minIntervalMs: number): string | undefined {
     const entry = this.entries[`${deviceId}:${paramId}`];
     if (!entry) return undefined;
-    if (entry.count >= FLASH_WRITE_BUDGET) return `parameter ${paramId} was written to flash ${entry.count} times, the flash's endurance; write to RAM instead (turn allow_flash_writes off)`;
+    if (entry.count >= FLASH_WRITE_BUDGET)
+      return `parameter ${paramId} was written to flash ${entry.count} times, the flash's endurance; write to RAM instead (turn allow_flash_writes off)`;
     const wait = entry.last + minIntervalMs - this.now();
-    if (wait > 0) return `parameter ${paramId} was written to flash less than ${Math.round(minIntervalMs / 60000)} min ago; next flash write in ${Math.ceil(wait / 1000)} s`;
+    if (wait > 0)
+      return `parameter ${paramId} was written to flash less than ${Math.round(minIntervalMs / 60000)} min ago; next flash write in ${Math.ceil(wait / 1000)} s`;
     return undefined;
   }
 
@@ -56,7 +61,8 @@ export class FlashWriteLedger {
 
   totals(deviceId: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [key, entry] of Object.entries(this.entries)) if (key.startsWith(`${deviceId}:`)) out[key.slice(deviceId.length + 1)] = entry.count;
+    for (const [key, entry] of Object.entries(this.entries))
+      if (key.startsWith(`${deviceId}:`)) out[key.slice(deviceId.length + 1)] = entry.count;
     return out;
   }
 }

@@ -8,12 +8,23 @@ import { SerialPort } from 'serialport';
 import { DTE_ADDRESS, isMulticast } from '../../protocols/scom/addresses.ts';
 import { ServiceId, decodeFrameFlags, type FrameFlags } from '../../protocols/scom/constants.ts';
 import { FrameReader } from '../../protocols/scom/frame.ts';
-import { answers, decodeResponse, encodeReadRequest, encodeWriteRequest, type ScomResponse, type ScomTarget } from '../../protocols/scom/service.ts';
+import {
+  answers,
+  decodeResponse,
+  encodeReadRequest,
+  encodeWriteRequest,
+  type ScomResponse,
+  type ScomTarget,
+} from '../../protocols/scom/service.ts';
 
 const CLOSE_TIMEOUT_MS = 1000;
 
 export class ScomError extends Error {
-  constructor(readonly code: number, message: string, readonly target: ScomTarget) {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly target: ScomTarget,
+  ) {
     super(message);
   }
 }
@@ -92,17 +103,19 @@ export class ScomLink extends EventEmitter<ScomLinkEvents> {
     this.port = undefined;
     this.failPending(new LinkClosed('link closed'));
     // A PTY or adapter that vanished may never call back; the link must not wait on it forever.
-    if (port?.isOpen) await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-      port.close(() => {
-        clearTimeout(timer);
-        resolve();
+    if (port?.isOpen)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        port.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
   }
 
   read(target: ScomTarget, opts: RequestOptions = {}): Promise<Uint8Array> {
-    if (isMulticast(target.address)) return Promise.reject(new Error(`address ${target.address} is a multicast address; the gateway refuses reads to it`));
+    if (isMulticast(target.address))
+      return Promise.reject(new Error(`address ${target.address} is a multicast address; the gateway refuses reads to it`));
     return this.request(ServiceId.READ, target, encodeReadRequest(target), opts);
   }
 

@@ -18,7 +18,13 @@ function decode(format: ScomFormat, data: Uint8Array, what: string): number {
   return value.value;
 }
 
-export async function readInfo(link: ScomLink, address: number, id: number, format: ScomFormat, opts: RequestOptions = {}): Promise<number> {
+export async function readInfo(
+  link: ScomLink,
+  address: number,
+  id: number,
+  format: ScomFormat,
+  opts: RequestOptions = {},
+): Promise<number> {
   const target = (propertyId: number) => ({ address, objectType: ObjectType.USER_INFO, objectId: id, propertyId });
   if (!infoFallback.has(link)) {
     try {
@@ -36,6 +42,13 @@ export async function readParameter(link: ScomLink, address: number, id: number,
   return decode(format, data, `parameter ${id} at ${address}`);
 }
 
-export async function writeParameter(link: ScomLink, address: number, id: number, propertyId: number, format: ScomFormat, value: number | boolean): Promise<void> {
+export async function writeParameter(
+  link: ScomLink,
+  address: number,
+  id: number,
+  propertyId: number,
+  format: ScomFormat,
+  value: number | boolean,
+): Promise<void> {
   await link.write({ address, objectType: ObjectType.PARAMETER, objectId: id, propertyId }, encodeValue(format, value));
 }

@@ -47,14 +47,21 @@ export class XtenderSession {
   private lastMessage = '';
   readonly stats = { reinits: 0, implausibleBatches: 0, lastError: '' as string, scans: 0, messages: 0 };
 
-  constructor(readonly config: XtenderLink, private readonly deps: SessionDeps) {
+  constructor(
+    readonly config: XtenderLink,
+    private readonly deps: SessionDeps,
+  ) {
     this.reopen = new SerialReopen(config.serial_port, { initialMs: 500, maxMs: 30_000 });
     this.link = new ScomLink({ path: config.serial_port, baudRate: config.baud, timeoutMs: config.timeout_ms, retries: config.retries });
     this.link.on('lost', (err) => this.reinit(err.message));
     const onError = (err: unknown) => this.deps.log.debug({ err: (err as Error).message, port: config.serial_port }, 'xtender poll failed');
     this.fastLoop = new PollLoop(() => this.poll('fast'), { intervalMs: config.fast_poll_interval * 1000, onError });
     this.slowLoop = new PollLoop(() => this.poll('slow'), { intervalMs: config.poll_interval * 1000, initialDelayMs: 50, onError });
-    this.rescanLoop = new PollLoop(() => this.rescan(), { intervalMs: config.rescan_interval * 1000, initialDelayMs: config.rescan_interval * 1000, onError });
+    this.rescanLoop = new PollLoop(() => this.rescan(), {
+      intervalMs: config.rescan_interval * 1000,
+      initialDelayMs: config.rescan_interval * 1000,
+      onError,
+    });
   }
 
   start(): void {
@@ -127,8 +134,10 @@ export class XtenderSession {
 
   private planReconnect(message: string): void {
     const plan = this.reopen.schedule(() => void this.connect());
-    if (plan.kind === 'backoff') this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: plan.delayMs }, 'xtender link failed; retrying');
-    else if (plan.firstNotice) this.deps.log.warn({ port: this.config.serial_port }, 'xtender serial port is gone; reconnecting when it is back');
+    if (plan.kind === 'backoff')
+      this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: plan.delayMs }, 'xtender link failed; retrying');
+    else if (plan.firstNotice)
+      this.deps.log.warn({ port: this.config.serial_port }, 'xtender serial port is gone; reconnecting when it is back');
   }
 
   /** Scan the bus; register what is there, mark what is missing offline. */
@@ -171,7 +180,12 @@ export class XtenderSession {
 
   /** The gateway holds a new message: read the newest and raise it on the device that emitted it. */
   private async readMessage(): Promise<void> {
-    const data = await this.link.read({ address: XCOM_ADDRESS, objectType: ObjectType.MESSAGE, objectId: 0, propertyId: PropertyId.MESSAGE });
+    const data = await this.link.read({
+      address: XCOM_ADDRESS,
+      objectType: ObjectType.MESSAGE,
+      objectId: 0,
+      propertyId: PropertyId.MESSAGE,
+    });
     const msg = decodeMessage(data);
     if (!msg.ok) {
       this.deps.log.warn({ err: msg.error }, 'xtender message undecodable');
@@ -225,7 +239,12 @@ export class XtenderSession {
       if (bad) {
         this.stats.implausibleBatches++;
         dev.hubHandle.setStatus('fault', `implausible value: ${bad.why}`);
-        dev.hubHandle.event({ type: 'warning', event: 'implausible_value', message: `${bad.why}; readings discarded and the link re-initialised`, data: { register: bad.key, value: bad.value } });
+        dev.hubHandle.event({
+          type: 'warning',
+          event: 'implausible_value',
+          message: `${bad.why}; readings discarded and the link re-initialised`,
+          data: { register: bad.key, value: bad.value },
+        });
         this.reinit(`implausible value from ${dev.id}: ${bad.why}`);
         return;
       }

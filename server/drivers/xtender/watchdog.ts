@@ -13,13 +13,21 @@ export interface Implausible {
   why: string;
 }
 
-export function findImplausible(registers: readonly XtenderRegister[], batch: readonly Reading[], last: Readonly<Record<string, unknown>>): Implausible | undefined {
+export function findImplausible(
+  registers: readonly XtenderRegister[],
+  batch: readonly Reading[],
+  last: Readonly<Record<string, unknown>>,
+): Implausible | undefined {
   for (const reading of batch) {
     const reg = registers.find((r) => r.key === reading.key);
     const value = reading.value;
     if (!reg || typeof value !== 'number' || !Number.isFinite(value)) continue;
     if (reg.bounds && (value < reg.bounds.min || value > reg.bounds.max)) {
-      return { key: reg.key, value, why: `${reg.name} ${value} ${reg.unit ?? ''} is outside ${reg.bounds.min}..${reg.bounds.max}`.replace(/ {2}/g, ' ') };
+      return {
+        key: reg.key,
+        value,
+        why: `${reg.name} ${value} ${reg.unit ?? ''} is outside ${reg.bounds.min}..${reg.bounds.max}`.replace(/ {2}/g, ' '),
+      };
     }
     const previous = last[reg.key];
     if (reg.maxJump !== undefined && typeof previous === 'number' && Math.abs(value - previous) > reg.maxJump) {

@@ -106,8 +106,17 @@ export interface OtherApdu {
 }
 
 export type Apdu =
-  | DataNotification | EventNotification | GetRequest | GetRequestNext | GetResponse | GetResponseBlock
-  | GetResponseList | Association | Ciphered | ExceptionResponse | OtherApdu;
+  | DataNotification
+  | EventNotification
+  | GetRequest
+  | GetRequestNext
+  | GetResponse
+  | GetResponseBlock
+  | GetResponseList
+  | Association
+  | Ciphered
+  | ExceptionResponse
+  | OtherApdu;
 
 const SERVICE_CIPHERED = new Set([0x21, 0x28, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd7]);
 
@@ -116,16 +125,25 @@ export function decodeApdu(apdu: Buffer): Apdu {
   const c = new Cursor(apdu);
   const tag = c.u8();
   switch (tag) {
-    case 0x0f: return decodeDataNotification(c);
-    case 0xc2: return decodeEventNotification(c);
-    case 0xc0: return decodeGetRequest(c);
-    case 0xc4: return decodeGetResponse(c);
+    case 0x0f:
+      return decodeDataNotification(c);
+    case 0xc2:
+      return decodeEventNotification(c);
+    case 0xc0:
+      return decodeGetRequest(c);
+    case 0xc4:
+      return decodeGetResponse(c);
     case 0x60:
-    case 0x61: return decodeAssociation(apdu);
-    case 0x62: return { type: 'release-request', raw: apdu };
-    case 0x63: return { type: 'release-response', raw: apdu };
-    case 0x0e: return { type: 'confirmed-service-error', raw: apdu };
-    case 0xd8: return { type: 'exception-response', stateError: c.u8(), serviceError: c.u8() };
+    case 0x61:
+      return decodeAssociation(apdu);
+    case 0x62:
+      return { type: 'release-request', raw: apdu };
+    case 0x63:
+      return { type: 'release-response', raw: apdu };
+    case 0x0e:
+      return { type: 'confirmed-service-error', raw: apdu };
+    case 0xd8:
+      return { type: 'exception-response', stateError: c.u8(), serviceError: c.u8() };
     case 0xdb:
     case 0xdc: {
       const stLen = c.length();
@@ -195,7 +213,14 @@ function decodeGetResponse(c: Cursor): GetResponse | GetResponseBlock | GetRespo
     const last = c.u8() !== 0;
     const block = c.u32();
     const r = c.u8();
-    if (r === 0) return { type: 'get-response-block', invokeIdAndPriority: iip, last, block, result: { ok: true, raw: Buffer.from(c.bytes(c.length())) } };
+    if (r === 0)
+      return {
+        type: 'get-response-block',
+        invokeIdAndPriority: iip,
+        last,
+        block,
+        result: { ok: true, raw: Buffer.from(c.bytes(c.length())) },
+      };
     if (r === 1) return { type: 'get-response-block', invokeIdAndPriority: iip, last, block, result: { ok: false, error: c.u8() } };
     throw new DlmsDecodeError(`get-response-with-datablock result choice ${r}`);
   }
@@ -231,7 +256,13 @@ function decodeAssociation(apdu: Buffer): Association {
   const body = outer.bytes(outer.length());
   const a: Association = {
     type: tag === 0x60 ? 'aarq' : 'aare',
-    applicationContext: null, result: null, diagnostic: null, mechanism: null, password: null, initiate: null, userInformationTag: null,
+    applicationContext: null,
+    result: null,
+    diagnostic: null,
+    mechanism: null,
+    password: null,
+    initiate: null,
+    userInformationTag: null,
   };
   for (const t of berTlvs(body)) {
     switch (t.tag) {
@@ -240,13 +271,17 @@ function decodeAssociation(apdu: Buffer): Association {
         if (oid && oid.value.length > 0) a.applicationContext = oid.value[oid.value.length - 1];
         break;
       }
-      case 0xa2: a.result = berInteger(t.value); break;
+      case 0xa2:
+        a.result = berInteger(t.value);
+        break;
       case 0xa3: {
         const choice = berTlvs(t.value)[0];
         a.diagnostic = choice ? berInteger(choice.value) : null;
         break;
       }
-      case 0x8b: a.mechanism = t.value.length > 0 ? t.value[t.value.length - 1] : null; break;
+      case 0x8b:
+        a.mechanism = t.value.length > 0 ? t.value[t.value.length - 1] : null;
+        break;
       case 0xac: {
         const pw = berTlvs(t.value).find((x) => x.tag === 0x80);
         a.password = pw ? Buffer.from(pw.value) : null;
@@ -293,11 +328,34 @@ export function encodeAarq(opts: { password?: Buffer; conformance?: number; maxP
   const parts: Buffer[] = [LN_CONTEXT];
   if (opts.password) {
     parts.push(Buffer.from([0x8a, 0x02, 0x07, 0x80, 0x8b, 0x07, 0x60, 0x85, 0x74, 0x05, 0x08, 0x02, 0x01]));
-    parts.push(Buffer.concat([Buffer.from([0xac]), encodeLength(opts.password.length + 2), Buffer.from([0x80]), encodeLength(opts.password.length), opts.password]));
+    parts.push(
+      Buffer.concat([
+        Buffer.from([0xac]),
+        encodeLength(opts.password.length + 2),
+        Buffer.from([0x80]),
+        encodeLength(opts.password.length),
+        opts.password,
+      ]),
+    );
   }
   const conf = opts.conformance ?? DEFAULT_CONFORMANCE;
   const max = opts.maxPdu ?? 0xffff;
-  const initiate = Buffer.from([0x01, 0x00, 0x00, 0x00, 0x06, 0x5f, 0x1f, 0x04, 0x00, (conf >> 16) & 0xff, (conf >> 8) & 0xff, conf & 0xff, max >> 8, max & 0xff]);
+  const initiate = Buffer.from([
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x06,
+    0x5f,
+    0x1f,
+    0x04,
+    0x00,
+    (conf >> 16) & 0xff,
+    (conf >> 8) & 0xff,
+    conf & 0xff,
+    max >> 8,
+    max & 0xff,
+  ]);
   parts.push(Buffer.concat([Buffer.from([0xbe, initiate.length + 2, 0x04, initiate.length]), initiate]));
   const body = Buffer.concat(parts);
   return Buffer.concat([Buffer.from([0x60]), encodeLength(body.length), body]);
@@ -329,8 +387,20 @@ export function encodeGetRequestNext(invokeIdAndPriority: number, block: number)
 
 /** Data-Access-Result names for messages. */
 export const DATA_ACCESS_RESULT: Record<number, string> = {
-  0: 'success', 1: 'hardware-fault', 2: 'temporary-failure', 3: 'read-write-denied', 4: 'object-undefined',
-  9: 'object-class-inconsistent', 11: 'object-unavailable', 12: 'type-unmatched', 13: 'scope-of-access-violated',
-  14: 'data-block-unavailable', 15: 'long-get-aborted', 16: 'no-long-get-in-progress', 17: 'long-set-aborted',
-  18: 'no-long-set-in-progress', 19: 'data-block-number-invalid', 250: 'other-reason',
+  0: 'success',
+  1: 'hardware-fault',
+  2: 'temporary-failure',
+  3: 'read-write-denied',
+  4: 'object-undefined',
+  9: 'object-class-inconsistent',
+  11: 'object-unavailable',
+  12: 'type-unmatched',
+  13: 'scope-of-access-violated',
+  14: 'data-block-unavailable',
+  15: 'long-get-aborted',
+  16: 'no-long-get-in-progress',
+  17: 'long-set-aborted',
+  18: 'no-long-set-in-progress',
+  19: 'data-block-number-invalid',
+  250: 'other-reason',
 };

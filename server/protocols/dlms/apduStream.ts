@@ -42,7 +42,8 @@ export class ApduStream {
   }
 
   push(chunk: Buffer): StreamItem[] {
-    if (this.rawChunks && this.buf.length === 0 && RAW_TAGS.has(chunk[0])) return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
+    if (this.rawChunks && this.buf.length === 0 && RAW_TAGS.has(chunk[0]))
+      return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
     this.buf = this.buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buf, chunk]);
     const out: StreamItem[] = [];
     while (this.buf.length > 0) {
@@ -99,7 +100,10 @@ export class ApduStream {
         const r = decodeWrapper(b);
         if (!r) return null;
         const address = ivyHeartbeatAddress(r.frame.apdu);
-        return { size: r.size, item: address !== null ? { kind: 'heartbeat', address } : { kind: 'apdu', carrier: 'wrapper', apdu: r.frame.apdu } };
+        return {
+          size: r.size,
+          item: address !== null ? { kind: 'heartbeat', address } : { kind: 'apdu', carrier: 'wrapper', apdu: r.frame.apdu },
+        };
       }
       case 0xdb: {
         const size = rawGloSize(b);

@@ -3,8 +3,16 @@ import { Cursor, encodeLength } from './cursor.ts';
 import { DlmsDecodeError, DlmsUnsupportedError } from './errors.ts';
 
 export type NumberType =
-  | 'integer' | 'long' | 'double-long' | 'unsigned' | 'long-unsigned' | 'double-long-unsigned'
-  | 'enum' | 'bcd' | 'float32' | 'float64';
+  | 'integer'
+  | 'long'
+  | 'double-long'
+  | 'unsigned'
+  | 'long-unsigned'
+  | 'double-long-unsigned'
+  | 'enum'
+  | 'bcd'
+  | 'float32'
+  | 'float64';
 
 export type DlmsData =
   | { type: 'null-data' }
@@ -20,12 +28,26 @@ export type DlmsData =
   | { type: 'date-time' | 'date' | 'time'; value: Buffer };
 
 const NUMBER_TAGS: Record<number, [NumberType, number]> = {
-  0x05: ['double-long', 4], 0x06: ['double-long-unsigned', 4], 0x0d: ['bcd', 1], 0x0f: ['integer', 1],
-  0x10: ['long', 2], 0x11: ['unsigned', 1], 0x12: ['long-unsigned', 2], 0x16: ['enum', 1],
-  0x17: ['float32', 4], 0x18: ['float64', 8],
+  0x05: ['double-long', 4],
+  0x06: ['double-long-unsigned', 4],
+  0x0d: ['bcd', 1],
+  0x0f: ['integer', 1],
+  0x10: ['long', 2],
+  0x11: ['unsigned', 1],
+  0x12: ['long-unsigned', 2],
+  0x16: ['enum', 1],
+  0x17: ['float32', 4],
+  0x18: ['float64', 8],
 };
-const NUMBER_TAG_OF = Object.fromEntries(Object.entries(NUMBER_TAGS).map(([tag, [name]]) => [name, Number(tag)])) as Record<NumberType, number>;
-const FIXED_OCTETS: Record<number, ['date-time' | 'date' | 'time', number]> = { 0x19: ['date-time', 12], 0x1a: ['date', 5], 0x1b: ['time', 4] };
+const NUMBER_TAG_OF = Object.fromEntries(Object.entries(NUMBER_TAGS).map(([tag, [name]]) => [name, Number(tag)])) as Record<
+  NumberType,
+  number
+>;
+const FIXED_OCTETS: Record<number, ['date-time' | 'date' | 'time', number]> = {
+  0x19: ['date-time', 12],
+  0x1a: ['date', 5],
+  0x1b: ['time', 4],
+};
 
 /** Nesting deeper than this is not a meter telegram; refusing it keeps the stack safe on hostile input. */
 const MAX_DEPTH = 16;
@@ -39,27 +61,38 @@ export function readData(c: Cursor, depth = 0): DlmsData {
   const fixed = FIXED_OCTETS[tag];
   if (fixed) return { type: fixed[0], value: Buffer.from(c.bytes(fixed[1])) };
   switch (tag) {
-    case 0x00: return { type: 'null-data' };
-    case 0xff: return { type: 'dont-care' };
+    case 0x00:
+      return { type: 'null-data' };
+    case 0xff:
+      return { type: 'dont-care' };
     case 0x01:
     case 0x02: {
       const count = c.length();
       const items: DlmsData[] = [];
       // Each element takes at least one byte: a count larger than what is left is corrupt.
-      if (count > c.remaining) throw new DlmsDecodeError(`A-XDR ${tag === 1 ? 'array' : 'structure'} at byte ${at} claims ${count} elements but only ${c.remaining} bytes follow`);
+      if (count > c.remaining)
+        throw new DlmsDecodeError(
+          `A-XDR ${tag === 1 ? 'array' : 'structure'} at byte ${at} claims ${count} elements but only ${c.remaining} bytes follow`,
+        );
       for (let i = 0; i < count; i++) items.push(readData(c, depth + 1));
       return { type: tag === 1 ? 'array' : 'structure', items };
     }
-    case 0x03: return { type: 'boolean', value: c.u8() !== 0 };
+    case 0x03:
+      return { type: 'boolean', value: c.u8() !== 0 };
     case 0x04: {
       const bits = c.length();
       return { type: 'bit-string', bits, bytes: Buffer.from(c.bytes(Math.ceil(bits / 8))) };
     }
-    case 0x09: return { type: 'octet-string', value: Buffer.from(c.bytes(c.length())) };
-    case 0x0a: return { type: 'visible-string', value: c.bytes(c.length()).toString('latin1') };
-    case 0x0c: return { type: 'utf8-string', value: c.bytes(c.length()).toString('utf8') };
-    case 0x14: return { type: 'long64', value: c.bytes(8).readBigInt64BE(0) };
-    case 0x15: return { type: 'long64-unsigned', value: c.bytes(8).readBigUInt64BE(0) };
+    case 0x09:
+      return { type: 'octet-string', value: Buffer.from(c.bytes(c.length())) };
+    case 0x0a:
+      return { type: 'visible-string', value: c.bytes(c.length()).toString('latin1') };
+    case 0x0c:
+      return { type: 'utf8-string', value: c.bytes(c.length()).toString('utf8') };
+    case 0x14:
+      return { type: 'long64', value: c.bytes(8).readBigInt64BE(0) };
+    case 0x15:
+      return { type: 'long64-unsigned', value: c.bytes(8).readBigUInt64BE(0) };
     case 0x13:
       throw new DlmsUnsupportedError(`compact-array (A-XDR tag 0x13) at byte ${at} is not supported`);
     default:
@@ -69,14 +102,22 @@ export function readData(c: Cursor, depth = 0): DlmsData {
 
 function readNumber(c: Cursor, type: NumberType): number {
   switch (type) {
-    case 'double-long': return c.i32();
-    case 'double-long-unsigned': return c.u32();
-    case 'integer': return c.i8();
-    case 'long': return c.i16();
-    case 'long-unsigned': return c.u16();
-    case 'float32': return c.bytes(4).readFloatBE(0);
-    case 'float64': return c.bytes(8).readDoubleBE(0);
-    default: return c.u8();
+    case 'double-long':
+      return c.i32();
+    case 'double-long-unsigned':
+      return c.u32();
+    case 'integer':
+      return c.i8();
+    case 'long':
+      return c.i16();
+    case 'long-unsigned':
+      return c.u16();
+    case 'float32':
+      return c.bytes(4).readFloatBE(0);
+    case 'float64':
+      return c.bytes(8).readDoubleBE(0);
+    default:
+      return c.u8();
   }
 }
 
@@ -90,14 +131,19 @@ export function decodeData(buf: Buffer): DlmsData {
 
 export function encodeData(d: DlmsData): Buffer {
   switch (d.type) {
-    case 'null-data': return Buffer.from([0x00]);
-    case 'dont-care': return Buffer.from([0xff]);
+    case 'null-data':
+      return Buffer.from([0x00]);
+    case 'dont-care':
+      return Buffer.from([0xff]);
     case 'array':
     case 'structure':
       return Buffer.concat([Buffer.from([d.type === 'array' ? 1 : 2]), encodeLength(d.items.length), ...d.items.map(encodeData)]);
-    case 'boolean': return Buffer.from([0x03, d.value ? 1 : 0]);
-    case 'bit-string': return Buffer.concat([Buffer.from([0x04]), encodeLength(d.bits), d.bytes]);
-    case 'octet-string': return Buffer.concat([Buffer.from([0x09]), encodeLength(d.value.length), d.value]);
+    case 'boolean':
+      return Buffer.from([0x03, d.value ? 1 : 0]);
+    case 'bit-string':
+      return Buffer.concat([Buffer.from([0x04]), encodeLength(d.bits), d.bytes]);
+    case 'octet-string':
+      return Buffer.concat([Buffer.from([0x09]), encodeLength(d.value.length), d.value]);
     case 'visible-string': {
       const b = Buffer.from(d.value, 'latin1');
       return Buffer.concat([Buffer.from([0x0a]), encodeLength(b.length), b]);
@@ -114,10 +160,14 @@ export function encodeData(d: DlmsData): Buffer {
       else b.writeBigUInt64BE(d.value, 1);
       return b;
     }
-    case 'date-time': return Buffer.concat([Buffer.from([0x19]), d.value]);
-    case 'date': return Buffer.concat([Buffer.from([0x1a]), d.value]);
-    case 'time': return Buffer.concat([Buffer.from([0x1b]), d.value]);
-    default: return encodeNumber(d.type, d.value);
+    case 'date-time':
+      return Buffer.concat([Buffer.from([0x19]), d.value]);
+    case 'date':
+      return Buffer.concat([Buffer.from([0x1a]), d.value]);
+    case 'time':
+      return Buffer.concat([Buffer.from([0x1b]), d.value]);
+    default:
+      return encodeNumber(d.type, d.value);
   }
 }
 
@@ -126,14 +176,29 @@ function encodeNumber(type: NumberType, value: number): Buffer {
   const b = Buffer.alloc(1 + size);
   b[0] = NUMBER_TAG_OF[type];
   switch (type) {
-    case 'double-long': b.writeInt32BE(value, 1); break;
-    case 'double-long-unsigned': b.writeUInt32BE(value, 1); break;
-    case 'integer': b.writeInt8(value, 1); break;
-    case 'long': b.writeInt16BE(value, 1); break;
-    case 'long-unsigned': b.writeUInt16BE(value, 1); break;
-    case 'float32': b.writeFloatBE(value, 1); break;
-    case 'float64': b.writeDoubleBE(value, 1); break;
-    default: b.writeUInt8(value, 1);
+    case 'double-long':
+      b.writeInt32BE(value, 1);
+      break;
+    case 'double-long-unsigned':
+      b.writeUInt32BE(value, 1);
+      break;
+    case 'integer':
+      b.writeInt8(value, 1);
+      break;
+    case 'long':
+      b.writeInt16BE(value, 1);
+      break;
+    case 'long-unsigned':
+      b.writeUInt16BE(value, 1);
+      break;
+    case 'float32':
+      b.writeFloatBE(value, 1);
+      break;
+    case 'float64':
+      b.writeDoubleBE(value, 1);
+      break;
+    default:
+      b.writeUInt8(value, 1);
   }
   return b;
 }

@@ -4,14 +4,18 @@ import { DlmsDecodeError } from './errors.ts';
 export class Cursor {
   pos = 0;
 
-  constructor(readonly buf: Buffer, private readonly what = 'APDU') {}
+  constructor(
+    readonly buf: Buffer,
+    private readonly what = 'APDU',
+  ) {}
 
   get remaining(): number {
     return this.buf.length - this.pos;
   }
 
   private need(n: number): void {
-    if (this.remaining < n) throw new DlmsDecodeError(`${this.what} truncated at byte ${this.pos}: need ${n} more byte(s), have ${this.remaining}`);
+    if (this.remaining < n)
+      throw new DlmsDecodeError(`${this.what} truncated at byte ${this.pos}: need ${n} more byte(s), have ${this.remaining}`);
   }
 
   u8(): number {

@@ -42,7 +42,17 @@ export function decodeDateTime(b: Uint8Array): CosemDateTime {
     status: buf[11],
     timestamp: null,
   };
-  if (year !== null && month !== null && day !== null && dt.hour !== null && dt.minute !== null && dt.second !== null && dt.deviation !== null && month > 0 && day > 0) {
+  if (
+    year !== null &&
+    month !== null &&
+    day !== null &&
+    dt.hour !== null &&
+    dt.minute !== null &&
+    dt.second !== null &&
+    dt.deviation !== null &&
+    month > 0 &&
+    day > 0
+  ) {
     // deviation = UTC − local, so UTC = local + deviation.
     dt.timestamp = Date.UTC(year, month - 1, day, dt.hour, dt.minute, dt.second, (dt.hundredths ?? 0) * 10) + dt.deviation * 60_000;
   }

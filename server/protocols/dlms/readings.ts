@@ -29,7 +29,7 @@ function isObis(d: DlmsData | undefined): d is { type: 'octet-string'; value: Bu
 
 /** `structure{integer scaler, enum unit}` (attribute 3 of a Register). */
 export function scalerUnitOf(d: DlmsData | undefined): ScalerUnit | undefined {
-  if (!d || d.type !== 'structure' || d.items.length !== 2) return undefined;
+  if (d?.type !== 'structure' || d.items.length !== 2) return undefined;
   const [s, u] = d.items;
   if (s.type !== 'integer' || u.type !== 'enum') return undefined;
   return { scaler: s.value, unit: unitName(u.value) };
@@ -49,18 +49,23 @@ export function scalarValue(d: DlmsData): number | string | null {
   const n = dataNumber(d);
   if (n !== undefined) return n;
   switch (d.type) {
-    case 'boolean': return d.value ? 1 : 0;
+    case 'boolean':
+      return d.value ? 1 : 0;
     case 'visible-string':
-    case 'utf8-string': return d.value;
-    case 'date-time': return formatDateTime(decodeDateTime(d.value));
+    case 'utf8-string':
+      return d.value;
+    case 'date-time':
+      return formatDateTime(decodeDateTime(d.value));
     case 'octet-string': {
       const text = d.value.toString('latin1');
       if (d.value.length > 0 && PRINTABLE.test(text)) return text;
       if (d.value.length === 12 && looksLikeDateTime(d.value)) return formatDateTime(decodeDateTime(d.value));
       return d.value.toString('hex');
     }
-    case 'bit-string': return d.bytes.toString('hex');
-    default: return null;
+    case 'bit-string':
+      return d.bytes.toString('hex');
+    default:
+      return null;
   }
 }
 

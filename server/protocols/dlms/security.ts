@@ -54,7 +54,8 @@ export function decryptPayload(p: CipherParams, payload: Buffer, keys: DlmsKeys)
   const ek = checkKey(keys.encryptionKey, 'encryption');
   const authenticated = (sc & AUTHENTICATED) !== 0;
   const encrypted = (sc & ENCRYPTED) !== 0;
-  if (authenticated && payload.length < TAG_LENGTH) throw new DlmsDecodeError(`ciphered payload of ${payload.length} bytes has no room for a tag`);
+  if (authenticated && payload.length < TAG_LENGTH)
+    throw new DlmsDecodeError(`ciphered payload of ${payload.length} bytes has no room for a tag`);
   const body = authenticated ? payload.subarray(0, payload.length - TAG_LENGTH) : payload;
   if (authenticated && keys.authenticationKey) {
     const ak = checkKey(keys.authenticationKey, 'authentication');
@@ -85,7 +86,9 @@ export function encryptPayload(p: CipherParams, plaintext: Buffer, keys: DlmsKey
     const ak = checkKey(keys.authenticationKey, 'authentication');
     const e = createCipheriv('aes-128-gcm', ek, iv(p), { authTagLength: TAG_LENGTH });
     e.setAAD(Buffer.concat([Buffer.from([sc]), ak, encrypted ? Buffer.alloc(0) : plaintext]));
-    const body = encrypted ? Buffer.concat([e.update(plaintext), e.final()]) : (e.final(), plaintext);
+    let body = plaintext;
+    if (encrypted) body = Buffer.concat([e.update(plaintext), e.final()]);
+    else e.final();
     return Buffer.concat([body, e.getAuthTag()]);
   }
   if (!encrypted) return Buffer.from(plaintext);

@@ -35,19 +35,29 @@ export function decodeTelegram(apdu: Buffer, keysFor: KeyLookup): Telegram {
     frameCounter: outer.frameCounter,
   };
   const keys = keysFor(outer.systemTitle);
-  if (!keys) throw new DlmsKeyMissingError(`encrypted telegram from system title ${meta.systemTitle ?? '(none)'} but no key is configured for it`);
-  if (!outer.systemTitle) throw new DlmsDecodeError('service-specific ciphered APDU without a system title cannot be decrypted from a push');
+  if (!keys)
+    throw new DlmsKeyMissingError(`encrypted telegram from system title ${meta.systemTitle ?? '(none)'} but no key is configured for it`);
+  if (!outer.systemTitle)
+    throw new DlmsDecodeError('service-specific ciphered APDU without a system title cannot be decrypted from a push');
   const params = { systemTitle: outer.systemTitle, securityControl: outer.securityControl, frameCounter: outer.frameCounter };
   const plaintext = decryptPayload(params, outer.payload, keys);
   const verified = (outer.securityControl & 0x10) !== 0 && keys.authenticationKey !== undefined;
   if (isDsmrText(plaintext)) {
-    return { kind: 'dsmr-text', ...meta, invokeId: null, timestamp: null, dateTime: null, readings: readingsFromDsmr(plaintext.toString('latin1')) };
+    return {
+      kind: 'dsmr-text',
+      ...meta,
+      invokeId: null,
+      timestamp: null,
+      dateTime: null,
+      readings: readingsFromDsmr(plaintext.toString('latin1')),
+    };
   }
   try {
     return fromPlain(decodeApdu(plaintext), meta);
   } catch (err) {
     // Without a verified tag, garbage after decryption is the signature of a wrong key.
-    if (!verified && err instanceof DlmsDecodeError) throw new DlmsDecryptError(`decrypted telegram is not a valid APDU (wrong encryption key?): ${err.message}`);
+    if (!verified && err instanceof DlmsDecodeError)
+      throw new DlmsDecryptError(`decrypted telegram is not a valid APDU (wrong encryption key?): ${err.message}`);
     throw err;
   }
 }
@@ -55,7 +65,9 @@ export function decodeTelegram(apdu: Buffer, keysFor: KeyLookup): Telegram {
 function fromPlain(apdu: Apdu, meta: Pick<Telegram, 'systemTitle' | 'security' | 'frameCounter'>): Telegram {
   if (apdu.type === 'data-notification') {
     return {
-      kind: 'data-notification', ...meta, invokeId: apdu.invokeId & 0xffffff,
+      kind: 'data-notification',
+      ...meta,
+      invokeId: apdu.invokeId & 0xffffff,
       timestamp: apdu.dateTime?.timestamp ?? null,
       dateTime: apdu.dateTime ? formatDateTime(apdu.dateTime) : null,
       readings: readingsFromBody(apdu.body),
@@ -63,7 +75,9 @@ function fromPlain(apdu: Apdu, meta: Pick<Telegram, 'systemTitle' | 'security' |
   }
   if (apdu.type === 'event-notification') {
     return {
-      kind: 'event-notification', ...meta, invokeId: null,
+      kind: 'event-notification',
+      ...meta,
+      invokeId: null,
       timestamp: apdu.dateTime?.timestamp ?? null,
       dateTime: apdu.dateTime ? formatDateTime(apdu.dateTime) : null,
       readings: [makeReading(apdu.obis, apdu.value)],

@@ -11,7 +11,10 @@ export type Dlt645FrameErrorReason =
 
 export class Dlt645FrameError extends Error {
   override readonly name = 'Dlt645FrameError';
-  constructor(readonly reason: Dlt645FrameErrorReason, message: string) {
+  constructor(
+    readonly reason: Dlt645FrameErrorReason,
+    message: string,
+  ) {
     super(message);
   }
 }

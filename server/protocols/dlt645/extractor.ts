@@ -42,7 +42,9 @@ export class Dlt645FrameExtractor {
       if (avail < total) {
         // A 0x68 in garbage can look like a long header; do not let it hide a whole frame behind it.
         if (this.completeFrameAfter(buf, start + 1)) {
-          this.reject(new Dlt645FrameError('length_mismatch', `header at offset ${start} claims ${total} bytes but a complete frame follows`));
+          this.reject(
+            new Dlt645FrameError('length_mismatch', `header at offset ${start} claims ${total} bytes but a complete frame follows`),
+          );
           pos = start + 1;
           continue;
         }

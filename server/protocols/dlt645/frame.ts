@@ -52,7 +52,8 @@ export function encodeFrame(frame: Dlt645Frame, preamble = 0): Uint8Array {
 export function checkFrameAt(bytes: Uint8Array, offset: number, length = bytes.length - offset): Dlt645Frame | Dlt645FrameError {
   if (length < OVERHEAD) return new Dlt645FrameError('too_short', `${length} bytes is shorter than the 12-byte minimum frame`);
   if (bytes[offset] !== START) return new Dlt645FrameError('no_start', `expected 0x68 at the start, got 0x${hex(bytes[offset])}`);
-  if (bytes[offset + 7] !== START) return new Dlt645FrameError('no_second_start', `expected 0x68 after the address, got 0x${hex(bytes[offset + 7])}`);
+  if (bytes[offset + 7] !== START)
+    return new Dlt645FrameError('no_second_start', `expected 0x68 after the address, got 0x${hex(bytes[offset + 7])}`);
   const len = bytes[offset + 9];
   if (length !== OVERHEAD + len) return new Dlt645FrameError('length_mismatch', `L = ${len} needs ${OVERHEAD + len} bytes, got ${length}`);
   const cs = checksum(bytes, offset, offset + HEADER_LENGTH + len);

@@ -35,13 +35,14 @@ export function encodeBcdValue(value: number, format: ValueFormat): Uint8Array {
   if (negative && !format.signed) throw new RangeError(`${value} is negative but the format is unsigned`);
   const int = Math.round(Math.abs(value) * 10 ** format.decimals);
   const limit = format.signed ? 8 * 10 ** (format.bytes * 2 - 1) : 10 ** (format.bytes * 2);
-  if (!Number.isFinite(int) || int >= limit) throw new RangeError(`${value} does not fit ${format.bytes} BCD bytes with ${format.decimals} decimals`);
+  if (!Number.isFinite(int) || int >= limit)
+    throw new RangeError(`${value} does not fit ${format.bytes} BCD bytes with ${format.decimals} decimals`);
   const out = new Uint8Array(format.bytes);
   let rest = int;
   for (let k = 0; k < format.bytes; k++) {
     const pair = rest % 100;
     rest = Math.floor(rest / 100);
-    out[k] = ((Math.floor(pair / 10) << 4) | pair % 10) & 0xff;
+    out[k] = ((Math.floor(pair / 10) << 4) | (pair % 10)) & 0xff;
   }
   if (negative && int !== 0) out[format.bytes - 1] |= 0x80;
   return out;

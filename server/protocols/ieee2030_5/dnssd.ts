@@ -33,7 +33,10 @@ export function smartEnergyServer(svc: AdvertisedService): SmartEnergyServer | n
   const host = svc.addresses?.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)) ?? svc.addresses?.[0] ?? svc.refererAddress ?? svc.host;
   if (!host) return null;
   const lfdi = lfdiIn(txt.lfdi) ?? lfdiIn(svc.name);
-  const sfdi = svc.subtypes?.map((s) => /^edev-(\d{12})$/i.exec(s)?.[1]).find((s) => s !== undefined)?.replace(/^0+(?=\d)/, '');
+  const sfdi = svc.subtypes
+    ?.map((s) => /^edev-(\d{12})$/i.exec(s)?.[1])
+    .find((s) => s !== undefined)
+    ?.replace(/^0+(?=\d)/, '');
   return {
     name: svc.name,
     host,

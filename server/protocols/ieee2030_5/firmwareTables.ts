@@ -15,8 +15,24 @@ export interface KnownEndpoint {
 
 type Signature = [accumulation: number, qualifier: number, flow: number, kind: number, phase: number, multiplier: number, uom: number];
 
-function rt([accumulationBehaviour, dataQualifier, flowDirection, kind, phase, powerOfTenMultiplier, uom]: Signature, tiers = 0): ReadingType {
-  return { type: 'ReadingType', href: null, accumulationBehaviour, commodity: 1, dataQualifier, flowDirection, kind, phase, powerOfTenMultiplier, uom, numberOfTouTiers: tiers, intervalLength: null };
+function rt(
+  [accumulationBehaviour, dataQualifier, flowDirection, kind, phase, powerOfTenMultiplier, uom]: Signature,
+  tiers = 0,
+): ReadingType {
+  return {
+    type: 'ReadingType',
+    href: null,
+    accumulationBehaviour,
+    commodity: 1,
+    dataQualifier,
+    flowDirection,
+    kind,
+    phase,
+    powerOfTenMultiplier,
+    uom,
+    numberOfTouTiers: tiers,
+    intervalLength: null,
+  };
 }
 
 const DEMAND: Signature = [12, 0, 1, 8, 0, 0, 38];
@@ -35,8 +51,18 @@ const FW_3_2_50: KnownEndpoint[] = [
   { path: '/upt/1/mr/5/r', description: 'VAh Delivered', readingType: rt([9, 0, 1, 12, 0, 0, 71]), tier: 0 },
   { path: '/upt/1/mr/6/r', description: 'VARh Received', readingType: rt([9, 0, 19, 12, 0, 0, 73]), tier: 0 },
   { path: '/upt/1/mr/7/r', description: 'VARh Delivered', readingType: rt([9, 0, 1, 12, 0, 0, 73]), tier: 0 },
-  ...[1, 2, 3].map((tier) => ({ path: `/upt/1/mr/8/rs/1/r/${tier + 1}`, description: 'TOU WH Received', readingType: rt(WH_RECEIVED, 8), tier })),
-  ...[1, 2, 3].map((tier) => ({ path: `/upt/1/mr/9/rs/1/r/${tier + 1}`, description: 'TOU WH Delivered', readingType: rt(WH_DELIVERED, 8), tier })),
+  ...[1, 2, 3].map((tier) => ({
+    path: `/upt/1/mr/8/rs/1/r/${tier + 1}`,
+    description: 'TOU WH Received',
+    readingType: rt(WH_RECEIVED, 8),
+    tier,
+  })),
+  ...[1, 2, 3].map((tier) => ({
+    path: `/upt/1/mr/9/rs/1/r/${tier + 1}`,
+    description: 'TOU WH Delivered',
+    readingType: rt(WH_DELIVERED, 8),
+    tier,
+  })),
   { path: '/upt/1/mr/17/r', description: 'Max Demand Received', readingType: rt([12, 8, 19, 8, 0, 0, 38]), tier: 0 },
   { path: '/upt/1/mr/18/r', description: 'Max Demand Delivered', readingType: rt([12, 8, 1, 8, 0, 0, 38]), tier: 0 },
   { path: '/upt/1/mr/19/r', description: 'Power Factor', readingType: rt([12, 0, 0, 0, 224, -3, 65]), tier: 0 },

@@ -21,7 +21,9 @@ export function pointsFromKnownEndpoints(endpoints: KnownEndpoint[]): PollPoint[
   return withUniqueKeys(
     endpoints.flatMap((e) => {
       const quantity = quantityOf(e.readingType, e.tier);
-      return quantity ? [{ path: e.path, tier: e.tier, readingType: e.readingType, quantity: describe(quantity, e.description, e.path) }] : [];
+      return quantity
+        ? [{ path: e.path, tier: e.tier, readingType: e.readingType, quantity: describe(quantity, e.description, e.path) }]
+        : [];
     }),
   );
 }

@@ -58,11 +58,16 @@ export function quantityOf(rt: ReadingType, tier = 0): Quantity | null {
       // Home Assistant has no apparent-energy class: a counter without a device class.
       return counter(`apparent_energy${dir}${tierKey}`, `Apparent energy${dirLabel}${tierLabel}`, 'VAh', undefined, 0, 1);
     case UOM.cosTheta:
-      return measured(`power_factor${phaseKey}`, `Power factor${phaseLabel}`, '%', 'power_factor', 1, 100, ['powerFactor'], { min: -100, max: 100 });
+      return measured(`power_factor${phaseKey}`, `Power factor${phaseLabel}`, '%', 'power_factor', 1, 100, ['powerFactor'], {
+        min: -100,
+        max: 100,
+      });
     case UOM.VA:
       return measured(`apparent_power${dir}${phaseKey}`, `Apparent power${dirLabel}${phaseLabel}`, 'VA', 'apparent_power', 0, 1, ['power']);
     case UOM.var:
-      return measured(`reactive_power${dir}${phaseKey}`, `Reactive power${dirLabel}${phaseLabel}`, 'var', 'reactive_power', 0, 1, ['power']);
+      return measured(`reactive_power${dir}${phaseKey}`, `Reactive power${dirLabel}${phaseLabel}`, 'var', 'reactive_power', 0, 1, [
+        'power',
+      ]);
     case UOM.V:
       return measured(`voltage${phaseKey}`, `Voltage${phaseLabel}`, 'V', 'voltage', 1, 1, ['voltage']);
     case UOM.A:
@@ -100,7 +105,10 @@ function measured(
   groups: string[] = [],
   bounds?: { min: number; max: number },
 ): Quantity {
-  return { register: { key, name, unit, deviceClass, stateClass: 'measurement', precision, groups, ...(bounds ? { bounds } : {}) }, factor };
+  return {
+    register: { key, name, unit, deviceClass, stateClass: 'measurement', precision, groups, ...(bounds ? { bounds } : {}) },
+    factor,
+  };
 }
 
 function counter(key: string, name: string, unit: string, deviceClass: string | undefined, precision: number, factor: number): Quantity {

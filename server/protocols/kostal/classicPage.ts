@@ -39,7 +39,10 @@ const DAILY_LABEL = /daily|tages|dag/i;
 
 /** Trimmed text without no-break spaces (`&nbsp` is written without its semicolon). */
 function cellText(raw: string): string {
-  return raw.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+  return raw
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 type CellValue = { kind: 'number'; value: number } | { kind: 'placeholder' } | { kind: 'bad'; text: string };
@@ -85,7 +88,12 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
   };
 
   const title = $('font[size="+3"]').first();
-  const modelText = cellText(title.contents().filter((_, n) => n.type === 'text').text());
+  const modelText = cellText(
+    title
+      .contents()
+      .filter((_, n) => n.type === 'text')
+      .text(),
+  );
   page.model = modelText || null;
   const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(title.find('font[size="+1"]').first().text()));
   if (nameMatch) {
@@ -156,13 +164,19 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
     const index = Number(/\d+/.exec(headers[slot.side] ?? '')?.[0] ?? section);
     if (slot.side === 0) {
       let s = page.strings.find((x) => x.index === index);
-      if (!s) page.strings.push((s = { index, voltageV: null, currentA: null }));
+      if (!s) {
+        s = { index, voltageV: null, currentA: null };
+        page.strings.push(s);
+      }
       if (slot.unit === 'V') s.voltageV = setNumber(slot, `string ${index} voltage`);
       else if (slot.unit === 'A') s.currentA = setNumber(slot, `string ${index} current`);
       else page.problems.push(`string ${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);
     } else {
       let p = page.phases.find((x) => x.index === index);
-      if (!p) page.phases.push((p = { index, voltageV: null, powerW: null }));
+      if (!p) {
+        p = { index, voltageV: null, powerW: null };
+        page.phases.push(p);
+      }
       if (slot.unit === 'V') p.voltageV = setNumber(slot, `L${index} voltage`);
       else if (slot.unit === 'W') p.powerW = setNumber(slot, `L${index} power`);
       else page.problems.push(`L${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);

@@ -37,8 +37,15 @@ export function phaseIds(n: number): { current: number; voltage: number; power: 
 export const DXS_IDENTITY_IDS = [DXS.serialNumber, DXS.name, DXS.model, DXS.uiVersion];
 
 export const DXS_POLL_IDS = [
-  DXS.operatingStatus, DXS.acPower, DXS.dcPowerTotal, DXS.frequency, DXS.cosPhi, DXS.limitation,
-  DXS.yieldToday, DXS.yieldTotal, DXS.operatingTime,
+  DXS.operatingStatus,
+  DXS.acPower,
+  DXS.dcPowerTotal,
+  DXS.frequency,
+  DXS.cosPhi,
+  DXS.limitation,
+  DXS.yieldToday,
+  DXS.yieldTotal,
+  DXS.operatingTime,
   ...[1, 2, 3].flatMap((n) => Object.values(dcInputIds(n))),
   ...[1, 2, 3].flatMap((n) => Object.values(phaseIds(n))),
 ];
@@ -50,7 +57,12 @@ export const DXS_BATCH = 25;
 export function dxsPaths(ids: readonly number[], batch = DXS_BATCH): string[] {
   const paths: string[] = [];
   for (let i = 0; i < ids.length; i += batch) {
-    paths.push(`/api/dxs.json?${ids.slice(i, i + batch).map((id) => `dxsEntries=${id}`).join('&')}`);
+    paths.push(
+      `/api/dxs.json?${ids
+        .slice(i, i + batch)
+        .map((id) => `dxsEntries=${id}`)
+        .join('&')}`,
+    );
   }
   return paths;
 }
@@ -100,11 +112,21 @@ export function dxsSnapshot(values: DxsValues): InverterSnapshot {
   for (const n of [1, 2, 3]) {
     const dc = dcInputIds(n);
     if (values.has(dc.voltage) || values.has(dc.current)) {
-      strings.push({ index: n, voltageV: round(num(values, dc.voltage), 1), currentA: round(num(values, dc.current), 2), powerW: round(num(values, dc.power), 1) });
+      strings.push({
+        index: n,
+        voltageV: round(num(values, dc.voltage), 1),
+        currentA: round(num(values, dc.current), 2),
+        powerW: round(num(values, dc.power), 1),
+      });
     }
     const ac = phaseIds(n);
     if (values.has(ac.voltage) || values.has(ac.power)) {
-      phases.push({ index: n, voltageV: round(num(values, ac.voltage), 1), currentA: round(num(values, ac.current), 2), powerW: round(num(values, ac.power), 1) });
+      phases.push({
+        index: n,
+        voltageV: round(num(values, ac.voltage), 1),
+        currentA: round(num(values, ac.current), 2),
+        powerW: round(num(values, ac.power), 1),
+      });
     }
   }
   const today = num(values, DXS.yieldToday);

@@ -18,7 +18,10 @@ export function isClassicPage(body: string): boolean {
   return /<title>\s*PV Webserver\s*<\/title>/i.test(body) || /bgcolor="#FFFFFF"/i.test(body);
 }
 
-export function detectGeneration(dxsProbe: { status: number; body: string } | null, page: { status: number; body: string } | null): Generation | null {
+export function detectGeneration(
+  dxsProbe: { status: number; body: string } | null,
+  page: { status: number; body: string } | null,
+): Generation | null {
   if (dxsProbe && isDxsAnswer(dxsProbe.status, dxsProbe.body)) return 'dxs';
   if (page && page.status === 200 && isClassicPage(page.body)) return 'classic';
   return null;

@@ -32,7 +32,8 @@ export function encodeFrame(frame: ScomFrame): Uint8Array {
 
 /** Check a header at `offset`; returns the data length it announces. */
 export function checkHeader(bytes: Uint8Array, offset = 0): Decoded<number> {
-  if (bytes.length - offset < HEADER_LENGTH) return { ok: false, error: `header needs ${HEADER_LENGTH} bytes, got ${bytes.length - offset}` };
+  if (bytes.length - offset < HEADER_LENGTH)
+    return { ok: false, error: `header needs ${HEADER_LENGTH} bytes, got ${bytes.length - offset}` };
   if (bytes[offset] !== FRAME_START) return { ok: false, error: `start byte is 0x${bytes[offset].toString(16)}, expected 0xaa` };
   const [a, b] = scomChecksum(bytes, offset + 1, offset + 12);
   if (bytes[offset + 12] !== a || bytes[offset + 13] !== b) return { ok: false, error: 'header checksum mismatch' };

@@ -37,7 +37,8 @@ export function encodeService(s: ScomService): Uint8Array {
 }
 
 export function decodeService(data: Uint8Array): Decoded<ScomService> {
-  if (data.length < SERVICE_HEADER_LENGTH) return { ok: false, error: `service data needs ${SERVICE_HEADER_LENGTH} bytes, got ${data.length}` };
+  if (data.length < SERVICE_HEADER_LENGTH)
+    return { ok: false, error: `service data needs ${SERVICE_HEADER_LENGTH} bytes, got ${data.length}` };
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return {
     ok: true,
@@ -53,7 +54,14 @@ export function decodeService(data: Uint8Array): Decoded<ScomService> {
 }
 
 function request(serviceId: number, target: ScomTarget, data: Uint8Array, src: number): Uint8Array {
-  const service = encodeService({ flags: 0, serviceId, objectType: target.objectType, objectId: target.objectId, propertyId: target.propertyId, data });
+  const service = encodeService({
+    flags: 0,
+    serviceId,
+    objectType: target.objectType,
+    objectId: target.objectId,
+    propertyId: target.propertyId,
+    data,
+  });
   return encodeFrame({ flags: 0, src, dst: target.address, data: service });
 }
 

@@ -68,5 +68,5 @@ export function softwareVersion(msb: number, lsb: number): string {
 
 /** The 32-bit unique id from the "ID FID msb/lsb" infos. */
 export function combineWords(msb: number, lsb: number): number {
-  return ((msb & 0xffff) * 0x10000) + (lsb & 0xffff);
+  return (msb & 0xffff) * 0x10000 + (lsb & 0xffff);
 }

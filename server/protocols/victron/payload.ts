@@ -7,9 +7,7 @@ export type GxValue = number | string | boolean | null | GxValue[];
 
 export type DecodedPayload =
   /** Zero-byte payload: the device left the D-Bus (or dbus-mqtt cleared it on a keep-alive timeout). */
-  | { kind: 'gone' }
-  | { kind: 'value'; value: GxValue; min?: number; max?: number; echo?: string }
-  | { kind: 'invalid'; error: string };
+  { kind: 'gone' } | { kind: 'value'; value: GxValue; min?: number; max?: number; echo?: string } | { kind: 'invalid'; error: string };
 
 function isGxValue(v: unknown): v is GxValue {
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return true;

@@ -91,5 +91,8 @@ export function isValidFilter(filter: string): boolean {
 
 /** Split a comma-separated filter list; blanks are dropped. */
 export function splitFilterList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

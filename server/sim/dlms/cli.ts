@@ -46,9 +46,11 @@ export async function runSimCli(argv: string[]): Promise<void> {
     },
   });
   if (values.help || (!values['push-to'] && !values.serial && !values['get-port'])) {
-    console.log('usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n'
-      + '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key]\n'
-      + '  [--get-port PORT] [--password TEXT] [--ldn NAME]');
+    console.log(
+      'usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n' +
+        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key]\n' +
+        '  [--get-port PORT] [--password TEXT] [--ldn NAME]',
+    );
     return;
   }
   const stops: (() => Promise<void>)[] = [];
@@ -73,7 +75,9 @@ export async function runSimCli(argv: string[]): Promise<void> {
     });
     await sim.start();
     stops.push(() => sim.stop());
-    console.log(`DLMS push meter ${values['system-title']} sending ${values.security} ${values.framing} telegrams every ${values.interval} s to ${values.serial ?? values['push-to']}`);
+    console.log(
+      `DLMS push meter ${values['system-title']} sending ${values.security} ${values.framing} telegrams every ${values.interval} s to ${values.serial ?? values['push-to']}`,
+    );
   }
   if (values['get-port']) {
     const server = new DlmsGetServer(values.ldn!, values.password);

@@ -46,7 +46,9 @@ export async function startDemoSim(intervalMs = 5000): Promise<DemoSim> {
   });
   await sim.start();
   // The bridge reports silence as offline (after the meter's timeout) and a wrong key as a fault at once.
-  const apply = () => void (sim.fault = silent.active ? 'silent' : wrongKey.active ? 'wrong-key' : 'none');
+  const apply = () => {
+    sim.fault = silent.active ? 'silent' : wrongKey.active ? 'wrong-key' : 'none';
+  };
   const silent = overlappingFault('dlms: meter stops pushing', apply, apply);
   const wrongKey = overlappingFault('dlms: wrong key', apply, apply);
   const faults = [silent, wrongKey];
@@ -68,7 +70,11 @@ export async function startDemoSim(intervalMs = 5000): Promise<DemoSim> {
     faults: () => faults,
     // The configured system title names the meter.
     truth: (): SimTruth[] => [
-      { id: SIM_DEFAULTS.systemTitle.toUpperCase(), availability: silent.active || wrongKey.active ? 'offline' : 'online', counters: counters(sim.model) },
+      {
+        id: SIM_DEFAULTS.systemTitle.toUpperCase(),
+        availability: silent.active || wrongKey.active ? 'offline' : 'online',
+        counters: counters(sim.model),
+      },
     ],
     freeze() {
       sim.model.frozen = true;

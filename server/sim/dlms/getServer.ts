@@ -16,7 +16,10 @@ export class DlmsGetServer {
   private readonly sockets = new Set<net.Socket>();
   requests = 0;
 
-  constructor(logicalDeviceName: string, private readonly password?: string) {
+  constructor(
+    logicalDeviceName: string,
+    private readonly password?: string,
+  ) {
     this.model = new MeterModel(logicalDeviceName);
   }
 

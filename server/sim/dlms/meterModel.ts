@@ -24,7 +24,10 @@ export class MeterModel {
   frozen = false;
   readonly objects: SimObject[];
 
-  constructor(readonly logicalDeviceName: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    readonly logicalDeviceName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     const volt = (base: number) => () => ax.u16(Math.round((base + Math.random() * 4 - 2) * 10));
     this.objects = [
       { obis: '0-0:1.0.0.255', classId: 8, value: () => ax.octets(cosemDateTime(this.now())) },
@@ -33,7 +36,12 @@ export class MeterModel {
       { obis: '1-0:32.7.0.255', classId: 3, value: volt(230), scalerUnit: ax.scalerUnit(-1, 35) },
       { obis: '1-0:52.7.0.255', classId: 3, value: volt(231), scalerUnit: ax.scalerUnit(-1, 35) },
       { obis: '1-0:72.7.0.255', classId: 3, value: volt(229), scalerUnit: ax.scalerUnit(-1, 35) },
-      { obis: '1-0:31.7.0.255', classId: 3, value: () => ax.u16(Math.round((this.powerW / 3 / 230) * 100)), scalerUnit: ax.scalerUnit(-2, 33) },
+      {
+        obis: '1-0:31.7.0.255',
+        classId: 3,
+        value: () => ax.u16(Math.round((this.powerW / 3 / 230) * 100)),
+        scalerUnit: ax.scalerUnit(-2, 33),
+      },
       { obis: '1-0:1.7.0.255', classId: 3, value: () => ax.u32(Math.round(this.powerW)), scalerUnit: ax.scalerUnit(0, 27) },
       { obis: '1-0:2.7.0.255', classId: 3, value: () => ax.u32(0), scalerUnit: ax.scalerUnit(0, 27) },
       { obis: '1-0:14.7.0.255', classId: 3, value: () => ax.u16(4990 + Math.round(Math.random() * 20)), scalerUnit: ax.scalerUnit(-2, 44) },
@@ -70,7 +78,9 @@ export class MeterModel {
   /** data-notification in the nested layout: clock, then structure{OBIS, value, scaler_unit} per register (§6.5). */
   notification(invokeId: number): Buffer {
     this.tick();
-    const items = this.objects.map((o) => (o.scalerUnit ? ax.structure(ax.obis(o.obis), o.value(), o.scalerUnit) : ax.structure(ax.obis(o.obis), o.value())));
+    const items = this.objects.map((o) =>
+      o.scalerUnit ? ax.structure(ax.obis(o.obis), o.value(), o.scalerUnit) : ax.structure(ax.obis(o.obis), o.value()),
+    );
     const head = Buffer.alloc(5);
     head[0] = 0x0f;
     head.writeUInt32BE(invokeId >>> 0, 1);

@@ -62,10 +62,19 @@ export class DlmsPushSim {
   /** The bytes of the next telegram on the wire. */
   telegram(): Buffer[] {
     const plain = this.model.notification(this.invokeId++);
-    const apdu = this.opts.security === 'none'
-      ? plain
-      : gloCipher(plain, this.opts.security, this.opts.systemTitle, this.frameCounter++, this.encryptionKey(), this.opts.authenticationKey);
-    const frames = this.opts.framing === 'hdlc' ? hdlcFrames(apdu) : this.opts.framing === 'mbus' ? mbusFrames(apdu) : [wrapped(1, 1, apdu)];
+    const apdu =
+      this.opts.security === 'none'
+        ? plain
+        : gloCipher(
+            plain,
+            this.opts.security,
+            this.opts.systemTitle,
+            this.frameCounter++,
+            this.encryptionKey(),
+            this.opts.authenticationKey,
+          );
+    const frames =
+      this.opts.framing === 'hdlc' ? hdlcFrames(apdu) : this.opts.framing === 'mbus' ? mbusFrames(apdu) : [wrapped(1, 1, apdu)];
     if (this.fault === 'corrupt') for (const f of frames) f[Math.floor(f.length / 2)] ^= 0x5a;
     if (this.fault === 'garbage') return frames.map((f) => Buffer.from(f.map((b) => (b * 7 + 13) & 0x7f)));
     return frames;

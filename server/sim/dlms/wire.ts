@@ -17,10 +17,30 @@ export const ax = {
   array: (...items: Buffer[]) => Buffer.concat([Buffer.from([0x01]), axdrLength(items.length), ...items]),
   octets: (b: Buffer) => Buffer.concat([Buffer.from([0x09]), axdrLength(b.length), b]),
   obis: (text: string) => ax.octets(Buffer.from(text.split(/[-:.]/).map(Number))),
-  u32: (v: number) => { const b = Buffer.alloc(5); b[0] = 0x06; b.writeUInt32BE(v >>> 0, 1); return b; },
-  i32: (v: number) => { const b = Buffer.alloc(5); b[0] = 0x05; b.writeInt32BE(v, 1); return b; },
-  u16: (v: number) => { const b = Buffer.alloc(3); b[0] = 0x12; b.writeUInt16BE(v, 1); return b; },
-  i16: (v: number) => { const b = Buffer.alloc(3); b[0] = 0x10; b.writeInt16BE(v, 1); return b; },
+  u32: (v: number) => {
+    const b = Buffer.alloc(5);
+    b[0] = 0x06;
+    b.writeUInt32BE(v >>> 0, 1);
+    return b;
+  },
+  i32: (v: number) => {
+    const b = Buffer.alloc(5);
+    b[0] = 0x05;
+    b.writeInt32BE(v, 1);
+    return b;
+  },
+  u16: (v: number) => {
+    const b = Buffer.alloc(3);
+    b[0] = 0x12;
+    b.writeUInt16BE(v, 1);
+    return b;
+  },
+  i16: (v: number) => {
+    const b = Buffer.alloc(3);
+    b[0] = 0x10;
+    b.writeInt16BE(v, 1);
+    return b;
+  },
   u8: (v: number) => Buffer.from([0x11, v]),
   scalerUnit: (scaler: number, unit: number) => Buffer.from([0x02, 0x02, 0x0f, scaler & 0xff, 0x16, unit]),
 };
@@ -74,7 +94,10 @@ export function mbusFrames(apdu: Buffer): Buffer[] {
   const frames: Buffer[] = [];
   const count = Math.max(1, Math.ceil(apdu.length / 250));
   for (let i = 0; i < count; i++) {
-    const body = Buffer.concat([Buffer.from([0x53, 0xff, i | (i === count - 1 ? 0x10 : 0), 0x01, 0x67]), apdu.subarray(i * 250, i * 250 + 250)]);
+    const body = Buffer.concat([
+      Buffer.from([0x53, 0xff, i | (i === count - 1 ? 0x10 : 0), 0x01, 0x67]),
+      apdu.subarray(i * 250, i * 250 + 250),
+    ]);
     const sum = body.reduce((a, b) => (a + b) & 0xff, 0);
     frames.push(Buffer.concat([Buffer.from([0x68, body.length, body.length, 0x68]), body, Buffer.from([sum, 0x16])]));
   }
@@ -94,7 +117,14 @@ export function wrapped(source: number, destination: number, apdu: Buffer): Buff
 export type Security = 'none' | 'encrypt' | 'auth-encrypt';
 
 /** general-glo-ciphering (§7): SC 0x20 is AES-CTR from counter 2, SC 0x30 is GCM with a 12-byte tag over SC ‖ AK. */
-export function gloCipher(plain: Buffer, security: Exclude<Security, 'none'>, systemTitle: Buffer, frameCounter: number, ek: Buffer, ak: Buffer): Buffer {
+export function gloCipher(
+  plain: Buffer,
+  security: Exclude<Security, 'none'>,
+  systemTitle: Buffer,
+  frameCounter: number,
+  ek: Buffer,
+  ak: Buffer,
+): Buffer {
   const fc = Buffer.alloc(4);
   fc.writeUInt32BE(frameCounter >>> 0);
   const iv = Buffer.concat([systemTitle, fc]);

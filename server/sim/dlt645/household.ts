@@ -25,7 +25,10 @@ export class Household {
   /** Pinned values by DI (faults and threshold tests). */
   readonly overrides = new Map<string, number>();
 
-  constructor(private readonly opts: HouseholdOptions, nowMs = Date.now()) {
+  constructor(
+    private readonly opts: HouseholdOptions,
+    nowMs = Date.now(),
+  ) {
     this.importKwh = 1000 + (opts.seed % 9000) + (opts.seed % 97) / 100;
     this.tariffKwh = [this.importKwh * 0.6, this.importKwh * 0.4];
     this.lastMs = nowMs;

@@ -22,10 +22,21 @@ export async function startDlt645SerialSim(path: string, addresses: string[], op
   const meters = new Map(
     addresses.map((address) => [
       address,
-      new SimMeter({ address, household: new Household({ seed: Number(address.slice(-6)), threePhase: opts.threePhase ?? true, solar: false }), wakeUp: 4 }),
+      new SimMeter({
+        address,
+        household: new Household({ seed: Number(address.slice(-6)), threePhase: opts.threePhase ?? true, solar: false }),
+        wakeUp: 4,
+      }),
     ]),
   );
-  const port = new SerialPort({ path, baudRate: opts.baudRate ?? 2400, dataBits: 8, parity: opts.parity ?? 'even', stopBits: 1, autoOpen: false });
+  const port = new SerialPort({
+    path,
+    baudRate: opts.baudRate ?? 2400,
+    dataBits: 8,
+    parity: opts.parity ?? 'even',
+    stopBits: 1,
+    autoOpen: false,
+  });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const reader = new RequestReader();
   const pending = new Set<NodeJS.Timeout>();
@@ -46,7 +57,7 @@ export async function startDlt645SerialSim(path: string, addresses: string[], op
   return {
     meters,
     stop: async () => {
-      pending.forEach((t) => clearTimeout(t));
+      for (const t of pending) clearTimeout(t);
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     },
   };

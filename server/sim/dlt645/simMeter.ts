@@ -2,7 +2,7 @@
  * One simulated DL/T 645-2007 meter: answers read-data (0x11) for the DIs of the reference's
  * tables, read-address (0x13) on the wildcard, and error replies for everything else.
  */
-import { Household } from './household.ts';
+import type { Household } from './household.ts';
 import { addressBytes, diFromWire, diToWire, meterFrame, toBcd, type MasterRequest } from './slaveFrames.ts';
 
 interface SimFormat {
@@ -16,7 +16,11 @@ interface SimFormat {
 /** One value, or a block DI (…FF…) that answers the values of its member DIs back to back. */
 type SimDi = SimFormat & ({ value(h: Household, ms: number): number } | { members: string[] });
 
-const perPhase = (base: string, f: (h: Household, phase: number, ms: number) => number, fmt: [number, number, boolean]): Record<string, SimDi> => {
+const perPhase = (
+  base: string,
+  f: (h: Household, phase: number, ms: number) => number,
+  fmt: [number, number, boolean],
+): Record<string, SimDi> => {
   const out: Record<string, SimDi> = {};
   [0, 1, 2].forEach((phase) => {
     out[`${base}0${phase + 1}00`] = { bytes: fmt[0], decimals: fmt[1], signed: fmt[2], phase, value: (h, ms) => f(h, phase, ms) };
@@ -98,11 +102,11 @@ export class SimMeter {
     const h = this.household;
     if (!spec || (spec.phase !== undefined && spec.phase >= h.phases.length)) return this.error(0x11, 0x02);
     h.advance(ms);
-    const valueOf = (id: string) => {
+    const registerValue = (id: string) => {
       const member = DIS[id];
       return h.overrides.get(id) ?? ('value' in member ? member.value(h, ms) : 0);
     };
-    const values = 'members' in spec ? spec.members.map(valueOf) : [valueOf(di)];
+    const values = 'members' in spec ? spec.members.map(registerValue) : [registerValue(di)];
     const bcd = values.flatMap((v) => toBcd(v, spec.bytes, spec.decimals, spec.signed));
     return meterFrame(this.address, 0x91, [...diToWire(di), ...bcd], this.wakeUp);
   }

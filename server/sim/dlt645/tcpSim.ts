@@ -69,7 +69,11 @@ class SimConnection {
   private retry: NodeJS.Timeout | undefined;
   private holdUntil = 0;
 
-  constructor(readonly meter: SimMeter, readonly info: SimMeterInfo, private readonly sim: Dlt645Sim) {
+  constructor(
+    readonly meter: SimMeter,
+    readonly info: SimMeterInfo,
+    private readonly sim: Dlt645Sim,
+  ) {
     this.slowMs = sim.opts.slowMs ?? 0;
   }
 
@@ -142,10 +146,13 @@ class SimConnection {
   private scheduleReconnect(): void {
     if (this.sim.stopped || this.retry || this.away) return;
     const wait = Math.max(this.holdUntil - Date.now(), this.sim.opts.reconnectMs ?? 1000);
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      this.connect();
-    }, wait * (0.8 + 0.4 * Math.random()));
+    this.retry = setTimeout(
+      () => {
+        this.retry = undefined;
+        this.connect();
+      },
+      wait * (0.8 + 0.4 * Math.random()),
+    );
     this.retry.unref();
   }
 }
@@ -156,7 +163,8 @@ export class Dlt645Sim {
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(readonly opts: Dlt645SimOptions) {
-    const addresses = opts.addresses ?? Array.from({ length: opts.meters ?? 1 }, (_, i) => String((opts.firstAddress ?? 1) + i).padStart(12, '0'));
+    const addresses =
+      opts.addresses ?? Array.from({ length: opts.meters ?? 1 }, (_, i) => String((opts.firstAddress ?? 1) + i).padStart(12, '0'));
     const rand = mulberry32(opts.seed ?? 645);
     for (const address of addresses) {
       const pick = rand();
@@ -171,7 +179,12 @@ export class Dlt645Sim {
         registration: r2 < prefixShare ? 'data' : r2 < prefixShare + regShare ? 'link' : 'none',
         threePhase: rand() < (opts.threePhaseShare ?? 0.5),
       };
-      const household = new Household({ seed: Number(address.slice(-6)) + 7, threePhase: info.threePhase, solar: rand() < (opts.solarShare ?? 0.3), timeScale: opts.timeScale });
+      const household = new Household({
+        seed: Number(address.slice(-6)) + 7,
+        threePhase: info.threePhase,
+        solar: rand() < (opts.solarShare ?? 0.3),
+        timeScale: opts.timeScale,
+      });
       const meter = new SimMeter({ address, household, wakeUp: rand() < 0.5 ? 4 : 0 });
       this.connections.set(address, new SimConnection(meter, info, this));
     }
@@ -180,7 +193,10 @@ export class Dlt645Sim {
   start(): void {
     this.connectInBatches([...this.connections.values()]);
     const heartbeatMs = this.opts.heartbeatMs ?? 30_000;
-    if (heartbeatMs > 0) this.every(heartbeatMs, () => this.connections.forEach((c) => c.connected && c.socket?.write(this.opts.heartbeat ?? 'HEARTBEAT')));
+    if (heartbeatMs > 0)
+      this.every(heartbeatMs, () => {
+        for (const c of this.connections.values()) if (c.connected) c.socket?.write(this.opts.heartbeat ?? 'HEARTBEAT');
+      });
     if (this.opts.dropEveryMs) this.every(this.opts.dropEveryMs, () => this.randomConnection()?.drop(this.opts.reconnectMs ?? 1000));
     if (this.opts.garbageEveryMs) this.every(this.opts.garbageEveryMs, () => this.randomConnection()?.socket?.write(garbageBytes()));
   }
@@ -195,7 +211,7 @@ export class Dlt645Sim {
 
   connectedCount(): number {
     let n = 0;
-    this.connections.forEach((c) => (n += c.connected ? 1 : 0));
+    for (const c of this.connections.values()) n += c.connected ? 1 : 0;
     return n;
   }
 
@@ -224,7 +240,7 @@ export class Dlt645Sim {
 
   /** Stop every meter's energy counters (readings still answer, with the last values). */
   freeze(): void {
-    this.connections.forEach((c) => (c.meter.household.frozen = true));
+    for (const c of this.connections.values()) c.meter.household.frozen = true;
   }
 
   /** Fault: line noise on the connection (includes 0x68 bytes to tempt the frame finder). */
@@ -251,10 +267,11 @@ export class Dlt645Sim {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach((t) => clearTimeout(t));
+    for (const t of this.timers) clearTimeout(t);
     const closing = [...this.connections.values()].map((c) => {
       const socket = c.socket;
-      const closed = socket && !socket.destroyed ? new Promise<void>((resolve) => socket.once('close', () => resolve())) : Promise.resolve();
+      const closed =
+        socket && !socket.destroyed ? new Promise<void>((resolve) => socket.once('close', () => resolve())) : Promise.resolve();
       c.stop();
       return closed;
     });

@@ -27,7 +27,12 @@ export async function runSimCli(argv: string[]): Promise<void> {
     },
   });
   if (values.refusal !== 'http401' && values.refusal !== 'close') throw new Error('--refusal must be http401 or close');
-  const fromCerts = values['register-cert'].map((f) => createHash('sha256').update(new X509Certificate(readFileSync(f)).raw).digest('hex').slice(0, 40));
+  const fromCerts = values['register-cert'].map((f) =>
+    createHash('sha256')
+      .update(new X509Certificate(readFileSync(f)).raw)
+      .digest('hex')
+      .slice(0, 40),
+  );
   const sim = await startItronSim({
     port: Number(values.port),
     host: values.host,
@@ -35,11 +40,15 @@ export async function runSimCli(argv: string[]): Promise<void> {
     refusal: values.refusal as Refusal,
     hang: values.hang,
     touTiers: values.tou,
-    ...(values.cert && values.key ? { identity: { certPem: readFileSync(values.cert, 'utf8'), keyPem: readFileSync(values.key, 'utf8') } } : {}),
+    ...(values.cert && values.key
+      ? { identity: { certPem: readFileSync(values.cert, 'utf8'), keyPem: readFileSync(values.key, 'utf8') } }
+      : {}),
   });
   const ad = values['no-mdns'] ? null : advertiseMeter({ lfdi: sim.lfdi, port: sim.port });
   console.log(`itron sim: https://${sim.host}:${sim.port} (TLS 1.2, ECDHE-ECDSA-AES128-CCM8, client certificate required)`);
-  console.log(`meter LFDI ${sim.lfdi}; registered clients: ${values.any ? 'any' : [...values.register, ...fromCerts].join(', ') || 'none (use --register LFDI or --any)'}`);
+  console.log(
+    `meter LFDI ${sim.lfdi}; registered clients: ${values.any ? 'any' : [...values.register, ...fromCerts].join(', ') || 'none (use --register LFDI or --any)'}`,
+  );
   if (ad) console.log('advertised as _smartenergy._tcp over mDNS');
   let hung = values.hang;
   process.on('SIGUSR1', () => {

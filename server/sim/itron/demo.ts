@@ -24,8 +24,12 @@ function counters(s: Readonly<MeterState>): Record<string, number> {
     reactive_energy_delivered: Math.floor(s.varhDelivered),
     reactive_energy_received: Math.floor(s.varhReceived),
   };
-  s.touDeliveredWh?.forEach((wh, k) => (out[`energy_delivered_tou_${k + 1}`] = kwh(wh)));
-  s.touReceivedWh?.forEach((wh, k) => (out[`energy_received_tou_${k + 1}`] = kwh(wh)));
+  s.touDeliveredWh?.forEach((wh, k) => {
+    out[`energy_delivered_tou_${k + 1}`] = kwh(wh);
+  });
+  s.touReceivedWh?.forEach((wh, k) => {
+    out[`energy_received_tou_${k + 1}`] = kwh(wh);
+  });
   return out;
 }
 
@@ -34,8 +38,16 @@ export async function startDemoSim(): Promise<DemoSim> {
   if (!(await loadClientCredentials(dataDir))) await generateAndStore(dataDir);
   let frozenAt: number | undefined;
   const sim = await startItronSim({ host: '127.0.0.1', port: 0, registered: 'any', touTiers: true, now: () => frozenAt ?? Date.now() });
-  const hang = overlappingFault('itron: meter agent hangs', () => sim.setHang(true), () => sim.setHang(false));
-  const unregistered = overlappingFault('itron: client LFDI no longer registered', () => sim.setRegistered([]), () => sim.setRegistered('any'));
+  const hang = overlappingFault(
+    'itron: meter agent hangs',
+    () => sim.setHang(true),
+    () => sim.setHang(false),
+  );
+  const unregistered = overlappingFault(
+    'itron: client LFDI no longer registered',
+    () => sim.setRegistered([]),
+    () => sim.setRegistered('any'),
+  );
   const faults = [hang, unregistered];
   return {
     kind: 'itron',
@@ -45,7 +57,9 @@ export async function startDemoSim(): Promise<DemoSim> {
     stop: () => sim.stop(),
     faults: () => faults,
     // Without a configured lfdi the bridge names the meter by the LFDI in its /sdev/sdi.
-    truth: (): SimTruth[] => [{ id: sim.lfdi, availability: hang.active || unregistered.active ? 'offline' : 'online', counters: counters(sim.state) }],
+    truth: (): SimTruth[] => [
+      { id: sim.lfdi, availability: hang.active || unregistered.active ? 'offline' : 'online', counters: counters(sim.state) },
+    ],
     freeze() {
       frozenAt = Date.now();
     },

@@ -33,7 +33,13 @@ export class MeterDocuments {
     const base = path.slice(1).replaceAll('/', '_');
     const items: string[] = [];
     for (let k = 1; this.files.has(`${base}_${k}.xml`); k++) {
-      items.push(this.files.get(`${base}_${k}.xml`)!.replace(/<\?xml[^>]*\?>\s*/, '').replace(/ xmlns="[^"]*"/, '').trim());
+      items.push(
+        this.files
+          .get(`${base}_${k}.xml`)!
+          .replace(/<\?xml[^>]*\?>\s*/, '')
+          .replace(/ xmlns="[^"]*"/, '')
+          .trim(),
+      );
     }
     if (items.length === 0) return listText;
     const chosen = items.slice(start, start + limit);
@@ -56,7 +62,9 @@ export class MeterDocuments {
     if (path === '/sdev/sdi') body = body.replace(/<lFDI>[^<]*<\/lFDI>/, `<lFDI>${this.deviceLfdi}</lFDI>`);
     const value = valueFor(path, s);
     if (value !== undefined) {
-      body = body.replace(/<value>-?\d+<\/value>/, `<value>${Math.floor(value)}</value>`).replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);
+      body = body
+        .replace(/<value>-?\d+<\/value>/, `<value>${Math.floor(value)}</value>`)
+        .replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);
     }
     if (/\/upt\/1\/mr\/(1|17|18|19)\/r$/.test(path)) body = body.replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);
     return body;
@@ -68,8 +76,10 @@ function withTierValues(path: string, body: string, s: MeterState): string {
   const m = /^\/upt\/1\/mr\/(8|9)\/rs\/1\/r(?:\/\d+)?$/.exec(path);
   const tiers = m ? (m[1] === '8' ? s.touReceivedWh : s.touDeliveredWh) : null;
   if (!tiers) return body;
-  return body.replace(/(<touTier>([12])<\/touTier>)(\s*)(<\/Reading>)/g, (_all, tierTag: string, tier: string, space: string, close: string) =>
-    `${tierTag}${space}<value>${Math.floor(tiers[Number(tier) - 1])}</value>${space}${close}`,
+  return body.replace(
+    /(<touTier>([12])<\/touTier>)(\s*)(<\/Reading>)/g,
+    (_all, tierTag: string, tier: string, space: string, close: string) =>
+      `${tierTag}${space}<value>${Math.floor(tiers[Number(tier) - 1])}</value>${space}${close}`,
   );
 }
 

@@ -57,7 +57,8 @@ const lfdiOfDer = (der: Uint8Array) => createHash('sha256').update(der).digest('
 export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSim> {
   const identity = opts.identity ?? (await meterCertificate());
   const lfdi = lfdiOfDer(new Uint8Array(new x509.X509Certificate(identity.certPem).rawData));
-  const registeredSet = (list: string[] | 'any' | undefined): Set<string> | 'any' => (list === 'any' ? 'any' : new Set((list ?? []).map((l) => l.replace(/-/g, '').toUpperCase())));
+  const registeredSet = (list: string[] | 'any' | undefined): Set<string> | 'any' =>
+    list === 'any' ? 'any' : new Set((list ?? []).map((l) => l.replace(/-/g, '').toUpperCase()));
   let registered = registeredSet(opts.registered);
   const now = opts.now ?? Date.now;
   const state: MeterState = initialState(now(), { touTiers: opts.touTiers });

@@ -33,11 +33,41 @@ interface LayoutSpec {
 }
 
 export const LAYOUT_SPECS: Record<Layout, LayoutSpec> = {
-  '8.3-en': { file: 'piko-8.3-index-en-feeding.html', order: ORDER_2S_3P, language: 'en', shape: { peakW: 7500, activeStrings: 2, strings: 2, phases: 3 }, totalKwh: 69423 },
-  '8.3-de': { file: 'piko-8.3-index-de-feeding-low.html', order: ORDER_2S_3P, language: 'de', shape: { peakW: 7500, activeStrings: 2, strings: 2, phases: 3 }, totalKwh: 69424 },
-  '5.5-de': { file: 'piko-5.5-index-de-3strings.html', order: ORDER_3S_3P, language: 'de', shape: { peakW: 5000, activeStrings: 2, strings: 3, phases: 3 }, totalKwh: 9290 },
-  '5.5-nl': { file: 'piko-5.5-index-nl-3strings.html', order: ORDER_3S_3P, language: 'nl', shape: { peakW: 5000, activeStrings: 2, strings: 3, phases: 3 }, totalKwh: 41801 },
-  '3.6-en': { file: 'piko-3.6-index-en-single-phase-2strings.html', order: ORDER_2S_1P, language: 'en', shape: { peakW: 3300, activeStrings: 2, strings: 2, phases: 1 }, totalKwh: 33523 },
+  '8.3-en': {
+    file: 'piko-8.3-index-en-feeding.html',
+    order: ORDER_2S_3P,
+    language: 'en',
+    shape: { peakW: 7500, activeStrings: 2, strings: 2, phases: 3 },
+    totalKwh: 69423,
+  },
+  '8.3-de': {
+    file: 'piko-8.3-index-de-feeding-low.html',
+    order: ORDER_2S_3P,
+    language: 'de',
+    shape: { peakW: 7500, activeStrings: 2, strings: 2, phases: 3 },
+    totalKwh: 69424,
+  },
+  '5.5-de': {
+    file: 'piko-5.5-index-de-3strings.html',
+    order: ORDER_3S_3P,
+    language: 'de',
+    shape: { peakW: 5000, activeStrings: 2, strings: 3, phases: 3 },
+    totalKwh: 9290,
+  },
+  '5.5-nl': {
+    file: 'piko-5.5-index-nl-3strings.html',
+    order: ORDER_3S_3P,
+    language: 'nl',
+    shape: { peakW: 5000, activeStrings: 2, strings: 3, phases: 3 },
+    totalKwh: 41801,
+  },
+  '3.6-en': {
+    file: 'piko-3.6-index-en-single-phase-2strings.html',
+    order: ORDER_2S_1P,
+    language: 'en',
+    shape: { peakW: 3300, activeStrings: 2, strings: 2, phases: 1 },
+    totalKwh: 33523,
+  },
 };
 
 const PAGES_DIR = new URL('./pages/', import.meta.url);
@@ -76,6 +106,10 @@ export function renderClassicPage(layout: Layout, phase: SunPhase, live: LiveVal
       const value = off && !counter ? 'x x x&nbsp' : cellValue(cell, live, totalKwh, dailyKwh);
       return `${open}\r\n  ${value}${close}`;
     })
-    .replace(STATUS_CELL, (_m, open: string, _v: string, close: string) => `${open}\r\n  ${TEXTS[spec.language][off ? 'off' : phase === 'idle' ? 'idle' : 'feeding']}${close}`);
+    .replace(
+      STATUS_CELL,
+      (_m, open: string, _v: string, close: string) =>
+        `${open}\r\n  ${TEXTS[spec.language][off ? 'off' : phase === 'idle' ? 'idle' : 'feeding']}${close}`,
+    );
   return Buffer.from(html, 'latin1');
 }

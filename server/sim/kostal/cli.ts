@@ -56,7 +56,11 @@ export async function runSimCli(argv: string[]): Promise<void> {
     username: values.user,
     password: values.password,
     night: oneOf(values.night, ['refused', 'placeholders'] as const, 'night'),
-    clock: { hour: number(values.hour, 'hour'), daySeconds: number(values['day-seconds'], 'day-seconds'), startHour: number(values['start-hour'], 'start-hour') },
+    clock: {
+      hour: number(values.hour, 'hour'),
+      daySeconds: number(values['day-seconds'], 'day-seconds'),
+      startHour: number(values['start-hour'], 'start-hour'),
+    },
     fault: oneOf<SimFault>(values.fault, SIM_FAULTS, 'fault'),
     slowMs: number(values['slow-ms'], 'slow-ms'),
   });

@@ -18,7 +18,14 @@ export async function startDemoSim(): Promise<DemoSim> {
   let night: { dayHour: number; falls: NodeJS.Timeout } | undefined;
   let frozen = false;
 
-  const pageFaults = Object.entries(PAGE_FAULTS).map(([name, fault]) => ({ fault, hook: overlappingFault(name, () => apply(), () => apply()) }));
+  const pageFaults = Object.entries(PAGE_FAULTS).map(([name, fault]) => ({
+    fault,
+    hook: overlappingFault(
+      name,
+      () => apply(),
+      () => apply(),
+    ),
+  }));
   const pageFault = (): SimFault | null => pageFaults.find((p) => p.hook.active)?.fault ?? null;
   const apply = () => sim.setFault(pageFault());
 

@@ -38,7 +38,9 @@ function loadIds(): IdRow[] {
 }
 
 function loadObserved(): Map<number, number> {
-  const json = JSON.parse(readFileSync(new URL('dxs-response-observed-3string-feeding.json', DATA), 'utf8')) as { dxsEntries: { dxsId: number; value: number }[] };
+  const json = JSON.parse(readFileSync(new URL('dxs-response-observed-3string-feeding.json', DATA), 'utf8')) as {
+    dxsEntries: { dxsId: number; value: number }[];
+  };
   return new Map(json.dxsEntries.map((e) => [e.dxsId, e.value]));
 }
 
@@ -73,13 +75,29 @@ export class DxsTable {
   value(id: number, s: DxsState): number | string | undefined {
     const row = this.rows.get(id);
     if (!row) return undefined;
-    switch (row.key === 'SerialNumber' ? 'serial' : row.key === 'Model' ? 'model' : row.key === 'Name' ? 'name' : row.key === 'UiVersion' ? 'ui' : row.unit) {
-      case 'serial': return this.identity.serial;
-      case 'model': return this.identity.model;
-      case 'name': return this.identity.name;
-      case 'ui': return this.identity.uiVersion;
-      case 'text': return '';
-      case 'enum': return row.key === 'OperationStatus' ? STATUS_OF[s.phase] : 0;
+    switch (
+      row.key === 'SerialNumber'
+        ? 'serial'
+        : row.key === 'Model'
+          ? 'model'
+          : row.key === 'Name'
+            ? 'name'
+            : row.key === 'UiVersion'
+              ? 'ui'
+              : row.unit
+    ) {
+      case 'serial':
+        return this.identity.serial;
+      case 'model':
+        return this.identity.model;
+      case 'name':
+        return this.identity.name;
+      case 'ui':
+        return this.identity.uiVersion;
+      case 'text':
+        return '';
+      case 'enum':
+        return row.key === 'OperationStatus' ? STATUS_OF[s.phase] : 0;
     }
     if (row.group === 'stats_day' && row.key === 'Yield') return Number((s.dailyKwh * 1000).toFixed(6));
     if (row.group === 'stats_total' && row.key === 'Yield') return Number(s.totalKwh.toFixed(6));

@@ -40,7 +40,10 @@ export class EnergyCounters {
   private lastHour: number | undefined;
   private wasDark = false;
 
-  constructor(public totalKwh: number, public dailyKwh: number) {}
+  constructor(
+    public totalKwh: number,
+    public dailyKwh: number,
+  ) {}
 
   /** Advance to `hour` while producing `acW`; a jump of the clock (tests) adds nothing. */
   advance(hour: number, acW: number, phase: SunPhase): void {

@@ -21,7 +21,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
     },
   });
   const generation = values.generation;
-  if (generation !== 'flashmq' && generation !== 'dbus-mqtt') throw new Error(`--generation must be flashmq or dbus-mqtt, not "${generation}"`);
+  if (generation !== 'flashmq' && generation !== 'dbus-mqtt')
+    throw new Error(`--generation must be flashmq or dbus-mqtt, not "${generation}"`);
   const port = positive(values.port, '--port');
   const sim = await GxSimulator.start({
     generation: generation as Generation,

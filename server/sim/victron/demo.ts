@@ -22,10 +22,22 @@ export async function startDemoSim(portalId?: string): Promise<DemoSim> {
   const sim = await GxSimulator.start({ generation: 'flashmq', counterGrowthKwh: 0.01, portalId });
   // Without an `id` option the bridge names the GX after its portal id, each service after the GX.
   const gxId = `victron_${sim.portalId}`;
-  const reboot = overlappingFault('victron: GX reboots', () => sim.powerOff(), () => sim.powerOn());
+  const reboot = overlappingFault(
+    'victron: GX reboots',
+    () => sim.powerOff(),
+    () => sim.powerOn(),
+  );
   // The keep-alive times out now and none gets through until recovery; then the bridge has to renew it.
-  const lapse = overlappingFault('victron: keep-alive lapses', () => sim.loseKeepalives(Number.POSITIVE_INFINITY), () => sim.hearKeepalives());
-  const leave = overlappingFault('victron: device leaves', () => sim.removeService(LEAVING), () => sim.restoreService(LEAVING));
+  const lapse = overlappingFault(
+    'victron: keep-alive lapses',
+    () => sim.loseKeepalives(Number.POSITIVE_INFINITY),
+    () => sim.hearKeepalives(),
+  );
+  const leave = overlappingFault(
+    'victron: device leaves',
+    () => sim.removeService(LEAVING),
+    () => sim.restoreService(LEAVING),
+  );
   const faults = [reboot, lapse, leave];
 
   function truth(): SimTruth[] {

@@ -316,7 +316,8 @@ export class GxSimulator {
     this.stopHeartbeat();
     if (this.generation === 'dbus-mqtt') {
       // dbus-mqtt clears every retained value except the serial and the presence flag
-      for (const path of this.items.keys()) if (path !== 'system/0/Serial' && this.wanted(path)) this.raw(`N/${this.portalId}/${path}`, '', true);
+      for (const path of this.items.keys())
+        if (path !== 'system/0/Serial' && this.wanted(path)) this.raw(`N/${this.portalId}/${path}`, '', true);
     }
   }
 
@@ -420,6 +421,11 @@ function parseTopicList(payload: string): string[] {
 }
 
 function topicFilterMatches(filter: string, path: string): boolean {
-  const re = new RegExp(`^${filter.split('/').map((p) => (p === '+' ? '[^/]+' : p === '#' ? '.*' : p.replace(/[.*?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  const re = new RegExp(
+    `^${filter
+      .split('/')
+      .map((p) => (p === '+' ? '[^/]+' : p === '#' ? '.*' : p.replace(/[.*?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
   return re.test(path) || (filter.endsWith('/#') && path === filter.slice(0, -2));
 }

@@ -28,7 +28,10 @@ const f = (value: InfoSource): SimInfo => ({ format: 'float', value });
 const s = (value: InfoSource): SimInfo => ({ format: 'short', value });
 
 /** Info ids shared by identity: type, SOFT msb/lsb (version 1.6.30), FID msb/lsb are filled in per device. */
-export const IDENTITY_INFOS: Record<SimKind, { type: number; softMsb: number; softLsb: number; fidMsb: number; fidLsb: number; typeValue: number }> = {
+export const IDENTITY_INFOS: Record<
+  SimKind,
+  { type: number; softMsb: number; softLsb: number; fidMsb: number; fidLsb: number; typeValue: number }
+> = {
   xtender: { type: 3124, softMsb: 3130, softLsb: 3131, fidMsb: 3156, fidLsb: 3157, typeValue: 1 },
   bsp: { type: 7034, softMsb: 7037, softLsb: 7038, fidMsb: 7048, fidLsb: 7049, typeValue: 10241 },
   variotrack: { type: 11047, softMsb: 11050, softLsb: 11051, fidMsb: 11067, fidLsb: 11068, typeValue: 9985 },

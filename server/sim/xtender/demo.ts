@@ -42,9 +42,17 @@ export async function startDemoSim(): Promise<DemoSim> {
     now: () => frozenAt ?? Date.now(),
   });
   await sim.start();
-  const dropOut = overlappingFault('xtender: one Xtender drops out', () => sim.gateway.dropOut(DROPPED_ADDRESS), () => sim.gateway.restore(DROPPED_ADDRESS));
+  const dropOut = overlappingFault(
+    'xtender: one Xtender drops out',
+    () => sim.gateway.dropOut(DROPPED_ADDRESS),
+    () => sim.gateway.restore(DROPPED_ADDRESS),
+  );
   // The bridge's port path disappears and comes back pointing at a new PTY; the simulator reopens its end.
-  const unplug = overlappingFault('xtender: serial link closes and reopens', () => pty.close(), () => pty.reopen());
+  const unplug = overlappingFault(
+    'xtender: serial link closes and reopens',
+    () => pty.close(),
+    () => pty.reopen(),
+  );
   const faults = [dropOut, unplug];
 
   function truth(): SimTruth[] {

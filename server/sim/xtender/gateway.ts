@@ -32,7 +32,16 @@ export interface NonsenseRecord {
 }
 
 const XCOM = 501;
-const MULTICAST: Record<number, SimKind | 'all'> = { 0: 'all', 100: 'xtender', 191: 'xtender', 192: 'xtender', 193: 'xtender', 300: 'variotrack', 600: 'bsp', 700: 'variostring' };
+const MULTICAST: Record<number, SimKind | 'all'> = {
+  0: 'all',
+  100: 'xtender',
+  191: 'xtender',
+  192: 'xtender',
+  193: 'xtender',
+  300: 'variotrack',
+  600: 'bsp',
+  700: 'variostring',
+};
 const ERR = {
   SERVICE_NOT_SUPPORTED: 0x11,
   DEVICE_NOT_FOUND: 0x02,
@@ -53,15 +62,27 @@ const NONSENSE_FACTOR = 37;
 
 /** "xt:3,vt:1,vs:0,bsp:1" → device specs with consecutive addresses and made-up FIDs. */
 export function parseDeviceList(list: string): SimDeviceSpec[] {
-  const alias: Record<string, SimKind> = { xt: 'xtender', xtender: 'xtender', vt: 'variotrack', variotrack: 'variotrack', vs: 'variostring', variostring: 'variostring', bsp: 'bsp' };
+  const alias: Record<string, SimKind> = {
+    xt: 'xtender',
+    xtender: 'xtender',
+    vt: 'variotrack',
+    variotrack: 'variotrack',
+    vs: 'variostring',
+    variostring: 'variostring',
+    bsp: 'bsp',
+  };
   const out: SimDeviceSpec[] = [];
-  for (const part of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, countText = '1'] = part.split(':');
     const kind = alias[name.toLowerCase()];
     const count = Number(countText);
     if (!kind) throw new Error(`unknown device kind "${name}" (use xt, vt, vs or bsp)`);
     const range = KIND_ADDRESSES[kind];
-    if (!Number.isInteger(count) || count < 0 || count > range.last - range.first + 1) throw new Error(`"${part}": ${name} count must be 0..${range.last - range.first + 1}`);
+    if (!Number.isInteger(count) || count < 0 || count > range.last - range.first + 1)
+      throw new Error(`"${part}": ${name} count must be 0..${range.last - range.first + 1}`);
     for (let i = 0; i < count; i++) out.push({ kind, address: range.first + i, fid: 0x1f000000 + (range.first + i) * 0x101 });
   }
   return out;
@@ -141,7 +162,10 @@ export class XcomGatewaySim {
     this.stats.requests++;
     if (req.dst === 1) return null;
     const latency = this.opts.latencyMs ?? 0;
-    const ok = (payload: Buffer, from = req.dst): SimAnswer => ({ frame: responseFrame(req, this.flags(), from, payload, false), delayMs: latency });
+    const ok = (payload: Buffer, from = req.dst): SimAnswer => ({
+      frame: responseFrame(req, this.flags(), from, payload, false),
+      delayMs: latency,
+    });
     const fail = (code: number, delayMs = latency): SimAnswer => {
       this.stats.errors++;
       const payload = Buffer.alloc(2);
@@ -206,7 +230,12 @@ export class XcomGatewaySim {
     return fail(ERR.TYPE_NOT_SUPPORTED);
   }
 
-  private onDevice(dev: SimDevice, req: SimRequest, ok: (p: Buffer, from?: number) => SimAnswer, fail: (c: number) => SimAnswer): SimAnswer {
+  private onDevice(
+    dev: SimDevice,
+    req: SimRequest,
+    ok: (p: Buffer, from?: number) => SimAnswer,
+    fail: (c: number) => SimAnswer,
+  ): SimAnswer {
     if (req.objectType === 1) {
       if (req.serviceId === 2) return fail(ERR.PROPERTY_IS_READ_ONLY);
       if (!(this.opts.infoProperties ?? [0x01, 0x05, 0x0d]).includes(req.propertyId)) return fail(ERR.PROPERTY_NOT_SUPPORTED);

@@ -32,7 +32,12 @@ export class XtenderSimulator {
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: XtenderSimOptions) {
-    this.gateway = new XcomGatewaySim(opts.devices, { latencyMs: opts.latencyMs, dropTimeoutMs: opts.dropTimeoutMs, infoProperties: opts.infoProperties, now: opts.now });
+    this.gateway = new XcomGatewaySim(opts.devices, {
+      latencyMs: opts.latencyMs,
+      dropTimeoutMs: opts.dropTimeoutMs,
+      infoProperties: opts.infoProperties,
+      now: opts.now,
+    });
   }
 
   async start(): Promise<void> {
@@ -41,15 +46,18 @@ export class XtenderSimulator {
 
   private open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate ?? 38400, dataBits: 8, parity: 'even', stopBits: 1 }, (err) => {
-        if (err) {
-          reject(err);
-          return;
-        }
-        this.port = port;
-        this.collector = new SimFrameCollector();
-        resolve();
-      });
+      const port = new SerialPort(
+        { path: this.opts.path, baudRate: this.opts.baudRate ?? 38400, dataBits: 8, parity: 'even', stopBits: 1 },
+        (err) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          this.port = port;
+          this.collector = new SimFrameCollector();
+          resolve();
+        },
+      );
       port.on('data', (chunk: Buffer) => this.onData(port, chunk));
       // A read error on a PTY whose other end is gone may come without a close: drop the port and reattach.
       port.on('error', () => {
@@ -79,7 +87,9 @@ export class XtenderSimulator {
       this.queue = this.queue.then(async () => {
         const answer = this.gateway.handle(req);
         if (!answer || this.stopped) return;
-        const wireMs = this.opts.wireTiming ? ((req.frameLength + answer.frame.length) * BITS_PER_BYTE * 1000) / (this.opts.baudRate ?? 38400) : 0;
+        const wireMs = this.opts.wireTiming
+          ? ((req.frameLength + answer.frame.length) * BITS_PER_BYTE * 1000) / (this.opts.baudRate ?? 38400)
+          : 0;
         const delayMs = answer.delayMs + wireMs;
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         if (port.isOpen && !this.stopped) port.write(answer.frame);

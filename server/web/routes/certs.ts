@@ -6,7 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CertificateError } from '../../certs/inspect.ts';
-import { CertificateExistsError, generateAndStore, importCredentials, importCredentialsFromFiles, storedCertificate } from '../../certs/store.ts';
+import {
+  CertificateExistsError,
+  generateAndStore,
+  importCredentials,
+  importCredentialsFromFiles,
+  storedCertificate,
+} from '../../certs/store.ts';
 import { groupLfdi } from '../../protocols/ieee2030_5/identity.ts';
 import type { WebContext } from '../context.ts';
 
@@ -55,9 +61,10 @@ export function registerCertRoutes(app: FastifyInstance, ctx: WebContext): void 
       return reply.code(400).send({ error: 'send {certPem, keyPem} or {certPath, keyPath}' });
     }
     try {
-      const s = 'certPem' in body.data
-        ? await importCredentials(ctx.dataDir, body.data.certPem, body.data.keyPem)
-        : await importCredentialsFromFiles(ctx.dataDir, body.data.certPath, body.data.keyPath);
+      const s =
+        'certPem' in body.data
+          ? await importCredentials(ctx.dataDir, body.data.certPem, body.data.keyPem)
+          : await importCredentialsFromFiles(ctx.dataDir, body.data.certPath, body.data.keyPath);
       ctx.log.info({ lfdi: s.lfdi }, 'imported a 2030.5 client certificate');
       return { ok: true, lfdi: s.lfdi, lfdiGrouped: groupLfdi(s.lfdi), sfdi: s.sfdi, notAfter: s.notAfter, daysLeft: s.daysLeft };
     } catch (err) {

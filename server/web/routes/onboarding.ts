@@ -80,7 +80,8 @@ export async function registerOnboardingRoutes(app: FastifyInstance, ctx: WebCon
 function parseDeviceBody(body: unknown): { kind: string; config: Record<string, unknown> } | { error: string } {
   const { kind, config } = (body ?? {}) as { kind?: unknown; config?: unknown };
   if (typeof kind !== 'string' || !DEVICE_LISTS[kind]) return { error: `kind must be one of: ${Object.keys(DEVICE_LISTS).join(', ')}` };
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) return { error: 'config must be an object with the device options' };
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    return { error: 'config must be an object with the device options' };
   const listKey = DEVICE_LISTS[kind];
   const result = deviceSchemas[listKey].safeParse(config);
   if (!result.success) return { error: describeZodError(result.error, listKey) };
@@ -110,7 +111,8 @@ async function testConnection(ctx: WebContext, kind: string, config: unknown): P
       reportConfigError: () => undefined,
     });
   }
-  if (!driver?.testConnection) return { ok: false, message: `testing a ${kind} connection is not supported by this version; save the device and watch its status` };
+  if (!driver?.testConnection)
+    return { ok: false, message: `testing a ${kind} connection is not supported by this version; save the device and watch its status` };
   try {
     return await driver.testConnection(config);
   } catch (err) {
@@ -173,7 +175,8 @@ export function pendingMeters(ctx: WebContext): PendingMeter[] {
 
 /** A driver's pending entry (a bare id, or an object naming it) as an options entry to adopt. */
 function pendingMeter(kind: string, entry: unknown): PendingMeter | undefined {
-  const e: Record<string, unknown> = typeof entry === 'string' ? (kind === 'dlt645' ? { address: entry } : { id: entry }) : (entry as Record<string, unknown>) ?? {};
+  const e: Record<string, unknown> =
+    typeof entry === 'string' ? (kind === 'dlt645' ? { address: entry } : { id: entry }) : ((entry as Record<string, unknown>) ?? {});
   const remote = [e.ip, e.remote, e.peer].find((v): v is string => typeof v === 'string');
   if (kind === 'dlt645') {
     const address = e.address ?? e.id;

@@ -53,15 +53,23 @@ describe('chaos hooks of the DL/T 645 and DLMS demo simulators', () => {
   const availability = (id: string) => app.hub.get(id)?.status.availability;
   const agrees = (truth: SimTruth) => {
     const hub = availability(truth.id);
-    return truth.availability === 'offline' ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub) : hub === truth.availability;
+    return truth.availability === 'offline'
+      ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub)
+      : hub === truth.availability;
   };
   /** What the hub showed for the hit meter during each fault. */
   const shown = new Map<string, string | undefined>();
-  const notOnline = (sim: DemoSim) => sim.truth!().filter((t) => t.availability !== 'online').map((t) => t.id);
+  const notOnline = (sim: DemoSim) =>
+    sim.truth!()
+      .filter((t) => t.availability !== 'online')
+      .map((t) => t.id);
 
   async function exercise(sim: DemoSim): Promise<void> {
     for (const fault of sim.faults!()) {
-      await waitFor(() => sim.truth!().every((t) => t.availability === 'online' && agrees(t)), { ...SLOW, what: `${sim.kind} online before ${fault.name}` });
+      await waitFor(() => sim.truth!().every((t) => t.availability === 'online' && agrees(t)), {
+        ...SLOW,
+        what: `${sim.kind} online before ${fault.name}`,
+      });
 
       await fault.inject();
       await fault.inject();
@@ -85,7 +93,10 @@ describe('chaos hooks of the DL/T 645 and DLMS demo simulators', () => {
       () =>
         sim.truth!().every((truth) => {
           const state = app.hub.get(truth.id)?.state ?? {};
-          return Object.entries(truth.counters).every(([key, value]) => typeof state[key] === 'number' && Math.abs((state[key] as number) - value) <= 1e-9 * Math.max(1, Math.abs(value)));
+          return Object.entries(truth.counters).every(
+            ([key, value]) =>
+              typeof state[key] === 'number' && Math.abs((state[key] as number) - value) <= 1e-9 * Math.max(1, Math.abs(value)),
+          );
         }),
       { ...SLOW, what: `${sim.kind}: counters equal to the simulator's after freeze` },
     );

@@ -36,7 +36,7 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
     const sims = [first];
     const names = (first.faults?.() ?? []).map((f) => f.name);
     while (sims.length < names.length) sims.push(await start());
-    names.forEach((name, k) => cases.push({ sim: sims[k], fault: sims[k].faults!().find((f) => f.name === name)! }));
+    names.forEach((name, k) => void cases.push({ sim: sims[k], fault: sims[k].faults!().find((f) => f.name === name)! }));
   }
 
   beforeAll(async () => {
@@ -67,7 +67,9 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
   const availability = (id: string) => app.hub.get(id)?.status.availability;
   const agrees = (truth: SimTruth) => {
     const hub = availability(truth.id);
-    return truth.availability === 'offline' ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub) : hub === truth.availability;
+    return truth.availability === 'offline'
+      ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub)
+      : hub === truth.availability;
   };
 
   async function exercise({ sim, fault }: Case): Promise<void> {
@@ -80,7 +82,10 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
     await waitFor(() => agrees(truthOf(sim)), { ...SLOW, what: `${fault.name}: hub ${id} to be ${during.availability}` });
     if (fault.name === 'kostal: inverter sleeps') {
       // Dusk pages first, then the web server goes away: still asleep, now by not answering.
-      await waitFor(() => /not answering/.test(app.hub.get(id)?.status.reason ?? ''), { ...SLOW, what: `${id} asleep with its web server gone` });
+      await waitFor(() => /not answering/.test(app.hub.get(id)?.status.reason ?? ''), {
+        ...SLOW,
+        what: `${id} asleep with its web server gone`,
+      });
       expect(availability(id)).toBe('asleep');
     }
 
@@ -93,7 +98,10 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
       () => {
         const truth = truthOf(sim);
         const state = app.hub.get(id)?.state ?? {};
-        return Object.entries(truth.counters).every(([key, value]) => typeof state[key] === 'number' && Math.abs((state[key] as number) - value) <= 1e-9 * Math.max(1, Math.abs(value)));
+        return Object.entries(truth.counters).every(
+          ([key, value]) =>
+            typeof state[key] === 'number' && Math.abs((state[key] as number) - value) <= 1e-9 * Math.max(1, Math.abs(value)),
+        );
       },
       { ...SLOW, what: `${id}: counters equal to the simulator's after freeze` },
     );

@@ -49,7 +49,8 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
     }
     const options: Options = optionsSchema.parse({});
     for (const { sim } of cases) sim.configure(options);
-    for (const item of options.xtender as Record<string, unknown>[]) Object.assign(item, { poll_interval: 1, fast_poll_interval: 1, timeout_ms: 800 });
+    for (const item of options.xtender as Record<string, unknown>[])
+      Object.assign(item, { poll_interval: 1, fast_poll_interval: 1, timeout_ms: 800 });
     app = await startQuietApp(options, dataDir);
   }, 30_000);
 
@@ -62,7 +63,9 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
   const status = (id: string) => app.hub.get(id)?.status;
   const agrees = (truth: SimTruth) => {
     const hub = status(truth.id)?.availability;
-    return truth.availability === 'offline' ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub) : hub === truth.availability;
+    return truth.availability === 'offline'
+      ? hub !== undefined && !['online', 'asleep', 'unknown'].includes(hub)
+      : hub === truth.availability;
   };
   const allAgree = (sim: DemoSim) => sim.truth!().every(agrees);
   const countersMatch = (sim: DemoSim) =>
@@ -82,8 +85,14 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
       for (const { id } of hit) expect(status(id)?.reason, `${fault.name}: ${id}`).toMatch(OFFLINE_REASON[fault.name]);
 
       await fault.recover();
-      expect(sim.truth!().every((t) => t.availability === 'online'), fault.name).toBe(true);
-      await waitFor(() => ids.every((id) => status(id)?.availability === 'online'), { ...SLOW, what: `${fault.name}: every device online again` });
+      expect(
+        sim.truth!().every((t) => t.availability === 'online'),
+        fault.name,
+      ).toBe(true);
+      await waitFor(() => ids.every((id) => status(id)?.availability === 'online'), {
+        ...SLOW,
+        what: `${fault.name}: every device online again`,
+      });
     }
     sim.freeze!();
     await waitFor(() => countersMatch(sim), { ...SLOW, what: `${sim.kind}: counters equal to the simulator's after freeze` });

@@ -40,7 +40,15 @@ describe('DL/T 645 dial-in meters end to end (IVY topics)', () => {
       web: false,
     });
     await app.start();
-    sim = startDlt645Sim({ port: listenPort, meters: 3, firstAddress: 230001, silentShare: 0.34, registrationShare: 0.34, reconnectMs: 500, seed: 3 });
+    sim = startDlt645Sim({
+      port: listenPort,
+      meters: 3,
+      firstAddress: 230001,
+      silentShare: 0.34,
+      registrationShare: 0.34,
+      reconnectMs: 500,
+      seed: 3,
+    });
   });
 
   afterAll(async () => {
@@ -57,7 +65,11 @@ describe('DL/T 645 dial-in meters end to end (IVY topics)', () => {
       expect(config.cmps.totalActiveEnergy).toMatchObject({ dev_cla: 'energy', stat_cla: 'total_increasing', unit_of_meas: 'kWh' });
       const status = await probe.waitFor(`${BASE}/${id}/status`, (m) => JSON.parse(m.payload).online === true, 20_000);
       expect(JSON.parse(status.payload)).toMatchObject({ meterId: id, online: true, ip: expect.stringMatching(/127\.0\.0\.1/) });
-      const tele = await probe.waitFor(`${BASE}/${id}/telemetry`, (m) => JSON.parse(m.payload).register.name === 'totalActiveEnergy', 20_000);
+      const tele = await probe.waitFor(
+        `${BASE}/${id}/telemetry`,
+        (m) => JSON.parse(m.payload).register.name === 'totalActiveEnergy',
+        20_000,
+      );
       expect(JSON.parse(tele.payload)).toMatchObject({
         meterId: id,
         timestamp: expect.any(Number),
@@ -71,9 +83,19 @@ describe('DL/T 645 dial-in meters end to end (IVY topics)', () => {
   }, 60_000);
 
   it('answers an IVY client command read by register name', async () => {
-    await probe.publish(`${BASE}/${METERS[0]}/command/request`, JSON.stringify({ requestId: 'req-123', command: 'read', register: 'totalActiveEnergy' }));
-    const res = JSON.parse((await probe.waitFor(`${BASE}/${METERS[0]}/command/response`, (m) => JSON.parse(m.payload).requestId === 'req-123', 15_000)).payload);
-    expect(res).toMatchObject({ requestId: 'req-123', success: true, timestamp: expect.any(Number), data: { register: 'totalActiveEnergy', unit: 'kWh' } });
+    await probe.publish(
+      `${BASE}/${METERS[0]}/command/request`,
+      JSON.stringify({ requestId: 'req-123', command: 'read', register: 'totalActiveEnergy' }),
+    );
+    const res = JSON.parse(
+      (await probe.waitFor(`${BASE}/${METERS[0]}/command/response`, (m) => JSON.parse(m.payload).requestId === 'req-123', 15_000)).payload,
+    );
+    expect(res).toMatchObject({
+      requestId: 'req-123',
+      success: true,
+      timestamp: expect.any(Number),
+      data: { register: 'totalActiveEnergy', unit: 'kWh' },
+    });
     expect(res.data.value).toBeGreaterThan(0);
   }, 20_000);
 

@@ -13,15 +13,24 @@ describe('live stream', () => {
     const handle = hub.addDevice({ id: 'm1', kind: 'test', name: 'M1' }, [
       { key: 'power', name: 'Power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
     ]);
-    const app = await createWebServer({
-      hub,
-      log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
-      version: 't', startedAt: Date.now(), dataDir: '/tmp',
-      broker: () => ({ source: 'embedded', url: '', connected: true, queued: 0, dropped: 0, published: 0 }),
-      stats: () => ({}), recentLogs: () => [], configErrors: () => [],
-      options: () => optionsSchema.parse({}), saveOptions: async () => optionsSchema.parse({}),
-      drivers: () => new Map(), removeDevice: async () => false,
-    }, { ingressOnly: false, uiDir: '/nonexistent' });
+    const app = await createWebServer(
+      {
+        hub,
+        log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
+        version: 't',
+        startedAt: Date.now(),
+        dataDir: '/tmp',
+        broker: () => ({ source: 'embedded', url: '', connected: true, queued: 0, dropped: 0, published: 0 }),
+        stats: () => ({}),
+        recentLogs: () => [],
+        configErrors: () => [],
+        options: () => optionsSchema.parse({}),
+        saveOptions: async () => optionsSchema.parse({}),
+        drivers: () => new Map(),
+        removeDevice: async () => false,
+      },
+      { ingressOnly: false, uiDir: '/nonexistent' },
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const abort = new AbortController();

@@ -21,7 +21,15 @@ import { Writable } from 'node:stream';
 vi.mock('../../../server/drivers/registry.ts', () => ({ DRIVERS: {} }));
 
 const table: RegisterDescriptor[] = [
-  { key: 'totalActiveEnergy', id: '00010000', name: 'Total active energy', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing', groups: ['energy'] },
+  {
+    key: 'totalActiveEnergy',
+    id: '00010000',
+    name: 'Total active energy',
+    unit: 'kWh',
+    deviceClass: 'energy',
+    stateClass: 'total_increasing',
+    groups: ['energy'],
+  },
   { key: 'voltageA', id: '02010100', name: 'Voltage A', unit: 'V', deviceClass: 'voltage', stateClass: 'measurement', groups: ['voltage'] },
 ];
 
@@ -38,7 +46,11 @@ describe('MQTT bridge against Mosquitto', () => {
     broker = await Mosquitto.start();
     // A command left retained on the broker is replayed to the bridge when it subscribes.
     const early = await MqttProbe.connect(broker.url, 'none');
-    await early.publish('wattwire/000000000161/command/request', JSON.stringify({ requestId: 'ret', command: 'read', register: 'voltageA' }), true);
+    await early.publish(
+      'wattwire/000000000161/command/request',
+      JSON.stringify({ requestId: 'ret', command: 'read', register: 'voltageA' }),
+      true,
+    );
     await early.close();
     const options = optionsSchema.parse({ mqtt: { host: '127.0.0.1', port: broker.port, queue_size: 50 }, dlt645: { listen: false } });
     app = new WattwireApp({
@@ -54,7 +66,10 @@ describe('MQTT bridge against Mosquitto', () => {
       read: async (keys) => keys.map((k) => ({ key: k, value: k === 'voltageA' ? 231.4 : energy })),
     });
     meter.setStatus('online');
-    meter.publish([{ key: 'totalActiveEnergy', value: energy, raw: '00001000' }, { key: 'voltageA', value: 230.2 }]);
+    meter.publish([
+      { key: 'totalActiveEnergy', value: energy, raw: '00001000' },
+      { key: 'voltageA', value: 230.2 },
+    ]);
   });
 
   afterAll(async () => {
@@ -71,9 +86,20 @@ describe('MQTT bridge against Mosquitto', () => {
     await probe.waitFor('wattwire/000000000161/state');
     expect(probe.json('wattwire/000000000161/state')).toEqual({ totalActiveEnergy: 100, voltageA: 230.2 });
     await probe.waitFor('wattwire/000000000161/status', (m) => JSON.parse(m.payload).online === true);
-    expect(probe.json('wattwire/000000000161/status')).toMatchObject({ meterId: '000000000161', online: true, ip: '10.0.0.9', state: 'online' });
+    expect(probe.json('wattwire/000000000161/status')).toMatchObject({
+      meterId: '000000000161',
+      online: true,
+      ip: '10.0.0.9',
+      state: 'online',
+    });
     const tele = await probe.waitFor('wattwire/000000000161/telemetry');
-    expect(JSON.parse(tele.payload)).toMatchObject({ meterId: '000000000161', register: { id: '00010000', name: 'totalActiveEnergy', description: 'Total active energy' }, value: 100, unit: 'kWh', raw: '00001000' });
+    expect(JSON.parse(tele.payload)).toMatchObject({
+      meterId: '000000000161',
+      register: { id: '00010000', name: 'totalActiveEnergy', description: 'Total active energy' },
+      value: 100,
+      unit: 'kWh',
+      raw: '00001000',
+    });
     await probe.waitFor('wattwire/bridge/status', (m) => JSON.parse(m.payload).status === 'online');
 
     const late = await MqttProbe.connect(broker.url, 'homeassistant/#');
@@ -86,7 +112,10 @@ describe('MQTT bridge against Mosquitto', () => {
   });
 
   it('answers a command with the requestId, and an error for an unknown register', async () => {
-    await probe.publish('wattwire/000000000161/command/request', JSON.stringify({ requestId: 'r1', command: 'read', register: 'voltageA' }));
+    await probe.publish(
+      'wattwire/000000000161/command/request',
+      JSON.stringify({ requestId: 'r1', command: 'read', register: 'voltageA' }),
+    );
     const ok = await probe.waitFor('wattwire/000000000161/command/response', (m) => JSON.parse(m.payload).requestId === 'r1');
     expect(JSON.parse(ok.payload)).toMatchObject({ success: true, data: { register: 'voltageA', value: 231.4, unit: 'V' } });
     await probe.publish('wattwire/000000000161/command/request', JSON.stringify({ requestId: 'r2', command: 'read', register: 'bogus' }));

@@ -38,13 +38,16 @@ describe('wattwire process', () => {
     httpPort = await freePort();
     const dir = mkdtempSync(path.join(tmpdir(), 'ww-proc-'));
     const optionsFile = path.join(dir, 'options.json');
-    writeFileSync(optionsFile, JSON.stringify({
-      log_level: 'info',
-      mqtt: { host: '127.0.0.1', port: broker.port },
-      dlt645: { listen: true, listen_port: listenPort },
-      dlt645_meters: [{ address: 'not-an-address' }],
-      kostal: [{ host: '' }],
-    }));
+    writeFileSync(
+      optionsFile,
+      JSON.stringify({
+        log_level: 'info',
+        mqtt: { host: '127.0.0.1', port: broker.port },
+        dlt645: { listen: true, listen_port: listenPort },
+        dlt645_meters: [{ address: 'not-an-address' }],
+        kostal: [{ host: '' }],
+      }),
+    );
     proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
       env: { ...process.env, WATTWIRE_DATA_DIR: dir, WATTWIRE_HTTP_PORT: String(httpPort), SUPERVISOR_TOKEN: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -20,7 +20,10 @@ it('the demo meter pushes authenticated, encrypted telegrams to the listener it 
   expect(options.dlms.listen).toBe(true);
   harness = await startDriver(options as unknown as Record<string, unknown>);
   const h = harness;
-  const rec = await waitFor(() => h.hub.list().find((d) => d.info.kind === 'dlms' && d.state.ACTIVE_POWER_IMPORT !== undefined), { what: 'demo readings', timeoutMs: 15_000 });
+  const rec = await waitFor(() => h.hub.list().find((d) => d.info.kind === 'dlms' && d.state.ACTIVE_POWER_IMPORT !== undefined), {
+    what: 'demo readings',
+    timeoutMs: 15_000,
+  });
   expect(rec.info.id).toBe('4B464D1010000023');
   expect(rec.status.availability).toBe('online');
   expect(h.configErrors).toEqual([]);

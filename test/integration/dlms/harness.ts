@@ -36,9 +36,18 @@ export async function startDriver(options: Record<string, unknown>): Promise<Har
 }
 
 /** Wait until device `id` exists and `pred` holds for it; returns its record. */
-export async function deviceWhen(h: Harness, id: string, pred: (d: DeviceRecord) => boolean, what: string, timeoutMs?: number): Promise<DeviceRecord> {
-  return waitFor(() => {
-    const d = h.hub.get(id);
-    return d && pred(d) ? d : undefined;
-  }, { what, timeoutMs });
+export async function deviceWhen(
+  h: Harness,
+  id: string,
+  pred: (d: DeviceRecord) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<DeviceRecord> {
+  return waitFor(
+    () => {
+      const d = h.hub.get(id);
+      return d && pred(d) ? d : undefined;
+    },
+    { what, timeoutMs },
+  );
 }

@@ -26,7 +26,7 @@ describe('DLMS GET polling', () => {
     expect(rec.state.ACTIVE_ENERGY_IMPORT).toBeGreaterThan(1234);
     expect(rec.state.POWER_FACTOR_TOTAL).toBe(0.97);
     // Objects the meter does not have are asked once, then skipped.
-    const diag = (h.driver.diagnostics?.() as { meters: { absentObis: string[] }[] }).meters[0];
+    const diag = (h.driver.diagnostics!() as { meters: { absentObis: string[] }[] }).meters[0];
     expect(diag.absentObis).toContain('1-0:15.8.0.255');
     const before = server.requests;
     const [reading] = await h.hub.read('YTL102000000000000', ['ACTIVE_POWER_IMPORT']);

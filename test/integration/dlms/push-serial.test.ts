@@ -21,15 +21,23 @@ afterEach(async () => {
 
 async function setup(framing: Framing, fault: Fault = 'none') {
   pty = await PtyPair.open();
-  harness = await startDriver({ dlms_meters: [{ id: 'kaifa', mode: 'push', meter_type: 'austria_mbus', serial_port: pty.a, encryption_key: EK }] });
+  harness = await startDriver({
+    dlms_meters: [{ id: 'kaifa', mode: 'push', meter_type: 'austria_mbus', serial_port: pty.a, encryption_key: EK }],
+  });
   await startSim(framing, fault);
   return harness;
 }
 
 async function startSim(framing: Framing, fault: Fault = 'none') {
   sim = new DlmsPushSim({
-    target: { serialPath: pty!.b }, framing, security: 'encrypt', fault,
-    systemTitle: Buffer.from(ST, 'hex'), encryptionKey: Buffer.from(EK, 'hex'), authenticationKey: Buffer.alloc(16), intervalMs: 100,
+    target: { serialPath: pty!.b },
+    framing,
+    security: 'encrypt',
+    fault,
+    systemTitle: Buffer.from(ST, 'hex'),
+    encryptionKey: Buffer.from(EK, 'hex'),
+    authenticationKey: Buffer.alloc(16),
+    intervalMs: 100,
   });
   await sim.start();
 }
@@ -81,7 +89,13 @@ describe('DLMS push over a serial port (PTY)', () => {
     await pty!.reopen();
     await startSim('mbus');
     const back = Date.now();
-    await deviceWhen(h, 'kaifa', (d) => d.status.availability === 'online' && (d.updated.ACTIVE_POWER_IMPORT ?? 0) > back, 'online again', 5000);
+    await deviceWhen(
+      h,
+      'kaifa',
+      (d) => d.status.availability === 'online' && (d.updated.ACTIVE_POWER_IMPORT ?? 0) > back,
+      'online again',
+      5000,
+    );
     expect(h.driver.diagnostics?.()).toMatchObject({ meters: [{ waitingForPort: false }] });
   }, 30_000);
 });

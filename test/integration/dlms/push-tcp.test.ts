@@ -23,8 +23,13 @@ async function setup(meter: Record<string, unknown>, simKey = EK, security: 'non
   const port = await freePort();
   harness = await startDriver({ dlms: { listen: true, listen_port: port }, dlms_meters: [{ mode: 'push', ...meter }] });
   sim = new DlmsPushSim({
-    target: { host: '127.0.0.1', port }, framing: 'wrapper', security,
-    systemTitle: Buffer.from(ST, 'hex'), encryptionKey: Buffer.from(simKey, 'hex'), authenticationKey: Buffer.from(AK, 'hex'), intervalMs: 100,
+    target: { host: '127.0.0.1', port },
+    framing: 'wrapper',
+    security,
+    systemTitle: Buffer.from(ST, 'hex'),
+    encryptionKey: Buffer.from(simKey, 'hex'),
+    authenticationKey: Buffer.from(AK, 'hex'),
+    intervalMs: 100,
   });
   await sim.start();
   return harness;

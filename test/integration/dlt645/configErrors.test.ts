@@ -37,8 +37,13 @@ describe('DL/T 645 listener', () => {
       { address: '000000000312', serial_port: '/dev/does-not-exist-645', baud: 9600 },
     ]);
     try {
-      expect(bridge.configErrors).toEqual([expect.stringContaining('meter 000000000312 on /dev/does-not-exist-645 asks for 9600 baud, parity even')]);
-      await waitFor(() => bridge.hub.get('000000000311')?.status.reason === '/dev/does-not-exist-645: the port is not there (adapter unplugged?)', { what: 'offline reason' });
+      expect(bridge.configErrors).toEqual([
+        expect.stringContaining('meter 000000000312 on /dev/does-not-exist-645 asks for 9600 baud, parity even'),
+      ]);
+      await waitFor(
+        () => bridge.hub.get('000000000311')?.status.reason === '/dev/does-not-exist-645: the port is not there (adapter unplugged?)',
+        { what: 'offline reason' },
+      );
       expect(bridge.hub.get('000000000312')?.status.availability).toBe('offline');
     } finally {
       await bridge.stop();

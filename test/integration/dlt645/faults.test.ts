@@ -53,7 +53,9 @@ describe('DL/T 645 faults', () => {
     s.errors('000000000103', 0x04);
     const [reading] = await b.hub.read('000000000103', ['voltageA']);
     expect(reading.value).toBeNull();
-    expect(diag(b, '000000000103')).toMatchObject({ lastErrorReply: { register: 'voltageA', di: '02010100', errorWord: 4, meaning: 'password error or unauthorised' } });
+    expect(diag(b, '000000000103')).toMatchObject({
+      lastErrorReply: { register: 'voltageA', di: '02010100', errorWord: 4, meaning: 'password error or unauthorised' },
+    });
     s.errors('000000000103', undefined);
     const [again] = await b.hub.read('000000000103', ['voltageA']);
     expect(typeof again.value).toBe('number');
@@ -64,7 +66,16 @@ describe('DL/T 645 faults', () => {
     await waitFor(() => (diag(b, '000000000104').polls as number) >= 2, { what: 'two polls' });
     const d = diag(b, '000000000104');
     expect(Object.keys(d.unsupported as object).sort()).toEqual([
-      '0201FF00', '0202FF00', 'activePowerB', 'activePowerC', 'currentB', 'currentC', 'powerFactorB', 'powerFactorC', 'voltageB', 'voltageC',
+      '0201FF00',
+      '0202FF00',
+      'activePowerB',
+      'activePowerC',
+      'currentB',
+      'currentC',
+      'powerFactorB',
+      'powerFactorC',
+      'voltageB',
+      'voltageC',
     ]);
     expect(d.errorReplies).toBe(10);
     expect(b.hub.get('000000000104')!.state.voltageA).toBeGreaterThan(200);
@@ -80,7 +91,7 @@ describe('DL/T 645 faults', () => {
     expect(diag(b, '000000000105').timeouts).toBeGreaterThanOrEqual(3);
     s.slow('000000000105', 0);
     await waitFor(() => status(b, '000000000105')?.availability === 'online', { what: 'online again', timeoutMs: 15_000 });
-    expect((b.driver.diagnostics?.().timeouts as number)).toBeGreaterThanOrEqual(3);
+    expect(b.driver.diagnostics?.().timeouts as number).toBeGreaterThanOrEqual(3);
     expect(diag(b, '000000000105').wrongDi).toBeGreaterThan(0);
   });
 });

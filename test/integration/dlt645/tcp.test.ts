@@ -15,7 +15,7 @@ let sim: Dlt645Sim | undefined;
 const sockets: net.Socket[] = [];
 
 afterEach(async () => {
-  sockets.forEach((s) => s.destroy());
+  for (const s of sockets) s.destroy();
   sockets.length = 0;
   await sim?.stop();
   await bridge?.stop();
@@ -29,8 +29,22 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
   it('finds talking, silent (0x13) and IMEI-registered meters and publishes their values in the right units', async () => {
     bridge = await startBridge();
     // One meter that stays silent behind a DTU sending its IMEI, one that talks at once.
-    sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000012'], silentShare: 1, registrationShare: 1, threePhaseShare: 1, heartbeatMs: 100 });
-    const plain = startDlt645Sim({ port: bridge.port, addresses: ['000000000011'], silentShare: 0, registrationShare: 0, threePhaseShare: 1, heartbeatMs: 100 });
+    sim = startDlt645Sim({
+      port: bridge.port,
+      addresses: ['000000000012'],
+      silentShare: 1,
+      registrationShare: 1,
+      threePhaseShare: 1,
+      heartbeatMs: 100,
+    });
+    const plain = startDlt645Sim({
+      port: bridge.port,
+      addresses: ['000000000011'],
+      silentShare: 0,
+      registrationShare: 0,
+      threePhaseShare: 1,
+      heartbeatMs: 100,
+    });
     try {
       plain.setValue('000000000011', '02030000', 1.2345);
       const b = bridge;
@@ -84,13 +98,16 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
     sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000031'], silentShare: 0, timeScale: 3600 });
     const b = bridge;
     const energies: number[] = [];
-    b.hub.on('readings', (rec, readings) => {
+    b.hub.on('readings', (_rec, readings) => {
       for (const r of readings) if (r.register.key === 'totalActiveEnergy' && typeof r.value === 'number') energies.push(r.value);
     });
     await waitFor(() => online(b, '000000000031'), { what: 'online' });
     const [read] = await b.hub.read('000000000031', ['combinedActiveEnergy']);
     expect(typeof read.value).toBe('number');
-    const concurrent = await Promise.all([b.hub.read('000000000031', ['totalActiveEnergy']), b.hub.read('000000000031', ['voltageA', 'frequency'])]);
+    const concurrent = await Promise.all([
+      b.hub.read('000000000031', ['totalActiveEnergy']),
+      b.hub.read('000000000031', ['voltageA', 'frequency']),
+    ]);
     expect(concurrent.flat().map((r) => r.register.key)).toEqual(['totalActiveEnergy', 'voltageA', 'frequency']);
     await waitFor(() => energies.length >= 4, { what: 'several energy readings' });
     for (let i = 1; i < energies.length; i++) expect(energies[i]).toBeGreaterThanOrEqual(energies[i - 1]);
@@ -129,7 +146,9 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
   it('moves a meter to its new connection and closes the old one', async () => {
     bridge = await startBridge();
     const b = bridge;
-    const announce = encodeFrame(readDataReply('000000000061', '00010000', encodeBcdValue(12.34, { bytes: 4, decimals: 2, signed: false })));
+    const announce = encodeFrame(
+      readDataReply('000000000061', '00010000', encodeBcdValue(12.34, { bytes: 4, decimals: 2, signed: false })),
+    );
     const dial = () =>
       new Promise<net.Socket>((resolve) => {
         const s = net.connect(b.port, '127.0.0.1', () => {
@@ -157,7 +176,12 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
     await waitFor(() => online(b, '000000000071'), { what: 'online' });
     await b.stop();
     await waitFor(() => !s.isConnected('000000000071'), { what: 'connection closed by the bridge' });
-    const refused = await new Promise((resolve) => net.connect(b.port, '127.0.0.1').on('error', () => resolve(true)).on('connect', () => resolve(false)));
+    const refused = await new Promise((resolve) =>
+      net
+        .connect(b.port, '127.0.0.1')
+        .on('error', () => resolve(true))
+        .on('connect', () => resolve(false)),
+    );
     expect(refused).toBe(true);
   });
 
@@ -169,7 +193,9 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
       const options = optionsSchema.parse({ dlt645: { listen_port: b.port, listen: false } });
       demo.configure(options);
       expect(options.dlt645).toMatchObject({ listen: true, listen_port: b.port, heartbeat: 'HEARTBEAT' });
-      await waitFor(() => b.hub.list().filter((r) => r.status.availability === 'online').length === 3, { what: 'three demo meters online' });
+      await waitFor(() => b.hub.list().filter((r) => r.status.availability === 'online').length === 3, {
+        what: 'three demo meters online',
+      });
     } finally {
       await demo.stop();
     }

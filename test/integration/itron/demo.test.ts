@@ -32,13 +32,29 @@ describe('demo: simulator + bridge certificate in the data directory', () => {
     const creds = await loadClientCredentials(dataDir);
     expect(creds?.lfdi).toMatch(/^[0-9A-F]{40}$/);
     const hub = new Hub();
-    const driver = createItronDriver({ hub, log: createLogger('silent'), options, dataDir, reportConfigError: (w, m) => { throw new Error(`${w}: ${m}`); } });
+    const driver = createItronDriver({
+      hub,
+      log: createLogger('silent'),
+      options,
+      dataDir,
+      reportConfigError: (w, m) => {
+        throw new Error(`${w}: ${m}`);
+      },
+    });
     await driver.start();
     try {
-      const rec = await waitFor(() => hub.list().find((d) => d.status.availability === 'online' && typeof d.state.energy_delivered_tou_2 === 'number'), { what: 'demo meter online with TOU tiers' });
+      const rec = await waitFor(
+        () => hub.list().find((d) => d.status.availability === 'online' && typeof d.state.energy_delivered_tou_2 === 'number'),
+        { what: 'demo meter online with TOU tiers' },
+      );
       expect(rec.info.kind).toBe('itron');
       // Tiers that carry a value become their own entities; the empty tiers 3–8 do not.
-      expect(rec.registers.map((r) => r.key).filter((k) => k.includes('_tou_')).sort()).toEqual(['energy_delivered_tou_1', 'energy_delivered_tou_2', 'energy_received_tou_1', 'energy_received_tou_2']);
+      expect(
+        rec.registers
+          .map((r) => r.key)
+          .filter((k) => k.includes('_tou_'))
+          .sort(),
+      ).toEqual(['energy_delivered_tou_1', 'energy_delivered_tou_2', 'energy_received_tou_1', 'energy_received_tou_2']);
       expect(tableViolations(rec.registers)).toEqual([]);
       const tiers = (rec.state.energy_delivered_tou_1 as number) + (rec.state.energy_delivered_tou_2 as number);
       expect(Math.abs(tiers - (rec.state.energy_delivered as number))).toBeLessThan(0.01);

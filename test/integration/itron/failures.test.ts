@@ -95,7 +95,10 @@ describe('each connection failure gets its own diagnosis', () => {
       try {
         await client.get('/sdev/sdi');
         sim.setHang(true);
-        await expect(client.get('/sdev/sdi')).rejects.toMatchObject({ code: 'agent_hung', message: expect.stringContaining('the request') });
+        await expect(client.get('/sdev/sdi')).rejects.toMatchObject({
+          code: 'agent_hung',
+          message: expect.stringContaining('the request'),
+        });
       } finally {
         client.close();
       }
@@ -111,14 +114,20 @@ describe('each connection failure gets its own diagnosis', () => {
     const driver = createItronDriver(ctx);
     await driver.start();
     try {
-      const rec = await waitFor(() => {
-        const r = ctx.hub.get(sim.lfdi);
-        return r?.status.availability === 'fault' ? r : undefined;
-      }, { what: 'fault status' });
+      const rec = await waitFor(
+        () => {
+          const r = ctx.hub.get(sim.lfdi);
+          return r?.status.availability === 'fault' ? r : undefined;
+        },
+        { what: 'fault status' },
+      );
       expect(rec.status.reason).toMatch(/not registered/);
       expect(rec.diagnostics).toMatchObject({ diagnosis: 'not_registered' });
       sim.register((await loadClientCredentials(ctx.dataDir))!.lfdi);
-      await waitFor(() => ctx.hub.get(sim.lfdi)?.status.availability === 'online', { what: 'online after registration', timeoutMs: 15_000 });
+      await waitFor(() => ctx.hub.get(sim.lfdi)?.status.availability === 'online', {
+        what: 'online after registration',
+        timeoutMs: 15_000,
+      });
     } finally {
       await driver.stop();
       await sim.stop();

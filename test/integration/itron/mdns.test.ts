@@ -29,7 +29,10 @@ async function publishInChild(lfdi: string, port: number): Promise<ChildProcess>
 const ad = advertiseMeter({ lfdi: ${JSON.stringify(lfdi)}, port: ${port} });
 console.log('advertised');
 process.once('SIGTERM', () => void ad.stop().then(() => process.exit(0)));`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,10 +64,13 @@ describe('mDNS discovery of _smartenergy._tcp', () => {
     const [pa, pb] = [await freePort(), await freePort()];
     const publishers = await Promise.all([publishInChild(a.lfdi, pa), publishInChild(b.lfdi, pb)]);
     try {
-      const found = await waitFor(async () => {
-        const list = await browseSmartEnergy(1500);
-        return list.some((s) => s.lfdi === a.lfdi) && list.some((s) => s.lfdi === b.lfdi) ? list : undefined;
-      }, { what: 'both meters', timeoutMs: 15_000 });
+      const found = await waitFor(
+        async () => {
+          const list = await browseSmartEnergy(1500);
+          return list.some((s) => s.lfdi === a.lfdi) && list.some((s) => s.lfdi === b.lfdi) ? list : undefined;
+        },
+        { what: 'both meters', timeoutMs: 15_000 },
+      );
       expect(found.find((s) => s.lfdi === a.lfdi)).toMatchObject({ port: pa });
       expect(found.find((s) => s.lfdi === b.lfdi)).toMatchObject({ port: pb, sfdi: sfdiFromLfdi(b.lfdi) });
       expect(await findMeterByLfdi(b.lfdi, 3000)).toMatchObject({ lfdi: b.lfdi, port: pb });
@@ -83,7 +89,10 @@ describe('mDNS discovery of _smartenergy._tcp', () => {
     const driver = createItronDriver(ctx);
     await driver.start();
     try {
-      const addressOf = () => (ctx.hub.get(m.lfdi)?.status.availability === 'online' ? (ctx.hub.get(m.lfdi)?.diagnostics.address as string | undefined) : undefined);
+      const addressOf = () =>
+        ctx.hub.get(m.lfdi)?.status.availability === 'online'
+          ? (ctx.hub.get(m.lfdi)?.diagnostics.address as string | undefined)
+          : undefined;
       const before = await waitFor(addressOf, { what: 'online via mDNS', timeoutMs: 20_000 });
       expect(before.endsWith(`:${firstPort}`)).toBe(true);
       // The meter moves (here: to another port): the old address goes dead, the new one is announced.
@@ -92,10 +101,13 @@ describe('mDNS discovery of _smartenergy._tcp', () => {
       const newPort = await freePort();
       meter = await serveMeter(m, newPort);
       publisher = await publishInChild(m.lfdi, newPort);
-      const after = await waitFor(() => {
-        const a = addressOf();
-        return a && a !== before ? a : undefined;
-      }, { what: 'online at the new address', timeoutMs: 25_000 });
+      const after = await waitFor(
+        () => {
+          const a = addressOf();
+          return a && a !== before ? a : undefined;
+        },
+        { what: 'online at the new address', timeoutMs: 25_000 },
+      );
       expect(after.endsWith(`:${newPort}`)).toBe(true);
       expect(ctx.hub.get(m.lfdi)?.diagnostics.addressFrom).toBe('mdns');
     } finally {

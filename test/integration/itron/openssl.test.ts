@@ -46,10 +46,13 @@ describe('driver against openssl s_server -tls1_2 -cipher ECDHE-ECDSA-AES128-CCM
     await driver.start();
     try {
       const lfdi = 'FA1571F88C93983E7C89DA3A5455DE788D16BE63';
-      const rec = await waitFor(() => {
-        const r = ctx.hub.get(lfdi);
-        return r?.status.availability === 'online' ? r : undefined;
-      }, { what: 'meter online', timeoutMs: 20_000 });
+      const rec = await waitFor(
+        () => {
+          const r = ctx.hub.get(lfdi);
+          return r?.status.availability === 'online' ? r : undefined;
+        },
+        { what: 'meter online', timeoutMs: 20_000 },
+      );
       expect(rec.info.swVersion).toBe('3.2.50');
       expect(rec.state).toMatchObject({
         demand: 982,

@@ -28,15 +28,28 @@ describe('driver against the Itron simulator (real TLS, CCM8, client certificate
     const driver = createItronDriver(ctx);
     await driver.start();
     try {
-      const rec = await waitFor(() => {
-        const r = ctx.hub.get(sim.lfdi);
-        return r && r.status.availability === 'online' && typeof r.state.energy_delivered === 'number' ? r : undefined;
-      }, { what: 'meter online' });
+      const rec = await waitFor(
+        () => {
+          const r = ctx.hub.get(sim.lfdi);
+          return r && r.status.availability === 'online' && typeof r.state.energy_delivered === 'number' ? r : undefined;
+        },
+        { what: 'meter online' },
+      );
       expect(rec.info).toMatchObject({ kind: 'itron', swVersion: '3.2.50' });
       expect(rec.diagnostics).toMatchObject({ layout: 'resource tree' });
       expect(tableViolations(rec.registers)).toEqual([]);
       expect(rec.registers.map((r) => r.key)).toEqual(
-        expect.arrayContaining(['demand', 'energy_received', 'energy_delivered', 'reactive_energy_delivered', 'apparent_energy_received', 'max_demand_delivered', 'power_factor', 'power_factor_a', 'certificate_days_left']),
+        expect.arrayContaining([
+          'demand',
+          'energy_received',
+          'energy_delivered',
+          'reactive_energy_delivered',
+          'apparent_energy_received',
+          'max_demand_delivered',
+          'power_factor',
+          'power_factor_a',
+          'certificate_days_left',
+        ]),
       );
       expect(rec.state.energy_delivered).toBeGreaterThanOrEqual(5839.187);
       expect(rec.state.power_factor_a).toBeNull();
@@ -57,7 +70,10 @@ describe('driver against the Itron simulator (real TLS, CCM8, client certificate
     const driver = createItronDriver(ctx);
     const res = await driver.testConnection!({ host: '127.0.0.1', port: sim.port });
     expect(res).toMatchObject({ ok: true, details: { lfdi: sim.lfdi, swVer: '3.2.50', clientLfdi } });
-    expect(await driver.testConnection!({ host: '127.0.0.1', port: 'x' })).toMatchObject({ ok: false, message: expect.stringContaining('port') });
+    expect(await driver.testConnection!({ host: '127.0.0.1', port: 'x' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('port'),
+    });
   });
 
   it('warns 30 days before the client certificate expires: an event and a diagnostic entity', async () => {

@@ -35,7 +35,22 @@ export async function opensslServer(opts: { cwd: string; cert: string; key: stri
   const port = await freePort();
   const child = spawn(
     'openssl',
-    ['s_server', '-accept', `127.0.0.1:${port}`, '-tls1_2', '-cipher', opts.cipher ?? 'ECDHE-ECDSA-AES128-CCM8', '-Verify', '1', '-WWW', '-cert', opts.cert, '-key', opts.key, ...(opts.extra ?? [])],
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-tls1_2',
+      '-cipher',
+      opts.cipher ?? 'ECDHE-ECDSA-AES128-CCM8',
+      '-Verify',
+      '1',
+      '-WWW',
+      '-cert',
+      opts.cert,
+      '-key',
+      opts.key,
+      ...(opts.extra ?? []),
+    ],
     { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -46,9 +61,16 @@ export async function opensslServer(opts: { cwd: string; cert: string; key: stri
 
 /** A TCP port whose accept queue is full: connects hang like an unreachable meter's. */
 export async function blackHole(): Promise<Peer> {
-  const child = spawn('python3', ['-c', 'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    'python3',
+    [
+      '-c',
+      'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const port = Number(await new Promise<string>((resolve) => child.stdout?.once('data', (d: Buffer) => resolve(d.toString()))));
   const fillers = [0, 1, 2].map(() => net.connect(port, '127.0.0.1').on('error', () => undefined));
   await new Promise((r) => setTimeout(r, 200));

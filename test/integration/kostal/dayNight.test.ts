@@ -28,14 +28,24 @@ async function rig(simOpts: KostalSimOptions, config: Record<string, unknown> = 
   await sim.start();
   const hub = new Hub();
   const logLines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'kostal-'));
   dirs.push(dir);
   const session = new InverterSession(kostalInverter.parse({ host: sim.hostPort, password: 'pvwr', timeout: 1, ...config }), {
-    hub, log: createLogger('info', sink), dataDir: dir,
+    hub,
+    log: createLogger('info', sink),
+    dataDir: dir,
   });
   const r: Rig = {
-    sim, hub, session, logLines,
+    sim,
+    hub,
+    session,
+    logLines,
     poll: () => session.poll().catch(() => undefined),
     state: () => hub.list()[0]?.state ?? {},
     status: () => hub.list()[0]?.status ?? { availability: 'none' },

@@ -30,14 +30,21 @@ describe('kostal driver', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kostal-'));
     const errors: string[] = [];
     const driver = createKostalDriver({
-      hub, log: createLogger('silent'), dataDir: dir,
+      hub,
+      log: createLogger('silent'),
+      dataDir: dir,
       options: optionsSchema.parse({ kostal: [{ host: s.hostPort }, { host: '' }] }),
       reportConfigError: (where, message) => errors.push(`${where}: ${message}`),
     });
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => driver.stop());
+    cleanup.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => driver.stop(),
+    );
     await driver.start();
     expect(errors).toEqual([expect.stringMatching(/^kostal\[1\]: kostal\[1\]\.host/)]);
-    const device = await waitFor(() => (hub.get('kostal_90553KSE00777')?.state.l3_current !== undefined ? hub.get('kostal_90553KSE00777') : undefined));
+    const device = await waitFor(() =>
+      hub.get('kostal_90553KSE00777')?.state.l3_current !== undefined ? hub.get('kostal_90553KSE00777') : undefined,
+    );
     expect(device.status.availability).toBe('online');
     expect(device.info).toMatchObject({ model: 'PIKO 7.0', serialNumber: '90553KSE00777', manufacturer: 'KOSTAL' });
     expect(device.state.grid_frequency).toBeCloseTo(50, 0);
@@ -60,12 +67,19 @@ describe('kostal driver', () => {
 
   it('`wattwire sim kostal` serves a sample page unchanged behind Basic auth', async () => {
     const port = await freePort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'sim', 'kostal', '--port', String(port), '--page', 'piko-8.3-index-de-off-night.html'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    cleanup.push(() => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    }));
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', 'sim', 'kostal', '--port', String(port), '--page', 'piko-8.3-index-de-off-night.html'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+        }),
+    );
     let out = '';
     proc.stdout.on('data', (d) => (out += String(d)));
     await waitFor(() => out.includes(`127.0.0.1:${port}`), { timeoutMs: 20_000, what: 'simulator start' });

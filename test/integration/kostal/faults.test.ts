@@ -20,9 +20,15 @@ async function setup(password = 'pvwr') {
   const dir = mkdtempSync(path.join(tmpdir(), 'kostal-'));
   const hub = new Hub();
   const session = new InverterSession(kostalInverter.parse({ host: sim.hostPort, password, timeout: 1, generation: 'classic' }), {
-    hub, log: createLogger('silent'), dataDir: dir,
+    hub,
+    log: createLogger('silent'),
+    dataDir: dir,
   });
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => sim.stop(), () => session.stop());
+  cleanup.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => sim.stop(),
+    () => session.stop(),
+  );
   const poll = async (): Promise<string | undefined> => {
     try {
       await session.poll();

@@ -24,17 +24,38 @@ describe('Victron GX through a bridged Mosquitto with a topic prefix', () => {
     rig = await startRig({ generation: 'flashmq' }, { port, topic_prefix: 'victron/', allow_writes: true });
     dir = mkdtempSync(path.join(tmpdir(), 'victron-bridge-'));
     const conf = path.join(dir, 'mosquitto.conf');
-    writeFileSync(conf, [
-      `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest none',
-      // aedes refuses client publishes under $SYS/ (bridge notifications) and the bridge protocol flag
-      'connection gx', `address 127.0.0.1:${rig.sim.port}`, 'cleansession true', 'restart_timeout 1', 'notifications false', 'try_private false',
-      'topic N/# in 0 victron/ ""', 'topic R/# out 0 victron/ ""', 'topic W/# out 0 victron/ ""', '',
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'persistence false',
+        'log_dest none',
+        // aedes refuses client publishes under $SYS/ (bridge notifications) and the bridge protocol flag
+        'connection gx',
+        `address 127.0.0.1:${rig.sim.port}`,
+        'cleansession true',
+        'restart_timeout 1',
+        'notifications false',
+        'try_private false',
+        'topic N/# in 0 victron/ ""',
+        'topic R/# out 0 victron/ ""',
+        'topic W/# out 0 victron/ ""',
+        '',
+      ].join('\n'),
+    );
     mosquitto = spawn(BINARY, ['-c', conf], { stdio: 'ignore' });
-    await waitFor(() => new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    }), { what: 'mosquitto' });
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => {
+            s.destroy();
+            resolve(true);
+          });
+          s.once('error', () => resolve(false));
+        }),
+      { what: 'mosquitto' },
+    );
   });
 
   afterAll(async () => {
@@ -54,6 +75,10 @@ describe('Victron GX through a bridged Mosquitto with a topic prefix', () => {
     await waitFor(() => rig.hub.get(GX_ID)!.status.availability === 'online', { what: 'online' });
     await expect(rig.hub.write(GX_ID, 'settings_ess_minimum_soc', 35)).resolves.toBe(35);
     expect(rig.sim.value('settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit')).toBe(35);
-    expect(rig.sim.writes.at(-1)).toEqual({ path: 'settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit', payload: '{"value":35}', retain: false });
+    expect(rig.sim.writes.at(-1)).toEqual({
+      path: 'settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit',
+      payload: '{"value":35}',
+      retain: false,
+    });
   });
 });

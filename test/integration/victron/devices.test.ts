@@ -53,7 +53,10 @@ describe('Victron driver options and faults', () => {
   });
 
   it('publishes extra paths by pattern and survives a payload that is not JSON', async () => {
-    rig = await startRig({ generation: 'flashmq' }, { portal_id: PORTAL.toUpperCase(), extra_paths: 'system/0/Ac/Consumption/NumberOfPhases, vebus/+/ProductName' });
+    rig = await startRig(
+      { generation: 'flashmq' },
+      { portal_id: PORTAL.toUpperCase(), extra_paths: 'system/0/Ac/Consumption/NumberOfPhases, vebus/+/ProductName' },
+    );
     expect(await rig.until(GX_ID, 'system_ac_consumption_numberofphases')).toBe(1);
     expect(await rig.until(`${GX_ID}_vebus_276`, 'vebus_productname')).toBe('MultiPlus-II 48/5000/70-50');
     rig.sim.sendGarbage();
@@ -67,7 +70,10 @@ describe('Victron driver options and faults', () => {
     rig = await startRig({ username: 'remoteconsole', password: 'secret' }, { username: 'remoteconsole', password: 'secret', id: 'my_gx' });
     await rig.until('my_gx', 'system_battery_soc');
     await rig.stop();
-    rig = await startRig({ username: 'remoteconsole', password: 'secret' }, { username: 'remoteconsole', password: 'wrong', portal_id: PORTAL });
+    rig = await startRig(
+      { username: 'remoteconsole', password: 'secret' },
+      { username: 'remoteconsole', password: 'wrong', portal_id: PORTAL },
+    );
     await waitFor(() => rig!.diag().lastError, { what: 'connection error' });
     expect(rig.diag().lastError).toMatch(/[Nn]ot authori[sz]ed|[Bb]ad user/);
     expect(rig.hub.get(GX_ID)!.status.availability).toBe('offline');

@@ -53,12 +53,15 @@ export async function startRig(sim: GxSimOptions, system: Record<string, unknown
     hub,
     driver,
     errors,
-    diag: () => (driver.diagnostics?.() as { systems: Record<string, any>[] }).systems[0],
+    diag: () => (driver.diagnostics!() as { systems: Record<string, any>[] }).systems[0],
     until: (id, key, pred = (v) => v !== undefined, timeoutMs = 10_000) =>
-      waitFor(() => {
-        const rec = hub.get(id);
-        return rec && key in rec.state && pred(rec.state[key]) ? { v: rec.state[key] } : undefined;
-      }, { timeoutMs, what: `${id}.${key}` }).then((x) => x.v),
+      waitFor(
+        () => {
+          const rec = hub.get(id);
+          return rec && key in rec.state && pred(rec.state[key]) ? { v: rec.state[key] } : undefined;
+        },
+        { timeoutMs, what: `${id}.${key}` },
+      ).then((x) => x.v),
     async stop() {
       await driver.stop();
       await gx.stop();

@@ -18,7 +18,9 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron recovery with %s', (ge
     rig.hub.on('event', (_rec, e) => events.push(e.event));
     const recoveredBefore = rig.diag().lapsesRecovered;
     rig.sim.loseKeepalives(1500);
-    await waitFor(() => rig!.diag().lapsesRecovered > recoveredBefore && events.includes('keepalive_recovered'), { what: 'lapse recovered' });
+    await waitFor(() => rig!.diag().lapsesRecovered > recoveredBefore && events.includes('keepalive_recovered'), {
+      what: 'lapse recovered',
+    });
     expect(rig.sim.stats.timeouts).toBeGreaterThanOrEqual(1);
     expect(events).toContain('keepalive_lapsed');
     expect(events).toContain('keepalive_recovered');

@@ -30,7 +30,11 @@ describe('Victron GX simulator', () => {
     expect(JSON.parse(done.payload)['full-publish-completed-echo']).toBe('tok-1');
     const soc = probe.last(`N/${ID}/system/0/Dc/Battery/Soc`)!;
     expect(soc.retain).toBe(false);
-    expect(JSON.parse(probe.last(`N/${ID}/settings/0/Settings/CGwacs/AcPowerSetPoint`)!.payload)).toEqual({ max: 1000000, min: -1000000, value: 50 });
+    expect(JSON.parse(probe.last(`N/${ID}/settings/0/Settings/CGwacs/AcPowerSetPoint`)!.payload)).toEqual({
+      max: 1000000,
+      min: -1000000,
+      value: 50,
+    });
     await probe.waitFor(`N/${ID}/heartbeat`);
 
     const count = probe.on(`N/${ID}/system/0/Dc/Battery/Soc`).length;

@@ -18,11 +18,27 @@ describe('xtender demo simulator', () => {
     expect(options.xtender).toHaveLength(1);
     const hub = new Hub();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'xtender-demo-'));
-    const driver = createXtenderDriver({ hub, log: createLogger('silent'), options, dataDir, reportConfigError: (w, m) => { throw new Error(`${w}: ${m}`); } });
+    const driver = createXtenderDriver({
+      hub,
+      log: createLogger('silent'),
+      options,
+      dataDir,
+      reportConfigError: (w, m) => {
+        throw new Error(`${w}: ${m}`);
+      },
+    });
     try {
       await driver.start();
-      await waitFor(() => hub.list().filter((d) => d.status.availability === 'online').length === 6, { what: 'six devices online', timeoutMs: 20_000 });
-      expect(hub.list().filter((d) => d.info.model === 'XTH').every((d) => d.info.allowWrites)).toBe(true);
+      await waitFor(() => hub.list().filter((d) => d.status.availability === 'online').length === 6, {
+        what: 'six devices online',
+        timeoutMs: 20_000,
+      });
+      expect(
+        hub
+          .list()
+          .filter((d) => d.info.model === 'XTH')
+          .every((d) => d.info.allowWrites),
+      ).toBe(true);
     } finally {
       await driver.stop();
       await demo.stop();

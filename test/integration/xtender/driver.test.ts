@@ -28,7 +28,10 @@ describe('xtender driver over a PTY', () => {
     const info = r.hub.get(xt1)!.info;
     expect(info).toMatchObject({ manufacturer: 'Studer Innotec', model: 'XTH', swVersion: '1.6.30', name: 'Xtender 1' });
 
-    await waitFor(() => typeof r.hub.get(xt1)?.state.battery_voltage === 'number' && typeof r.hub.get(xt1)?.state.output_current === 'number', { what: 'xt readings' });
+    await waitFor(
+      () => typeof r.hub.get(xt1)?.state.battery_voltage === 'number' && typeof r.hub.get(xt1)?.state.output_current === 'number',
+      { what: 'xt readings' },
+    );
     const state = r.hub.get(xt1)!.state;
     expect(state.battery_voltage as number).toBeGreaterThan(45);
     expect(state.battery_voltage as number).toBeLessThan(56);
@@ -99,10 +102,28 @@ describe('xtender driver over a PTY', () => {
     const sim = new XtenderSimulator({ path: pty.b, devices: parseDeviceList('xt:1,bsp:1') });
     await sim.start();
     try {
-      const driver = createXtenderDriver({ hub: new Hub(), log: createLogger('silent'), options: optionsSchema.parse({}), dataDir: '/nonexistent', reportConfigError: () => undefined });
+      const driver = createXtenderDriver({
+        hub: new Hub(),
+        log: createLogger('silent'),
+        options: optionsSchema.parse({}),
+        dataDir: '/nonexistent',
+        reportConfigError: () => undefined,
+      });
       const ok = await driver.testConnection!({ serial_port: pty.a });
-      expect(ok).toMatchObject({ ok: true, details: { devices: [expect.objectContaining({ family: 'xcom' }), expect.objectContaining({ address: 101, model: 'XTH' }), expect.objectContaining({ address: 601 })] } });
-      expect(await driver.testConnection!({ serial_port: pty.a, baud: 9600 })).toEqual({ ok: false, message: 'baud: must be 38400 or 115200' });
+      expect(ok).toMatchObject({
+        ok: true,
+        details: {
+          devices: [
+            expect.objectContaining({ family: 'xcom' }),
+            expect.objectContaining({ address: 101, model: 'XTH' }),
+            expect.objectContaining({ address: 601 }),
+          ],
+        },
+      });
+      expect(await driver.testConnection!({ serial_port: pty.a, baud: 9600 })).toEqual({
+        ok: false,
+        message: 'baud: must be 38400 or 115200',
+      });
       const missing = await driver.testConnection!({ serial_port: '/dev/serial/by-id/nothing-here' });
       expect(missing.ok).toBe(false);
       expect(missing.message).toMatch(/nothing-here: cannot open/);

@@ -36,15 +36,23 @@ describe('xtender drop-out in the middle of a batch', () => {
       }
       return handle(req);
     };
-    await waitFor(() => r.hub.get(xt2)?.status.reason?.startsWith('not found on the bus'), { what: 'link re-initialised without the dropped device' });
-    const reinitAt = Date.now();
-    await waitFor(() => r.hub.get(xt1)?.status.availability === 'online' && (r.hub.get(xt1)?.updated.energy_consumers_today ?? 0) > reinitAt, {
-      what: 'the counters of the other device published again',
+    await waitFor(() => r.hub.get(xt2)?.status.reason?.startsWith('not found on the bus'), {
+      what: 'link re-initialised without the dropped device',
     });
+    const reinitAt = Date.now();
+    await waitFor(
+      () => r.hub.get(xt1)?.status.availability === 'online' && (r.hub.get(xt1)?.updated.energy_consumers_today ?? 0) > reinitAt,
+      {
+        what: 'the counters of the other device published again',
+      },
+    );
 
     expect(r.sim.gateway.nonsense.some((n) => n.address === 101 && n.objectId === 3083)).toBe(true);
     const truth = (objectId: number) => Math.fround(r.sim.gateway.infoNow(101, objectId)!);
-    for (const [key, objectId] of [['energy_consumers_today', 3083], ['battery_discharge_today', 3078]] as const) {
+    for (const [key, objectId] of [
+      ['energy_consumers_today', 3083],
+      ['battery_discharge_today', 3078],
+    ] as const) {
       const values = published.filter((p) => p.key === key).map((p) => p.value as number);
       expect(Math.max(...values), key).toBeLessThanOrEqual(truth(objectId));
     }

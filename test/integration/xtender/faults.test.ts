@@ -29,7 +29,9 @@ describe('xtender faults', () => {
     await waitFor(() => (linkDiag(r).reinits as number) >= 1 && !r.sim.gateway.isStale, { what: 'link re-initialised' });
     await waitFor(() => r.hub.get(xt2)?.status.reason?.startsWith('not found on the bus'), { what: 'rescan without the dropped device' });
     const after = published.length;
-    await waitFor(() => [xt1, xt3].every((id) => r.hub.get(id)?.status.availability === 'online') && published.length > after + 4, { what: 'others back with fresh readings' });
+    await waitFor(() => [xt1, xt3].every((id) => r.hub.get(id)?.status.availability === 'online') && published.length > after + 4, {
+      what: 'others back with fresh readings',
+    });
 
     expect(r.sim.gateway.nonsense.length).toBeGreaterThan(0);
     const keyOf = (objectId: number) => FAMILY_REGISTERS.xtender.find((x) => x.objectType === 'info' && x.objectId === objectId)?.key;
@@ -77,7 +79,9 @@ describe('xtender faults', () => {
     await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online' });
 
     await r.pty.close();
-    await waitFor(() => r.hub.get(id)?.status.reason?.includes('is not there (adapter unplugged?)'), { what: 'reason names the missing port' });
+    await waitFor(() => r.hub.get(id)?.status.reason?.includes('is not there (adapter unplugged?)'), {
+      what: 'reason names the missing port',
+    });
     expect(linkDiag(r).waitingForPort).toBe(true);
     // Long enough that exponential backoff from 0.5 s would have grown past 8 s by now.
     await new Promise((resolve) => setTimeout(resolve, 9000));

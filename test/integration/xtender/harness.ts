@@ -22,9 +22,16 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(opts: { devices?: string; link?: Record<string, unknown>; dropTimeoutMs?: number; infoProperties?: number[] } = {}): Promise<Rig> {
+export async function startRig(
+  opts: { devices?: string; link?: Record<string, unknown>; dropTimeoutMs?: number; infoProperties?: number[] } = {},
+): Promise<Rig> {
   const pty = await PtyPair.open();
-  const sim = new XtenderSimulator({ path: pty.b, devices: parseDeviceList(opts.devices ?? 'xt:3,vt:1,bsp:1'), dropTimeoutMs: opts.dropTimeoutMs ?? 300, infoProperties: opts.infoProperties });
+  const sim = new XtenderSimulator({
+    path: pty.b,
+    devices: parseDeviceList(opts.devices ?? 'xt:3,vt:1,bsp:1'),
+    dropTimeoutMs: opts.dropTimeoutMs ?? 300,
+    infoProperties: opts.infoProperties,
+  });
   await sim.start();
   const hub = new Hub();
   const events: Rig['events'] = [];

@@ -53,7 +53,12 @@ describe('Dockerfile', () => {
 
   it('labels the image for the Supervisor, with the package version by default', () => {
     expect(dockerfile).toMatch(new RegExp(`^ARG BUILD_VERSION=${packageJson().version.replaceAll('.', '\\.')}$`, 'm'));
-    for (const label of ['io.hass.type="app"', 'io.hass.name="Wattwire"', 'io.hass.version="${BUILD_VERSION}"', 'io.hass.arch="${BUILD_ARCH}"'])
+    for (const label of [
+      'io.hass.type="app"',
+      'io.hass.name="Wattwire"',
+      `io.hass.version="\${BUILD_VERSION}"`,
+      `io.hass.arch="\${BUILD_ARCH}"`,
+    ])
       expect(dockerfile).toContain(label);
   });
 
@@ -73,7 +78,8 @@ describe('.dockerignore', () => {
     expect(rules[0]).toBe('*');
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' ')).filter((s) => s !== '.');
     const build = JSON.parse(readRepoFile('tsconfig.build.json')) as { include: string[] };
-    for (const p of [...sources, ...build.include, 'tsconfig.build.json', 'tsconfig.json', 'ui', 'vite.config.ts']) expect(allowed(p), p).toBe(true);
+    for (const p of [...sources, ...build.include, 'tsconfig.build.json', 'tsconfig.json', 'ui', 'vite.config.ts'])
+      expect(allowed(p), p).toBe(true);
     for (const p of ['node_modules', 'test', 'dist', '.git']) expect(allowed(p), p).toBe(false);
   });
 });
@@ -121,7 +127,12 @@ describe('s6-overlay service', () => {
       'console.log(JSON.stringify({ cwd: process.cwd(), argv: process.argv.slice(2), data: process.env.WATTWIRE_DATA_DIR, node: process.execArgv }));',
     );
     const { stdout } = await runScript('run', { [workdir]: app }, []);
-    expect(JSON.parse(stdout)).toEqual({ cwd: app, argv: ['start', '--options', '/data/options.json'], data: '/data', node: productionNodeFlags() });
+    expect(JSON.parse(stdout)).toEqual({
+      cwd: app,
+      argv: ['start', '--options', '/data/options.json'],
+      data: '/data',
+      node: productionNodeFlags(),
+    });
     expect(productionNodeFlags()).toContain('--max-semi-space-size=8');
   });
 

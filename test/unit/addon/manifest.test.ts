@@ -40,7 +40,11 @@ describe('config.yaml', () => {
 
   it('the linter check finds a key set to its default and an unknown key', () => {
     expect(linterErrors('config', { ...config, boot: 'auto', ingress_port: 8099, colour: 'red' })).toEqual(
-      expect.arrayContaining(['boot uses its default value', 'ingress_port uses its default value', '/ must NOT have additional properties']),
+      expect.arrayContaining([
+        'boot uses its default value',
+        'ingress_port uses its default value',
+        '/ must NOT have additional properties',
+      ]),
     );
   });
 

@@ -104,7 +104,8 @@ function leaves(schema: SupervisorSchema): Leaf[] {
   for (const [key, el] of Object.entries(schema)) {
     if (typeof el === 'string') out.push({ path: [key], typ: el });
     else if (Array.isArray(el)) {
-      for (const [field, typ] of Object.entries(el[0] as Record<string, string>)) out.push({ path: [field], list: key as DeviceListKey, typ });
+      for (const [field, typ] of Object.entries(el[0] as Record<string, string>))
+        out.push({ path: [field], list: key as DeviceListKey, typ });
     } else for (const [field, typ] of Object.entries(el as Record<string, string>)) out.push({ path: [key, field], typ });
   }
   return out;
@@ -119,9 +120,13 @@ function badValues(typ: string): unknown[] {
     case 'port':
       return [0, 65536, 'http'];
     case 'int':
-      return [t.min === undefined ? undefined : t.min - 1, t.max === undefined ? undefined : t.max + 1, 'ten', '1.5'].filter((v) => v !== undefined);
+      return [t.min === undefined ? undefined : t.min - 1, t.max === undefined ? undefined : t.max + 1, 'ten', '1.5'].filter(
+        (v) => v !== undefined,
+      );
     case 'float':
-      return [t.min === undefined ? undefined : t.min - 0.5, t.max === undefined ? undefined : t.max + 0.5, 'warm'].filter((v) => v !== undefined);
+      return [t.min === undefined ? undefined : t.min - 0.5, t.max === undefined ? undefined : t.max + 0.5, 'warm'].filter(
+        (v) => v !== undefined,
+      );
     case 'str':
     case 'password':
       return [42, true, { nested: 'x' }];

@@ -86,7 +86,8 @@ function compareElement(
  */
 function checkPresence(at: string, context: Context, zod: ZodField, supOptional: boolean, hasDefault: boolean, problems: string[]): void {
   if (context === 'item') {
-    if (supOptional !== zod.optional) problems.push(`${at}: ${supOptional ? 'optional' : 'required'} in config.yaml, ${zod.optional ? 'optional' : 'required'} in zod`);
+    if (supOptional !== zod.optional)
+      problems.push(`${at}: ${supOptional ? 'optional' : 'required'} in config.yaml, ${zod.optional ? 'optional' : 'required'} in zod`);
     return;
   }
   if (zod.hasDefault && !hasDefault) problems.push(`${at}: zod has a default, config.yaml's options do not`);
@@ -99,7 +100,8 @@ function compareScalar(sup: string, zod: ZodField, at: string, problems: string[
   const t = parseType(sup) as ScalarType;
   const mismatch = (why: string) => problems.push(`${at}: ${sup} in config.yaml vs ${describe(zod)} in zod: ${why}`);
   const bounds = (min: number | undefined, max: number | undefined) => {
-    if (zod.min !== min || zod.max !== max) mismatch(`bounds differ (${min ?? '-'}..${max ?? '-'} vs ${zod.min ?? '-'}..${zod.max ?? '-'})`);
+    if (zod.min !== min || zod.max !== max)
+      mismatch(`bounds differ (${min ?? '-'}..${max ?? '-'} vs ${zod.min ?? '-'}..${zod.max ?? '-'})`);
   };
   switch (t.kind) {
     case 'bool':
@@ -107,7 +109,8 @@ function compareScalar(sup: string, zod: ZodField, at: string, problems: string[
       return;
     case 'port':
       if (zod.kind !== 'number' || !zod.int) return void mismatch('not an integer');
-      return bounds(1, 65535);
+      bounds(1, 65535);
+      return;
     case 'int':
       if (zod.kind === 'literals' && zod.values!.every((v) => typeof v === 'number')) {
         const values = zod.values as number[];
@@ -115,11 +118,13 @@ function compareScalar(sup: string, zod: ZodField, at: string, problems: string[
         return;
       }
       if (zod.kind !== 'number' || !zod.int) return void mismatch('not an integer');
-      return bounds(t.min, t.max);
+      bounds(t.min, t.max);
+      return;
     case 'float':
       if (zod.kind !== 'number') return void mismatch('not a number');
       if (zod.int) mismatch('zod wants an integer');
-      return bounds(t.min, t.max);
+      bounds(t.min, t.max);
+      return;
     case 'str':
       if (zod.kind !== 'string') return void mismatch('not a string');
       if (zod.patterns!.length > 0) mismatch('zod has a pattern: use match(...)');

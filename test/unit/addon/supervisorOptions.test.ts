@@ -32,7 +32,14 @@ describe('checkOptions', () => {
   const valid = { level: 'info', retries: 1, ratio: 0.5, on: true, broker: { topic: 't' }, meters: [] };
 
   it('writes coerced values, as /data/options.json gets them', () => {
-    const result = checkOptions(schema, { ...valid, retries: '3', ratio: '0.25', on: 'yes', port: '1883', meters: [{ address: '123', baud: 9600 }] });
+    const result = checkOptions(schema, {
+      ...valid,
+      retries: '3',
+      ratio: '0.25',
+      on: 'yes',
+      port: '1883',
+      meters: [{ address: '123', baud: 9600 }],
+    });
     expect(result).toEqual({
       ok: true,
       value: { ...valid, retries: 3, ratio: 0.25, on: true, port: 1883, meters: [{ address: '123', baud: '9600' }] },
@@ -66,7 +73,10 @@ describe('checkOptions', () => {
     const { level: _level, ...noLevel } = valid;
     expect(checkOptions(schema, noLevel)).toEqual({ ok: false, error: "Missing option 'level' in root" });
     expect(checkOptions(schema, { ...valid, broker: {} })).toEqual({ ok: false, error: "Missing option 'topic' in broker" });
-    expect(checkOptions(schema, { ...valid, meters: [{ baud: '2400' }] })).toEqual({ ok: false, error: "Missing option 'address' in meters" });
+    expect(checkOptions(schema, { ...valid, meters: [{ baud: '2400' }] })).toEqual({
+      ok: false,
+      error: "Missing option 'address' in meters",
+    });
     const { meters: _meters, ...noMeters } = valid;
     expect(checkOptions(schema, noMeters)).toEqual({ ok: false, error: "Missing option 'meters' in root" });
   });

@@ -45,7 +45,7 @@ export function schemaProblems(schema: SupervisorSchema): string[] {
       if (inList) problems.push(`${at}: a list may not directly contain a list`);
       if (el.length !== 1) problems.push(`${at}: a list schema holds exactly one element type`);
       if (depth >= 2) problems.push(`${at}: nested deeper than two levels`);
-      el.forEach((e) => walk(e, `${at}[]`, depth + 1, true));
+      for (const e of el) walk(e, `${at}[]`, depth + 1, true);
     } else {
       if (depth >= 2) problems.push(`${at}: nested deeper than two levels`);
       for (const [k, v] of Object.entries(el)) walk(v, `${at}.${k}`, depth + 1, false);

@@ -7,7 +7,14 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { DEFAULT_VALIDITY_DAYS, SELF_SIGNED_CLIENT_POLICY, generateClientIdentity } from '../../../server/certs/generate.ts';
 import { CertificateError, assertKeyMatchesCertificate, summariseCertificate } from '../../../server/certs/inspect.ts';
-import { CertificateExistsError, certDir, generateAndStore, importCredentials, importCredentialsFromFiles, loadClientCredentials } from '../../../server/certs/store.ts';
+import {
+  CertificateExistsError,
+  certDir,
+  generateAndStore,
+  importCredentials,
+  importCredentialsFromFiles,
+  loadClientCredentials,
+} from '../../../server/certs/store.ts';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -54,7 +61,12 @@ describe('certificate store', () => {
   it('stores the key 0600 in <dataDir>/certs and loads the credentials', async () => {
     const s = await generateAndStore(dataDir);
     expect((await stat(path.join(certDir(dataDir), 'key.pem'))).mode & 0o777).toBe(0o600);
-    expect(await loadClientCredentials(dataDir)).toMatchObject({ lfdi: s.lfdi, sfdi: s.sfdi, notAfter: s.notAfter, keyPem: expect.stringContaining('PRIVATE KEY') });
+    expect(await loadClientCredentials(dataDir)).toMatchObject({
+      lfdi: s.lfdi,
+      sfdi: s.sfdi,
+      notAfter: s.notAfter,
+      keyPem: expect.stringContaining('PRIVATE KEY'),
+    });
   });
 
   it('refuses to replace an existing certificate without confirmation', async () => {
@@ -81,12 +93,18 @@ describe('certificate store', () => {
     await expect(importCredentials(dataDir, a.certPem, b.keyPem)).rejects.toThrow(/does not belong to the certificate/);
     await expect(importCredentials(dataDir, 'garbage', a.keyPem)).rejects.toThrow(/not a valid PEM or DER X.509 certificate/);
     await expect(importCredentials(dataDir, a.certPem, 'garbage')).rejects.toThrow(/key is not a valid PEM private key/);
-    await expect(importCredentialsFromFiles(dataDir, '/nonexistent/cert.pem', '/nonexistent/key.pem')).rejects.toThrow(/cannot read the certificate file \/nonexistent\/cert.pem: no such file; cannot read the key file \/nonexistent\/key.pem: no such file/);
+    await expect(importCredentialsFromFiles(dataDir, '/nonexistent/cert.pem', '/nonexistent/key.pem')).rejects.toThrow(
+      /cannot read the certificate file \/nonexistent\/cert.pem: no such file; cannot read the key file \/nonexistent\/key.pem: no such file/,
+    );
     const certOnly = path.join(dataDir, 'cert-only.pem');
     await writeFile(certOnly, a.certPem);
-    await expect(importCredentialsFromFiles(dataDir, certOnly, '/nonexistent/key.pem')).rejects.toThrow(/^cannot read the key file \/nonexistent\/key.pem: no such file$/);
+    await expect(importCredentialsFromFiles(dataDir, certOnly, '/nonexistent/key.pem')).rejects.toThrow(
+      /^cannot read the key file \/nonexistent\/key.pem: no such file$/,
+    );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await expect(importCredentials(dataDir, a.certPem, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).rejects.toBeInstanceOf(CertificateError);
+    await expect(
+      importCredentials(dataDir, a.certPem, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+    ).rejects.toBeInstanceOf(CertificateError);
     expect(await loadClientCredentials(dataDir)).toBeNull();
   });
 });

@@ -16,7 +16,12 @@ let logged: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'wattwire-certroutes-'));
   logged = '';
-  const sink = new Writable({ write: (chunk, _enc, cb) => ((logged += String(chunk)), cb()) });
+  const sink = new Writable({
+    write: (chunk, _enc, cb) => {
+      logged += String(chunk);
+      cb();
+    },
+  });
   app = Fastify();
   registerCertRoutes(app, { dataDir, log: createLogger('debug', sink) } as unknown as WebContext);
   await app.ready();
@@ -34,7 +39,14 @@ describe('certificate API', () => {
     expect(gen.statusCode).toBe(200);
     const { lfdi } = gen.json() as { lfdi: string };
     const info = (await app.inject({ method: 'GET', url: '/api/certs' })).json();
-    expect(info).toMatchObject({ present: true, lfdi, sfdi: expect.stringMatching(/^\d{1,12}$/), expiresSoon: false, subject: 'CN=MeterReaderHanClient', certPem: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(info).toMatchObject({
+      present: true,
+      lfdi,
+      sfdi: expect.stringMatching(/^\d{1,12}$/),
+      expiresSoon: false,
+      subject: 'CN=MeterReaderHanClient',
+      certPem: expect.stringContaining('BEGIN CERTIFICATE'),
+    });
     expect(info.daysLeft).toBeGreaterThan(1000);
     const again = await app.inject({ method: 'POST', url: '/api/certs/generate', payload: {} });
     expect(again.statusCode).toBe(409);
@@ -65,10 +77,18 @@ describe('certificate API', () => {
     expect(ok.statusCode).toBe(200);
     await writeFile(path.join(dataDir, 'old.pem'), b.certPem);
     await writeFile(path.join(dataDir, 'old.key'), b.keyPem);
-    const fromFiles = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPath: path.join(dataDir, 'old.pem'), keyPath: path.join(dataDir, 'old.key') } });
+    const fromFiles = await app.inject({
+      method: 'POST',
+      url: '/api/certs/import',
+      payload: { certPath: path.join(dataDir, 'old.pem'), keyPath: path.join(dataDir, 'old.key') },
+    });
     expect(fromFiles.statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/certs' })).json().lfdi).toBe(fromFiles.json().lfdi);
-    const missing = await app.inject({ method: 'POST', url: '/api/certs/import', payload: { certPath: '/ssl/none.pem', keyPath: '/ssl/none.key' } });
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/certs/import',
+      payload: { certPath: '/ssl/none.pem', keyPath: '/ssl/none.key' },
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toMatch(/cannot read the certificate file \/ssl\/none.pem/);
   });

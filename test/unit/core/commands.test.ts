@@ -5,7 +5,15 @@ import { executeCommand } from '../../../server/mqtt/commands.ts';
 import type { RegisterDescriptor } from '../../../server/core/registers.ts';
 
 const table: RegisterDescriptor[] = [
-  { key: 'totalActiveEnergy', id: '00010000', name: 'Energy', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing', groups: ['energy'] },
+  {
+    key: 'totalActiveEnergy',
+    id: '00010000',
+    name: 'Energy',
+    unit: 'kWh',
+    deviceClass: 'energy',
+    stateClass: 'total_increasing',
+    groups: ['energy'],
+  },
   { key: 'voltageA', id: '02010100', name: 'Voltage A', unit: 'V', deviceClass: 'voltage', stateClass: 'measurement', groups: ['voltage'] },
 ];
 
@@ -21,7 +29,11 @@ function hubWithMeter(online = true) {
 describe('topic API commands', () => {
   it('reads by register name and by dataId, echoing the requestId', async () => {
     const hub = hubWithMeter();
-    const byName = await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'req-1', command: 'read', register: 'totalActiveEnergy' }));
+    const byName = await executeCommand(
+      hub,
+      '000000000001',
+      JSON.stringify({ requestId: 'req-1', command: 'read', register: 'totalActiveEnergy' }),
+    );
     expect(byName).toMatchObject({ requestId: 'req-1', success: true, data: { register: 'totalActiveEnergy', value: 42.5, unit: 'kWh' } });
     const byId = await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'req-2', command: 'read', dataId: '02010100' }));
     expect(byId).toMatchObject({ requestId: 'req-2', success: true, data: { register: 'voltageA', value: 230.1, unit: 'V' } });
@@ -31,27 +43,54 @@ describe('topic API commands', () => {
     const hub = hubWithMeter();
     const group = await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 3, command: 'readGroup', group: 'voltage' }));
     expect(group.data).toEqual({ group: 'voltage', readings: [{ register: 'voltageA', dataId: '02010100', value: 230.1, unit: 'V' }] });
-    const all = await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 4, command: 'readMultiple', registers: ['voltageA', 'totalActiveEnergy'] }));
+    const all = await executeCommand(
+      hub,
+      '000000000001',
+      JSON.stringify({ requestId: 4, command: 'readMultiple', registers: ['voltageA', 'totalActiveEnergy'] }),
+    );
     expect((all.data as { readings: unknown[] }).readings).toHaveLength(2);
   });
 
   it('answers errors with success:false, the requestId and a message naming the problem', async () => {
     const hub = hubWithMeter();
-    expect(await executeCommand(hub, '000000000001', '{not json')).toMatchObject({ requestId: null, success: false, error: expect.stringMatching(/not valid JSON/) });
-    expect(await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'x', command: 'read', register: 'nope' }))).toMatchObject({ requestId: 'x', success: false, error: expect.stringMatching(/Unknown register "nope"/) });
-    expect(await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'y', command: 'explode' }))).toMatchObject({ requestId: 'y', success: false, error: expect.stringMatching(/command/) });
-    expect(await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'z', command: 'readGroup', group: 'bogus' }))).toMatchObject({ success: false, error: expect.stringMatching(/Unknown group "bogus"/) });
-    expect(await executeCommand(hubWithMeter(false), '000000000001', JSON.stringify({ requestId: 'o', command: 'read', register: 'voltageA' }))).toMatchObject({ requestId: 'o', success: false, error: expect.stringMatching(/Meter not connected/) });
+    expect(await executeCommand(hub, '000000000001', '{not json')).toMatchObject({
+      requestId: null,
+      success: false,
+      error: expect.stringMatching(/not valid JSON/),
+    });
+    expect(await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'x', command: 'read', register: 'nope' }))).toMatchObject({
+      requestId: 'x',
+      success: false,
+      error: expect.stringMatching(/Unknown register "nope"/),
+    });
+    expect(await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'y', command: 'explode' }))).toMatchObject({
+      requestId: 'y',
+      success: false,
+      error: expect.stringMatching(/command/),
+    });
+    expect(
+      await executeCommand(hub, '000000000001', JSON.stringify({ requestId: 'z', command: 'readGroup', group: 'bogus' })),
+    ).toMatchObject({ success: false, error: expect.stringMatching(/Unknown group "bogus"/) });
+    expect(
+      await executeCommand(hubWithMeter(false), '000000000001', JSON.stringify({ requestId: 'o', command: 'read', register: 'voltageA' })),
+    ).toMatchObject({ requestId: 'o', success: false, error: expect.stringMatching(/Meter not connected/) });
   });
 
   it('never throws, whatever the payload', async () => {
     const hub = hubWithMeter();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.json(), fc.uint8Array().map((b) => Buffer.from(b).toString('latin1'))), async (payload) => {
-        const res = await executeCommand(hub, '000000000001', payload);
-        expect(typeof res.success).toBe('boolean');
-        if (!res.success) expect(res.error).toBeTruthy();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.uint8Array().map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        async (payload) => {
+          const res = await executeCommand(hub, '000000000001', payload);
+          expect(typeof res.success).toBe('boolean');
+          if (!res.success) expect(res.error).toBeTruthy();
+        },
+      ),
       { numRuns: 300 },
     );
   });

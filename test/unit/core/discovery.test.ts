@@ -27,7 +27,13 @@ describe('Home Assistant discovery payload', () => {
   });
 
   it('makes energy counters Energy-dashboard ready', () => {
-    expect(payload.cmps.energy).toMatchObject({ p: 'sensor', dev_cla: 'energy', stat_cla: 'total_increasing', unit_of_meas: 'kWh', uniq_id: 'wattwire_dev1_energy' });
+    expect(payload.cmps.energy).toMatchObject({
+      p: 'sensor',
+      dev_cla: 'energy',
+      stat_cla: 'total_increasing',
+      unit_of_meas: 'kWh',
+      uniq_id: 'wattwire_dev1_energy',
+    });
   });
 
   it('maps enums to enum sensors and writable registers to number/select/switch with command topics', () => {
@@ -48,7 +54,9 @@ describe('Home Assistant discovery payload', () => {
 describe('Home Assistant unit rules', () => {
   it('flag wrong units and state classes', () => {
     expect(haRuleViolations({ key: 'p', name: 'P', unit: 'kWh', deviceClass: 'power', stateClass: 'measurement' })).toHaveLength(1);
-    expect(haRuleViolations({ key: 'q', name: 'Q', unit: 'VAr', deviceClass: 'reactive_power', stateClass: 'measurement' })).toHaveLength(1);
+    expect(haRuleViolations({ key: 'q', name: 'Q', unit: 'VAr', deviceClass: 'reactive_power', stateClass: 'measurement' })).toHaveLength(
+      1,
+    );
     expect(haRuleViolations({ key: 'e', name: 'E', unit: 'kWh', deviceClass: 'energy', stateClass: 'measurement' })).toHaveLength(1);
     expect(haRuleViolations({ key: 'e', name: 'E', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing' })).toEqual([]);
     expect(DEVICE_CLASS_RULES.reactive_power.units).toContain('var');

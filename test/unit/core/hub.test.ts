@@ -20,7 +20,11 @@ function setup() {
 describe('Hub', () => {
   it('stores accepted readings and maps enum values to labels', () => {
     const { hub, handle } = setup();
-    handle.publish([{ key: 'energy', value: 12.5 }, { key: 'mode', value: 4 }, { key: 'unknown', value: 1 }]);
+    handle.publish([
+      { key: 'energy', value: 12.5 },
+      { key: 'mode', value: 4 },
+      { key: 'unknown', value: 1 },
+    ]);
     expect(hub.get('m1')?.state).toEqual({ energy: 12.5, mode: 'auto' });
   });
 

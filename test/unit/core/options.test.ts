@@ -5,7 +5,12 @@ import { validDeviceItems } from '../../../server/options/deviceItems.ts';
 describe('options', () => {
   it('fills every default from an empty object', () => {
     const o = parseOptions({});
-    expect(o.mqtt).toMatchObject({ base_topic: 'wattwire', bridge_topic: 'wattwire/bridge', discovery_prefix: 'homeassistant', queue_size: 10000 });
+    expect(o.mqtt).toMatchObject({
+      base_topic: 'wattwire',
+      bridge_topic: 'wattwire/bridge',
+      discovery_prefix: 'homeassistant',
+      queue_size: 10000,
+    });
     expect(o.dlt645.listen_port).toBe(8899);
   });
 

@@ -9,10 +9,16 @@ import { isAllowedPeer } from '../../../server/web/ingressGuard.ts';
 
 function context(): WebContext {
   const hub = new Hub();
-  hub.addDevice({ id: 'k1', kind: 'kostal', name: 'PIKO' }, [
-    { key: 'ac_power', name: 'AC power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
-    { key: 'limit', name: 'Limit', unit: 'W', writable: true, min: 0, max: 5000 },
-  ], { read: async (keys) => keys.map((k) => ({ key: k, value: 1234 })) }).setStatus('online');
+  hub
+    .addDevice(
+      { id: 'k1', kind: 'kostal', name: 'PIKO' },
+      [
+        { key: 'ac_power', name: 'AC power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
+        { key: 'limit', name: 'Limit', unit: 'W', writable: true, min: 0, max: 5000 },
+      ],
+      { read: async (keys) => keys.map((k) => ({ key: k, value: 1234 })) },
+    )
+    .setStatus('online');
   return {
     hub,
     log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),

@@ -13,7 +13,9 @@ import { decodeWrapper, encodeWrapper } from '../../../server/protocols/dlms/wra
 import { DlmsFrameError, DlmsUnsupportedError } from '../../../server/protocols/dlms/errors.ts';
 import { hex } from './fixtures.ts';
 
-const AIDON = hex('7E A0 2A 41 08 83 13 04 13 E6 E7 00 0F 40 00 00 00 00 01 01 02 03 09 06 01 00 01 07 00 FF 06 00 00 06 7D 02 02 0F 00 16 1B 1C 05 7E');
+const AIDON = hex(
+  '7E A0 2A 41 08 83 13 04 13 E6 E7 00 0F 40 00 00 00 00 01 01 02 03 09 06 01 00 01 07 00 FF 06 00 00 06 7D 02 02 0F 00 16 1B 1C 05 7E',
+);
 
 describe('CRC-16/X.25', () => {
   it('has the check value 0x906E', () => {
@@ -38,16 +40,26 @@ describe('HDLC', () => {
     if (notification.type !== 'data-notification') throw new Error();
     expect(notification.body).toEqual({
       type: 'array',
-      items: [{
-        type: 'structure',
-        items: [
-          { type: 'octet-string', value: hex('01 00 01 07 00 FF') },
-          { type: 'double-long-unsigned', value: 1661 },
-          { type: 'structure', items: [{ type: 'integer', value: 0 }, { type: 'enum', value: 27 }] },
-        ],
-      }],
+      items: [
+        {
+          type: 'structure',
+          items: [
+            { type: 'octet-string', value: hex('01 00 01 07 00 FF') },
+            { type: 'double-long-unsigned', value: 1661 },
+            {
+              type: 'structure',
+              items: [
+                { type: 'integer', value: 0 },
+                { type: 'enum', value: 27 },
+              ],
+            },
+          ],
+        },
+      ],
     });
-    expect(decodeTelegram(apdu, () => undefined).readings).toEqual([{ obis: '1-0:1.7.0.255', value: 1661, unit: 'W', scaler: 0, raw: '060000067d' }]);
+    expect(decodeTelegram(apdu, () => undefined).readings).toEqual([
+      { obis: '1-0:1.7.0.255', value: 1661, unit: 'W', scaler: 0, raw: '060000067d' },
+    ]);
   });
 
   it('re-encodes the Aidon frame byte for byte', () => {
@@ -58,17 +70,44 @@ describe('HDLC', () => {
   it('verifies the SNRM, AARQ and AARE frames (§3)', () => {
     const snrm = hex('7E A0 07 03 21 93 0F 01 7E');
     expect(decodeHdlc(snrm)!.frame).toMatchObject({ control: 0x93, info: Buffer.alloc(0), destination: hex('03'), source: hex('21') });
-    expect(encodeHdlc({ segmented: false, destination: hdlcAddress(1), source: hdlcAddress(16), control: 0x93, info: Buffer.alloc(0) })).toEqual(snrm);
-    const aarq = decodeHdlc(hex('7E A0 2C 02 23 21 10 AF 9F E6 E6 00 60 1D A1 09 06 07 60 85 74 05 08 01 01 BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 1E 1D FF FF C5 E4 7E'))!.frame;
+    expect(
+      encodeHdlc({ segmented: false, destination: hdlcAddress(1), source: hdlcAddress(16), control: 0x93, info: Buffer.alloc(0) }),
+    ).toEqual(snrm);
+    const aarq = decodeHdlc(
+      hex(
+        '7E A0 2C 02 23 21 10 AF 9F E6 E6 00 60 1D A1 09 06 07 60 85 74 05 08 01 01 BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 1E 1D FF FF C5 E4 7E',
+      ),
+    )!.frame;
     expect(aarq.destination).toEqual(hdlcAddress(1 * 128 + 17, 2));
-    expect(decodeApdu(new HdlcAssembler().push(aarq)!)).toMatchObject({ type: 'aarq', applicationContext: 1, mechanism: null, initiate: { dlmsVersion: 6, conformance: 0x001e1d, maxPdu: 0xffff } });
-    const aare = decodeHdlc(hex('7E A0 38 21 02 23 30 34 E7 E6 E7 00 61 29 A1 09 06 07 60 85 74 05 08 01 01 A2 03 02 01 00 A3 05 A1 03 02 01 00 BE 10 04 0E 08 00 06 5F 1F 04 00 00 1E 1D 04 C8 00 07 B8 6A 7E'))!.frame;
-    expect(decodeApdu(new HdlcAssembler().push(aare)!)).toMatchObject({ type: 'aare', applicationContext: 1, result: 0, diagnostic: 0, initiate: { dlmsVersion: 6, conformance: 0x001e1d, maxPdu: 1224 } });
+    expect(decodeApdu(new HdlcAssembler().push(aarq)!)).toMatchObject({
+      type: 'aarq',
+      applicationContext: 1,
+      mechanism: null,
+      initiate: { dlmsVersion: 6, conformance: 0x001e1d, maxPdu: 0xffff },
+    });
+    const aare = decodeHdlc(
+      hex(
+        '7E A0 38 21 02 23 30 34 E7 E6 E7 00 61 29 A1 09 06 07 60 85 74 05 08 01 01 A2 03 02 01 00 A3 05 A1 03 02 01 00 BE 10 04 0E 08 00 06 5F 1F 04 00 00 1E 1D 04 C8 00 07 B8 6A 7E',
+      ),
+    )!.frame;
+    expect(decodeApdu(new HdlcAssembler().push(aare)!)).toMatchObject({
+      type: 'aare',
+      applicationContext: 1,
+      result: 0,
+      diagnostic: 0,
+      initiate: { dlmsVersion: 6, conformance: 0x001e1d, maxPdu: 1224 },
+    });
   });
 
   it('verifies the Landis+Gyr E450 general-block-transfer frame header (§3)', () => {
     const head = hex('7E A0 8B CE FF 03 13 EE E1');
-    const r = (() => { try { return decodeHdlc(head); } catch (e) { return e; } })();
+    const r = (() => {
+      try {
+        return decodeHdlc(head);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(r).toBeNull(); // incomplete: waits for the rest
     expect(crc16x25(hex('A0 8B CE FF 03 13'))).toBe(0xe1ee);
   });
@@ -77,7 +116,14 @@ describe('HDLC', () => {
     const apdu = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
     const info = Buffer.concat([hex('E6 E7 00'), apdu]);
     const frames = [info.subarray(0, 120), info.subarray(120, 240), info.subarray(240)].map((part, i, all) =>
-      encodeHdlc({ segmented: i < all.length - 1, destination: hdlcAddress(16), source: hdlcAddress(1), control: 0x13, info: Buffer.from(part) }));
+      encodeHdlc({
+        segmented: i < all.length - 1,
+        destination: hdlcAddress(16),
+        source: hdlcAddress(1),
+        control: 0x13,
+        info: Buffer.from(part),
+      }),
+    );
     const items = new ApduStream().push(Buffer.concat(frames));
     expect(items).toEqual([{ kind: 'apdu', carrier: 'hdlc', apdu }]);
   });
@@ -140,23 +186,45 @@ describe('GET, AARQ and unit examples (§6)', () => {
   it('encodes the GET requests and decodes the responses', () => {
     expect(encodeGetRequest(0xc1, 3, '1-0:1.8.0.255', 2)).toEqual(hex('C0 01 C1 00 03 01 00 01 08 00 FF 02 00'));
     expect(encodeGetRequestNext(0xc1, 1)).toEqual(hex('C0 02 C1 00 00 00 01'));
-    expect(decodeApdu(hex('C4 01 C1 00 06 00 00 23 94'))).toEqual({ type: 'get-response', invokeIdAndPriority: 0xc1, result: { ok: true, data: { type: 'double-long-unsigned', value: 9108 } } });
+    expect(decodeApdu(hex('C4 01 C1 00 06 00 00 23 94'))).toEqual({
+      type: 'get-response',
+      invokeIdAndPriority: 0xc1,
+      result: { ok: true, data: { type: 'double-long-unsigned', value: 9108 } },
+    });
     expect(decodeApdu(hex('C4 01 C1 00 02 02 0F 00 16 1E'))).toMatchObject({ result: { ok: true, data: { type: 'structure' } } });
     expect(decodeApdu(hex('C4 01 C1 01 04'))).toEqual({ type: 'get-response', invokeIdAndPriority: 0xc1, result: { ok: false, error: 4 } });
-    expect(decodeApdu(hex('C4 02 C1 01 00 00 00 01 00 03 01 02 03'))).toEqual({ type: 'get-response-block', invokeIdAndPriority: 0xc1, last: true, block: 1, result: { ok: true, raw: hex('01 02 03') } });
+    expect(decodeApdu(hex('C4 02 C1 01 00 00 00 01 00 03 01 02 03'))).toEqual({
+      type: 'get-response-block',
+      invokeIdAndPriority: 0xc1,
+      last: true,
+      block: 1,
+      result: { ok: true, raw: hex('01 02 03') },
+    });
   });
 
   it('encodes the common AARQ exactly and an LLS AARQ that carries the password', () => {
-    expect(encodeAarq({ maxPdu: 0x04b0 })).toEqual(hex('60 1D A1 09 06 07 60 85 74 05 08 01 01 BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 7E 1F 04 B0'));
+    expect(encodeAarq({ maxPdu: 0x04b0 })).toEqual(
+      hex('60 1D A1 09 06 07 60 85 74 05 08 01 01 BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 7E 1F 04 B0'),
+    );
     const lls = decodeApdu(encodeAarq({ password: Buffer.from('12345678') }));
     expect(lls).toMatchObject({ type: 'aarq', mechanism: 1, password: Buffer.from('12345678'), initiate: { conformance: 0x007e1f } });
   });
 
   it('decodes an event-notification with and without its optional time', () => {
     const withoutTime = decodeApdu(hex('C2 00 00 03 01 00 01 07 00 FF 02 06 00 00 00 76'));
-    expect(withoutTime).toMatchObject({ type: 'event-notification', dateTime: null, classId: 3, obis: '1-0:1.7.0.255', attribute: 2, value: { value: 118 } });
+    expect(withoutTime).toMatchObject({
+      type: 'event-notification',
+      dateTime: null,
+      classId: 3,
+      obis: '1-0:1.7.0.255',
+      attribute: 2,
+      value: { value: 118 },
+    });
     const withTime = decodeApdu(hex('C2 01 0C 07 EA 01 1E 05 04 22 13 00 80 00 FF 00 03 01 00 01 07 00 FF 02 06 00 00 00 76'));
-    expect(withTime).toMatchObject({ type: 'event-notification', dateTime: { year: 2026, month: 1, day: 30, deviation: null, timestamp: null } });
+    expect(withTime).toMatchObject({
+      type: 'event-notification',
+      dateTime: { year: 2026, month: 1, day: 30, deviation: null, timestamp: null },
+    });
   });
 
   it('maps units and OBIS text forms', () => {
@@ -168,11 +236,25 @@ describe('GET, AARQ and unit examples (§6)', () => {
 
   it('decodes the IVY scan clock and the Norwegian 09 0C date-time form', () => {
     const dt = decodeDateTime(hex('07 ea 01 1e 05 04 22 13 00 80 00 ff'));
-    expect(dt).toMatchObject({ year: 2026, month: 1, day: 30, dayOfWeek: 5, hour: 4, minute: 34, second: 19, deviation: null, status: 0xff, timestamp: null });
+    expect(dt).toMatchObject({
+      year: 2026,
+      month: 1,
+      day: 30,
+      dayOfWeek: 5,
+      hour: 4,
+      minute: 34,
+      second: 19,
+      deviation: null,
+      status: 0xff,
+      timestamp: null,
+    });
     expect(formatDateTime(dt)).toBe('2026-01-30T04:34:19');
     expect(encodeDateTime(dt)).toEqual(hex('07 ea 01 1e 05 04 22 13 00 80 00 ff'));
     const n = decodeApdu(hex('0F 40 00 00 00 09 0C 07 E5 07 13 01 0F 2E 23 FF 00 00 00 01 00'));
-    expect(n).toMatchObject({ type: 'data-notification', dateTime: { year: 2021, deviation: 0, timestamp: Date.UTC(2021, 6, 19, 15, 46, 35) } });
+    expect(n).toMatchObject({
+      type: 'data-notification',
+      dateTime: { year: 2021, deviation: 0, timestamp: Date.UTC(2021, 6, 19, 15, 46, 35) },
+    });
   });
 });
 

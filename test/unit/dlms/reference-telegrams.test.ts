@@ -28,13 +28,24 @@ describe('TINETZ Kaifa MA309 (§8.1, M-Bus, SC 0x21)', () => {
     if (outer.type !== 'ciphered') throw new Error();
     expect(outer.systemTitle?.toString('hex')).toBe('4b464d1010000023');
     expect(outer.payload.length).toBe(260);
-    expect(decryptPayload({ systemTitle: outer.systemTitle!, securityControl: 0x21, frameCounter: outer.frameCounter }, outer.payload, KEYS.tinetz))
-      .toEqual(fixtureHex('tinetz-ma309-plaintext.hex'));
+    expect(
+      decryptPayload(
+        { systemTitle: outer.systemTitle!, securityControl: 0x21, frameCounter: outer.frameCounter },
+        outer.payload,
+        KEYS.tinetz,
+      ),
+    ).toEqual(fixtureHex('tinetz-ma309-plaintext.hex'));
   });
 
   it('decrypts to the documented readings', () => {
     const t = decodeTelegram(apdu, () => KEYS.tinetz);
-    expect(t).toMatchObject({ kind: 'data-notification', systemTitle: '4B464D1010000023', security: 'encrypted', frameCounter: 2_710_426, dateTime: '2021-07-19T15:46:35+02:00' });
+    expect(t).toMatchObject({
+      kind: 'data-notification',
+      systemTitle: '4B464D1010000023',
+      security: 'encrypted',
+      frameCounter: 2_710_426,
+      dateTime: '2021-07-19T15:46:35+02:00',
+    });
     expect(t.timestamp).toBe(Date.UTC(2021, 6, 19, 13, 46, 35));
     expect(byObis(t.readings)).toEqual({
       '0-0:1.0.0.255': { value: '2021-07-19T15:46:35+02:00', unit: undefined },
@@ -68,8 +79,9 @@ describe('EVN Kaifa MA309M (§8.2, M-Bus, SC 0x20, flat layout)', () => {
     const outer = decodeApdu(apdu);
     expect(outer).toMatchObject({ type: 'ciphered', securityControl: 0x20, frameCounter: 35 });
     if (outer.type !== 'ciphered') throw new Error();
-    expect(decryptPayload({ systemTitle: outer.systemTitle!, securityControl: 0x20, frameCounter: 35 }, outer.payload, KEYS.evn))
-      .toEqual(fixtureHex('evn-ma309m-plaintext.hex'));
+    expect(decryptPayload({ systemTitle: outer.systemTitle!, securityControl: 0x20, frameCounter: 35 }, outer.payload, KEYS.evn)).toEqual(
+      fixtureHex('evn-ma309m-plaintext.hex'),
+    );
     const t = decodeTelegram(apdu, () => KEYS.evn);
     expect(t.systemTitle).toBe('4B464D6750000009');
     expect(t.dateTime).toBe('2021-09-27T09:47:15+02:00');
@@ -97,7 +109,11 @@ describe('Luxembourg Smarty T210-D (§8.3, raw P1, SC 0x30)', () => {
     expect(outer).toMatchObject({ type: 'ciphered', securityControl: 0x30, frameCounter: 370_915 });
     if (outer.type !== 'ciphered') throw new Error();
     expect(outer.systemTitle?.toString('hex')).toBe('534147677001bd54');
-    const text = decryptPayload({ systemTitle: outer.systemTitle!, securityControl: 0x30, frameCounter: 370_915 }, outer.payload, KEYS.smarty).toString('latin1');
+    const text = decryptPayload(
+      { systemTitle: outer.systemTitle!, securityControl: 0x30, frameCounter: 370_915 },
+      outer.payload,
+      KEYS.smarty,
+    ).toString('latin1');
     expect(text.replace(/\r\n/g, '\n').trim()).toBe(fixtureText('smarty-t210d-plaintext.txt').replace(/\r\n/g, '\n').trim());
     const t = decodeTelegram(apdu, () => KEYS.smarty);
     expect(t.kind).toBe('dsmr-text');
@@ -121,7 +137,9 @@ describe('Luxembourg Smarty T210-D (§8.3, raw P1, SC 0x30)', () => {
 
 describe('Green Book vectors (§8.4)', () => {
   it('glo-get-request and its general-glo-ciphering form decrypt to the clock GET', () => {
-    const gen = decodeApdu(hex('DB 08 4D 4D 4D 00 00 BC 61 4E 1E 30 01 23 45 67 41 13 12 FF 93 5A 47 56 68 27 C4 67 BC 7D 82 5C 3B E4 A7 7C 3F CC 05 6B 6B'));
+    const gen = decodeApdu(
+      hex('DB 08 4D 4D 4D 00 00 BC 61 4E 1E 30 01 23 45 67 41 13 12 FF 93 5A 47 56 68 27 C4 67 BC 7D 82 5C 3B E4 A7 7C 3F CC 05 6B 6B'),
+    );
     const glo = decodeApdu(hex('C8 1E 30 01 23 45 67 41 13 12 FF 93 5A 47 56 68 27 C4 67 BC 7D 82 5C 3B E4 A7 7C 3F CC 05 6B 6B'));
     if (gen.type !== 'ciphered' || glo.type !== 'ciphered') throw new Error();
     expect(glo.systemTitle).toBeNull();
@@ -133,10 +151,16 @@ describe('Green Book vectors (§8.4)', () => {
   });
 
   it('glo-initiateRequest decrypts to the InitiateRequest', () => {
-    const glo = decodeApdu(hex('21 30 30 01 23 45 67 80 13 02 FF 8A 78 74 13 3D 41 4C ED 25 B4 25 34 D2 8D B0 04 77 20 60 6B 17 5B D5 22 11 BE 68 41 DB 20 4D 39 EE 6F DB 8E 35 68 55'));
+    const glo = decodeApdu(
+      hex(
+        '21 30 30 01 23 45 67 80 13 02 FF 8A 78 74 13 3D 41 4C ED 25 B4 25 34 D2 8D B0 04 77 20 60 6B 17 5B D5 22 11 BE 68 41 DB 20 4D 39 EE 6F DB 8E 35 68 55',
+      ),
+    );
     if (glo.type !== 'ciphered') throw new Error();
     const params = { systemTitle: hex('4D4D4D0000BC614E'), securityControl: 0x30, frameCounter: glo.frameCounter };
-    expect(decryptPayload(params, glo.payload, KEYS.greenBook)).toEqual(hex('01 01 10 00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 00 00 06 5F 1F 04 00 00 7E 1F 04 B0'));
+    expect(decryptPayload(params, glo.payload, KEYS.greenBook)).toEqual(
+      hex('01 01 10 00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 00 00 06 5F 1F 04 00 00 7E 1F 04 B0'),
+    );
   });
 
   it('authentication-only (SC 0x10) verifies the computed tag and returns the plaintext', () => {

@@ -8,11 +8,16 @@ import { DLMS_REGISTERS, registerForObis, registerForUnknownObis } from '../../.
 import { dlmsTelemetryPayload } from '../../../server/protocols/dlms/telemetry.ts';
 
 const SEED_TABLE: [string, string, string | undefined][] = [
-  ['ACTIVE_POWER_IMPORT', '1-0:1.7.0.255', 'W'], ['REACTIVE_POWER_IMPORT', '1-0:3.7.0.255', 'var'],
-  ['APPARENT_POWER_IMPORT', '1-0:9.7.0.255', 'VA'], ['CURRENT_TOTAL', '1-0:11.7.0.255', 'A'],
-  ['VOLTAGE_TOTAL', '1-0:12.7.0.255', 'V'], ['POWER_FACTOR_TOTAL', '1-0:13.7.0.255', undefined],
-  ['FREQUENCY', '1-0:14.7.0.255', 'Hz'], ['TOTAL_ENERGY_ABSOLUTE', '1-0:15.8.0.255', 'kWh'],
-  ['CURRENT_NEUTRAL', '1-0:91.7.0.255', 'A'], ['CURRENT_TARIFF', '0-0:96.14.0.255', undefined],
+  ['ACTIVE_POWER_IMPORT', '1-0:1.7.0.255', 'W'],
+  ['REACTIVE_POWER_IMPORT', '1-0:3.7.0.255', 'var'],
+  ['APPARENT_POWER_IMPORT', '1-0:9.7.0.255', 'VA'],
+  ['CURRENT_TOTAL', '1-0:11.7.0.255', 'A'],
+  ['VOLTAGE_TOTAL', '1-0:12.7.0.255', 'V'],
+  ['POWER_FACTOR_TOTAL', '1-0:13.7.0.255', undefined],
+  ['FREQUENCY', '1-0:14.7.0.255', 'Hz'],
+  ['TOTAL_ENERGY_ABSOLUTE', '1-0:15.8.0.255', 'kWh'],
+  ['CURRENT_NEUTRAL', '1-0:91.7.0.255', 'A'],
+  ['CURRENT_TARIFF', '0-0:96.14.0.255', undefined],
 ];
 
 describe('DLMS register table', () => {
@@ -29,9 +34,12 @@ describe('DLMS register table', () => {
 
   it('generated registers for unknown codes obey the rules too', () => {
     const generated = [
-      registerForUnknownObis('1-0:99.7.0.255', 'W', 1), registerForUnknownObis('1-0:99.8.0.255', 'Wh', 1),
-      registerForUnknownObis('1-0:99.9.0.255', 'VAh', 1), registerForUnknownObis('1-0:99.10.0.255', undefined, 1),
-      registerForUnknownObis('0-0:96.99.0.255', undefined, 'text'), registerForUnknownObis('1-0:99.11.0.255', 'm³', 3),
+      registerForUnknownObis('1-0:99.7.0.255', 'W', 1),
+      registerForUnknownObis('1-0:99.8.0.255', 'Wh', 1),
+      registerForUnknownObis('1-0:99.9.0.255', 'VAh', 1),
+      registerForUnknownObis('1-0:99.10.0.255', undefined, 1),
+      registerForUnknownObis('0-0:96.99.0.255', undefined, 'text'),
+      registerForUnknownObis('1-0:99.11.0.255', 'm³', 3),
     ];
     expect(tableViolations(generated)).toEqual([]);
     expect(generated[0]).toMatchObject({ key: 'OBIS_1_0_99_7_0_255', id: '1-0:99.7.0.255', deviceClass: 'power' });
@@ -40,19 +48,32 @@ describe('DLMS register table', () => {
 
 describe('mapping readings', () => {
   it('converts Wh to kWh, applies the IVY fallback scaler without scaler_unit, and adds unknown codes', () => {
-    const { readings, added } = mapReadings([
-      { obis: '1-0:1.8.0.255', value: 9108, unit: 'Wh', scaler: 0, raw: '0600002394' },
-      { obis: '1-0:12.7.0.255', value: 23636, raw: '0600005c54' },
-      { obis: '1-0:32.7.0.255', value: 230.8, unit: 'V', scaler: -1, raw: '120904' },
-      { obis: '1-0:1.7.0.255', value: 2, unit: 'kW', scaler: 0, raw: '0602' },
-      { obis: '1-0:3.7.0.255', value: 7, unit: 'Wh', scaler: 0, raw: '0607' },
-      { obis: '1-1:0.2.129.255', value: 'AIDON_V0001', raw: '0a' },
-    ], new Set(['ACTIVE_ENERGY_IMPORT']));
+    const { readings, added } = mapReadings(
+      [
+        { obis: '1-0:1.8.0.255', value: 9108, unit: 'Wh', scaler: 0, raw: '0600002394' },
+        { obis: '1-0:12.7.0.255', value: 23636, raw: '0600005c54' },
+        { obis: '1-0:32.7.0.255', value: 230.8, unit: 'V', scaler: -1, raw: '120904' },
+        { obis: '1-0:1.7.0.255', value: 2, unit: 'kW', scaler: 0, raw: '0602' },
+        { obis: '1-0:3.7.0.255', value: 7, unit: 'Wh', scaler: 0, raw: '0607' },
+        { obis: '1-1:0.2.129.255', value: 'AIDON_V0001', raw: '0a' },
+      ],
+      new Set(['ACTIVE_ENERGY_IMPORT']),
+    );
     expect(readings.map((r) => [r.key, r.value])).toEqual([
-      ['ACTIVE_ENERGY_IMPORT', 9.108], ['VOLTAGE_TOTAL', 236.36], ['VOLTAGE_L1', 230.8], ['ACTIVE_POWER_IMPORT', 2000],
-      ['OBIS_1_0_3_7_0_255_Wh', 7], ['OBIS_1_1_0_2_129_255', 'AIDON_V0001'],
+      ['ACTIVE_ENERGY_IMPORT', 9.108],
+      ['VOLTAGE_TOTAL', 236.36],
+      ['VOLTAGE_L1', 230.8],
+      ['ACTIVE_POWER_IMPORT', 2000],
+      ['OBIS_1_0_3_7_0_255_Wh', 7],
+      ['OBIS_1_1_0_2_129_255', 'AIDON_V0001'],
     ]);
-    expect(added.map((r) => r.key)).toEqual(['VOLTAGE_TOTAL', 'VOLTAGE_L1', 'ACTIVE_POWER_IMPORT', 'OBIS_1_0_3_7_0_255_Wh', 'OBIS_1_1_0_2_129_255']);
+    expect(added.map((r) => r.key)).toEqual([
+      'VOLTAGE_TOTAL',
+      'VOLTAGE_L1',
+      'ACTIVE_POWER_IMPORT',
+      'OBIS_1_0_3_7_0_255_Wh',
+      'OBIS_1_1_0_2_129_255',
+    ]);
   });
 });
 
@@ -95,10 +116,17 @@ describe('diagnosis', () => {
 
 describe('meter options', () => {
   it('validates keys and the mode-specific fields with messages naming them', () => {
-    expect(dlmsMeter.safeParse({ encryption_key: 'abc' }).error?.issues[0]).toMatchObject({ path: ['encryption_key'], message: expect.stringMatching(/32 hexadecimal/) });
+    expect(dlmsMeter.safeParse({ encryption_key: 'abc' }).error?.issues[0]).toMatchObject({
+      path: ['encryption_key'],
+      message: expect.stringMatching(/32 hexadecimal/),
+    });
     expect(dlmsMeter.safeParse({ mode: 'poll' }).error?.issues[0]).toMatchObject({ path: ['host'] });
     expect(dlmsMeter.safeParse({ authentication_key: '00'.repeat(16) }).error?.issues[0]).toMatchObject({ path: ['encryption_key'] });
-    expect(dlmsMeter.parse({ serial_port: '/dev/ttyUSB0', meter_type: 'austria_mbus', encryption_key: '' })).toMatchObject({ mode: 'push', timeout: 60, encryption_key: undefined });
+    expect(dlmsMeter.parse({ serial_port: '/dev/ttyUSB0', meter_type: 'austria_mbus', encryption_key: '' })).toMatchObject({
+      mode: 'push',
+      timeout: 60,
+      encryption_key: undefined,
+    });
   });
 });
 

@@ -3,7 +3,13 @@ import { controlBits, answersRequest } from '../../../server/protocols/dlt645/co
 import { Dlt645FrameError, errorWordMeanings, isNoDataError } from '../../../server/protocols/dlt645/errors.ts';
 import { decodeFrame, encodeFrame } from '../../../server/protocols/dlt645/frame.ts';
 import {
-  errorReply, parseReply, readAddressReply, readAddressRequest, readDataReply, readDataRequest, readFollowUpRequest,
+  errorReply,
+  parseReply,
+  readAddressReply,
+  readAddressRequest,
+  readDataReply,
+  readDataRequest,
+  readFollowUpRequest,
 } from '../../../server/protocols/dlt645/messages.ts';
 import { decodeBcdValue, decodeBlock, encodeBcdValue, toHex } from '../../../server/protocols/dlt645/values.ts';
 import { DLT645_REGISTERS } from '../../../server/drivers/dlt645/registers.ts';
@@ -45,7 +51,11 @@ describe('§8 worked frames', () => {
 
   it('builds the read-address request of §8.3 and reads the address from its reply', () => {
     expect(toHex(encodeFrame(readAddressRequest(), 4))).toBe(toHex(frameByRef('8.3 request')));
-    expect(parseReply(decodeFrame(frameByRef('8.3 response')))).toEqual({ kind: 'address', address: '000000000001', reported: '000000000001' });
+    expect(parseReply(decodeFrame(frameByRef('8.3 response')))).toEqual({
+      kind: 'address',
+      address: '000000000001',
+      reported: '000000000001',
+    });
     expect(toHex(encodeFrame(readAddressReply('000000000001')))).toBe(toHex(frameByRef('8.3 response')));
   });
 

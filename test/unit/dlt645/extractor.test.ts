@@ -81,7 +81,11 @@ describe('DTU filter (§8.7 case 7)', () => {
   it('strips heartbeats between frames and a registration prefix on every packet', () => {
     const filter = new DtuFilter({ registrationPattern: 'LOGIN:[0-9]+', heartbeat: parseHeartbeat('0xFA FB') });
     const ex = new Dlt645FrameExtractor();
-    const chunks = [cat(Buffer.from('LOGIN:1001'), ENERGY), Uint8Array.of(0xfa, 0xfb), cat(Buffer.from('LOGIN:1001'), VOLTAGE, [0xfa, 0xfb])];
+    const chunks = [
+      cat(Buffer.from('LOGIN:1001'), ENERGY),
+      Uint8Array.of(0xfa, 0xfb),
+      cat(Buffer.from('LOGIN:1001'), VOLTAGE, [0xfa, 0xfb]),
+    ];
     const frames = chunks.flatMap((c) => ex.push(filter.filter(c)));
     expect(frames).toHaveLength(2);
     expect(filter.registrationId).toBe('LOGIN:1001');

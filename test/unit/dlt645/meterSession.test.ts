@@ -20,7 +20,9 @@ function scriptedLink(answer: (req: Dlt645Frame) => Dlt645Frame[]): Dlt645Link {
   link.attach({
     write: (bytes) => {
       const replies = answer(decodeFrame(bytes));
-      setImmediate(() => replies.forEach((r) => link.receive(encodeFrame(r))));
+      setImmediate(() => {
+        for (const r of replies) link.receive(encodeFrame(r));
+      });
     },
   });
   return link;
@@ -80,7 +82,8 @@ describe('MeterSession', () => {
     const link = scriptedLink((req) => {
       const di = diFromBytes(req.data);
       asked.push(di);
-      if (di === '0201FF00') return blocks ? [readDataReply(ADDRESS, di, Uint8Array.of(0x01, 0x23, 0x02, 0x23, 0x03, 0x23))] : [errorReply(ADDRESS, 0x11, 0x02)];
+      if (di === '0201FF00')
+        return blocks ? [readDataReply(ADDRESS, di, Uint8Array.of(0x01, 0x23, 0x02, 0x23, 0x03, 0x23))] : [errorReply(ADDRESS, 0x11, 0x02)];
       return [readDataReply(ADDRESS, di, Uint8Array.of(0x09, 0x22))];
     });
     const { session: s } = newSession(link);

@@ -10,7 +10,11 @@ import { WORKED_FRAMES, bytes } from './vectors.ts';
 
 const address = fc.stringMatching(/^[0-9]{12}$/);
 const di = fc.stringMatching(/^[0-9A-F]{8}$/);
-const format: fc.Arbitrary<ValueFormat> = fc.record({ bytes: fc.integer({ min: 1, max: 4 }), decimals: fc.integer({ min: 0, max: 4 }), signed: fc.boolean() });
+const format: fc.Arbitrary<ValueFormat> = fc.record({
+  bytes: fc.integer({ min: 1, max: 4 }),
+  decimals: fc.integer({ min: 0, max: 4 }),
+  signed: fc.boolean(),
+});
 const valueIn = (f: ValueFormat) => {
   const digits = f.bytes * 2 - (f.signed ? 1 : 0);
   const max = 10 ** digits - 1;
@@ -21,12 +25,18 @@ const validWire = fc.constantFrom(...WORKED_FRAMES.map((w) => bytes(w.hex)));
 describe('codec properties', () => {
   it('encode → decode returns the frame and the value (random addresses, DIs, values)', () => {
     fc.assert(
-      fc.property(address, di, format.chain((f) => fc.tuple(fc.constant(f), valueIn(f))), fc.integer({ min: 0, max: 4 }), (addr, id, [f, v], pre) => {
-        const wire = encodeFrame(readDataReply(addr, id, encodeBcdValue(v, f)), pre);
-        const reply = parseReply(decodeFrame(wire));
-        expect(reply).toMatchObject({ kind: 'data', address: addr, di: id });
-        if (reply.kind === 'data') expect(decodeBcdValue(reply.value, f)).toBe(v === 0 ? 0 : v);
-      }),
+      fc.property(
+        address,
+        di,
+        format.chain((f) => fc.tuple(fc.constant(f), valueIn(f))),
+        fc.integer({ min: 0, max: 4 }),
+        (addr, id, [f, v], pre) => {
+          const wire = encodeFrame(readDataReply(addr, id, encodeBcdValue(v, f)), pre);
+          const reply = parseReply(decodeFrame(wire));
+          expect(reply).toMatchObject({ kind: 'data', address: addr, di: id });
+          if (reply.kind === 'data') expect(decodeBcdValue(reply.value, f)).toBe(v === 0 ? 0 : v);
+        },
+      ),
     );
   });
 
@@ -46,35 +56,43 @@ describe('codec properties', () => {
 
   it('mutated valid frames never throw and yield at most one frame', () => {
     fc.assert(
-      fc.property(validWire, fc.array(fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 1 })), { minLength: 1, maxLength: 3 }), (wire, edits) => {
-        const mutated = Uint8Array.from(wire);
-        for (const [pos, [b]] of edits) mutated[pos % mutated.length] = b;
-        const ex = new Dlt645FrameExtractor();
-        const frames = ex.push(mutated);
-        for (const f of frames) parseReply(f);
-        expect(frames.length).toBeLessThanOrEqual(1);
-        try {
-          decodeFrame(mutated);
-        } catch (err) {
-          expect(err).toBeInstanceOf(Dlt645FrameError);
-        }
-      }),
+      fc.property(
+        validWire,
+        fc.array(fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 1 })), { minLength: 1, maxLength: 3 }),
+        (wire, edits) => {
+          const mutated = Uint8Array.from(wire);
+          for (const [pos, [b]] of edits) mutated[pos % mutated.length] = b;
+          const ex = new Dlt645FrameExtractor();
+          const frames = ex.push(mutated);
+          for (const f of frames) parseReply(f);
+          expect(frames.length).toBeLessThanOrEqual(1);
+          try {
+            decodeFrame(mutated);
+          } catch (err) {
+            expect(err).toBeInstanceOf(Dlt645FrameError);
+          }
+        },
+      ),
     );
   });
 
   it('any split of a stream of valid frames yields every frame, whatever junk surrounds them', () => {
     fc.assert(
-      fc.property(fc.array(validWire, { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1 }), (frames, cuts) => {
-        const stream = Uint8Array.from(frames.flatMap((f) => [0x00, 0xfe, ...f]));
-        const ex = new Dlt645FrameExtractor();
-        const out = [];
-        for (let i = 0, k = 0; i < stream.length; k++) {
-          const n = cuts[k % cuts.length];
-          out.push(...ex.push(stream.subarray(i, i + n)));
-          i += n;
-        }
-        expect(out).toHaveLength(frames.length);
-      }),
+      fc.property(
+        fc.array(validWire, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1 }),
+        (frames, cuts) => {
+          const stream = Uint8Array.from(frames.flatMap((f) => [0x00, 0xfe, ...f]));
+          const ex = new Dlt645FrameExtractor();
+          const out = [];
+          for (let i = 0, k = 0; i < stream.length; k++) {
+            const n = cuts[k % cuts.length];
+            out.push(...ex.push(stream.subarray(i, i + n)));
+            i += n;
+          }
+          expect(out).toHaveLength(frames.length);
+        },
+      ),
     );
   });
 

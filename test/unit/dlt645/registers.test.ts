@@ -5,8 +5,20 @@ import { DLT645_REGISTERS, registerByKey, scaleValue } from '../../../server/dri
 
 /** IVY gateway MQTT API (seeds/002), "Available Registers": name → data id, and its groups. */
 const IVY = {
-  energy: { totalActiveEnergy: '00010000', totalActiveEnergyForward: '00010100', totalActiveEnergyReverse: '00010200', totalReactiveEnergy: '00020000' },
-  power: { totalActivePower: '02030000', activePowerA: '02030100', activePowerB: '02030200', activePowerC: '02030300', totalReactivePower: '02040000', totalApparentPower: '02050000' },
+  energy: {
+    totalActiveEnergy: '00010000',
+    totalActiveEnergyForward: '00010100',
+    totalActiveEnergyReverse: '00010200',
+    totalReactiveEnergy: '00020000',
+  },
+  power: {
+    totalActivePower: '02030000',
+    activePowerA: '02030100',
+    activePowerB: '02030200',
+    activePowerC: '02030300',
+    totalReactivePower: '02040000',
+    totalApparentPower: '02050000',
+  },
   voltage: { voltageA: '02010100', voltageB: '02010200', voltageC: '02010300' },
   current: { currentA: '02020100', currentB: '02020200', currentC: '02020300' },
   powerFactor: { totalPowerFactor: '02060000', powerFactorA: '02060100', powerFactorB: '02060200', powerFactorC: '02060300' },
@@ -17,7 +29,7 @@ describe('DL/T 645 register table', () => {
     expect(tableViolations(DLT645_REGISTERS)).toEqual([]);
   });
 
-  it.each(Object.entries(IVY))('group %s holds exactly IVY\'s registers with IVY\'s data ids', (group, members) => {
+  it.each(Object.entries(IVY))("group %s holds exactly IVY's registers with IVY's data ids", (group, members) => {
     const regs = registersInGroup(DLT645_REGISTERS, group);
     expect(Object.fromEntries(regs.map((r) => [r.key, r.id]))).toEqual(members);
   });

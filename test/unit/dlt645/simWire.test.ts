@@ -13,7 +13,8 @@ import { RequestReader } from '../../../server/sim/dlt645/slaveFrames.ts';
 import { frameByRef } from './vectors.ts';
 
 const ADDRESS = '000000000161';
-const meter = (threePhase = true) => new SimMeter({ address: ADDRESS, household: new Household({ seed: 5, threePhase, solar: true }), wakeUp: 4 });
+const meter = (threePhase = true) =>
+  new SimMeter({ address: ADDRESS, household: new Household({ seed: 5, threePhase, solar: true }), wakeUp: 4 });
 const ask = (m: SimMeter, di: string) => {
   const [req] = new RequestReader().feed(Buffer.from(encodeFrame(readDataRequest(ADDRESS, di), 4)));
   return m.answer(req);

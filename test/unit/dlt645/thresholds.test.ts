@@ -9,7 +9,9 @@ describe('threshold alarms', () => {
     const watch = new ThresholdWatch(LIMITS);
     expect(watch.check(values({ voltageA: 230 }))).toEqual([]);
     const up = watch.check(values({ voltageA: 255.5 }));
-    expect(up).toEqual([{ type: 'alarm', event: 'voltage_high', message: expect.any(String), data: { phase: 'A', value: 255.5, threshold: 253 } }]);
+    expect(up).toEqual([
+      { type: 'alarm', event: 'voltage_high', message: expect.any(String), data: { phase: 'A', value: 255.5, threshold: 253 } },
+    ]);
     expect(watch.check(values({ voltageA: 256 }))).toEqual([]);
     expect(watch.check(values({ voltageA: 231 }))).toMatchObject([{ type: 'info', event: 'voltage_high_cleared' }]);
   });

@@ -11,7 +11,9 @@ export interface WorkedFrame {
   value?: number;
 }
 
-export const WORKED_FRAMES: WorkedFrame[] = JSON.parse(readFileSync(new URL('../../fixtures/dlt645/worked-frames.json', import.meta.url), 'utf8'));
+export const WORKED_FRAMES: WorkedFrame[] = JSON.parse(
+  readFileSync(new URL('../../fixtures/dlt645/worked-frames.json', import.meta.url), 'utf8'),
+);
 
 export function bytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ''), 'hex'));

@@ -5,19 +5,26 @@ import { parseSep } from '../../../server/protocols/ieee2030_5/xml.ts';
 import { smartEnergyServer } from '../../../server/protocols/ieee2030_5/dnssd.ts';
 
 const crawl = new URL('../../fixtures/itron/crawl/', import.meta.url);
-const docs = readdirSync(crawl).filter((f) => f.endsWith('.xml')).map((f) => readFileSync(new URL(f, crawl), 'utf8'));
+const docs = readdirSync(crawl)
+  .filter((f) => f.endsWith('.xml'))
+  .map((f) => readFileSync(new URL(f, crawl), 'utf8'));
 
 function renderReading(r: { value: number | null; flags: number; start: number; tier: number }): string {
-  return `<Reading xmlns="urn:ieee:std:2030.5:ns" href="/x"><qualityFlags>${r.flags.toString(16).padStart(2, '0')}</qualityFlags>` +
+  return (
+    `<Reading xmlns="urn:ieee:std:2030.5:ns" href="/x"><qualityFlags>${r.flags.toString(16).padStart(2, '0')}</qualityFlags>` +
     `<timePeriod><duration>1</duration><start>${r.start}</start></timePeriod><touTier>${r.tier}</touTier>` +
-    `${r.value === null ? '' : `<value>${r.value}</value>`}</Reading>`;
+    `${r.value === null ? '' : `<value>${r.value}</value>`}</Reading>`
+  );
 }
 
 describe('XML parsing never throws', () => {
   it('random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => {
-      expect(typeof parseSep(s).ok).toBe('boolean');
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => {
+        expect(typeof parseSep(s).ok).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('mutated real documents (cut, spliced, bytes replaced)', () => {
@@ -45,7 +52,16 @@ describe('XML parsing never throws', () => {
           const parsed = parseSep(renderReading(r));
           expect(parsed).toEqual({
             ok: true,
-            value: { type: 'Reading', href: '/x', value: r.value, qualityFlags: r.flags, start: r.start, duration: 1, touTier: r.tier, localID: null },
+            value: {
+              type: 'Reading',
+              href: '/x',
+              value: r.value,
+              qualityFlags: r.flags,
+              start: r.start,
+              duration: 1,
+              touTier: r.tier,
+              localID: null,
+            },
           });
         },
       ),
@@ -54,10 +70,16 @@ describe('XML parsing never throws', () => {
 
   it('arbitrary DNS-SD records', () => {
     fc.assert(
-      fc.property(fc.string(), fc.option(fc.integer()), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.boolean())), fc.array(fc.string()), (name, port, txt, subtypes) => {
-        const s = smartEnergyServer({ name, port: port ?? undefined, txt, subtypes, host: 'h.local' });
-        if (s) expect(s.port).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.string(),
+        fc.option(fc.integer()),
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.boolean())),
+        fc.array(fc.string()),
+        (name, port, txt, subtypes) => {
+          const s = smartEnergyServer({ name, port: port ?? undefined, txt, subtypes, host: 'h.local' });
+          if (s) expect(s.port).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 });

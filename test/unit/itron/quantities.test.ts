@@ -22,7 +22,12 @@ describe('ReadingType → Home Assistant register', () => {
 
   it('demand is power in W; summations are energy kWh total_increasing by flow direction', () => {
     expect(quantityOf(rt(1))?.register).toMatchObject({ key: 'demand', unit: 'W', deviceClass: 'power', stateClass: 'measurement' });
-    expect(quantityOf(rt(2))?.register).toMatchObject({ key: 'energy_received', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing' });
+    expect(quantityOf(rt(2))?.register).toMatchObject({
+      key: 'energy_received',
+      unit: 'kWh',
+      deviceClass: 'energy',
+      stateClass: 'total_increasing',
+    });
     expect(quantityOf(rt(3))?.register).toMatchObject({ key: 'energy_delivered', unit: 'kWh', deviceClass: 'energy' });
     expect(quantityOf(rt(7))?.register).toMatchObject({ key: 'reactive_energy_delivered', unit: 'varh', deviceClass: 'reactive_energy' });
     expect(quantityOf(rt(4))?.register).toMatchObject({ key: 'apparent_energy_received', unit: 'VAh', stateClass: 'total_increasing' });
@@ -42,7 +47,13 @@ describe('ReadingType → Home Assistant register', () => {
 
   it('scales by powerOfTenMultiplier and publishes null for missing or invalid values', () => {
     const pf = quantityOf(rt(19))!;
-    expect(scaledValue({ type: 'Reading', href: null, value: 858, qualityFlags: 1, start: null, duration: null, touTier: null, localID: null }, rt(19), pf.factor)).toBe(85.8);
+    expect(
+      scaledValue(
+        { type: 'Reading', href: null, value: 858, qualityFlags: 1, start: null, duration: null, touTier: null, localID: null },
+        rt(19),
+        pf.factor,
+      ),
+    ).toBe(85.8);
     const energy = quantityOf(rt(3))!;
     const base = { type: 'Reading' as const, href: null, start: null, duration: null, touTier: null, localID: null };
     expect(scaledValue({ ...base, value: 5839187, qualityFlags: 1 }, rt(3), energy.factor)).toBe(5839.187);

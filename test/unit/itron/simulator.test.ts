@@ -35,7 +35,9 @@ describe('Itron simulator documents', () => {
     const after = get(docs, s, '/upt/1/mr/3/r');
     const rec = get(docs, s, '/upt/1/mr/2/r');
     expect(typeof before === 'object' && before.type === 'Reading' && before.value).toBe(5_839_187);
-    expect(typeof after === 'object' && after.type === 'Reading' && (after.value ?? 0) + (rec as { value: number }).value).toBeGreaterThan(5_839_187 + 962_157);
+    expect(typeof after === 'object' && after.type === 'Reading' && (after.value ?? 0) + (rec as { value: number }).value).toBeGreaterThan(
+      5_839_187 + 962_157,
+    );
     expect(after).toMatchObject({ start: (t0 + 3_600_000) / 1000 });
     expect(get(docs, s, '/upt/1/mr/17/r')).toMatchObject({ value: null });
   });

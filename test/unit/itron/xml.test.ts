@@ -66,7 +66,10 @@ describe('values named in the protocol reference (§6.1)', () => {
   });
 
   it('reads the power-factor ReadingType with its multiplier and phase', () => {
-    expect(parseSepAs(read('rt_19.xml'), 'ReadingType')).toMatchObject({ ok: true, value: { uom: 65, powerOfTenMultiplier: -3, phase: 224 } });
+    expect(parseSepAs(read('rt_19.xml'), 'ReadingType')).toMatchObject({
+      ok: true,
+      value: { uom: 65, powerOfTenMultiplier: -3, phase: 224 },
+    });
   });
 
   it('reads the synthetic DeviceInformation and the 22-item MeterReading page', () => {
@@ -95,7 +98,13 @@ describe('bad bodies get an error naming the problem', () => {
     expect(parseSep('<Reading><value>1</Reading>')).toMatchObject({ ok: false, error: expect.stringContaining('not well-formed') });
     expect(parseSep('<Foo/>')).toEqual({ ok: false, error: 'unexpected root element <Foo>' });
     expect(parseSepAs('<Reading/>', 'ReadingType')).toEqual({ ok: false, error: 'expected <ReadingType>, got <Reading>' });
-    expect(parseSep('<ns:Reading xmlns:ns="urn:ieee:std:2030.5:ns"><ns:value>1234</ns:value></ns:Reading>')).toMatchObject({ ok: true, value: { value: 1234 } });
-    expect(parseSep('<ReadingType><uom>72</uom><powerOfTenMultiplier>12</powerOfTenMultiplier></ReadingType>')).toMatchObject({ ok: false, error: expect.stringContaining('outside -9..9') });
+    expect(parseSep('<ns:Reading xmlns:ns="urn:ieee:std:2030.5:ns"><ns:value>1234</ns:value></ns:Reading>')).toMatchObject({
+      ok: true,
+      value: { value: 1234 },
+    });
+    expect(parseSep('<ReadingType><uom>72</uom><powerOfTenMultiplier>12</powerOfTenMultiplier></ReadingType>')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('outside -9..9'),
+    });
   });
 });

@@ -29,7 +29,10 @@ describe('DXS API', () => {
   });
 
   it('reports a non-zero status code, non-JSON and a missing entry list', () => {
-    expect(parseDxsResponse('{"dxsEntries":[],"status":{"code":-1}}')).toEqual({ ok: false, error: 'the inverter answered status code -1' });
+    expect(parseDxsResponse('{"dxsEntries":[],"status":{"code":-1}}')).toEqual({
+      ok: false,
+      error: 'the inverter answered status code -1',
+    });
     expect(parseDxsResponse('<html>')).toEqual({ ok: false, error: 'the DXS answer is not JSON' });
     expect(parseDxsResponse('{"foo":1}')).toEqual({ ok: false, error: 'the DXS answer has no dxsEntries list' });
   });

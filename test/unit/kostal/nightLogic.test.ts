@@ -4,8 +4,16 @@ import { MAX_SLEEP_MS, NightWatch } from '../../../server/drivers/kostal/nightWa
 import type { InverterSnapshot } from '../../../server/protocols/kostal/snapshot.ts';
 
 const snap = (over: Partial<InverterSnapshot>): InverterSnapshot => ({
-  generation: 'classic', statusText: 'supply MPP', state: 'feeding_mpp', acPowerW: 3000, totalEnergyKwh: 1, dailyEnergyKwh: 1,
-  strings: [], phases: [], placeholders: false, ...over,
+  generation: 'classic',
+  statusText: 'supply MPP',
+  state: 'feeding_mpp',
+  acPowerW: 3000,
+  totalEnergyKwh: 1,
+  dailyEnergyKwh: 1,
+  strings: [],
+  phases: [],
+  placeholders: false,
+  ...over,
 });
 
 describe('night watch', () => {
@@ -50,7 +58,10 @@ describe('energy guard', () => {
     g.check(null, 12, noon);
     expect(g.check(null, 11, noon).readings).toEqual([]);
     g.check(null, 15.19, noon + 1, true);
-    expect(g.check(null, 0, noon + 2).readings).toEqual([{ key: 'energy_today', value: null }, { key: 'energy_today', value: 0 }]);
+    expect(g.check(null, 0, noon + 2).readings).toEqual([
+      { key: 'energy_today', value: null },
+      { key: 'energy_today', value: 0 },
+    ]);
     expect(g.check(null, 0.5, noon + 3).readings).toEqual([{ key: 'energy_today', value: 0.5 }]);
   });
 

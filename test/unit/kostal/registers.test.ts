@@ -6,7 +6,12 @@ import { liveReadings, registersFor, unreachableNightReadings } from '../../../s
 import type { InverterSnapshot } from '../../../server/protocols/kostal/snapshot.ts';
 
 const night: InverterSnapshot = {
-  generation: 'classic', statusText: 'Aus', state: 'off', acPowerW: null, totalEnergyKwh: 69425, dailyEnergyKwh: 15.19,
+  generation: 'classic',
+  statusText: 'Aus',
+  state: 'off',
+  acPowerW: null,
+  totalEnergyKwh: 69425,
+  dailyEnergyKwh: 15.19,
   strings: [{ index: 1, voltageV: null, currentA: null, powerW: null }],
   phases: [{ index: 1, voltageV: null, currentA: null, powerW: null }],
   placeholders: true,

@@ -4,7 +4,11 @@ import { overlappingFault } from '../../../server/sim/demoSim.ts';
 describe('overlappingFault', () => {
   it('begins on the first injection and ends only when the last one is recovered', async () => {
     const calls: string[] = [];
-    const f = overlappingFault('x', () => void calls.push('begin'), () => void calls.push('end'));
+    const f = overlappingFault(
+      'x',
+      () => void calls.push('begin'),
+      () => void calls.push('end'),
+    );
     await f.inject();
     await f.inject();
     expect(f.active).toBe(true);

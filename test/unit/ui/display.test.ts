@@ -23,12 +23,34 @@ describe('LFDI grouping', () => {
 
 describe('sparkline path', () => {
   it('spans the window: oldest at the left, newest at the right, highest value at the top', () => {
-    const d = sparklinePath([[0, 10], [50, 20], [100, 0]], 100, 22, 0, 100);
+    const d = sparklinePath(
+      [
+        [0, 10],
+        [50, 20],
+        [100, 0],
+      ],
+      100,
+      22,
+      0,
+      100,
+    );
     expect(d).toBe('M0,11L50,1L100,21');
   });
 
   it('draws a flat series across the middle and leaves points outside the window out', () => {
-    expect(sparklinePath([[-5, 99], [10, 3], [20, 3]], 100, 20, 0, 100)).toBe('M10,10L20,10');
+    expect(
+      sparklinePath(
+        [
+          [-5, 99],
+          [10, 3],
+          [20, 3],
+        ],
+        100,
+        20,
+        0,
+        100,
+      ),
+    ).toBe('M10,10L20,10');
   });
 
   it('is empty without points in the window and a dash for a single point', () => {
@@ -39,16 +61,19 @@ describe('sparkline path', () => {
 
   it('stays inside the box for any series', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3600 }), fc.double({ noNaN: true, min: -1e9, max: 1e9 })), { maxLength: 50 }), (pts) => {
-        const sorted = [...pts].sort((a, b) => a[0] - b[0]);
-        const d = sparklinePath(sorted, 96, 24, 0, 3600);
-        for (const m of d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)) {
-          expect(Number(m[1])).toBeGreaterThanOrEqual(0);
-          expect(Number(m[1])).toBeLessThanOrEqual(96);
-          expect(Number(m[2])).toBeGreaterThanOrEqual(0);
-          expect(Number(m[2])).toBeLessThanOrEqual(24);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3600 }), fc.double({ noNaN: true, min: -1e9, max: 1e9 })), { maxLength: 50 }),
+        (pts) => {
+          const sorted = [...pts].sort((a, b) => a[0] - b[0]);
+          const d = sparklinePath(sorted, 96, 24, 0, 3600);
+          for (const m of d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)) {
+            expect(Number(m[1])).toBeGreaterThanOrEqual(0);
+            expect(Number(m[1])).toBeLessThanOrEqual(96);
+            expect(Number(m[2])).toBeGreaterThanOrEqual(0);
+            expect(Number(m[2])).toBeLessThanOrEqual(24);
+          }
+        },
+      ),
     );
   });
 });

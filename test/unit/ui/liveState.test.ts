@@ -25,7 +25,10 @@ describe('live state from the stream', () => {
     s.apply('removed', { id: 'a' }, 3000);
     expect(s.devices.has('a')).toBe(false);
     expect(s.devices.get('b')).toMatchObject({ availability: 'asleep', reason: 'night' });
-    expect(s.series('a', 'power')).toEqual([[1000, 100], [2000, 250]]);
+    expect(s.series('a', 'power')).toEqual([
+      [1000, 100],
+      [2000, 250],
+    ]);
   });
 
   it('keeps one hour of numeric values only', () => {
@@ -48,8 +51,18 @@ describe('onboarding form to options entry', () => {
   it('leaves blanks out and turns numbers into numbers', () => {
     const kostal = KINDS.find((k) => k.kind === 'kostal')!;
     const values = { ...initialValues(kostal), host: ' 10.0.0.5 ', password: 'pw' };
-    expect(toConfig(kostal, values)).toEqual({ host: '10.0.0.5', username: 'pvserver', password: 'pw', generation: 'auto', poll_interval: 30, night_power: 'zero' });
+    expect(toConfig(kostal, values)).toEqual({
+      host: '10.0.0.5',
+      username: 'pvserver',
+      password: 'pw',
+      generation: 'auto',
+      poll_interval: 30,
+      night_power: 'zero',
+    });
     const xtender = KINDS.find((k) => k.kind === 'xtender')!;
-    expect(toConfig(xtender, { ...initialValues(xtender), serial_port: '/dev/ttyUSB0', allow_writes: true })).toMatchObject({ baud: 38400, allow_writes: true });
+    expect(toConfig(xtender, { ...initialValues(xtender), serial_port: '/dev/ttyUSB0', allow_writes: true })).toMatchObject({
+      baud: 38400,
+      allow_writes: true,
+    });
   });
 });

@@ -25,7 +25,9 @@ function fakeContext(initial: unknown, drivers = new Map<string, Driver>()) {
     dataDir: os.tmpdir(),
     broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 3 }),
     stats: () => ({ devices: hub.list().length }),
-    recentLogs: () => [{ time: 1, level: 'info', msg: 'mqtt password=hunter2 -----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----' }],
+    recentLogs: () => [
+      { time: 1, level: 'info', msg: 'mqtt password=hunter2 -----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----' },
+    ],
     configErrors: () => [{ where: 'kostal[1]', message: 'kostal[1].host: is required' }],
     options: () => options,
     saveOptions: async (next) => {
@@ -84,13 +86,21 @@ describe('onboarding routes', () => {
     const { ctx, saved } = fakeContext(initial);
     app = Fastify();
     await registerOnboardingRoutes(app, ctx);
-    const res = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'kostal', config: { host: '10.0.0.9', name: 'Roof' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/onboarding/save',
+      payload: { kind: 'kostal', config: { host: '10.0.0.9', name: 'Roof' } },
+    });
     expect(res.json()).toEqual({ saved: true, list: 'kostal', index: 1 });
     expect(saved[0].kostal).toHaveLength(2);
     expect(saved[0].kostal[1]).toMatchObject({ host: '10.0.0.9', name: 'Roof' });
     expect(saved[0].kostal[0]).toMatchObject({ password: 'piko-pw' });
 
-    const dlt = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'dlt645', config: { address: '000000123456' } } });
+    const dlt = await app.inject({
+      method: 'POST',
+      url: '/api/onboarding/save',
+      payload: { kind: 'dlt645', config: { address: '000000123456' } },
+    });
     expect(dlt.statusCode).toBe(200);
     expect(saved[1].dlt645_meters).toEqual([{ address: '000000123456' }]);
   });
@@ -99,7 +109,11 @@ describe('onboarding routes', () => {
     const { ctx, saved } = fakeContext(initial);
     app = Fastify();
     await registerOnboardingRoutes(app, ctx);
-    const dup = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'kostal', config: { host: '10.0.0.5' } } });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/api/onboarding/save',
+      payload: { kind: 'kostal', config: { host: '10.0.0.5' } },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error).toMatch(/kostal\[0\]/);
     const bad = await app.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'dlt645', config: { address: '12' } } });
@@ -126,7 +140,11 @@ describe('onboarding routes', () => {
     const { ctx } = fakeContext(initial, new Map([['victron', driver]]));
     app = Fastify();
     await registerOnboardingRoutes(app, ctx);
-    const ok = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'victron', config: { host: 'venus.local' } } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/onboarding/test',
+      payload: { kind: 'victron', config: { host: 'venus.local' } },
+    });
     expect(ok.json()).toMatchObject({ ok: true, details: { portalId: '0123456789ab' } });
     const bad = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'victron', config: { host: 'bad' } } });
     expect(bad.json()).toEqual({ ok: false, message: 'connect ECONNREFUSED 10.9.9.9:1883' });
@@ -134,7 +152,12 @@ describe('onboarding routes', () => {
   });
 
   it('list meters that dialed in, from whichever listener has them', async () => {
-    const driver = (kind: string, pendingMeters: unknown): Driver => ({ kind, start: async () => undefined, stop: async () => undefined, diagnostics: () => ({ pendingMeters }) });
+    const driver = (kind: string, pendingMeters: unknown): Driver => ({
+      kind,
+      start: async () => undefined,
+      stop: async () => undefined,
+      diagnostics: () => ({ pendingMeters }),
+    });
     const drivers = new Map([
       ['dlt645', driver('dlt645', [{ address: '000000123456', ip: '10.1.1.1', registration: 'DTU-7', since: 1 }, '000000654321'])],
       ['dlms', driver('dlms', [{ systemTitle: '4D4D4D0000BC614E' }])],
@@ -180,7 +203,12 @@ describe('diagnostics routes', () => {
     const res = await app.inject({ url: '/api/diagnostics/bundle' });
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="wattwire-diagnostics-.*\.json"$/);
     const bundle = res.json();
-    expect(bundle).toMatchObject({ version: '9.9.9', stats: { devices: 1 }, configErrors: [{ where: 'kostal[1]' }], devices: [{ id: 'inv1', registers: ['power'] }] });
+    expect(bundle).toMatchObject({
+      version: '9.9.9',
+      stats: { devices: 1 },
+      configErrors: [{ where: 'kostal[1]' }],
+      devices: [{ id: 'inv1', registers: ['power'] }],
+    });
     expect(bundle.options.kostal[0]).toMatchObject({ host: '10.0.0.5', password: '[redacted]' });
     expect(res.body).not.toMatch(/piko-pw|0A0B0C0D0E0F|BEGIN PRIVATE KEY/);
     expect((await app.inject({ url: '/api/logs' })).json()).toHaveLength(1);

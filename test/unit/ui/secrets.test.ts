@@ -40,7 +40,14 @@ describe('redactSecrets', () => {
     const secret = 'S3CR3T-VALUE';
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
     const tree = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 }), fc.constant({ password: secret }), fc.constant({ access_token: secret })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 }),
+        fc.constant({ password: secret }),
+        fc.constant({ access_token: secret }),
+      ),
     })).node;
     fc.assert(
       fc.property(tree, (t) => {
@@ -52,8 +59,21 @@ describe('redactSecrets', () => {
 
 describe('restoreSecrets', () => {
   it('puts stored secrets back where the placeholder came back', () => {
-    const stored = { mqtt: { password: 'old' }, kostal: [{ host: 'a', password: 'pa' }, { host: 'b', password: 'pb' }] };
-    const edited = { mqtt: { password: '***' }, kostal: [{ host: 'a2', password: '***' }, { host: 'b', password: 'new' }, { host: 'c', password: '***' }] };
+    const stored = {
+      mqtt: { password: 'old' },
+      kostal: [
+        { host: 'a', password: 'pa' },
+        { host: 'b', password: 'pb' },
+      ],
+    };
+    const edited = {
+      mqtt: { password: '***' },
+      kostal: [
+        { host: 'a2', password: '***' },
+        { host: 'b', password: 'new' },
+        { host: 'c', password: '***' },
+      ],
+    };
     expect(restoreSecrets(edited, stored, '***')).toEqual({
       mqtt: { password: 'old' },
       kostal: [{ host: 'a2', password: 'pa' }, { host: 'b', password: 'new' }, { host: 'c' }],

@@ -8,7 +8,9 @@ describe('API URLs derived from the page location', () => {
   it('stay under the ingress prefix', () => {
     expect(apiUrl('api/devices', ingress)).toBe('https://ha.local:8123/api/hassio_ingress/Xy9-token_AB/api/devices');
     expect(apiUrl('api/stream', `${ingress}#/device/abc`)).toBe('https://ha.local:8123/api/hassio_ingress/Xy9-token_AB/api/stream');
-    expect(apiUrl('api/health', `${ingress}index.html?x=1#/diagnostics`)).toBe('https://ha.local:8123/api/hassio_ingress/Xy9-token_AB/api/health');
+    expect(apiUrl('api/health', `${ingress}index.html?x=1#/diagnostics`)).toBe(
+      'https://ha.local:8123/api/hassio_ingress/Xy9-token_AB/api/health',
+    );
   });
 
   it('never become absolute paths, even when given one', () => {

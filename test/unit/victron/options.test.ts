@@ -11,7 +11,11 @@ describe('Victron options', () => {
   it('accepts a LAN GX and a VRM installation', () => {
     expect(problems({ host: '192.168.1.20' })).toBe('');
     expect(problems({ vrm: true, portal_id: 'c0619ab12345', username: 'me@example.com', token: 't' })).toBe('');
-    expect(victronSystem.parse({ host: 'gx', port: '' as unknown as number })).toMatchObject({ allow_writes: false, vrm: false, tls: false });
+    expect(victronSystem.parse({ host: 'gx', port: '' as unknown as number })).toMatchObject({
+      allow_writes: false,
+      vrm: false,
+      tls: false,
+    });
   });
 
   it('names what is wrong', () => {

@@ -41,22 +41,31 @@ describe('Venus payloads', () => {
   });
 
   it('never throws on random or mutated input', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
-      decodePayload(b);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+        decodePayload(b);
+      }),
+    );
     const base = Buffer.from('{"max":100,"min":0,"value":20}');
-    fc.assert(fc.property(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 }), (i, byte) => {
-      const m = Buffer.from(base);
-      m[i] = byte;
-      const d = decodePayload(m);
-      return ['gone', 'value', 'invalid'].includes(d.kind);
-    }));
+    fc.assert(
+      fc.property(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 }), (i, byte) => {
+        const m = Buffer.from(base);
+        m[i] = byte;
+        const d = decodePayload(m);
+        return ['gone', 'value', 'invalid'].includes(d.kind);
+      }),
+    );
   });
 
   it('encodes the keep-alive bodies of both generations', () => {
     expect(encodeKeepalive({ kind: 'full' })).toBe('');
     expect(JSON.parse(encodeKeepalive({ kind: 'suppress' }))).toEqual({ 'keepalive-options': ['suppress-republish'] });
-    expect(JSON.parse(encodeKeepalive({ kind: 'echo', token: 't1' }))).toEqual({ 'keepalive-options': [{ 'full-publish-completed-echo': 't1' }] });
-    expect(JSON.parse(encodeKeepalive({ kind: 'topics', filters: ['vebus/#', 'solarcharger/+/Dc/0/Voltage'] }))).toEqual(['vebus/#', 'solarcharger/+/Dc/0/Voltage']);
+    expect(JSON.parse(encodeKeepalive({ kind: 'echo', token: 't1' }))).toEqual({
+      'keepalive-options': [{ 'full-publish-completed-echo': 't1' }],
+    });
+    expect(JSON.parse(encodeKeepalive({ kind: 'topics', filters: ['vebus/#', 'solarcharger/+/Dc/0/Voltage'] }))).toEqual([
+      'vebus/#',
+      'solarcharger/+/Dc/0/Voltage',
+    ]);
   });
 });

@@ -20,22 +20,42 @@ describe('Victron register table', () => {
   });
 
   it('covers the useful paths of the capture', () => {
-    for (const p of ['system/0/Ac/Grid/L1/Power', 'system/0/Ac/Consumption/L1/Power', 'system/0/Dc/Pv/Power', 'system/0/Dc/Battery/Soc',
-      'system/0/Dc/Battery/Voltage', 'system/0/Dc/Battery/Current', 'system/0/Dc/Battery/Power', 'vebus/276/State',
-      'settings/0/Settings/CGwacs/AcPowerSetPoint', 'grid/30/Ac/Energy/Forward', 'battery/512/Soc', 'solarcharger/279/Yield/Power']) {
+    for (const p of [
+      'system/0/Ac/Grid/L1/Power',
+      'system/0/Ac/Consumption/L1/Power',
+      'system/0/Dc/Pv/Power',
+      'system/0/Dc/Battery/Soc',
+      'system/0/Dc/Battery/Voltage',
+      'system/0/Dc/Battery/Current',
+      'system/0/Dc/Battery/Power',
+      'vebus/276/State',
+      'settings/0/Settings/CGwacs/AcPowerSetPoint',
+      'grid/30/Ac/Energy/Forward',
+      'battery/512/Soc',
+      'solarcharger/279/Yield/Power',
+    ]) {
       expect(capturePaths).toContain(p);
       expect(templateFor(VICTRON_REGISTERS, p), p).toBeDefined();
     }
-    expect(templateFor(VICTRON_REGISTERS, 'grid/30/Ac/Energy/Forward')).toMatchObject({ unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing' });
+    expect(templateFor(VICTRON_REGISTERS, 'grid/30/Ac/Energy/Forward')).toMatchObject({
+      unit: 'kWh',
+      deviceClass: 'energy',
+      stateClass: 'total_increasing',
+    });
     expect(templateFor(VICTRON_REGISTERS, 'battery/512/Soc')).toMatchObject({ unit: '%', deviceClass: 'battery' });
   });
 
   it('declares the ESS and charger settings writable with limits', () => {
     const writable = VICTRON_REGISTERS.filter((r) => r.writable).map((r) => r.id);
-    expect(writable).toEqual(expect.arrayContaining([
-      'settings/0/Settings/CGwacs/AcPowerSetPoint', 'settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit',
-      'settings/0/Settings/SystemSetup/MaxChargeCurrent', 'vebus/+/Hub4/L1/AcPowerSetpoint', 'vebus/+/Mode',
-    ]));
+    expect(writable).toEqual(
+      expect.arrayContaining([
+        'settings/0/Settings/CGwacs/AcPowerSetPoint',
+        'settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit',
+        'settings/0/Settings/SystemSetup/MaxChargeCurrent',
+        'vebus/+/Hub4/L1/AcPowerSetpoint',
+        'vebus/+/Mode',
+      ]),
+    );
     expect(VICTRON_REGISTERS.filter((r) => !r.writable).some((r) => r.id === 'system/0/Dc/Battery/Soc')).toBe(true);
   });
 

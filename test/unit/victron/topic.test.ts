@@ -15,7 +15,11 @@ const level = fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/);
 describe('Venus topic grammar', () => {
   it('parses value and special notification topics, with and without a prefix', () => {
     expect(parseNotification('N/e0ff50a097c0/pvinverter/20/Ac/Power')).toEqual({
-      kind: 'value', portalId: 'e0ff50a097c0', service: 'pvinverter', instance: '20', path: 'Ac/Power',
+      kind: 'value',
+      portalId: 'e0ff50a097c0',
+      service: 'pvinverter',
+      instance: '20',
+      path: 'Ac/Power',
     });
     expect(parseNotification('victron/N/c0619ab12345/heartbeat', 'victron/')).toEqual({ kind: 'heartbeat', portalId: 'c0619ab12345' });
     expect(parseNotification('N/c0619ab12345/full_publish_completed')?.kind).toBe('full_publish_completed');
@@ -34,20 +38,28 @@ describe('Venus topic grammar', () => {
 
   it('round-trips a value topic through request topic and parse', () => {
     fc.assert(
-      fc.property(level, level, fc.array(level, { minLength: 1, maxLength: 4 }), fc.constantFrom('', 'victron/', 'a/b/'), (service, instance, path, prefix) => {
-        const topic = { service, instance, path: path.join('/') };
-        const n = requestTopic('R', 'c0619ab12345', servicePath(topic), prefix).replace(`${prefix}R/`, `${prefix}N/`);
-        const parsed = parseNotification(n, prefix);
-        if (parsed?.kind !== 'value') return false;
-        return parsed.service === service && parsed.instance === instance && parsed.path === topic.path;
-      }),
+      fc.property(
+        level,
+        level,
+        fc.array(level, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', 'victron/', 'a/b/'),
+        (service, instance, path, prefix) => {
+          const topic = { service, instance, path: path.join('/') };
+          const n = requestTopic('R', 'c0619ab12345', servicePath(topic), prefix).replace(`${prefix}R/`, `${prefix}N/`);
+          const parsed = parseNotification(n, prefix);
+          if (parsed?.kind !== 'value') return false;
+          return parsed.service === service && parsed.instance === instance && parsed.path === topic.path;
+        },
+      ),
     );
   });
 
   it('never throws on arbitrary topics', () => {
-    fc.assert(fc.property(fc.string(), fc.string({ maxLength: 4 }), (t, p) => {
-      parseNotification(t, p);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string({ maxLength: 4 }), (t, p) => {
+        parseNotification(t, p);
+      }),
+    );
   });
 
   it('matches + and # like MQTT', () => {
@@ -57,11 +69,15 @@ describe('Venus topic grammar', () => {
     expect(filterMatches('battery/+/Soc', 'battery/512/Soc/Extra')).toBe(false);
     expect(filterMatches('system/0/Ac/Grid/L1/Power', 'system/0/Ac/Grid/L1/Power')).toBe(true);
     fc.assert(
-      fc.property(fc.array(level, { minLength: 1, maxLength: 5 }), fc.array(fc.constantFrom('keep', '+', 'other'), { minLength: 1, maxLength: 5 }), (path, how) => {
-        const filter = path.map((p, i) => (how[i] === '+' ? '+' : how[i] === 'other' ? `${p}x` : p)).join('/');
-        const expected = path.every((_p, i) => how[i] !== 'other');
-        return filterMatches(filter, path.join('/')) === expected;
-      }),
+      fc.property(
+        fc.array(level, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.constantFrom('keep', '+', 'other'), { minLength: 1, maxLength: 5 }),
+        (path, how) => {
+          const filter = path.map((p, i) => (how[i] === '+' ? '+' : how[i] === 'other' ? `${p}x` : p)).join('/');
+          const expected = path.every((_p, i) => how[i] !== 'other');
+          return filterMatches(filter, path.join('/')) === expected;
+        },
+      ),
     );
   });
 

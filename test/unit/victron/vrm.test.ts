@@ -14,10 +14,12 @@ describe('VRM broker host rule', () => {
   });
 
   it('always picks one of the 128 brokers', () => {
-    fc.assert(fc.property(fc.string(), (id) => {
-      const i = vrmBrokerIndex(id);
-      return Number.isInteger(i) && i >= 0 && i < 128;
-    }));
+    fc.assert(
+      fc.property(fc.string(), (id) => {
+        const i = vrmBrokerIndex(id);
+        return Number.isInteger(i) && i >= 0 && i < 128;
+      }),
+    );
   });
 
   it('connects to VRM over TLS 8883 with the Victron CA and a token', () => {

@@ -25,7 +25,13 @@ import {
   type ScomResponse,
 } from '../../../server/protocols/scom/index.ts';
 
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .trim()
+      .split(/\s+/)
+      .map((b) => parseInt(b, 16)),
+  );
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 
 function response(frameHex: string): ScomResponse {
@@ -52,7 +58,12 @@ describe('official frames', () => {
     expect(res.frame.src).toBe(101);
     expect(res.frame.dst).toBe(1);
     expect(decodeFrameFlags(res.frame.flags)).toEqual({
-      messagePending: false, restarted: false, sdCardPresent: true, sdCardFull: false, newDatalogFile: true, datalogSupported: true,
+      messagePending: false,
+      restarted: false,
+      sdCardPresent: true,
+      sdCardFull: false,
+      newDatalogFile: true,
+      datalogSupported: true,
     });
     if (res.kind !== 'value') return;
     expect(decodeValue('float', res.data)).toEqual({ ok: true, value: 12.359375 });
@@ -68,7 +79,10 @@ describe('official frames', () => {
   });
 
   it('7.3 write parameter 1138 = 12.0 to flash', () => {
-    const req = encodeWriteRequest({ address: 101, objectType: ObjectType.PARAMETER, objectId: 1138, propertyId: PropertyId.VALUE_QSP }, encodeValue('float', 12));
+    const req = encodeWriteRequest(
+      { address: 101, objectType: ObjectType.PARAMETER, objectId: 1138, propertyId: PropertyId.VALUE_QSP },
+      encodeValue('float', 12),
+    );
     expect(toHex(req)).toBe('AA 00 01 00 00 00 65 00 00 00 0E 00 73 79 00 02 02 00 72 04 00 00 05 00 00 00 40 41 FF 9B');
     const res = response('AA 34 65 00 00 00 01 00 00 00 0A 00 A3 3D 02 02 02 00 72 04 00 00 05 00 80 F6');
     expect(res.kind).toBe('value');
@@ -79,8 +93,13 @@ describe('official frames', () => {
   it('7.4 read message 0 from the Xcom-232i', () => {
     const req = encodeReadRequest({ address: 501, objectType: ObjectType.MESSAGE, objectId: 0, propertyId: PropertyId.MESSAGE });
     expect(toHex(req)).toBe('AA 00 01 00 00 00 F5 01 00 00 0A 00 00 D6 00 01 03 00 00 00 00 00 00 00 03 17');
-    const res = response('AA 34 F5 01 00 00 01 00 00 00 1C 00 46 0A 02 01 03 00 00 00 00 00 00 00 D0 03 00 00 10 00 69 00 00 00 82 AD 9E 59 00 00 00 00 77 60');
-    expect(res.kind === 'value' && decodeMessage(res.data)).toEqual({ ok: true, value: { total: 976, type: 16, source: 105, timestamp: 1503571330 } });
+    const res = response(
+      'AA 34 F5 01 00 00 01 00 00 00 1C 00 46 0A 02 01 03 00 00 00 00 00 00 00 D0 03 00 00 10 00 69 00 00 00 82 AD 9E 59 00 00 00 00 77 60',
+    );
+    expect(res.kind === 'value' && decodeMessage(res.data)).toEqual({
+      ok: true,
+      value: { total: 976, type: 16, source: 105, timestamp: 1503571330 },
+    });
     expect(messageText(16)).toBe('Warning: fan error detected');
   });
 
@@ -102,8 +121,18 @@ describe('official frames', () => {
 
 describe('constructed frames', () => {
   const cases: [string, string, string, number][] = [
-    ['BSP 7002 SoC', 'AA 00 01 00 00 00 59 02 00 00 0A 00 65 33 00 01 01 00 5A 1B 00 00 01 00 77 AC', 'AA 00 59 02 00 00 01 00 00 00 0E 00 69 A3 02 01 01 00 5A 1B 00 00 01 00 00 00 AF 42 6A 44', 87.5],
-    ['XT 3137 input power', 'AA 00 01 00 00 00 65 00 00 00 0A 00 6F 71 00 01 01 00 41 0C 00 00 01 00 4F CB', 'AA 00 65 00 00 00 01 00 00 00 0E 00 73 09 02 01 01 00 41 0C 00 00 01 00 00 00 A0 3F 30 A2', 1.25],
+    [
+      'BSP 7002 SoC',
+      'AA 00 01 00 00 00 59 02 00 00 0A 00 65 33 00 01 01 00 5A 1B 00 00 01 00 77 AC',
+      'AA 00 59 02 00 00 01 00 00 00 0E 00 69 A3 02 01 01 00 5A 1B 00 00 01 00 00 00 AF 42 6A 44',
+      87.5,
+    ],
+    [
+      'XT 3137 input power',
+      'AA 00 01 00 00 00 65 00 00 00 0A 00 6F 71 00 01 01 00 41 0C 00 00 01 00 4F CB',
+      'AA 00 65 00 00 00 01 00 00 00 0E 00 73 09 02 01 01 00 41 0C 00 00 01 00 00 00 A0 3F 30 A2',
+      1.25,
+    ],
   ];
   it.each(cases)('%s', (_name, reqHex, resHex, value) => {
     const req = decodeFrame(hex(reqHex));
@@ -126,7 +155,10 @@ describe('constructed frames', () => {
   });
 
   it('RAM write of 1107 = 16 A to all Xtenders', () => {
-    const req = encodeWriteRequest({ address: 100, objectType: 2, objectId: 1107, propertyId: PropertyId.UNSAVED_VALUE_QSP }, encodeValue('float', 16));
+    const req = encodeWriteRequest(
+      { address: 100, objectType: 2, objectId: 1107, propertyId: PropertyId.UNSAVED_VALUE_QSP },
+      encodeValue('float', 16),
+    );
     expect(toHex(req)).toBe('AA 00 01 00 00 00 64 00 00 00 0E 00 72 73 00 02 02 00 53 04 00 00 0D 00 00 00 80 41 28 15');
     expect(response('AA 00 64 00 00 00 01 00 00 00 0A 00 6E F7 02 02 02 00 53 04 00 00 0D 00 69 4C').kind).toBe('value');
   });
@@ -182,7 +214,10 @@ describe('values', () => {
   it('decodes versions, FIDs and GUIDs', () => {
     expect(softwareVersion(0x0100, 0x060c)).toBe('1.6.12');
     expect(combineWords(0x1234, 0x5678)).toBe(0x12345678);
-    expect(decodeGuid(hex('33 22 11 00 55 44 77 66 88 99 AA BB CC DD EE FF'))).toEqual({ ok: true, value: '00112233-4455-6677-8899-aabbccddeeff' });
+    expect(decodeGuid(hex('33 22 11 00 55 44 77 66 88 99 AA BB CC DD EE FF'))).toEqual({
+      ok: true,
+      value: '00112233-4455-6677-8899-aabbccddeeff',
+    });
     // Decoding twice from the same Buffer gives the same GUID: the caller's bytes are left alone.
     const wire = Buffer.from('3322110055447766', 'hex');
     const guid = Buffer.concat([wire, Buffer.from('8899AABBCCDDEEFF', 'hex')]);

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FLASH_WRITE_BUDGET, FlashWriteLedger } from '../../../server/drivers/xtender/flashLedger.ts';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('flash write ledger', () => {
   it('spaces flash writes of one parameter and persists the count', () => {

@@ -5,7 +5,14 @@ import { parseDeviceList } from '../../../server/sim/xtender/gateway.ts';
 describe('xtender options', () => {
   it('defaults to 38400 baud, RAM-only writes off', () => {
     expect(xtenderLink.parse({ serial_port: '/dev/serial/by-id/usb-x' })).toMatchObject({
-      baud: 38400, poll_interval: 10, fast_poll_interval: 2, timeout_ms: 2000, retries: 1, allow_writes: false, allow_flash_writes: false, flash_write_min_interval: 60,
+      baud: 38400,
+      poll_interval: 10,
+      fast_poll_interval: 2,
+      timeout_ms: 2000,
+      retries: 1,
+      allow_writes: false,
+      allow_flash_writes: false,
+      flash_write_min_interval: 60,
     });
   });
 
@@ -13,7 +20,9 @@ describe('xtender options', () => {
     const bad = xtenderLink.safeParse({ serial_port: '', baud: 9600 });
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(messages).toEqual(expect.arrayContaining(['baud: must be 38400 or 115200', 'serial_port: is required (prefer a /dev/serial/by-id/ path)']));
+    expect(messages).toEqual(
+      expect.arrayContaining(['baud: must be 38400 or 115200', 'serial_port: is required (prefer a /dev/serial/by-id/ path)']),
+    );
   });
 });
 

@@ -58,7 +58,8 @@ const rows: Row[] = body.map((c) => ({
   enumMap: c[col('enum_map')] ? (JSON.parse(c[col('enum_map')]) as Record<string, string>) : undefined,
 }));
 
-const ours = (kind: string, id: number) => XTENDER_REGISTERS.find((r) => r.objectId === id && r.objectType === (kind === 'sensor' ? 'info' : 'parameter'));
+const ours = (kind: string, id: number) =>
+  XTENDER_REGISTERS.find((r) => r.objectId === id && r.objectType === (kind === 'sensor' ? 'info' : 'parameter'));
 const shared = rows.filter((r) => ours(r.kind, r.id));
 
 describe('xtender table vs the xtender_mqtt object table', () => {

@@ -23,7 +23,8 @@ describe('xtender register tables', () => {
 
   it('every polled number has physical bounds and enums use their SCOM format', () => {
     const all = Object.values(FAMILY_REGISTERS).flat();
-    for (const reg of all.filter((r) => r.objectType === 'info' && r.poll && r.type === undefined)) expect(reg.bounds, reg.key).toBeDefined();
+    for (const reg of all.filter((r) => r.objectType === 'info' && r.poll && r.type === undefined))
+      expect(reg.bounds, reg.key).toBeDefined();
     for (const reg of all.filter((r) => r.objectType === 'info' && r.type === 'enum')) expect(reg.format).toBe('short_enum');
   });
 });

@@ -19,7 +19,11 @@ describe('listSerialPorts', () => {
     symlinkSync(path.join(dir, 'ttyUSB7'), path.join(byId, 'usb-FTDI_FT232R_A1B2C3-if00-port0'));
     symlinkSync(path.join(dir, 'gone'), path.join(byId, 'usb-dangling'));
     const ports = await listSerialPorts(byId);
-    expect(ports[0]).toMatchObject({ path: path.join(byId, 'usb-FTDI_FT232R_A1B2C3-if00-port0'), device: path.join(dir, 'ttyUSB7'), byId: true });
+    expect(ports[0]).toMatchObject({
+      path: path.join(byId, 'usb-FTDI_FT232R_A1B2C3-if00-port0'),
+      device: path.join(dir, 'ttyUSB7'),
+      byId: true,
+    });
     expect(ports.filter((p) => p.byId)).toHaveLength(1);
     expect(ports.slice(1).every((p) => !p.byId)).toBe(true);
   });

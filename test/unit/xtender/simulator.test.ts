@@ -1,6 +1,14 @@
 /** The simulated gateway's answers, read back with the codec: both sides of the wire agree on the reference. */
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, decodeResponse, decodeValue, encodeReadRequest, encodeValue, encodeWriteRequest, type ScomResponse } from '../../../server/protocols/scom/index.ts';
+import {
+  decodeFrame,
+  decodeResponse,
+  decodeValue,
+  encodeReadRequest,
+  encodeValue,
+  encodeWriteRequest,
+  type ScomResponse,
+} from '../../../server/protocols/scom/index.ts';
 import { XcomGatewaySim, parseDeviceList } from '../../../server/sim/xtender/gateway.ts';
 import { SimFrameCollector } from '../../../server/sim/xtender/wire.ts';
 
@@ -41,13 +49,20 @@ describe('simulated Xcom-232i', () => {
     expect(errorCode(ask(s, encodeWriteRequest(param, encodeValue('float', 99))))).toBe(0x28);
     expect(errorCode(ask(s, encodeWriteRequest(param, encodeValue('float', 1))))).toBe(0x27);
     expect(errorCode(ask(s, encodeWriteRequest(param, Uint8Array.of(1, 2))))).toBe(0x24);
-    expect(errorCode(ask(s, encodeWriteRequest({ address: 101, objectType: 1, objectId: 3000, propertyId: 1 }, encodeValue('float', 1))))).toBe(0x25);
+    expect(
+      errorCode(ask(s, encodeWriteRequest({ address: 101, objectType: 1, objectId: 3000, propertyId: 1 }, encodeValue('float', 1)))),
+    ).toBe(0x25);
   });
 
   it('writes RAM or flash, and multicast writes reach every Xtender', () => {
     const s = sim();
-    expect(ask(s, encodeWriteRequest({ address: 100, objectType: 2, objectId: 1107, propertyId: 0x0d }, encodeValue('float', 16))).kind).toBe('value');
-    expect([s.parameter(101, 1107), s.parameter(102, 1107)]).toEqual([{ flash: 32, ram: 16 }, { flash: 32, ram: 16 }]);
+    expect(
+      ask(s, encodeWriteRequest({ address: 100, objectType: 2, objectId: 1107, propertyId: 0x0d }, encodeValue('float', 16))).kind,
+    ).toBe('value');
+    expect([s.parameter(101, 1107), s.parameter(102, 1107)]).toEqual([
+      { flash: 32, ram: 16 },
+      { flash: 32, ram: 16 },
+    ]);
     ask(s, encodeWriteRequest({ address: 101, objectType: 2, objectId: 1138, propertyId: 0x05 }, encodeValue('float', 12)));
     expect(s.parameter(101, 1138)).toEqual({ flash: 12, ram: 12 });
     expect(s.stats).toMatchObject({ flashWrites: 1, ramWrites: 2 });

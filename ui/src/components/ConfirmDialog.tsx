@@ -19,12 +19,24 @@ export function ConfirmDialog(props: {
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} class="confirm" aria-labelledby="confirm-title" onCancel={(e) => { e.preventDefault(); props.onCancel(); }}>
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
       <div class="actions">
-        <button type="button" onClick={props.onCancel}>Cancel</button>
-        <button type="button" class={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm}>{props.confirmLabel}</button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="button" class={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </button>
       </div>
     </dialog>
   );

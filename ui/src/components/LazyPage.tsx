@@ -20,7 +20,12 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
         (err: unknown) => setError(String(err)),
       );
     }, []);
-    if (error) return <p class="error" role="alert">This page could not be loaded: {error}</p>;
+    if (error)
+      return (
+        <p class="error" role="alert">
+          This page could not be loaded: {error}
+        </p>
+      );
     return Page ? <Page {...props} /> : <p class="muted">Loading…</p>;
   };
 }

@@ -52,17 +52,30 @@ export function DevicePage({ id }: { id: string }) {
           <Availability availability={device.availability} reason={device.reason} />
         </div>
         <div class="actions">
-          <a class="button" href={href('registers', id)}>Register browser</a>
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>Remove device</button>
+          <a class="button" href={href('registers', id)}>
+            Register browser
+          </a>
+          <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            Remove device
+          </button>
         </div>
       </header>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <section aria-labelledby="facts">
         <h2 id="facts">Device</h2>
         <dl class="facts">
-          {facts.filter(([, v]) => v).map(([k, v]) => (
-            <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
-          ))}
+          {facts
+            .filter(([, v]) => v)
+            .map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
         </dl>
       </section>
       <section aria-labelledby="regs">
@@ -70,12 +83,22 @@ export function DevicePage({ id }: { id: string }) {
         <div class="scroll">
           <table class="grid narrow">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col" class="num">Value</th><th scope="col">Unit</th><th scope="col">Age</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" class="num">
+                  Value
+                </th>
+                <th scope="col">Unit</th>
+                <th scope="col">Age</th>
+              </tr>
             </thead>
             <tbody>
               {device.registers.map((r) => (
                 <tr key={r.key} data-key={r.key}>
-                  <th scope="row">{r.name}{r.entityCategory === 'diagnostic' && <span class="tag">diagnostic</span>}</th>
+                  <th scope="row">
+                    {r.name}
+                    {r.entityCategory === 'diagnostic' && <span class="tag">diagnostic</span>}
+                  </th>
                   <td class="num value">{formatValue(device.state[r.key], r.precision)}</td>
                   <td>{r.unit ?? ''}</td>
                   <td class="muted">{device.updated[r.key] ? formatAge(now - device.updated[r.key]) : '—'}</td>
@@ -102,8 +125,17 @@ export function DevicePage({ id }: { id: string }) {
         <KeyValueTable data={device.diagnostics} empty="The driver reports no diagnostics for this device." />
       </section>
       {confirming && (
-        <ConfirmDialog title={`Remove ${device.name}?`} confirmLabel="Remove" danger onConfirm={remove} onCancel={() => setConfirming(false)}>
-          <p>Its entities disappear from Home Assistant (the retained discovery, status and state are cleared). A device still in the options, or dialing in again, comes back.</p>
+        <ConfirmDialog
+          title={`Remove ${device.name}?`}
+          confirmLabel="Remove"
+          danger
+          onConfirm={remove}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Its entities disappear from Home Assistant (the retained discovery, status and state are cleared). A device still in the
+            options, or dialing in again, comes back.
+          </p>
         </ConfirmDialog>
       )}
     </>

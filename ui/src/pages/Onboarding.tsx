@@ -95,10 +95,16 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
   if (saved) {
     return (
       <section class="notice ok" role="status">
-        <p><strong>{saved}</strong> is saved and starting. It appears on the overview as soon as it answers.</p>
+        <p>
+          <strong>{saved}</strong> is saved and starting. It appears on the overview as soon as it answers.
+        </p>
         <div class="actions">
-          <a class="button primary" href={href()}>Go to the overview</a>
-          <button type="button" onClick={onBack}>Add another device</button>
+          <a class="button primary" href={href()}>
+            Go to the overview
+          </a>
+          <button type="button" onClick={onBack}>
+            Add another device
+          </button>
         </div>
       </section>
     );
@@ -107,8 +113,12 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
     <section aria-labelledby="kind-title">
       <h2 id="kind-title">{spec.title}</h2>
       <p class="muted">{spec.blurb}</p>
-      {spec.discovery.includes('mdns') && <MdnsScan onPick={(s) => set({ host: s.host, port: String(s.port), ...(s.lfdi ? { lfdi: s.lfdi } : {}) })} />}
-      {spec.discovery.includes('pending') && <PendingMeters kind={spec.kind} onAdopt={(c) => set(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])))} />}
+      {spec.discovery.includes('mdns') && (
+        <MdnsScan onPick={(s) => set({ host: s.host, port: String(s.port), ...(s.lfdi ? { lfdi: s.lfdi } : {}) })} />
+      )}
+      {spec.discovery.includes('pending') && (
+        <PendingMeters kind={spec.kind} onAdopt={(c) => set(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])))} />
+      )}
       <form
         class="form"
         onSubmit={(e) => {
@@ -116,26 +126,49 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
           void runTest();
         }}
       >
-        {spec.fields.map((f) => <FieldInput key={f.key} field={f} value={values[f.key]} onChange={(v) => set({ [f.key]: v })} />)}
+        {spec.fields.map((f) => (
+          <FieldInput key={f.key} field={f} value={values[f.key]} onChange={(v) => set({ [f.key]: v })} />
+        ))}
         {missing.length > 0 && <p class="muted small">Still needed: {missing.join(', ')}</p>}
         <div class="actions">
-          <button type="button" onClick={onBack}>Back</button>
-          <button type="submit" disabled={missing.length > 0 || test === 'running'}>Test connection</button>
-          <button type="button" class="primary" disabled={missing.length > 0 || busy} onClick={save}>Save</button>
+          <button type="button" onClick={onBack}>
+            Back
+          </button>
+          <button type="submit" disabled={missing.length > 0 || test === 'running'}>
+            Test connection
+          </button>
+          <button type="button" class="primary" disabled={missing.length > 0 || busy} onClick={save}>
+            Save
+          </button>
         </div>
       </form>
-      {test === 'running' && <p class="result" role="status">Testing…</p>}
+      {test === 'running' && (
+        <p class="result" role="status">
+          Testing…
+        </p>
+      )}
       {test && test !== 'running' && (
         <div class={`notice ${test.ok ? 'ok' : 'bad'}`} role="status" data-test-result={test.ok ? 'ok' : 'failed'}>
-          <p><strong>{test.ok ? 'Connection works.' : 'Connection failed.'}</strong> {test.message}</p>
+          <p>
+            <strong>{test.ok ? 'Connection works.' : 'Connection failed.'}</strong> {test.message}
+          </p>
           {test.details && (
             <dl class="facts">
-              {Object.entries(test.details).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>)}
+              {Object.entries(test.details).map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                </div>
+              ))}
             </dl>
           )}
         </div>
       )}
-      {saveError && <p class="error" role="alert">Not saved: {saveError}</p>}
+      {saveError && (
+        <p class="error" role="alert">
+          Not saved: {saveError}
+        </p>
+      )}
     </section>
   );
 }
@@ -146,7 +179,14 @@ function FieldInput({ field: f, value, onChange }: { field: Field; value: string
   if (f.type === 'checkbox') {
     return (
       <div class="field check">
-        <input id={id} name={f.key} type="checkbox" checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} aria-describedby={help} />
+        <input
+          id={id}
+          name={f.key}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          aria-describedby={help}
+        />
         <label for={id}>{f.label}</label>
         {f.help && <small id={help}>{f.help}</small>}
       </div>
@@ -155,10 +195,17 @@ function FieldInput({ field: f, value, onChange }: { field: Field; value: string
   const text = typeof value === 'string' ? value : '';
   return (
     <div class="field">
-      <label for={id}>{f.label}{f.required && <span aria-hidden="true"> *</span>}</label>
+      <label for={id}>
+        {f.label}
+        {f.required && <span aria-hidden="true"> *</span>}
+      </label>
       {f.type === 'select' ? (
         <select id={id} name={f.key} value={text} onChange={(e) => onChange(e.currentTarget.value)}>
-          {(f.options ?? []).map((o) => <option key={o} value={o}>{o === '' ? 'default' : o}</option>)}
+          {(f.options ?? []).map((o) => (
+            <option key={o} value={o}>
+              {o === '' ? 'default' : o}
+            </option>
+          ))}
         </select>
       ) : f.type === 'serial' ? (
         <SerialInput id={id} value={text} onChange={onChange} />
@@ -185,13 +232,30 @@ function SerialInput({ id, value, onChange }: { id: string; value: string; onCha
   const ports = useApi<SerialPortInfo[]>('api/onboarding/serial-ports');
   return (
     <>
-      <input id={id} type="text" list={`${id}-list`} value={value} placeholder="/dev/serial/by-id/…" onInput={(e) => onChange(e.currentTarget.value)} />
+      <input
+        id={id}
+        type="text"
+        list={`${id}-list`}
+        value={value}
+        placeholder="/dev/serial/by-id/…"
+        onInput={(e) => onChange(e.currentTarget.value)}
+      />
       <datalist id={`${id}-list`}>
-        {(ports.data ?? []).map((p) => <option key={p.path} value={p.path}>{[p.manufacturer, p.target].filter(Boolean).join(' · ')}</option>)}
+        {(ports.data ?? []).map((p) => (
+          <option key={p.path} value={p.path}>
+            {[p.manufacturer, p.target].filter(Boolean).join(' · ')}
+          </option>
+        ))}
       </datalist>
       <small>
-        {ports.loading ? 'Looking for serial ports…' : ports.error ? `Serial ports could not be listed: ${ports.error}` : `${ports.data?.length ?? 0} serial port(s) found`}
-        {' '}<button type="button" class="link" onClick={ports.reload}>refresh</button>
+        {ports.loading
+          ? 'Looking for serial ports…'
+          : ports.error
+            ? `Serial ports could not be listed: ${ports.error}`
+            : `${ports.data?.length ?? 0} serial port(s) found`}{' '}
+        <button type="button" class="link" onClick={ports.reload}>
+          refresh
+        </button>
       </small>
     </>
   );
@@ -209,20 +273,28 @@ function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
   };
   return (
     <div class="discovery">
-      <button type="button" onClick={scan} disabled={state === 'scanning'}>{state === 'scanning' ? 'Scanning…' : 'Scan the network (mDNS)'}</button>
+      <button type="button" onClick={scan} disabled={state === 'scanning'}>
+        {state === 'scanning' ? 'Scanning…' : 'Scan the network (mDNS)'}
+      </button>
       {typeof state === 'string' && state !== 'scanning' && <p class="error">{state}</p>}
-      {Array.isArray(state) && (state.length === 0 ? (
-        <p class="muted">No meter answered. Check that the meter has joined the network, or enter its address.</p>
-      ) : (
-        <ul class="found">
-          {state.map((s) => (
-            <li key={`${s.host}:${s.port}`}>
-              <span>{s.name} · {s.host}:{s.port}{s.lfdi && <span class="muted"> · LFDI {s.lfdi.slice(0, 8)}…</span>}</span>
-              <button type="button" onClick={() => onPick(s)}>Use</button>
-            </li>
-          ))}
-        </ul>
-      ))}
+      {Array.isArray(state) &&
+        (state.length === 0 ? (
+          <p class="muted">No meter answered. Check that the meter has joined the network, or enter its address.</p>
+        ) : (
+          <ul class="found">
+            {state.map((s) => (
+              <li key={`${s.host}:${s.port}`}>
+                <span>
+                  {s.name} · {s.host}:{s.port}
+                  {s.lfdi && <span class="muted"> · LFDI {s.lfdi.slice(0, 8)}…</span>}
+                </span>
+                <button type="button" onClick={() => onPick(s)}>
+                  Use
+                </button>
+              </li>
+            ))}
+          </ul>
+        ))}
     </div>
   );
 }
@@ -234,15 +306,22 @@ function PendingMeters({ kind, onAdopt }: { kind: string; onAdopt: (config: Reco
     <div class="discovery">
       <p>
         <strong>New meters dialed in:</strong> {pending.loading ? 'looking…' : mine.length === 0 ? 'none yet.' : ''}{' '}
-        <button type="button" class="link" onClick={pending.reload}>refresh</button>
+        <button type="button" class="link" onClick={pending.reload}>
+          refresh
+        </button>
       </p>
       {pending.error && <p class="error">{pending.error}</p>}
       {mine.length > 0 && (
         <ul class="found">
           {mine.map((p) => (
             <li key={p.label}>
-              <span>{p.label}{p.remote && <span class="muted"> from {p.remote}</span>}</span>
-              <button type="button" onClick={() => onAdopt(p.config)}>Adopt</button>
+              <span>
+                {p.label}
+                {p.remote && <span class="muted"> from {p.remote}</span>}
+              </span>
+              <button type="button" onClick={() => onAdopt(p.config)}>
+                Adopt
+              </button>
             </li>
           ))}
         </ul>

@@ -37,24 +37,36 @@ export function Overview() {
           {(broker.queued ?? 0) > 0 && <span class="warn-text"> · {broker.queued} queued</span>}
           {(broker.dropped ?? 0) > 0 && <span class="warn-text"> · {broker.dropped} dropped</span>}
         </div>
-        {health.error && <p class="error" role="alert">Bridge not reachable: {health.error}</p>}
+        {health.error && (
+          <p class="error" role="alert">
+            Bridge not reachable: {health.error}
+          </p>
+        )}
       </section>
       {configErrors.length > 0 && (
         <section class="notice warn" aria-label="Options problems">
           <strong>Skipped in the options:</strong>
           <ul>
-            {configErrors.map((e) => <li key={e.where}><code>{e.where}</code>: {e.message}</li>)}
+            {configErrors.map((e) => (
+              <li key={e.where}>
+                <code>{e.where}</code>: {e.message}
+              </li>
+            ))}
           </ul>
         </section>
       )}
       {devices.length === 0 ? (
         <section class="empty">
           <p>No devices yet.</p>
-          <a class="button primary" href={href('onboarding')}>Add a device</a>
+          <a class="button primary" href={href('onboarding')}>
+            Add a device
+          </a>
         </section>
       ) : (
         <div class="cards">
-          {devices.map((d) => <DeviceCard key={d.id} device={d} live={live} now={now} />)}
+          {devices.map((d) => (
+            <DeviceCard key={d.id} device={d} live={live} now={now} />
+          ))}
         </div>
       )}
     </>
@@ -67,7 +79,9 @@ function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState
   return (
     <article class="card" aria-labelledby={`dev-${device.id}`}>
       <header>
-        <h2 id={`dev-${device.id}`}><a href={href('device', device.id)}>{device.name}</a></h2>
+        <h2 id={`dev-${device.id}`}>
+          <a href={href('device', device.id)}>{device.name}</a>
+        </h2>
         <Availability availability={device.availability} reason={device.reason} />
       </header>
       <p class="muted small">{[device.kind, device.manufacturer, device.model].filter(Boolean).join(' · ')}</p>
@@ -82,13 +96,19 @@ function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState
                 <td class="num">
                   <span class="value">{formatValue(device.state[r.key], r.precision)}</span> <span class="unit">{r.unit ?? ''}</span>
                 </td>
-                <td class="chart">{typeof device.state[r.key] === 'number' && <Sparkline points={live.series(device.id, r.key)} now={now} label={r.name} />}</td>
+                <td class="chart">
+                  {typeof device.state[r.key] === 'number' && <Sparkline points={live.series(device.id, r.key)} now={now} label={r.name} />}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {withValues.length > shown.length && <p class="small"><a href={href('device', device.id)}>All {withValues.length} values</a></p>}
+      {withValues.length > shown.length && (
+        <p class="small">
+          <a href={href('device', device.id)}>All {withValues.length} values</a>
+        </p>
+      )}
     </article>
   );
 }

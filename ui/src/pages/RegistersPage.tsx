@@ -31,13 +31,18 @@ export function RegistersPage({ id }: { id: string }) {
     );
   }
   const q = query.trim().toLowerCase();
-  const shown = device.registers.filter((r) => !q || [r.key, r.name, r.id, r.description, r.unit, ...(r.groups ?? [])].some((s) => s?.toLowerCase().includes(q)));
+  const shown = device.registers.filter(
+    (r) => !q || [r.key, r.name, r.id, r.description, r.unit, ...(r.groups ?? [])].some((s) => s?.toLowerCase().includes(q)),
+  );
   const setResult = (key: string, r: RowResult) => setResults((prev) => ({ ...prev, [key]: r }));
 
   const read = async (keys: string[]) => {
     for (const k of keys) setResult(k, { ok: true, text: 'reading…' });
     try {
-      const res = await api<{ readings: { key: string; value: Value; unit?: string }[] }>(`api/devices/${encodeURIComponent(id)}/read`, { method: 'POST', body: { keys } });
+      const res = await api<{ readings: { key: string; value: Value; unit?: string }[] }>(`api/devices/${encodeURIComponent(id)}/read`, {
+        method: 'POST',
+        body: { keys },
+      });
       for (const r of res.readings) {
         const reg = device.registers.find((x) => x.key === r.key);
         setResult(r.key, { ok: true, text: `read ${formatValue(r.value, reg?.precision)} ${r.unit ?? reg?.unit ?? ''}`.trim() });
@@ -51,8 +56,14 @@ export function RegistersPage({ id }: { id: string }) {
     setPending(undefined);
     setResult(register.key, { ok: true, text: 'writing…' });
     try {
-      const res = await api<{ value: Value }>(`api/devices/${encodeURIComponent(id)}/write`, { method: 'POST', body: { key: register.key, value } });
-      setResult(register.key, { ok: true, text: `written, read back ${formatValue(res.value, register.precision)} ${register.unit ?? ''}`.trim() });
+      const res = await api<{ value: Value }>(`api/devices/${encodeURIComponent(id)}/write`, {
+        method: 'POST',
+        body: { key: register.key, value },
+      });
+      setResult(register.key, {
+        ok: true,
+        text: `written, read back ${formatValue(res.value, register.precision)} ${register.unit ?? ''}`.trim(),
+      });
     } catch (err) {
       setResult(register.key, { ok: false, text: errorText(err) });
     }
@@ -62,11 +73,17 @@ export function RegistersPage({ id }: { id: string }) {
     <>
       <header class="page-head">
         <div>
-          <h1>Registers of <a href={href('device', id)}>{device.name}</a></h1>
-          <p class="muted small">{device.registers.length} registers · writes {device.allowWrites ? 'allowed' : 'off (enable them in the device options)'}</p>
+          <h1>
+            Registers of <a href={href('device', id)}>{device.name}</a>
+          </h1>
+          <p class="muted small">
+            {device.registers.length} registers · writes {device.allowWrites ? 'allowed' : 'off (enable them in the device options)'}
+          </p>
         </div>
         <div class="actions">
-          <button type="button" onClick={() => read(shown.map((r) => r.key))} disabled={shown.length === 0}>Read all shown</button>
+          <button type="button" onClick={() => read(shown.map((r) => r.key))} disabled={shown.length === 0}>
+            Read all shown
+          </button>
         </div>
       </header>
       <label class="search">
@@ -76,23 +93,46 @@ export function RegistersPage({ id }: { id: string }) {
       <div class="scroll">
         <table class="grid registers">
           <thead>
-            <tr><th scope="col">Register</th><th scope="col" class="num">Value</th><th scope="col">Actions</th></tr>
+            <tr>
+              <th scope="col">Register</th>
+              <th scope="col" class="num">
+                Value
+              </th>
+              <th scope="col">Actions</th>
+            </tr>
           </thead>
           <tbody>
             {shown.map((r) => (
               <tr key={r.key} data-key={r.key}>
                 <th scope="row">
                   <div>{r.name}</div>
-                  <div class="muted small"><code>{r.key}</code>{r.id && <> · <code>{r.id}</code></>}{r.groups?.length ? ` · ${r.groups.join(', ')}` : ''}</div>
+                  <div class="muted small">
+                    <code>{r.key}</code>
+                    {r.id && (
+                      <>
+                        {' '}
+                        · <code>{r.id}</code>
+                      </>
+                    )}
+                    {r.groups?.length ? ` · ${r.groups.join(', ')}` : ''}
+                  </div>
                   {r.description && <div class="muted small">{r.description}</div>}
                 </th>
-                <td class="num"><span class="value">{formatValue(device.state[r.key], r.precision)}</span> {r.unit ?? ''}</td>
+                <td class="num">
+                  <span class="value">{formatValue(device.state[r.key], r.precision)}</span> {r.unit ?? ''}
+                </td>
                 <td>
                   <div class="row-actions">
-                    <button type="button" onClick={() => read([r.key])} aria-label={`Read ${r.name} now`}>Read</button>
+                    <button type="button" onClick={() => read([r.key])} aria-label={`Read ${r.name} now`}>
+                      Read
+                    </button>
                     {r.writable && <WriteControl register={r} device={device} onWrite={(value) => setPending({ register: r, value })} />}
                   </div>
-                  {results[r.key] && <div class={results[r.key].ok ? 'result ok' : 'result error'} role="status">{results[r.key].text}</div>}
+                  {results[r.key] && (
+                    <div class={results[r.key].ok ? 'result ok' : 'result error'} role="status">
+                      {results[r.key].text}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}
@@ -101,9 +141,16 @@ export function RegistersPage({ id }: { id: string }) {
       </div>
       {shown.length === 0 && <p class="muted">No register matches “{query}”.</p>}
       {pending && (
-        <ConfirmDialog title={`Write ${pending.register.name}?`} confirmLabel="Write" danger onConfirm={() => write(pending)} onCancel={() => setPending(undefined)}>
+        <ConfirmDialog
+          title={`Write ${pending.register.name}?`}
+          confirmLabel="Write"
+          danger
+          onConfirm={() => write(pending)}
+          onCancel={() => setPending(undefined)}
+        >
           <p>
-            {device.name}: <strong>{pending.register.name}</strong> from <strong>{formatValue(device.state[pending.register.key], pending.register.precision)}</strong> to{' '}
+            {device.name}: <strong>{pending.register.name}</strong> from{' '}
+            <strong>{formatValue(device.state[pending.register.key], pending.register.precision)}</strong> to{' '}
             <strong>{formatValue(pending.value)}</strong> {pending.register.unit ?? ''}
           </p>
         </ConfirmDialog>
@@ -114,7 +161,9 @@ export function RegistersPage({ id }: { id: string }) {
 
 function WriteControl({ register: r, device, onWrite }: { register: RegisterView; device: DeviceView; onWrite: (v: Value) => void }) {
   const current = device.state[r.key];
-  const [text, setText] = useState(current === null || current === undefined ? '' : typeof current === 'boolean' ? (current ? 'true' : 'false') : String(current));
+  const [text, setText] = useState(
+    current === null || current === undefined ? '' : typeof current === 'boolean' ? (current ? 'true' : 'false') : String(current),
+  );
   const inputId = `w-${r.key}`;
   const submit = (e: Event) => {
     e.preventDefault();
@@ -122,10 +171,16 @@ function WriteControl({ register: r, device, onWrite }: { register: RegisterView
   };
   return (
     <form class="write" onSubmit={submit}>
-      <label for={inputId} class="sr-only">New value of {r.name}</label>
+      <label for={inputId} class="sr-only">
+        New value of {r.name}
+      </label>
       {r.type === 'enum' ? (
         <select id={inputId} value={text} onChange={(e) => setText(e.currentTarget.value)}>
-          {(r.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
+          {(r.options ?? []).map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       ) : r.type === 'bool' ? (
         <select id={inputId} value={text} onChange={(e) => setText(e.currentTarget.value)}>
@@ -133,7 +188,15 @@ function WriteControl({ register: r, device, onWrite }: { register: RegisterView
           <option value="false">off</option>
         </select>
       ) : (
-        <input id={inputId} type={r.type === 'text' ? 'text' : 'number'} value={text} min={r.min} max={r.max} step={r.step ?? 'any'} onInput={(e) => setText(e.currentTarget.value)} />
+        <input
+          id={inputId}
+          type={r.type === 'text' ? 'text' : 'number'}
+          value={text}
+          min={r.min}
+          max={r.max}
+          step={r.step ?? 'any'}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
       )}
       <button type="submit">Write</button>
     </form>
