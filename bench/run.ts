@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   itron: () => import('./itron.ts'),
   kostal: () => import('./kostal.ts'),
   ui: () => import('./ui.ts'),
+  hostile_listeners: () => import('./hostileListeners.ts'),
 };
 
 const only = process.argv.slice(2);
