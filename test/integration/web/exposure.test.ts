@@ -103,6 +103,13 @@ describe('standalone web exposure', () => {
     });
     expect(scan.status).toBe(401);
     expect((await request(LAN_PEER, port, '/api/certs/generate', { method: 'POST' })).status).toBe(401);
+    // Another spelling of the same route is the same route.
+    const encoded = await request(LAN_PEER, port, '/%61pi/options', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(encoded.status).toBe(401);
 
     const bearer = await request(LAN_PEER, port, '/api/options', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(bearer.status).toBe(200);
