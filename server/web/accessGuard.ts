@@ -38,7 +38,7 @@ export function installAccessGuard(app: FastifyInstance, log: Logger, rules: Acc
     if (offered !== undefined) {
       if (!sameToken(offered, token)) {
         refusals.warn(peer, `refused web request from ${peer}: wrong token`);
-        return reply.code(401).type('text/plain; charset=utf-8').send('Wrong token: use the value of WATTWIRE_HTTP_TOKEN.');
+        return reply.code(401).type('text/plain; charset=utf-8').send('Wrong token: go back and enter the value of WATTWIRE_HTTP_TOKEN.');
       }
       // Relative, so the query (and the token in it) leaves the address bar and history.
       const page = req.url.split('?')[0].replace(/^.*\//, '') || './';
