@@ -40,9 +40,7 @@ export function installAccessGuard(app: FastifyInstance, log: Logger, rules: Acc
         refusals.warn(peer, `refused web request from ${peer}: wrong token`);
         return reply.code(401).type('text/plain; charset=utf-8').send('Wrong token: go back and enter the value of WATTWIRE_HTTP_TOKEN.');
       }
-      // Relative, so the query (and the token in it) leaves the address bar and history.
-      const page = req.url.split('?')[0].replace(/^.*\//, '') || './';
-      return reply.code(303).header('Set-Cookie', tokenCookie(token)).header('Location', page).send();
+      return reply.code(303).header('Set-Cookie', tokenCookie(token)).header('Location', landingPage(req.url)).send();
     }
     // The matched route, not the raw URL: an encoded or odd spelling of a path reaches the same route.
     if (!req.routeOptions.url?.startsWith('/api')) return;
@@ -51,6 +49,15 @@ export function installAccessGuard(app: FastifyInstance, log: Logger, rules: Acc
     refusals.warn(peer, `refused web request from ${peer}: ${presented === undefined ? 'no token' : 'wrong token'}`);
     return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: TOKEN_HELP });
   });
+}
+
+/**
+ * Back to the same page without the query (and the token in it), relative so that it works
+ * behind a path prefix; a file name only, so it can never point to another host.
+ */
+function landingPage(url: string): string {
+  const name = url.split('?')[0].replace(/^.*\//, '');
+  return /^[\w.-]+$/.test(name) && name !== '.' && name !== '..' ? name : './';
 }
 
 /** `?token=` on a page (not API) GET: the browser's way in. */

@@ -121,6 +121,9 @@ describe('standalone web exposure', () => {
     const landing = await request(LAN_PEER, port, `/?token=${encodeURIComponent(TOKEN)}`);
     expect(landing.status).toBe(303);
     expect(landing.headers.location).toBe('./');
+    expect((await request(LAN_PEER, port, `/index.html?token=${TOKEN}`)).headers.location).toBe('index.html');
+    // Never a redirect to another host, whatever the path (backslashes count as slashes in browsers).
+    expect((await request(LAN_PEER, port, `/\\\\evil.example?token=${TOKEN}`)).headers.location).toBe('./');
     const cookie = String(landing.headers['set-cookie']?.[0]);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
