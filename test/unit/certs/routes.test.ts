@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,6 +148,13 @@ describe('certificate import from paths', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatch(/big.pem is larger than 64 KB/);
     expect(res.json().error).toMatch(/folder is not a regular file/);
+  });
+
+  it('refuses a named pipe without waiting for a writer', async () => {
+    execFileSync('mkfifo', [path.join(root, 'pipe.pem')]);
+    const res = await importPaths(path.join(root, 'pipe.pem'), path.join(root, 'pipe.pem'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/pipe.pem is not a regular file/);
   });
 
   it('refuses a device file at once, without reading it', async () => {
