@@ -20,6 +20,7 @@ import { parseOptions, saveOptions, type Environment } from './options/load.ts';
 import type { Options } from './options/schema.ts';
 import type { BrokerInfo, WebContext } from './web/context.ts';
 import { ROUTE_MODULES } from './web/routes/index.ts';
+import { webExposure, type WebExposure } from './web/exposure.ts';
 import { createWebServer } from './web/server.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -31,7 +32,7 @@ export interface AppSettings {
   /** Problems found while loading the options (sections that fell back to defaults). */
   optionErrors?: { where: string; message: string }[];
   log?: Logger;
-  /** Bind address of the web server and the embedded broker. */
+  /** Bind address of the embedded broker (the web server's comes from the environment). */
   host?: string;
   web?: boolean;
   uiDir?: string;
@@ -66,11 +67,13 @@ export class WattwireApp {
 
   async start(): Promise<void> {
     const { env } = this.settings;
+    // A web setting that would expose the API stops the start before anything listens.
+    const exposure = this.settings.web === false ? undefined : webExposure(env);
     await mkdir(env.dataDir, { recursive: true });
     this.loopDelay.enable();
     await this.startMqtt();
     for (const kind of Object.keys(DRIVERS)) await this.startDriver(kind);
-    if (this.settings.web !== false) await this.startWeb();
+    if (exposure) await this.startWeb(exposure);
   }
 
   private async startMqtt(): Promise<void> {
@@ -177,18 +180,18 @@ export class WattwireApp {
     }
   }
 
-  private async startWeb(): Promise<void> {
+  private async startWeb(exposure: WebExposure): Promise<void> {
     const { env } = this.settings;
     this.web = await createWebServer(this.webContext(), {
-      ingressOnly: Boolean(env.supervisorToken),
+      ingressOnly: exposure.ingressOnly,
+      token: exposure.token,
       uiDir: this.settings.uiDir ?? new URL('../ui/dist', import.meta.url).pathname,
       routeModules: ROUTE_MODULES,
     });
-    const host = this.settings.host ?? '0.0.0.0';
-    await this.web.listen({ port: env.httpPort, host });
+    await this.web.listen({ port: env.httpPort, host: exposure.host });
     const addr = this.web.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : env.httpPort;
-    this.webUrl = `http://127.0.0.1:${port}/`;
+    this.webUrl = `http://${reachableHost(exposure.host)}:${port}/`;
     this.log.info(`web UI on ${this.webUrl}`);
   }
 
@@ -251,6 +254,12 @@ export class WattwireApp {
     await this.web?.close();
     await this.embedded?.close();
   }
+}
+
+/** The address a local client uses for a bind address (a wildcard is reached over loopback). */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

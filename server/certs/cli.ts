@@ -3,10 +3,10 @@
  * `wattwire cert import --cert FILE --key FILE [--dir DATA_DIR]`. DATA_DIR defaults to
  * $WATTWIRE_DATA_DIR or ./data; the identity lives in DATA_DIR/certs/.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { groupLfdi } from '../protocols/ieee2030_5/identity.ts';
+import { readImportFile } from './importFile.ts';
 import { CertificateError, summariseCertificate, type CertificateSummary } from './inspect.ts';
 import { CERT_FILE, CertificateExistsError, certDir, generateAndStore, importCredentialsFromFiles } from './store.ts';
 
@@ -31,7 +31,7 @@ export async function runCertCli(argv: string[]): Promise<void> {
       console.log('Register this LFDI with your utility (Xcel: Energy Launchpad → Add a Device).');
     } else if (command === 'lfdi') {
       if (!values.cert) throw new CertificateError('--cert FILE is required');
-      printIdentity(summariseCertificate(await readFile(values.cert, 'utf8')));
+      printIdentity(summariseCertificate(await readImportFile(values.cert, 'certificate')));
     } else if (command === 'import') {
       if (!values.cert || !values.key) throw new CertificateError('--cert FILE and --key FILE are required');
       printIdentity(await importCredentialsFromFiles(dataDir, values.cert, values.key));

@@ -3,9 +3,10 @@
  * existing identity needs an explicit confirmation: a new certificate is a new LFDI, which
  * breaks the registration at the utility.
  */
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateClientIdentity } from './generate.ts';
+import { readImportFile } from './importFile.ts';
 import { CertificateError, assertKeyMatchesCertificate, summariseCertificate, type CertificateSummary } from './inspect.ts';
 
 export const CERT_FILE = 'cert.pem';
@@ -58,8 +59,22 @@ export async function importCredentials(dataDir: string, certPem: string, keyPem
   return summariseCertificate(certPem);
 }
 
-export async function importCredentialsFromFiles(dataDir: string, certPath: string, keyPath: string): Promise<CertificateSummary> {
-  const [cert, key] = await Promise.allSettled([readNamed(certPath, 'certificate'), readNamed(keyPath, 'key')]);
+/** The folders the web API may import from: Home Assistant's /ssl and /share, and the data folder. */
+export function importRoots(dataDir: string): string[] {
+  return ['/ssl', '/share', dataDir];
+}
+
+/** `allowedRoots` limits the paths (the web API); without it any regular file will do (the command line). */
+export async function importCredentialsFromFiles(
+  dataDir: string,
+  certPath: string,
+  keyPath: string,
+  allowedRoots?: readonly string[],
+): Promise<CertificateSummary> {
+  const [cert, key] = await Promise.allSettled([
+    readImportFile(certPath, 'certificate', allowedRoots),
+    readImportFile(keyPath, 'key', allowedRoots),
+  ]);
   // Name every unreadable file at once, in a fixed order, so the user fixes both in one go.
   const problems = [cert, key].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (cert.status === 'rejected' || key.status === 'rejected') throw new CertificateError(problems.join('; '));
@@ -86,16 +101,5 @@ async function readIfExists(file: string): Promise<string | null> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
-  }
-}
-
-async function readNamed(file: string, what: string): Promise<string> {
-  try {
-    if ((await stat(file)).isDirectory()) throw new CertificateError(`${what} path ${file} is a directory; give the file`);
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if (err instanceof CertificateError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CertificateError(`cannot read the ${what} file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }

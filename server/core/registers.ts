@@ -60,8 +60,15 @@ export function findRegister(table: readonly RegisterDescriptor[], nameOrId: str
   return table.find((r) => r.key === nameOrId) ?? table.find((r) => r.id !== undefined && r.id.toLowerCase() === nameOrId.toLowerCase());
 }
 
+/**
+ * A command group's registers. `all` is every polled register (IVY: "all available
+ * registers"); on a device whose registers are all on demand, that is every one of them.
+ */
 export function registersInGroup(table: readonly RegisterDescriptor[], group: string): RegisterDescriptor[] {
-  if (group === 'all') return table.filter((r) => !r.onDemand);
+  if (group === 'all') {
+    const polled = table.filter((r) => !r.onDemand);
+    return polled.length > 0 ? polled : [...table];
+  }
   return table.filter((r) => r.groups?.includes(group));
 }
 

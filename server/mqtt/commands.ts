@@ -7,7 +7,8 @@ import { CommandError, type Hub, type PublishedReading } from '../core/hub.ts';
 import { registersInGroup } from '../core/registers.ts';
 import { describeZodError } from '../options/errors.ts';
 
-const requestId = z.union([z.string().max(200), z.number()]);
+const MAX_REQUEST_ID = 200;
+const requestId = z.union([z.string().max(MAX_REQUEST_ID), z.number()]);
 const name = z.string().min(1).max(100);
 
 export const commandSchema = z.discriminatedUnion(
@@ -50,7 +51,8 @@ export async function executeCommand(
     return { requestId: null, success: false, timestamp: now(), error: `payload is not valid JSON: ${(err as Error).message}` };
   }
   const rid = typeof raw === 'object' && raw !== null && 'requestId' in raw ? (raw as { requestId: unknown }).requestId : null;
-  const echoedId = typeof rid === 'string' || typeof rid === 'number' ? rid : null;
+  // Echo only what the schema accepts: a client must not make every response carry its megabyte.
+  const echoedId = (typeof rid === 'string' && rid.length <= MAX_REQUEST_ID) || typeof rid === 'number' ? rid : null;
   const parsed = commandSchema.safeParse(raw);
   if (!parsed.success) return { requestId: echoedId, success: false, timestamp: now(), error: describeZodError(parsed.error) };
   const cmd = parsed.data;
@@ -76,8 +78,9 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
       if (!rec) throw new CommandError(`Unknown device ${deviceId}`);
       const regs = registersInGroup(rec.registers, cmd.group);
       if (regs.length === 0) {
-        const groups = [...new Set(rec.registers.flatMap((r) => r.groups ?? []))];
-        throw new CommandError(`Unknown group "${cmd.group}"; this device has: ${[...groups, 'all'].join(', ')}`);
+        if (rec.registers.length === 0) throw new CommandError(`Device ${deviceId} has no registers to read yet`);
+        const groups = [...new Set(rec.registers.flatMap((r) => r.groups ?? [])), 'all'];
+        throw new CommandError(`Unknown group "${cmd.group}"; this device has: ${groups.join(', ')}`);
       }
       return {
         group: cmd.group,

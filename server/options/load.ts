@@ -2,7 +2,7 @@
  * Options come from the Supervisor's /data/options.json (or a file named on the command
  * line or in WATTWIRE_OPTIONS); the environment sets paths and ports.
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { optionsSchema, type Options } from './schema.ts';
@@ -17,6 +17,10 @@ export interface Environment {
   mqttPort: number;
   mqttWsPort: number;
   supervisorToken?: string;
+  /** Web server bind address (standalone default 127.0.0.1). */
+  httpHost?: string;
+  /** Token every web API request needs when the web server listens beyond loopback. */
+  httpToken?: string;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env, optionsArg?: string): Environment {
@@ -31,6 +35,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, optionsArg
     mqttPort: intFromEnv(env, 'WATTWIRE_MQTT_PORT', 1883),
     mqttWsPort: intFromEnv(env, 'WATTWIRE_MQTT_WS_PORT', 9001),
     supervisorToken: env.SUPERVISOR_TOKEN,
+    httpHost: env.WATTWIRE_HTTP_HOST || undefined,
+    httpToken: env.WATTWIRE_HTTP_TOKEN || undefined,
   };
 }
 
@@ -90,7 +96,7 @@ export async function readOptionsFile(file: string | undefined): Promise<unknown
 
 /**
  * Save options: through the Supervisor (which replaces the stored options wholesale) or,
- * standalone, to the options file (written atomically).
+ * standalone, to the options file (written atomically, readable by the owner only).
  */
 export async function saveOptions(options: Options, env: Environment, fetchImpl: typeof fetch = fetch): Promise<void> {
   if (env.supervisorToken) {
@@ -105,6 +111,9 @@ export async function saveOptions(options: Options, env: Environment, fetchImpl:
   const file = env.optionsFile ?? path.join(env.dataDir, 'options.json');
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
-  await writeFile(tmp, JSON.stringify(options, null, 2));
+  // It holds passwords and keys: owner only, from the first byte on (a leftover temp file
+  // would keep its old mode, so it goes first), and the rename replaces a wider old file.
+  await rm(tmp, { force: true });
+  await writeFile(tmp, JSON.stringify(options, null, 2), { mode: 0o600, flag: 'wx' });
   await rename(tmp, file);
 }

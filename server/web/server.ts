@@ -7,9 +7,10 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CommandError } from '../core/hub.ts';
+import { installAccessGuard } from './accessGuard.ts';
 import type { WebContext } from './context.ts';
 import { deviceView } from './deviceView.ts';
-import { isAllowedPeer } from './ingressGuard.ts';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.ts';
 import { serveLiveStream } from './liveStream.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: WebContext) => Promise<void>;
@@ -17,6 +18,8 @@ export type RouteModule = (app: FastifyInstance, ctx: WebContext) => Promise<voi
 export interface WebServerOptions {
   /** Enforce the ingress allow-list (when running under the Supervisor). */
   ingressOnly: boolean;
+  /** Standalone beyond loopback: every api/ request must carry this token. */
+  token?: string;
   uiDir: string;
   routeModules?: RouteModule[];
 }
@@ -24,19 +27,15 @@ export interface WebServerOptions {
 export async function createWebServer(ctx: WebContext, opts: WebServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
 
-  if (opts.ingressOnly) {
-    app.addHook('onRequest', async (req, reply) => {
-      if (!isAllowedPeer(req.socket.remoteAddress)) {
-        ctx.log.warn(`refused web request from ${req.socket.remoteAddress}: only Home Assistant ingress may connect`);
-        return reply.code(403).send({ error: 'Only Home Assistant ingress may connect' });
-      }
-    });
-  }
+  installAccessGuard(app, ctx.log, { ingressOnly: opts.ingressOnly, token: opts.token });
+  limitJsonDepth(app);
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err instanceof CommandError ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) ctx.log.error(`web: ${err.message}`);
-    void reply.code(status).send({ error: err.message });
+    if (status < 500) return reply.code(status).send({ error: err.message });
+    // The detail (paths, library internals) goes to the log, not to the client.
+    ctx.log.error(`web: ${req.method} ${req.routeOptions.url ?? req.url}: ${err.stack ?? err.message}`);
+    return reply.code(status).send({ error: 'internal error; the details are in the add-on log' });
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: `no such resource: ${req.method} ${req.url}` });
@@ -92,4 +91,18 @@ export async function createWebServer(ctx: WebContext, opts: WebServerOptions): 
     );
   }
   return app;
+}
+
+/** Fastify's JSON parser (prototype-poisoning checks included) behind a nesting bound. */
+function limitJsonDepth(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = String(body);
+    if (exceedsJsonDepth(text)) {
+      const err = Object.assign(new Error(`the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 });
+      return done(err, undefined);
+    }
+    parse(req, text, done);
+  });
 }

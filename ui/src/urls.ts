@@ -16,3 +16,10 @@ export function baseHref(href: string): string {
 export function apiUrl(path: string, href: string = location.href): string {
   return new URL(path.replace(/^\/+/, ''), baseHref(href)).toString();
 }
+
+/** This page with `?token=`: the server trades the token for a cookie and redirects back here. */
+export function signInUrl(token: string, href: string = location.href): string {
+  const url = new URL(href);
+  url.search = `?token=${encodeURIComponent(token)}`;
+  return url.toString();
+}

@@ -11,6 +11,7 @@ import {
   generateAndStore,
   importCredentials,
   importCredentialsFromFiles,
+  importRoots,
   storedCertificate,
 } from '../../certs/store.ts';
 import { groupLfdi } from '../../protocols/ieee2030_5/identity.ts';
@@ -22,7 +23,13 @@ const importBody = z.union([
   z.object({ certPath: z.string().min(1, 'certPath is empty'), keyPath: z.string().min(1, 'keyPath is empty') }),
 ]);
 
-export function registerCertRoutes(app: FastifyInstance, ctx: WebContext): void {
+export interface CertRouteOptions {
+  /** Folders a certPath/keyPath may lie in (tests have no /ssl). */
+  importRoots?: readonly string[];
+}
+
+export function registerCertRoutes(app: FastifyInstance, ctx: WebContext, opts: CertRouteOptions = {}): void {
+  const roots = opts.importRoots ?? importRoots(ctx.dataDir);
   app.get('/api/certs', async () => {
     const stored = await storedCertificate(ctx.dataDir);
     if (!stored) return { present: false };
@@ -64,7 +71,7 @@ export function registerCertRoutes(app: FastifyInstance, ctx: WebContext): void 
       const s =
         'certPem' in body.data
           ? await importCredentials(ctx.dataDir, body.data.certPem, body.data.keyPem)
-          : await importCredentialsFromFiles(ctx.dataDir, body.data.certPath, body.data.keyPath);
+          : await importCredentialsFromFiles(ctx.dataDir, body.data.certPath, body.data.keyPath, roots);
       ctx.log.info({ lfdi: s.lfdi }, 'imported a 2030.5 client certificate');
       return { ok: true, lfdi: s.lfdi, lfdiGrouped: groupLfdi(s.lfdi), sfdi: s.sfdi, notAfter: s.notAfter, daysLeft: s.daysLeft };
     } catch (err) {

@@ -10,6 +10,7 @@ import { Hub } from '../../core/hub.ts';
 import { browseSmartEnergy } from '../../drivers/itron/discovery.ts';
 import type { ConnectionTestResult, Driver } from '../../drivers/types.ts';
 import { describeZodError } from '../../options/errors.ts';
+import { OptionsError } from '../../options/load.ts';
 import { deviceSchemas, type DeviceListKey } from '../../options/schema.ts';
 import type { WebContext } from '../context.ts';
 
@@ -69,7 +70,8 @@ export async function registerOnboardingRoutes(app: FastifyInstance, ctx: WebCon
     try {
       await ctx.saveOptions({ ...options, [listKey]: [...list, parsed.config] });
     } catch (err) {
-      return reply.code(400).send({ error: (err as Error).message });
+      if (err instanceof OptionsError) return reply.code(400).send({ error: err.message });
+      throw err;
     }
     ctx.log.info(`onboarding: added a ${parsed.kind} device as ${listKey}[${list.length}]`);
     return { saved: true, list: listKey, index: list.length };

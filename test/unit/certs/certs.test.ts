@@ -96,6 +96,9 @@ describe('certificate store', () => {
     await expect(importCredentialsFromFiles(dataDir, '/nonexistent/cert.pem', '/nonexistent/key.pem')).rejects.toThrow(
       /cannot read the certificate file \/nonexistent\/cert.pem: no such file; cannot read the key file \/nonexistent\/key.pem: no such file/,
     );
+    await expect(importCredentialsFromFiles(dataDir, '/dev/zero', '/dev/zero')).rejects.toThrow(
+      /^the certificate path \/dev\/zero is not a regular file; give the file itself; the key path/,
+    );
     const certOnly = path.join(dataDir, 'cert-only.pem');
     await writeFile(certOnly, a.certPem);
     await expect(importCredentialsFromFiles(dataDir, certOnly, '/nonexistent/key.pem')).rejects.toThrow(

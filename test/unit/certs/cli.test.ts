@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -45,5 +45,13 @@ describe('wattwire cert', () => {
     await runCertCli(['lfdi', '--cert', path.join(dir, 'nope.pem')]);
     expect(process.exitCode).toBe(1);
     expect(out.at(-1)).toMatch(/nope\.pem/);
+  });
+
+  it('lfdi reads at most 64 KB of the file it is given', async () => {
+    const big = path.join(dir, 'big.pem');
+    await writeFile(big, Buffer.alloc(200 * 1024, 0x41));
+    await runCertCli(['lfdi', '--cert', big]);
+    expect(process.exitCode).toBe(1);
+    expect(out.at(-1)).toMatch(/big\.pem is larger than 64 KB/);
   });
 });

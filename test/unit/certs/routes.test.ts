@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -90,6 +91,76 @@ describe('certificate API', () => {
       payload: { certPath: '/ssl/none.pem', keyPath: '/ssl/none.key' },
     });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error).toMatch(/cannot read the certificate file \/ssl\/none.pem/);
+    expect(missing.json().error).toMatch(/the certificate file \/ssl\/none.pem is not allowed or not found/);
+  });
+});
+
+describe('certificate import from paths', () => {
+  let root: string;
+  let outside: string;
+  let pathsApp: FastifyInstance;
+  const importPaths = (certPath: string, keyPath: string) =>
+    pathsApp.inject({ method: 'POST', url: '/api/certs/import', payload: { certPath, keyPath } });
+
+  beforeEach(async () => {
+    root = path.join(dataDir, 'ssl');
+    outside = path.join(dataDir, 'elsewhere');
+    await mkdir(root);
+    await mkdir(outside);
+    pathsApp = Fastify();
+    registerCertRoutes(pathsApp, { dataDir: path.join(dataDir, 'data'), log: createLogger('fatal') } as unknown as WebContext, {
+      importRoots: [root],
+    });
+    await pathsApp.ready();
+  });
+  afterEach(async () => {
+    await pathsApp.close();
+  });
+
+  it('imports a pair from an allowed folder', async () => {
+    const id = await generateClientIdentity();
+    await writeFile(path.join(root, 'cert.pem'), id.certPem);
+    await writeFile(path.join(root, 'key.pem'), id.keyPem);
+    const res = await importPaths(path.join(root, 'cert.pem'), path.join(root, 'key.pem'));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses files outside the allowed folders, links out of them included, with one text whether they exist or not', async () => {
+    const id = await generateClientIdentity();
+    await writeFile(path.join(outside, 'cert.pem'), id.certPem);
+    await writeFile(path.join(outside, 'key.pem'), id.keyPem);
+    await symlink(path.join(outside, 'key.pem'), path.join(root, 'link.pem'));
+    const existing = await importPaths(path.join(outside, 'cert.pem'), path.join(root, 'link.pem'));
+    expect(existing.statusCode).toBe(400);
+    const absent = await importPaths(path.join(outside, 'none.pem'), path.join(root, 'nolink.pem'));
+    expect(absent.statusCode).toBe(400);
+    const text = (res: { json(): { error: string } }) => res.json().error.replaceAll(outside, 'X').replaceAll(root, 'R');
+    expect(text(existing)).toBe(text(absent).replace('none.pem', 'cert.pem').replace('nolink.pem', 'link.pem'));
+    expect(existing.json().error).toMatch(/not allowed or not found/);
+    const dotDot = await importPaths(path.join(root, '..', 'elsewhere', 'cert.pem'), path.join(root, 'key.pem'));
+    expect(dotDot.json().error).toMatch(/elsewhere\/cert.pem is not allowed or not found/);
+  });
+
+  it('refuses a file over 64 KB and anything that is not a regular file', async () => {
+    await writeFile(path.join(root, 'big.pem'), Buffer.alloc(64 * 1024 + 1, 0x41));
+    await mkdir(path.join(root, 'folder'));
+    const res = await importPaths(path.join(root, 'big.pem'), path.join(root, 'folder'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/big.pem is larger than 64 KB/);
+    expect(res.json().error).toMatch(/folder is not a regular file/);
+  });
+
+  it('refuses a named pipe without waiting for a writer', async () => {
+    execFileSync('mkfifo', [path.join(root, 'pipe.pem')]);
+    const res = await importPaths(path.join(root, 'pipe.pem'), path.join(root, 'pipe.pem'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/pipe.pem is not a regular file/);
+  });
+
+  it('refuses a device file at once, without reading it', async () => {
+    await symlink('/dev/zero', path.join(root, 'zero.pem'));
+    const res = await importPaths('/dev/zero', path.join(root, 'zero.pem'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/\/dev\/zero is not allowed or not found.*zero.pem is not allowed or not found/);
   });
 });

@@ -76,6 +76,36 @@ describe('topic API commands', () => {
     ).toMatchObject({ requestId: 'o', success: false, error: expect.stringMatching(/Meter not connected/) });
   });
 
+  it('refuses a requestId over 200 characters, naming the field and not echoing it', async () => {
+    const res = await executeCommand(
+      hubWithMeter(),
+      '000000000001',
+      JSON.stringify({ requestId: 'r'.repeat(100_000), command: 'read', register: 'voltageA' }),
+    );
+    expect(res).toMatchObject({ requestId: null, success: false, error: expect.stringMatching(/^requestId: /) });
+    expect(JSON.stringify(res).length).toBeLessThan(500);
+  });
+
+  it('reads group "all" on any device, and says so when there is nothing to read', async () => {
+    const hub = new Hub();
+    hub
+      .addDevice({ id: 'ondemand', kind: 'xtender', name: 'X' }, [{ key: 'flash', name: 'Flash', onDemand: true }], {
+        read: async (keys) => keys.map((k) => ({ key: k, value: 7 })),
+      })
+      .setStatus('online');
+    hub.addDevice({ id: 'empty', kind: 'victron', name: 'GX' }, [], {}).setStatus('online');
+    const all = await executeCommand(hub, 'ondemand', JSON.stringify({ requestId: 1, command: 'readGroup', group: 'all' }));
+    expect(all).toMatchObject({ success: true, data: { group: 'all', readings: [{ register: 'flash', value: 7 }] } });
+    const none = await executeCommand(hub, 'empty', JSON.stringify({ requestId: 2, command: 'readGroup', group: 'all' }));
+    expect(none).toMatchObject({ success: false, error: 'Device empty has no registers to read yet' });
+    const unknown = await executeCommand(
+      hubWithMeter(),
+      '000000000001',
+      JSON.stringify({ requestId: 3, command: 'readGroup', group: 'bogus' }),
+    );
+    expect(unknown.error).toBe('Unknown group "bogus"; this device has: energy, voltage, all');
+  });
+
   it('never throws, whatever the payload', async () => {
     const hub = hubWithMeter();
     await fc.assert(

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { Hub } from '../../../server/core/hub.ts';
-import { createLogger } from '../../../server/core/logger.ts';
+import { createLogger, LogRing } from '../../../server/core/logger.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
 import { createWebServer } from '../../../server/web/server.ts';
+import { isLoopbackHost, webExposure, WebExposureError } from '../../../server/web/exposure.ts';
 import { isAllowedPeer } from '../../../server/web/ingressGuard.ts';
+import { ROUTE_MODULES } from '../../../server/web/routes/index.ts';
+import { sameToken } from '../../../server/web/tokenAuth.ts';
 
 function context(): WebContext {
   const hub = new Hub();
@@ -70,5 +73,63 @@ describe('web server', () => {
     expect(isAllowedPeer('::1')).toBe(true);
     expect(isAllowedPeer('172.30.32.1')).toBe(false);
     expect(isAllowedPeer(undefined)).toBe(false);
+  });
+});
+
+describe('web exposure', () => {
+  it('listens on loopback standalone, everywhere under the Supervisor, and needs a token beyond loopback', () => {
+    expect(webExposure({})).toEqual({ host: '127.0.0.1', ingressOnly: false, token: undefined });
+    expect(webExposure({ supervisorToken: 's' })).toEqual({ host: '0.0.0.0', ingressOnly: true });
+    expect(webExposure({ httpHost: '::1' }).host).toBe('::1');
+    expect(() => webExposure({ httpHost: '192.168.1.5' })).toThrow(WebExposureError);
+    expect(() => webExposure({ httpHost: '0.0.0.0', httpToken: 'short' })).toThrow(/at least 16/);
+    expect(webExposure({ httpHost: '0.0.0.0', httpToken: 'x'.repeat(16) })).toMatchObject({ host: '0.0.0.0', token: 'x'.repeat(16) });
+    expect(isLoopbackHost('127.1.2.3')).toBe(true);
+    expect(isLoopbackHost('127.example.com')).toBe(false);
+  });
+
+  it('compares tokens whatever their length', () => {
+    expect(sameToken('abc', 'abc')).toBe(true);
+    expect(sameToken('abc', 'abcd')).toBe(false);
+    expect(sameToken('', 'abc')).toBe(false);
+  });
+
+  it('logs a flood of refused ingress requests as one warning and one summary, keeping earlier lines', async () => {
+    const ring = new LogRing();
+    const ctx = { ...context(), log: createLogger('info', new Writable({ write: (_c, _e, cb) => cb() }), ring) };
+    ctx.log.info('an earlier line');
+    const app = await createWebServer(ctx, { ingressOnly: true, uiDir: '/nonexistent' });
+    for (let i = 0; i < 5000; i++) {
+      expect((await app.inject({ url: '/api/health', remoteAddress: '192.168.1.20' })).statusCode).toBe(403);
+    }
+    await app.close();
+    const lines = ring.recent();
+    expect(lines.filter((l) => l.level === 'warning').length).toBeLessThanOrEqual(2);
+    expect(lines.some((l) => l.msg === 'an earlier line')).toBe(true);
+  });
+});
+
+describe('request bodies and failures', () => {
+  it('answers a too deeply nested JSON body with 400 naming the limit', async () => {
+    const app = await createWebServer(context(), { ingressOnly: false, uiDir: '/nonexistent', routeModules: ROUTE_MODULES });
+    const deep = `{"kostal":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const res = await app.inject({ method: 'PUT', url: '/api/options', payload: deep, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/nested deeper than 64 levels/);
+    await app.close();
+  });
+
+  it('answers an internal failure with a generic message and logs the detail', async () => {
+    const ring = new LogRing();
+    const ctx = { ...context(), log: createLogger('info', new Writable({ write: (_c, _e, cb) => cb() }), ring) };
+    ctx.stats = () => {
+      throw new Error('EACCES: permission denied, open /data/secret/thing');
+    };
+    const app = await createWebServer(ctx, { ingressOnly: false, uiDir: '/nonexistent' });
+    const res = await app.inject({ url: '/api/stats' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/EACCES|\/data/);
+    expect(ring.recent().some((l) => l.level === 'error' && /EACCES/.test(l.msg))).toBe(true);
+    await app.close();
   });
 });

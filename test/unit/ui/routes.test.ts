@@ -81,6 +81,51 @@ describe('options routes', () => {
   });
 });
 
+describe('options routes with several devices of a kind', () => {
+  const devices = {
+    kostal: [
+      { host: '10.0.0.5', password: 'first-pw' },
+      { host: '10.0.0.6', password: 'second-pw' },
+    ],
+    dlms_meters: [
+      { system_title: '4D4D4D0000BC614E', encryption_key: '000102030405060708090A0B0C0D0E0F' },
+      {
+        system_title: '4D4D4D0000BC614F',
+        encryption_key: 'F0E0D0C0B0A090807060504030201000',
+        authentication_key: 'D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF',
+      },
+    ],
+    victron: [
+      { id: 'boat', host: '10.0.1.1', username: 'u1', password: 'boat-pw' },
+      { id: 'home', host: '10.0.1.2', username: 'u2', password: 'home-pw' },
+    ],
+  };
+
+  it.each(['kostal', 'dlms_meters', 'victron'] as const)('keep each %s entry its own secrets when the first is removed', async (list) => {
+    const { ctx, saved } = fakeContext(devices);
+    app = Fastify();
+    await registerOptionsRoutes(app, ctx);
+    const got = (await app.inject({ url: '/api/options' })).json();
+    got[list] = got[list].slice(1);
+    const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
+    expect(put.statusCode).toBe(200);
+    expect(saved[0][list]).toEqual([devices[list][1]]);
+    for (const other of ['kostal', 'dlms_meters', 'victron'] as const) if (other !== list) expect(saved[0][other]).toEqual(devices[other]);
+  });
+
+  it('refuse a placeholder for a device that has no stored secret, naming the field', async () => {
+    const { ctx, saved } = fakeContext(devices);
+    app = Fastify();
+    await registerOptionsRoutes(app, ctx);
+    const got = (await app.inject({ url: '/api/options' })).json();
+    got.kostal[0].host = '10.0.0.99';
+    const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
+    expect(put.statusCode).toBe(400);
+    expect(put.json().error).toMatch(/^kostal\[0\]\.password: .*enter it again/);
+    expect(saved).toHaveLength(0);
+  });
+});
+
 describe('onboarding routes', () => {
   it('save a device into its kind’s options list', async () => {
     const { ctx, saved } = fakeContext(initial);

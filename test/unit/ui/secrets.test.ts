@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { REDACTED, redactSecrets, restoreSecrets } from '../../../server/web/secrets.ts';
+import { REDACTED, redactSecrets, restoreSecrets, SecretRestoreError } from '../../../server/web/secrets.ts';
 
 describe('redactSecrets', () => {
   const options = {
@@ -58,25 +58,50 @@ describe('redactSecrets', () => {
 });
 
 describe('restoreSecrets', () => {
-  it('puts stored secrets back where the placeholder came back', () => {
+  it('puts stored secrets back where the placeholder came back, by device and never by position', () => {
     const stored = {
       mqtt: { password: 'old' },
       kostal: [
         { host: 'a', password: 'pa' },
         { host: 'b', password: 'pb' },
       ],
+      victron: [
+        { id: 'boat', host: '10.0.0.1', password: 'vb' },
+        { id: 'home', host: '10.0.0.2', password: 'vh' },
+      ],
     };
     const edited = {
       mqtt: { password: '***' },
-      kostal: [
-        { host: 'a2', password: '***' },
-        { host: 'b', password: 'new' },
-        { host: 'c', password: '***' },
+      kostal: [{ host: 'b', password: '***' }],
+      victron: [
+        { id: 'home', host: '10.0.0.2', password: '***' },
+        { id: 'boat', host: '10.0.0.1', password: 'new' },
       ],
     };
     expect(restoreSecrets(edited, stored, '***')).toEqual({
       mqtt: { password: 'old' },
-      kostal: [{ host: 'a2', password: 'pa' }, { host: 'b', password: 'new' }, { host: 'c' }],
+      kostal: [{ host: 'b', password: 'pb' }],
+      victron: [
+        { id: 'home', host: '10.0.0.2', password: 'vh' },
+        { id: 'boat', host: '10.0.0.1', password: 'new' },
+      ],
     });
+  });
+
+  it('refuses a placeholder for a device whose secret is not stored, naming the field', () => {
+    const stored = { kostal: [{ host: 'a', password: 'pa' }] };
+    expect(() => restoreSecrets({ kostal: [{ host: 'a2', password: '***' }] }, stored, '***')).toThrow(SecretRestoreError);
+    expect(() => restoreSecrets({ kostal: [{ host: 'a2', password: '***' }] }, stored, '***')).toThrow(/^kostal\[0\]\.password: /);
+    const twins = {
+      kostal: [
+        { host: 'a', password: 'p1' },
+        { host: 'a', password: 'p2' },
+      ],
+    };
+    expect(() => restoreSecrets({ kostal: [{ host: 'a', password: '***' }] }, twins, '***')).toThrow(SecretRestoreError);
+  });
+
+  it('leaves the placeholder alone in a field that holds no secret', () => {
+    expect(restoreSecrets({ kostal: [{ host: 'x', name: '***' }] }, {}, '***')).toEqual({ kostal: [{ host: 'x', name: '***' }] });
   });
 });

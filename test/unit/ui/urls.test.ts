@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, baseHref } from '../../../ui/src/urls.ts';
+import { apiUrl, baseHref, signInUrl } from '../../../ui/src/urls.ts';
 import { parseHash, href } from '../../../ui/src/route.ts';
 
 describe('API URLs derived from the page location', () => {
@@ -15,6 +15,12 @@ describe('API URLs derived from the page location', () => {
 
   it('never become absolute paths, even when given one', () => {
     expect(apiUrl('/api/devices', ingress)).toBe('https://ha.local:8123/api/hassio_ingress/Xy9-token_AB/api/devices');
+  });
+
+  it('sign in on the same page, whatever query it had, keeping the route', () => {
+    expect(signInUrl('a b&c', 'http://192.168.1.5:8099/?token=old#/certificates')).toBe(
+      'http://192.168.1.5:8099/?token=a%20b%26c#/certificates',
+    );
   });
 
   it('work directly on the add-on port', () => {
