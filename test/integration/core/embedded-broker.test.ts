@@ -47,8 +47,13 @@ async function connectCode(url: string, opts: IClientOptions): Promise<number> {
   }
 }
 
-function closed(client: MqttClient): Promise<void> {
-  return new Promise((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
+/** Whether the broker has closed this client's connection by now. */
+function hungUp(client: MqttClient): () => boolean {
+  let gone = !client.connected;
+  client.once('close', () => {
+    gone = true;
+  });
+  return () => gone;
 }
 
 describe('embedded MQTT broker', () => {
@@ -107,29 +112,29 @@ describe('embedded MQTT broker', () => {
     await ok.publishAsync('big/fits', Buffer.alloc(200 * 1024, 1), { qos: 1, retain: true });
     await ok.endAsync();
 
-    // 300 KB through mqtt.js: over the default 256 KB.
-    const over = await mqtt.connectAsync(tcpUrl, auth);
-    const overClosed = closed(over);
-    over.publish('big/over', Buffer.alloc(300 * 1024, 2), { qos: 0, retain: true });
-    await overClosed;
-    over.end(true);
+    // 300 KB through mqtt.js, on TCP and on WebSocket: over the default 256 KB.
+    for (const url of [tcpUrl, wsUrl]) {
+      const over = await mqtt.connectAsync(url, auth);
+      const overGone = hungUp(over);
+      over.publish('big/over', Buffer.alloc(300 * 1024, 2), { qos: 0, retain: true });
+      await waitFor(overGone, { what: `the broker to disconnect the 300 KB publisher on ${url}` });
+      over.end(true);
+    }
 
     // A header announcing 200 MB, then bytes until the broker hangs up: it must do so long before.
     const raw = await mqtt.connectAsync(tcpUrl, auth);
     const socket = raw.stream;
-    const rawClosed = closed(raw);
+    const rawGone = hungUp(raw);
     let sent = 0;
     const header = Buffer.from([0x31, 0x80, 0x80, 0x80, 0x64]); // PUBLISH, retain, remaining length 200 MiB
     socket.write(header);
     const mb = Buffer.alloc(1024 * 1024, 3);
-    let hungUp = false;
-    void rawClosed.then(() => (hungUp = true));
-    while (!hungUp && sent < 200 * 1024 * 1024) {
+    while (!rawGone() && sent < 200 * 1024 * 1024) {
       if (!socket.write(mb)) await new Promise((r) => socket.once('drain', r).once('close', r));
       sent += mb.length;
       await new Promise((r) => setImmediate(r));
     }
-    await waitFor(() => hungUp, { what: 'the broker to hang up' });
+    await waitFor(rawGone, { what: 'the broker to disconnect the 200 MB publisher' });
     raw.end(true);
     expect(sent).toBeLessThan(64 * 1024 * 1024);
 
