@@ -14,6 +14,7 @@ import { RepeatedWarnings } from '../core/repeatedWarnings.ts';
 import type { BrokerCredentials } from './brokerCredentials.ts';
 import type { FrameRefusal } from './mqttFrameSizes.ts';
 import { PacketSizeGuard } from './packetSizeGuard.ts';
+import { DEFAULT_RETAINED_LIMITS, RetainedBudget, type RetainedLimits } from './retainedBudget.ts';
 
 export interface EmbeddedBrokerSettings {
   port: number;
@@ -22,6 +23,7 @@ export interface EmbeddedBrokerSettings {
   credentials: BrokerCredentials;
   /** The largest whole MQTT packet accepted; a client sending a larger one is disconnected. */
   maxPacketBytes: number;
+  retainedLimits?: RetainedLimits;
   log: Logger;
 }
 
@@ -42,6 +44,7 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   const peers = new WeakMap<object, string>();
   const expectedUser = Buffer.from(credentials.username);
   const expectedPassword = Buffer.from(credentials.password);
+  const retained = new RetainedBudget(settings.retainedLimits ?? DEFAULT_RETAINED_LIMITS);
 
   const aedes = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
@@ -55,6 +58,19 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
         return done(refusal(BAD_USERNAME_OR_PASSWORD, 'wrong username or password'), false);
       }
       done(null, true);
+    },
+    authorizePublish: (client, packet, done) => {
+      // aedes's own rule, which a handler of our own replaces.
+      if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topics are reserved'));
+      if (packet.retain && !retained.admit(packet.topic, packet.payload.length)) {
+        packet.retain = false;
+        const { topics, bytes } = retained.usage;
+        warnings.warn(
+          'retained store',
+          `embedded MQTT broker: the retained store is full (${topics} topics, ${bytes} bytes); ${packet.topic} from ${client ? (peers.get(client.conn) ?? client.id) : 'a last will'} is delivered but not retained`,
+        );
+      }
+      done(null);
     },
   });
 

@@ -12,6 +12,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { WattwireApp } from '../../../server/app.ts';
 import { createLogger, LogRing } from '../../../server/core/logger.ts';
 import { CREDENTIALS_FILE } from '../../../server/mqtt/brokerCredentials.ts';
+import { startEmbeddedBroker } from '../../../server/mqtt/embeddedBroker.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import type { BrokerLogin } from '../../../server/web/context.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
@@ -180,6 +181,50 @@ describe('embedded MQTT broker', () => {
       expect(await (await fetch(`${other.webUrl}api/broker/login`)).json()).toEqual({ embedded: false });
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe('embedded MQTT broker retained store', () => {
+  it('delivers but does not keep a retained message beyond its limits, and refuses $SYS/ topics', async () => {
+    const credentials = { username: 'wattwire', password: 'x'.repeat(32) };
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      wsPort: 0,
+      host: '127.0.0.1',
+      credentials,
+      maxPacketBytes: 64 * 1024,
+      retainedLimits: { maxTopics: 2, maxBytes: 1024 },
+      log: createLogger('error', quiet()),
+    });
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const auth = { ...credentials, reconnectPeriod: 0 };
+    try {
+      const live = await mqtt.connectAsync(url, auth);
+      const liveTopics: string[] = [];
+      live.on('message', (topic) => liveTopics.push(topic));
+      await live.subscribeAsync('r/#', { qos: 1 });
+      const pub = await mqtt.connectAsync(url, auth);
+      for (const t of ['r/1', 'r/2', 'r/3']) await pub.publishAsync(t, 'v', { qos: 1, retain: true });
+      await pub.publishAsync('r/big', Buffer.alloc(2000), { qos: 1, retain: true });
+      await waitFor(() => liveTopics.length === 4, { what: 'live delivery of every message' });
+
+      const late = await mqtt.connectAsync(url, auth);
+      const kept: string[] = [];
+      late.on('message', (topic) => kept.push(topic));
+      // The sentinel clears r/1, which frees room for it to be kept.
+      await pub.publishAsync('r/1', '', { qos: 1, retain: true });
+      await pub.publishAsync('r/sentinel', 'after', { qos: 1, retain: true });
+      await late.subscribeAsync('r/#', { qos: 1 });
+      await waitFor(() => kept.includes('r/sentinel'), { what: 'the retained sentinel' });
+      expect(kept.sort()).toEqual(['r/2', 'r/sentinel']);
+
+      const gone = hungUp(pub);
+      pub.publish('$SYS/fake', 'x');
+      await waitFor(gone, { what: 'the broker to disconnect a $SYS/ publisher' });
+      await Promise.all([live.endAsync(true), late.endAsync(true), pub.endAsync(true)]);
+    } finally {
+      await broker.close();
     }
   });
 });
