@@ -26,7 +26,8 @@ export class PacketSizeGuard extends Duplex {
       if (!this.push(chunk)) inner.pause();
     });
     inner.once('end', () => this.push(null));
-    inner.once('error', (err) => this.destroy(err));
+    // `on`, not `once`: an error event without a listener would take the process down.
+    inner.on('error', (err) => this.destroy(err));
     inner.once('close', () => this.destroy());
   }
 
