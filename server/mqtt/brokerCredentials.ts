@@ -54,7 +54,7 @@ export async function loadBrokerCredentials(dataDir: string, log: Logger): Promi
   const mode = (await stat(file)).mode & 0o777;
   if (mode !== FILE_MODE) {
     await chmod(file, FILE_MODE);
-    log.warn(`${file} was readable by others (mode ${mode.toString(8)}); it is now 600`);
+    log.warn(`${file} had mode ${mode.toString(8)}; it is now 600, readable by the add-on only`);
   }
   return parsed.data;
 }
