@@ -33,7 +33,7 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** CONNACK return codes of MQTT 3.1.1 (§3.2.2.3); aedes sends the MQTT 5 equivalents to v5 clients. */
+/** CONNACK return codes of MQTT 3.1.1 (§3.2.2.3): aedes speaks MQTT 3.1 and 3.1.1 only. */
 const BAD_USERNAME_OR_PASSWORD = 4 as AuthErrorCode;
 const NOT_AUTHORIZED = 5 as AuthErrorCode;
 
