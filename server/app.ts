@@ -12,13 +12,15 @@ import { createLogger, LogRing, type Logger } from './core/logger.ts';
 import { DRIVERS } from './drivers/registry.ts';
 import type { Driver, DriverContext } from './drivers/types.ts';
 import { DRIVER_SECTIONS, sectionFingerprint } from './driverSections.ts';
+import { advertisedHost } from './mqtt/advertisedHost.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
+import { loadBrokerCredentials } from './mqtt/brokerCredentials.ts';
 import { chooseBroker } from './mqtt/brokerSource.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embeddedBroker.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
 import { parseOptions, saveOptions, type Environment } from './options/load.ts';
 import type { Options } from './options/schema.ts';
-import type { BrokerInfo, WebContext } from './web/context.ts';
+import type { BrokerInfo, BrokerLogin, WebContext } from './web/context.ts';
 import { ROUTE_MODULES } from './web/routes/index.ts';
 import { webExposure, type WebExposure } from './web/exposure.ts';
 import { createWebServer } from './web/server.ts';
@@ -52,6 +54,7 @@ export class WattwireApp {
   private publisher: MqttPublisher | undefined;
   private bridge: MqttBridge | undefined;
   private embedded: EmbeddedBroker | undefined;
+  private embeddedLogin: BrokerLogin | undefined;
   private brokerSource: BrokerInfo['source'] = 'embedded';
   private brokerUrl = '';
   private web: FastifyInstance | undefined;
@@ -81,12 +84,27 @@ export class WattwireApp {
     const mqttOpts = this.options.mqtt;
     const target = await chooseBroker(mqttOpts, env.supervisorToken, this.log);
     let url: string;
+    let login: { username?: string; password?: string };
     if (target.source === 'embedded') {
-      this.embedded = await startEmbeddedBroker(env.mqttPort, env.mqttWsPort, this.settings.host ?? '0.0.0.0');
+      const host = this.settings.host ?? '0.0.0.0';
+      const credentials = await loadBrokerCredentials(env.dataDir, this.log);
+      this.embedded = await startEmbeddedBroker({
+        port: env.mqttPort,
+        wsPort: env.mqttWsPort,
+        host,
+        credentials,
+        maxPacketBytes: mqttOpts.max_packet_kb * 1024,
+        log: this.log,
+      });
+      this.embeddedLogin = { host: advertisedHost(host), port: this.embedded.port, wsPort: this.embedded.wsPort, ...credentials };
       url = `mqtt://127.0.0.1:${this.embedded.port}`;
-      this.log.info(`embedded MQTT broker on port ${this.embedded.port} (WebSocket ${this.embedded.wsPort})`);
+      login = credentials;
+      this.log.info(
+        `embedded MQTT broker on port ${this.embedded.port} (WebSocket ${this.embedded.wsPort}), user ${credentials.username}; the password is in the panel`,
+      );
     } else {
       url = target.url;
+      login = target;
     }
     this.brokerSource = target.source;
     this.brokerUrl = url;
@@ -94,8 +112,8 @@ export class WattwireApp {
     this.publisher = new MqttPublisher(
       {
         url,
-        username: 'username' in target ? target.username : undefined,
-        password: 'password' in target ? target.password : undefined,
+        username: login.username,
+        password: login.password,
         clientId: `wattwire-${os.hostname()}-${process.pid}`,
         will: { topic: `${bridgeTopic}/status`, payload: JSON.stringify({ status: 'offline', name: 'Wattwire', version: VERSION }) },
         queueSize: mqttOpts.queue_size,
@@ -206,6 +224,11 @@ export class WattwireApp {
     };
   }
 
+  /** The embedded broker's address and login (harnesses and tests connect with it); undefined when another broker is in use. */
+  brokerLogin(): BrokerLogin | undefined {
+    return this.embeddedLogin;
+  }
+
   get currentOptions(): Options {
     return this.options;
   }
@@ -218,6 +241,7 @@ export class WattwireApp {
       startedAt: this.startedAt,
       dataDir: this.settings.env.dataDir,
       broker: () => this.brokerInfo(),
+      brokerLogin: () => this.brokerLogin(),
       stats: () => this.bridge?.statsPayload() ?? {},
       recentLogs: () => this.logRing.recent(),
       configErrors: () => [...this.configErrors, ...this.driverErrors],

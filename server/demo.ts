@@ -48,12 +48,17 @@ export async function startDemo(settings: DemoSettings): Promise<Demo> {
     birthDelayMs: 500,
   });
   await app.start();
+  // The demo always runs the embedded broker; its ports are the ones it really got.
+  const login = app.brokerLogin();
+  const port = login?.port ?? settings.mqttPort;
+  const auth = login ? ` -u ${login.username} -P '${login.password}'` : '';
   const banner = [
     'Wattwire demo is running:',
     `  web UI          ${app.webUrl}`,
-    `  MQTT broker     mqtt://127.0.0.1:${settings.mqttPort} (WebSocket ws://127.0.0.1:${settings.mqttWsPort})`,
+    `  MQTT broker     mqtt://127.0.0.1:${port} (WebSocket ws://127.0.0.1:${login?.wsPort ?? settings.mqttWsPort})` +
+      (login ? `, user ${login.username}, password ${login.password}` : ''),
     `  simulators      ${sims.map((s) => s.kind).join(', ') || '(none)'}`,
-    `  watch MQTT      npx mqtt sub -h 127.0.0.1 -p ${settings.mqttPort} -t '${options.mqtt.base_topic}/#' -v`,
+    `  watch MQTT      npx mqtt sub -h 127.0.0.1 -p ${port}${auth} -t '${options.mqtt.base_topic}/#' -v`,
     'Stop with Ctrl+C.',
   ].join('\n');
   return {

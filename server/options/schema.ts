@@ -28,6 +28,8 @@ export const mqttOptions = z.object({
     .default('wattwire/bridge'),
   discovery_prefix: z.string().min(1).default('homeassistant'),
   queue_size: z.number().int().min(0).max(1_000_000).default(10_000),
+  /** The embedded broker's largest packet, in KiB; a client sending a larger one is disconnected. */
+  max_packet_kb: z.number().int().min(1).max(65_536).default(256),
 });
 
 export const optionsSchema = z.object({

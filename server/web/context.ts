@@ -15,6 +15,15 @@ export interface BrokerInfo {
   published: number;
 }
 
+/** How clients (Home Assistant, IVY clients) log in to the embedded broker. */
+export interface BrokerLogin {
+  host: string;
+  port: number;
+  wsPort: number;
+  username: string;
+  password: string;
+}
+
 /** What the web server and its route modules may use of the running bridge. */
 export interface WebContext {
   hub: Hub;
@@ -23,6 +32,8 @@ export interface WebContext {
   startedAt: number;
   dataDir: string;
   broker(): BrokerInfo;
+  /** The embedded broker's login; undefined when another broker is in use. */
+  brokerLogin(): BrokerLogin | undefined;
   stats(): Record<string, unknown>;
   /** Recent log lines, oldest first (secrets are already redacted). */
   recentLogs(): LogLine[];

@@ -185,6 +185,24 @@ describe('ingress web UI', () => {
     expect(demo.app.hub.get(E2E_ID)).toBeDefined();
   });
 
+  it('shows the embedded broker login on the overview, the password only on request', async () => {
+    const login = demo.app.brokerLogin();
+    expect(login).toBeDefined();
+    const { host, port, wsPort, username, password } = login!;
+    expect(demo.banner).toContain(`user ${username}, password ${password}`);
+    await open('#/');
+    const section = page.getByRole('region', { name: 'Connect to the embedded MQTT broker' });
+    await section.waitFor();
+    const text = (await section.textContent()) ?? '';
+    for (const shown of [host, String(port), String(wsPort), username]) expect(text).toContain(shown);
+    expect(text).not.toContain(password);
+    await section.getByRole('button', { name: 'show' }).click();
+    await expect.poll(() => section.getByTestId('broker-password').textContent()).toBe(password);
+    await shot('overview-broker-login');
+    await section.getByRole('button', { name: 'hide' }).click();
+    expect(await section.textContent()).not.toContain(password);
+  });
+
   it('shows a new reading live, without reloading', async () => {
     await open('#/');
     const value = page.locator(`article:has(#dev-${E2E_ID}) tr[data-key="power"] .value`);

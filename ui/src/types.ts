@@ -48,6 +48,11 @@ export interface BrokerView {
   published: number;
 }
 
+/** `api/broker/login`: the embedded broker's address and login, or `{embedded: false}`. */
+export type BrokerLoginView =
+  | { embedded: false }
+  | { embedded: true; host: string; port: number; wsPort: number; username: string; password: string };
+
 export interface Health {
   status: string;
   version: string;

@@ -1,5 +1,6 @@
 /** Route modules beyond the core API, registered by the web server. */
 import type { RouteModule } from '../server.ts';
+import { registerBrokerRoutes } from './broker.ts';
 import { registerCertRoutes } from './certs.ts';
 import { registerDiagnosticsRoutes } from './diagnostics.ts';
 import { registerOnboardingRoutes } from './onboarding.ts';
@@ -10,4 +11,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerOptionsRoutes,
   registerOnboardingRoutes,
   registerDiagnosticsRoutes,
+  registerBrokerRoutes,
 ];

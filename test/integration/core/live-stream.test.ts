@@ -21,6 +21,7 @@ describe('live stream', () => {
         startedAt: Date.now(),
         dataDir: '/tmp',
         broker: () => ({ source: 'embedded', url: '', connected: true, queued: 0, dropped: 0, published: 0 }),
+        brokerLogin: () => undefined,
         stats: () => ({}),
         recentLogs: () => [],
         configErrors: () => [],

@@ -29,6 +29,7 @@ function context(): WebContext {
     startedAt: Date.now(),
     dataDir: '/tmp',
     broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 1 }),
+    brokerLogin: () => undefined,
     stats: () => ({}),
     recentLogs: () => [],
     configErrors: () => [],

@@ -24,6 +24,7 @@ function fakeContext(initial: unknown, drivers = new Map<string, Driver>()) {
     startedAt: Date.now() - 5000,
     dataDir: os.tmpdir(),
     broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 3 }),
+    brokerLogin: () => undefined,
     stats: () => ({ devices: hub.list().length }),
     recentLogs: () => [
       { time: 1, level: 'info', msg: 'mqtt password=hunter2 -----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----' },

@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Availability } from '../components/Availability.tsx';
+import { BrokerLogin } from '../components/BrokerLogin.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { formatDuration, formatValue } from '../format.ts';
 import { getStreamState, useLive } from '../live.ts';
@@ -43,6 +44,7 @@ export function Overview() {
           </p>
         )}
       </section>
+      {broker.source === 'embedded' && <BrokerLogin />}
       {configErrors.length > 0 && (
         <section class="notice warn" aria-label="Options problems">
           <strong>Skipped in the options:</strong>
