@@ -163,6 +163,8 @@ describe('ingress web UI', () => {
   it('is usable with the keyboard alone', async () => {
     await open('#/');
     await page.reload();
+    // The panel renders once it knows whether it needs a token; Tab before that focuses nothing.
+    await page.locator('a.skip').waitFor({ state: 'attached' });
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Skip to content');
