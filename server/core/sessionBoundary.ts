@@ -26,6 +26,9 @@ export interface SessionBoundaryOptions {
   random?: () => number;
 }
 
+/** The log field that marks a session's fault, for the chaos run and the soak to find. */
+export const SESSION_FAULT_FIELD = 'sessionFault';
+
 /** Errors the JavaScript engine raises for a defect; a driver's expected failures are its own Error subclasses. */
 const DEFECTS = [TypeError, ReferenceError, RangeError, SyntaxError, EvalError, URIError];
 
@@ -112,7 +115,7 @@ export class SessionBoundary {
     for (const id of ids) this.opts.hub.setStatus(id, 'fault', reason);
     const names = ids.map((id) => this.opts.hub.get(id)?.info.name ?? id);
     this.opts.log.error(
-      { devices: ids, restartInMs: delayMs, stack },
+      { [SESSION_FAULT_FIELD]: true, devices: ids, restartInMs: delayMs, stack },
       `${this.opts.describe()}${names.length > 0 ? ` (${names.join(', ')})` : ''}: ${reason}; restarting in ${Math.ceil(delayMs / 1000)} s`,
     );
     this.settle(() => this.opts.halt());
