@@ -116,7 +116,7 @@ export class SessionBoundary {
     const names = ids.map((id) => this.opts.hub.get(id)?.info.name ?? id);
     this.opts.log.error(
       { [SESSION_FAULT_FIELD]: true, devices: ids, restartInMs: delayMs, stack },
-      `${this.opts.describe()}${names.length > 0 ? ` (${names.join(', ')})` : ''}: ${reason}; restarting in ${Math.ceil(delayMs / 1000)} s`,
+      `${this.opts.describe()}${names.length > 0 ? ` (${names.join(', ')})` : ''}: ${reason}; restarting in ${Math.max(1, Math.round(delayMs / 1000))} s`,
     );
     this.settle(() => this.opts.halt());
     this.timer = setTimeout(() => this.restart(), delayMs);
