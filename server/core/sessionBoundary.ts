@@ -112,13 +112,22 @@ export class SessionBoundary {
     const reason = `internal error: ${message}`;
     this.lastReason = reason;
     const ids = this.opts.devices();
-    for (const id of ids) this.opts.hub.setStatus(id, 'fault', reason);
+    const markFault = () => {
+      for (const id of ids) this.opts.hub.setStatus(id, 'fault', reason);
+    };
+    markFault();
     const names = ids.map((id) => this.opts.hub.get(id)?.info.name ?? id);
     this.opts.log.error(
       { [SESSION_FAULT_FIELD]: true, devices: ids, restartInMs: delayMs, stack },
       `${this.opts.describe()}${names.length > 0 ? ` (${names.join(', ')})` : ''}: ${reason}; restarting in ${Math.max(1, Math.round(delayMs / 1000))} s`,
     );
-    this.settle(() => this.opts.halt());
+    // A session's own stop may mark its devices offline; the fault is what they are.
+    this.settle(
+      () => this.opts.halt(),
+      () => {
+        if (this.faulted) markFault();
+      },
+    );
     this.timer = setTimeout(() => this.restart(), delayMs);
     this.timer.unref();
   }
@@ -139,11 +148,12 @@ export class SessionBoundary {
     this.settle(() => this.opts.restart());
   }
 
-  /** Run a step of the session's own, whose throw or rejection counts as a fault. */
-  private settle(step: () => void | Promise<void>): void {
+  /** Run a step of the session's own, whose throw or rejection counts as a fault; then `after`. */
+  private settle(step: () => void | Promise<void>, after: () => void = () => undefined): void {
     try {
       const done = step();
-      if (done) done.catch((err: unknown) => this.fault(err));
+      if (done) done.then(after, (err: unknown) => this.fault(err));
+      else after();
     } catch (err) {
       this.fault(err);
     }

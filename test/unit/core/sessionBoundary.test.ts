@@ -145,6 +145,29 @@ describe('SessionBoundary', () => {
     expect(boundary.isFaulted).toBe(false);
   });
 
+  it('keeps the devices in fault when the session’s own stop marks them offline', async () => {
+    const hub = new Hub();
+    const { log } = capture();
+    hub.addDevice({ id: 'xt_1', kind: 'test', name: 'Inverter 1' }, []);
+    const boundary = new SessionBoundary({
+      hub,
+      log,
+      describe: () => 'Xtender link',
+      devices: () => ['xt_1'],
+      halt: async () => {
+        await Promise.resolve();
+        hub.setStatus('xt_1', 'offline', 'bridge stopped');
+      },
+      restart: () => undefined,
+    });
+    const seen: string[] = [];
+    hub.on('status', (rec) => seen.push(rec.status.availability));
+    boundary.fault(new TypeError('boom'));
+    await vi.waitFor(() => expect(seen).toEqual(['fault', 'offline', 'fault']));
+    expect(hub.get('xt_1')?.status).toMatchObject({ availability: 'fault', reason: 'internal error: boom' });
+    boundary.dispose();
+  });
+
   it('tells defects from expected failures', () => {
     expect(isDefect(new TypeError('x'))).toBe(true);
     expect(isDefect('a string')).toBe(true);
