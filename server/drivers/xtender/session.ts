@@ -55,7 +55,13 @@ export class XtenderSession {
     private readonly boundary?: SessionBoundary,
   ) {
     this.reopen = new SerialReopen(config.serial_port, { initialMs: 500, maxMs: 30_000 });
-    this.link = new ScomLink({ path: config.serial_port, baudRate: config.baud, timeoutMs: config.timeout_ms, retries: config.retries });
+    this.link = new ScomLink({
+      path: config.serial_port,
+      baudRate: config.baud,
+      timeoutMs: config.timeout_ms,
+      retries: config.retries,
+      guard: (handler) => this.guard(handler),
+    });
     this.link.on(
       'lost',
       this.guard((err: Error) => this.reinit(err.message)),
