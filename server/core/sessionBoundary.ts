@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 export interface SessionBoundaryOptions {
   hub: Hub;
   log: Logger;
-  /** What the log line calls the session, e.g. `Meter 000000000001` or `RS-485 /dev/ttyUSB0`. */
+  /** What the log line calls the session, e.g. `DL/T 645 meter 000000000001` or `DL/T 645 RS-485 bus /dev/ttyUSB0`. */
   describe(): string;
   /** The hub ids of the devices this session covers now. */
   devices(): string[];
