@@ -194,7 +194,7 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
   } while (mismatches.length > 0 && Date.now() < settleEnd && h.exitCode() === null);
   clearInterval(sampler);
 
-  if (h.exitCode() !== null) failures.push(`the bridge process exited with ${h.exitCode()}:\n${h.output().slice(-3000)}`);
+  failures.push(...h.watch.failures());
   const daily = new Set(truths().flatMap((t) => (t.dailyCounters ?? []).map((key) => `${t.id}.${key}`)));
   const regressions = backwards.filter((b) => !daily.has(`${b.id}.${b.key}`));
   failures.push(...mismatches, ...regressions.map((b) => `counter went backwards: ${b.text}`));

@@ -11,6 +11,7 @@ import { DEMO_SIMS } from '../server/sim/demoSims.ts';
 import type { DemoSim } from '../server/sim/demoSim.ts';
 import { freePort } from '../server/sim/freePort.ts';
 import { Mosquitto } from '../test/support/mosquitto.ts';
+import { type BridgeWatch, watchBridge } from './bridgeWatch.ts';
 import { productionNodeFlags } from './nodeFlags.ts';
 
 export interface Harness {
@@ -20,6 +21,8 @@ export interface Harness {
   httpPort: number;
   child: ChildProcess;
   startErrors: string[];
+  /** The bridge's exit, fatal lines and session faults. */
+  watch: BridgeWatch;
   exitCode(): number | null;
   output(): string;
   rssMb(): number;
@@ -48,16 +51,11 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
   const optionsFile = path.join(dataDir, 'options.json');
   writeFileSync(optionsFile, JSON.stringify(options));
   const httpPort = await freePort();
-  let output = '';
   const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
     env: { ...process.env, WATTWIRE_DATA_DIR: dataDir, WATTWIRE_HTTP_PORT: String(httpPort), SUPERVISOR_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-50_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let code: number | null = null;
-  child.on('exit', (c, signal) => (code = c ?? (signal ? 128 : 0)));
+  const watch = watchBridge(child);
   return {
     broker,
     sims,
@@ -65,8 +63,9 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
     httpPort,
     child,
     startErrors,
-    exitCode: () => code,
-    output: () => output,
+    watch,
+    exitCode: () => watch.exitCode(),
+    output: () => watch.output(),
     rssMb: () => {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -76,11 +75,11 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
       }
     },
     async stop() {
-      if (code === null) {
+      if (watch.exitCode() === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (code === null) child.kill('SIGKILL');
+        if (watch.exitCode() === null) child.kill('SIGKILL');
       }
       await Promise.all(sims.map((s) => s.stop().catch(() => undefined)));
       await broker.stop();

@@ -77,6 +77,7 @@ for (let minute = 1; minute <= minutes && h.exitCode() === null; minute++) {
   console.log(JSON.stringify(sample));
 }
 const exited = h.exitCode();
+const problems = h.watch.problems();
 await h.stop();
 const from = series.find((s) => s.minute === Math.min(5, series.length));
 const last = series.at(-1);
@@ -84,10 +85,10 @@ const growth = from && last ? (last.rssMb - from.rssMb) / from.rssMb : 0;
 console.log(
   JSON.stringify({ figure: 'soak_rss_growth_from_minute_5', value: Number((growth * 100).toFixed(1)), unit: '%', minutes: series.length }),
 );
-if (exited !== null || growth > 0.1) {
-  console.log(
-    exited !== null ? `FAILED: the bridge exited with ${exited}` : `FAILED: RSS grew ${(growth * 100).toFixed(1)}% from minute 5`,
-  );
+if (exited !== null || problems.length > 0 || growth > 0.1) {
+  if (exited !== null) console.log(`FAILED: the bridge exited with ${exited}`);
+  for (const p of problems) console.log(`FAILED: ${p}`);
+  if (growth > 0.1) console.log(`FAILED: RSS grew ${(growth * 100).toFixed(1)}% from minute 5`);
   console.log(JSON.stringify(series));
   process.exitCode = 1;
 } else {

@@ -1,12 +1,17 @@
 /**
  * The process: read options and environment, start the app, and on SIGTERM/SIGINT stop
- * it in order (bridge published offline, every socket closed).
+ * it in order (bridge published offline, every socket closed). An exception that escapes
+ * every device session ends it with code 1 (server/fatal.ts).
  */
 import { parseArgs } from 'node:util';
 import { WattwireApp } from './app.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import { installFatalHandlers } from './fatal.ts';
 import { parseOptionsLenient, readEnvironment, readOptionsFile } from './options/load.ts';
 
 export async function runMain(argv: string[]): Promise<void> {
+  let log: Logger = createLogger('info');
+  installFatalHandlers({ log: () => log });
   const { values } = parseArgs({
     args: argv,
     options: { options: { type: 'string' }, demo: { type: 'boolean', default: false } },
@@ -22,6 +27,7 @@ export async function runMain(argv: string[]): Promise<void> {
   } else {
     const { options, errors } = parseOptionsLenient(await readOptionsFile(env.optionsFile));
     const app = new WattwireApp({ options, env, optionErrors: errors });
+    log = app.log;
     await app.start();
     stop = () => app.stop();
   }
@@ -36,7 +42,4 @@ export async function runMain(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  // A bug in one device's handling must not take the others down.
-  process.on('uncaughtException', (err) => console.error(`uncaught exception (kept running): ${err.stack ?? err.message}`));
-  process.on('unhandledRejection', (err) => console.error(`unhandled rejection (kept running): ${String(err)}`));
 }

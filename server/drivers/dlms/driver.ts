@@ -13,15 +13,22 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
   const serial: SerialPush[] = [];
   const tcpPush: PushMeter[] = [];
   const polled: PollMeter[] = [];
+  const pushMeters: PushMeter[] = [];
   let listener: PushListener | undefined;
   const { listen, listen_port: listenPort } = ctx.options.dlms;
 
   for (const { index, config } of validDeviceItems(ctx, 'dlms_meters')) {
     const where = `dlms_meters[${index}]`;
     if (config.mode === 'poll') polled.push(new PollMeter(ctx, config, where));
-    else if (config.serial_port) serial.push(new SerialPush(new PushMeter(ctx, config, where, config.serial_port), config.serial_port));
-    else if (listen) tcpPush.push(new PushMeter(ctx, config, where, `TCP port ${listenPort}`));
-    else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
+    else if (config.serial_port) {
+      const meter = new PushMeter(ctx, config, where, config.serial_port);
+      pushMeters.push(meter);
+      serial.push(new SerialPush(meter, config.serial_port));
+    } else if (listen) {
+      const meter = new PushMeter(ctx, config, where, `TCP port ${listenPort}`);
+      pushMeters.push(meter);
+      tcpPush.push(meter);
+    } else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
   }
 
   return {
@@ -40,6 +47,7 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
       }
     },
     async stop() {
+      for (const m of [...polled, ...pushMeters]) m.boundary.dispose();
       for (const p of polled) p.stop();
       await Promise.all(serial.map((s) => s.stop()));
       await listener?.stop();

@@ -29,7 +29,7 @@ const STATUS: Record<Problem, 'online' | 'offline' | 'fault'> = {
 };
 
 export class MeterDevice {
-  readonly diag: Diagnosis;
+  diag: Diagnosis;
   readonly log: Logger;
   handle: DeviceHandle | undefined;
   private registers: DlmsRegister[] = [];
@@ -41,7 +41,7 @@ export class MeterDevice {
     readonly cfg: DlmsMeter,
     readonly where: string,
     private readonly controller: DeviceController,
-    describeSilence: () => string,
+    private readonly describeSilence: () => string,
   ) {
     this.diag = new Diagnosis(describeSilence);
     this.log = ctx.log.child({ meter: cfg.name ?? where });
@@ -127,6 +127,11 @@ export class MeterDevice {
       ...this.diag.counts,
       unknownObis: [...this.unknownObis],
     };
+  }
+
+  /** After an internal error: start the diagnosis over, so the next telegram or answer sets the status again. */
+  restart(): void {
+    this.diag = new Diagnosis(this.describeSilence);
   }
 
   offline(reason: string): void {

@@ -6,6 +6,7 @@
  */
 import type { Reading } from '../../core/hub.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { DriverContext } from '../types.ts';
@@ -21,6 +22,7 @@ const ABSENT = new Set([4, 9, 11]);
 
 export class PollMeter {
   readonly device: MeterDevice;
+  readonly boundary: SessionBoundary;
   private readonly loop: PollLoop;
   private readonly scalerUnits = new Map<string, ScalerUnit | null>();
   private readonly absent = new Set<string>();
@@ -35,7 +37,21 @@ export class PollMeter {
   ) {
     this.address = `${cfg.host}:${cfg.port ?? 4059}`;
     this.device = new MeterDevice(ctx, cfg, where, { read: (keys) => this.read(keys) }, () => `no answer from ${this.address}`);
-    this.loop = new PollLoop(() => this.pollAll(), { intervalMs: cfg.poll_interval * 1000 });
+    this.boundary = new SessionBoundary({
+      hub: ctx.hub,
+      log: this.device.log,
+      describe: () => `DLMS meter ${cfg.name ?? where}`,
+      devices: () => (this.device.id ? [this.device.id] : []),
+      halt: () => this.stop(),
+      restart: () => {
+        this.device.restart();
+        this.start();
+      },
+    });
+    this.loop = new PollLoop(
+      this.boundary.poll(() => this.pollAll()),
+      { intervalMs: cfg.poll_interval * 1000 },
+    );
   }
 
   start(): void {

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import type { Logger } from '../../core/logger.ts';
+import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { cipheredSystemTitle } from '../../protocols/dlms/telegram.ts';
 import { LinkReader } from './linkReader.ts';
 import type { PushMeter } from './pushMeter.ts';
@@ -13,13 +14,17 @@ export class PushListener {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly unmatched = new Set<string>();
+  /** Internal errors on connections not yet bound to a meter: a hostile peer could repeat them. */
+  private readonly faults: RepeatedWarnings;
   connections = 0;
 
   constructor(
     private readonly meters: PushMeter[],
     private readonly port: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.faults = new RepeatedWarnings(log);
+  }
 
   async start(): Promise<void> {
     for (const m of this.meters) m.start();
@@ -47,7 +52,16 @@ export class PushListener {
       return meter;
     }, true);
     socket.setKeepAlive(true, 30_000);
-    socket.on('data', (chunk: Buffer) => reader.feed(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.feed(chunk);
+      } catch (err) {
+        // The meter it feeds goes fault and restarts; the connection's state is not to be trusted.
+        if (bound) bound.boundary.fault(err);
+        else this.faults.warn(socket.remoteAddress ?? 'unknown', `DLMS push connection: internal error: ${(err as Error).message}; closed`);
+        socket.destroy();
+      }
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }
@@ -71,6 +85,7 @@ export class PushListener {
   }
 
   async stop(): Promise<void> {
+    this.faults.stop();
     for (const m of this.meters) m.stop();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();

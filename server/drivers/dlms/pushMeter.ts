@@ -7,6 +7,7 @@ import {
   DlmsKeyMissingError,
   DlmsUnsupportedError,
 } from '../../protocols/dlms/errors.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { DlmsKeys } from '../../protocols/dlms/security.ts';
 import { cipheredSystemTitle, decodeTelegram } from '../../protocols/dlms/telegram.ts';
 import type { DriverContext } from '../types.ts';
@@ -15,6 +16,8 @@ import type { DlmsMeter } from './options.ts';
 
 export class PushMeter {
   readonly device: MeterDevice;
+  /** The link's data handler, the silence timer and telegram handling run inside it. */
+  readonly boundary: SessionBoundary;
   private readonly keys: DlmsKeys | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private lastFrameCounter: number | undefined;
@@ -32,6 +35,18 @@ export class PushMeter {
           authenticationKey: cfg.authentication_key ? Buffer.from(cfg.authentication_key, 'hex') : undefined,
         }
       : undefined;
+    this.boundary = new SessionBoundary({
+      hub: ctx.hub,
+      log: this.device.log,
+      describe: () => `DLMS meter ${cfg.name ?? where}`,
+      devices: () => (this.device.id ? [this.device.id] : []),
+      halt: () => this.stop(),
+      restart: () => {
+        this.lastFrameCounter = undefined;
+        this.device.restart();
+        this.start();
+      },
+    });
   }
 
   start(): void {
@@ -50,11 +65,16 @@ export class PushMeter {
 
   private armSilence(): void {
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => this.device.report(this.device.diag.silent()), this.cfg.timeout * 1000);
+    this.silenceTimer = setTimeout(
+      this.boundary.guard(() => this.device.report(this.device.diag.silent())),
+      this.cfg.timeout * 1000,
+    );
     this.silenceTimer.unref();
   }
 
   onApdu(apdu: Buffer): void {
+    // Telegrams wait for the restart: handling them now would report the meter good while it is in fault.
+    if (this.boundary.isFaulted) return;
     const systemTitle = cipheredSystemTitle(apdu);
     if (systemTitle) this.device.identify({ systemTitle });
     try {
@@ -82,6 +102,6 @@ export class PushMeter {
       this.device.report(this.device.diag.decryptFailed(err.message));
     else if (err instanceof DlmsUnsupportedError) this.device.report(this.device.diag.unsupported(err.message));
     else if (err instanceof DlmsError) this.device.report(this.device.diag.corrupt(err.message));
-    else this.device.log.error({ err }, 'DLMS telegram handling failed');
+    else this.boundary.fault(err);
   }
 }

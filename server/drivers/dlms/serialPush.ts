@@ -36,7 +36,10 @@ export class SerialPush {
     const reader = new LinkReader(() => this.meter);
     const port = new SerialPort({ path: this.path, baudRate: this.baud, parity: this.parity, dataBits: 8, stopBits: 1, autoOpen: false });
     this.port = port;
-    port.on('data', (chunk: Buffer) => reader.feed(chunk));
+    port.on(
+      'data',
+      this.meter.boundary.guard((chunk: Buffer) => reader.feed(chunk)),
+    );
     port.on('close', () => this.retry(`serial port ${this.path} closed`));
     port.on('error', (err) => this.retry(`serial port ${this.path}: ${err.message}`));
     port.open((err) => {

@@ -3,6 +3,8 @@
  * one or more meters each. A meter's device id is its 12-digit address (IVY's meterId).
  */
 import net from 'node:net';
+import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
@@ -46,6 +48,9 @@ class Dlt645DriverImpl implements Dlt645Driver {
   private readonly pending = new Map<string, PendingMeter>();
   private readonly connections = new Map<Dlt645Link, DtuConnection>();
   private readonly buses: SerialBus[] = [];
+  private readonly busBoundaries: SessionBoundary[] = [];
+  /** Internal errors on connections that no meter is known on yet: a hostile peer could repeat them. */
+  private readonly connectionFaults: RepeatedWarnings;
   private readonly totals: LinkTotals = { frames: 0, badFrames: 0, garbageBytes: 0, timeouts: 0 };
   private server: net.Server | undefined;
   private listenError: string | undefined;
@@ -54,6 +59,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
 
   constructor(private readonly ctx: DriverContext) {
     this.opts = ctx.options.dlt645;
+    this.connectionFaults = new RepeatedWarnings(ctx.log);
   }
 
   async start(): Promise<void> {
@@ -77,6 +83,8 @@ class Dlt645DriverImpl implements Dlt645Driver {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const session of this.meters.values()) session.stop();
+    for (const boundary of this.busBoundaries) boundary.dispose();
+    this.connectionFaults.stop();
     const server = this.server;
     this.server = undefined;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
@@ -120,7 +128,11 @@ class Dlt645DriverImpl implements Dlt645Driver {
           heartbeat,
           totals: this.totals,
         },
-        { frame: (c, f) => this.onTcpFrame(c, f), closed: (c, reason) => this.onTcpClosed(c, reason) },
+        {
+          frame: (c, f) => this.onTcpFrame(c, f),
+          closed: (c, reason) => this.onTcpClosed(c, reason),
+          fault: (c, err) => this.onTcpFault(c, err),
+        },
       );
       this.connections.set(conn.link, conn);
     });
@@ -175,6 +187,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
     for (const address of conn.addresses) this.meters.get(address)?.detach(conn.link, reason);
   }
 
+  /** A throw while handling a DTU connection: its meters go fault and restart, the DTU dials in again. */
+  private onTcpFault(conn: DtuConnection, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    const sessions = [...conn.addresses].flatMap((address) => this.meters.get(address) ?? []);
+    for (const session of sessions) session.boundary.fault(err);
+    if (sessions.length === 0) this.connectionFaults.warn(conn.ip, `dlt645 connection from ${conn.ip}: internal error: ${message}; closed`);
+    conn.close(`internal error: ${message}`);
+  }
+
   private startBus(path: string, meters: Dlt645Meter[]): void {
     const first = meters[0];
     const settings = (m: Dlt645Meter) => `${m.baud ?? 2400} baud, parity ${m.parity ?? 'even'}`;
@@ -184,8 +205,31 @@ class Dlt645DriverImpl implements Dlt645Driver {
         `meter ${m.address} on ${path} asks for ${settings(m)}, but the port is shared and uses ${settings(first)} (from meter ${first.address})`,
       );
     }
-    const bus = new SerialBus(
-      { path, baudRate: first.baud ?? 2400, parity: first.parity ?? 'even', timeoutMs: this.opts.timeout * 1000, totals: this.totals },
+    const sessions = () => meters.flatMap((m) => this.meters.get(m.address) ?? []);
+    const boundary: SessionBoundary = new SessionBoundary({
+      hub: this.ctx.hub,
+      log: this.ctx.log,
+      describe: () => `DL/T 645 RS-485 bus ${path}`,
+      devices: () => meters.map((m) => m.address),
+      halt: (): Promise<void> => {
+        for (const s of sessions()) s.stop();
+        return bus.stop();
+      },
+      restart: () => {
+        for (const s of sessions()) s.restart();
+        bus.start();
+      },
+    });
+    this.busBoundaries.push(boundary);
+    const bus: SerialBus = new SerialBus(
+      {
+        path,
+        baudRate: first.baud ?? 2400,
+        parity: first.parity ?? 'even',
+        timeoutMs: this.opts.timeout * 1000,
+        totals: this.totals,
+        boundary,
+      },
       this.ctx.log,
       {
         frame: (f) => this.meters.get(f.address)?.seen(),
@@ -199,13 +243,18 @@ class Dlt645DriverImpl implements Dlt645Driver {
     );
     meters.forEach((m, i) => {
       this.serialAddresses.add(m.address);
-      this.session(m.address, undefined, i * 1000);
+      this.session(m.address, undefined, i * 1000, boundary);
     });
     this.buses.push(bus);
     bus.start();
   }
 
-  private session(address: string, ip?: string, initialDelayMs = (this.staggerSlot++ % STAGGER_SLOTS) * STAGGER_STEP_MS): MeterSession {
+  private session(
+    address: string,
+    ip?: string,
+    initialDelayMs = (this.staggerSlot++ % STAGGER_SLOTS) * STAGGER_STEP_MS,
+    boundary?: SessionBoundary,
+  ): MeterSession {
     const existing = this.meters.get(address);
     if (existing) return existing;
     const session = new MeterSession(this.ctx.hub, this.ctx.log, {
@@ -216,6 +265,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       initialDelayMs,
       retries: this.opts.retries,
       thresholds: this.opts,
+      boundary,
     });
     this.meters.set(address, session);
     return session;

@@ -27,6 +27,8 @@ export interface DtuConnectionEvents {
   /** A valid frame from a meter address arrived on this connection. */
   frame(conn: DtuConnection, frame: Dlt645Frame): void;
   closed(conn: DtuConnection, reason: string): void;
+  /** An internal error in this connection's handling (the driver faults its meters and closes it). */
+  fault(conn: DtuConnection, err: unknown): void;
 }
 
 export class DtuConnection {
@@ -55,15 +57,17 @@ export class DtuConnection {
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    socket.on('data', (chunk: Buffer) => this.link.receive(chunk));
+    socket.on('data', (chunk: Buffer) => this.guarded(() => this.link.receive(chunk)));
     socket.on('error', (err) => {
       this.closeReason = `connection error: ${err.message}`;
     });
-    socket.on('close', () => {
-      clearTimeout(this.identifyTimer);
-      this.link.detach(this.closeReason);
-      this.events.closed(this, this.closeReason);
-    });
+    socket.on('close', () =>
+      this.guarded(() => {
+        clearTimeout(this.identifyTimer);
+        this.link.detach(this.closeReason);
+        this.events.closed(this, this.closeReason);
+      }),
+    );
     this.scheduleIdentify(opts.identifyAttempts);
   }
 
@@ -76,15 +80,25 @@ export class DtuConnection {
     this.socket.destroy();
   }
 
+  /** The entry points from the socket and timers: a throw is this connection's fault, not the process's. */
+  private guarded(handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      this.events.fault(this, err);
+    }
+  }
+
   private scheduleIdentify(attemptsLeft: number): void {
     this.identifyTimer = setTimeout(
-      () => {
-        if (this.identified || !this.link.isOpen) return;
-        // The reply's own frame names the meter through the `frame` listener above.
-        this.link
-          .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
-          .catch(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1)));
-      },
+      () =>
+        this.guarded(() => {
+          if (this.identified || !this.link.isOpen) return;
+          // The reply's own frame names the meter through the `frame` listener above.
+          this.link
+            .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
+            .catch(() => this.guarded(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1))));
+        }),
       attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs,
     );
     this.identifyTimer.unref();

@@ -6,6 +6,7 @@ import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { RegisterValue } from '../../core/registers.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { isNoDataError } from '../../protocols/dlt645/errors.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
@@ -24,6 +25,8 @@ export interface MeterSessionOptions {
   initialDelayMs: number;
   retries: number;
   thresholds: Thresholds;
+  /** The link's boundary when it carries several meters (RS-485); else the meter has its own. */
+  boundary?: SessionBoundary;
 }
 
 /** Consecutive unanswered requests after which a meter counts as offline. */
@@ -34,6 +37,7 @@ const MAX_FOLLOW_UPS = 16;
 export class MeterSession {
   readonly address: string;
   readonly handle: DeviceHandle;
+  readonly boundary: SessionBoundary;
   link: Dlt645Link | undefined;
   ip: string | undefined;
   registration: string | undefined;
@@ -57,11 +61,24 @@ export class MeterSession {
     this.ip = opts.ip;
     this.thresholds = new ThresholdWatch(opts.thresholds);
     this.handle = this.register();
-    this.poll = new PollLoop(() => this.pollOnce(), {
-      intervalMs: opts.pollIntervalMs,
-      initialDelayMs: opts.initialDelayMs,
-      onError: (err, failures) => this.log.debug({ meter: this.address, failures, err: String(err) }, 'dlt645 poll failed'),
-    });
+    this.boundary =
+      opts.boundary ??
+      new SessionBoundary({
+        hub,
+        log,
+        describe: () => `DL/T 645 meter ${this.address}`,
+        devices: () => [this.address],
+        halt: () => this.poll.stop(),
+        restart: () => this.restart(),
+      });
+    this.poll = new PollLoop(
+      this.boundary.poll(() => this.pollOnce()),
+      {
+        intervalMs: opts.pollIntervalMs,
+        initialDelayMs: opts.initialDelayMs,
+        onError: (err, failures) => this.log.debug({ meter: this.address, failures, err: String(err) }, 'dlt645 poll failed'),
+      },
+    );
   }
 
   get isOnline(): boolean {
@@ -79,6 +96,8 @@ export class MeterSession {
     this.timedOut = false;
     this.consecutiveTimeouts = 0;
     if (ipChanged) this.register();
+    // A faulted session starts polling when its boundary restarts it.
+    if (this.boundary.isFaulted) return;
     if (this.poll.isRunning) this.poll.trigger();
     else this.poll.start();
   }
@@ -88,12 +107,12 @@ export class MeterSession {
     if (this.link !== link) return;
     this.link = undefined;
     this.poll.stop();
-    this.markOffline(reason);
+    if (!this.boundary.isFaulted) this.markOffline(reason);
   }
 
   /** A valid frame from this meter arrived (a late or unsolicited one does not undo timeouts). */
   seen(): void {
-    if (this.online || this.timedOut) return;
+    if (this.online || this.timedOut || this.boundary.isFaulted) return;
     this.online = true;
     this.handle.setStatus('online');
     this.handle.event({ type: 'info', event: 'meter_connected', message: `Meter ${this.address} connected`, data: { ip: this.ip } });
@@ -115,6 +134,18 @@ export class MeterSession {
 
   stop(): void {
     this.poll.stop();
+    if (!this.opts.boundary) this.boundary.dispose();
+  }
+
+  /** Start again from a clean state after an internal error (the boundary calls it after its backoff). */
+  restart(): void {
+    this.poll.stop();
+    this.online = false;
+    this.timedOut = false;
+    this.consecutiveTimeouts = 0;
+    this.unsupported.clear();
+    if (this.link) this.poll.start();
+    else this.markOffline('waiting for its DTU to connect');
   }
 
   /** Read these registers now, through the same queue as polling. */

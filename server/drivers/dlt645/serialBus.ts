@@ -6,6 +6,7 @@
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../core/logger.ts';
 import { SerialReopen } from '../../core/serialReopen.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
 
@@ -15,6 +16,8 @@ export interface SerialBusOptions {
   parity: 'even' | 'none' | 'odd';
   timeoutMs: number;
   totals: LinkTotals;
+  /** The bus and its meters are one session: a throw in its handlers faults them all. */
+  boundary?: SessionBoundary;
 }
 
 export interface SerialBusEvents {
@@ -52,7 +55,9 @@ export class SerialBus {
     return this.reopen.portGone;
   }
 
+  /** Open the port; after stop() (the boundary restarting the bus) it opens it again. */
   start(): void {
+    this.stopped = false;
     this.open();
   }
 
@@ -70,20 +75,35 @@ export class SerialBus {
     const { path, baudRate, parity } = this.opts;
     const port = new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
     this.port = port;
-    port.on('data', (chunk: Buffer) => this.link.receive(chunk));
+    port.on(
+      'data',
+      this.guard((chunk: Buffer) => this.link.receive(chunk)),
+    );
     port.on('error', (err) => {
       this.lastError = err.message;
     });
-    port.on('close', () => this.down(this.lastError ?? 'serial port closed'));
-    port.open((err) => {
-      if (err) return this.down(`cannot open ${path}: ${err.message}`);
-      if (this.stopped) return void port.close();
-      this.reopen.opened();
-      this.lastError = undefined;
-      this.link.attach({ write: (bytes) => port.write(Buffer.from(bytes)) });
-      this.log.info({ path, baudRate, parity }, 'dlt645 serial port open');
-      this.events.up();
-    });
+    port.on(
+      'close',
+      // A port closed by stop() no longer speaks for the bus, which may be open again by now.
+      this.guard(() => {
+        if (this.port === port) this.down(this.lastError ?? 'serial port closed');
+      }),
+    );
+    port.open(
+      this.guard((err: Error | null) => {
+        if (err) return this.down(`cannot open ${path}: ${err.message}`);
+        if (this.stopped) return void port.close();
+        this.reopen.opened();
+        this.lastError = undefined;
+        this.link.attach({ write: (bytes) => port.write(Buffer.from(bytes)) });
+        this.log.info({ path, baudRate, parity }, 'dlt645 serial port open');
+        this.events.up();
+      }),
+    );
+  }
+
+  private guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return this.opts.boundary ? this.opts.boundary.guard(handler) : handler;
   }
 
   private down(reason: string): void {

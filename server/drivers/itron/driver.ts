@@ -3,6 +3,7 @@
  * with its own kept-alive TLS connection, all sharing the bridge's client certificate.
  */
 import { loadClientCredentials } from '../../certs/store.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { DEFAULT_METER_PORT } from '../../protocols/ieee2030_5/dnssd.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
@@ -16,15 +17,35 @@ import { itronMeter } from './options.ts';
 
 export function createItronDriver(ctx: DriverContext): Driver {
   let sessions: MeterSession[] = [];
+  let boundaries: SessionBoundary[] = [];
   return {
     kind: 'itron',
     async start() {
-      sessions = validDeviceItems(ctx, 'itron_meters').map(({ index, config }) => new MeterSession(ctx, config, index));
+      sessions = [];
+      boundaries = validDeviceItems(ctx, 'itron_meters').map(({ index, config }, slot) => {
+        const create = () => new MeterSession(ctx, config, index, boundary);
+        // A defect in one meter's poll replaces its session with a fresh one; the others go on.
+        const boundary: SessionBoundary = new SessionBoundary({
+          hub: ctx.hub,
+          log: ctx.log,
+          describe: () => `Itron meter itron_meters[${index}]`,
+          devices: () => (ctx.hub.get(sessions[slot].deviceId) ? [sessions[slot].deviceId] : []),
+          halt: () => sessions[slot].stop(),
+          restart: () => {
+            sessions[slot] = create();
+            sessions[slot].start();
+          },
+        });
+        sessions.push(create());
+        return boundary;
+      });
       for (const s of sessions) s.start();
     },
     async stop() {
+      for (const b of boundaries) b.dispose();
       await Promise.all(sessions.map((s) => s.stop()));
       sessions = [];
+      boundaries = [];
     },
     diagnostics() {
       return { meters: sessions.map((s) => s.diagnostics()) };

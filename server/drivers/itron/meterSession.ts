@@ -5,6 +5,7 @@
 import type { DeviceHandle } from '../../core/hub.ts';
 import type { RegisterDescriptor } from '../../core/registers.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { EXPIRY_WARNING_DAYS } from '../../certs/inspect.ts';
 import { loadClientCredentials, type ClientCredentials } from '../../certs/store.ts';
 import { DEFAULT_METER_PORT, type SmartEnergyServer } from '../../protocols/ieee2030_5/dnssd.ts';
@@ -48,8 +49,11 @@ export class MeterSession {
     private readonly ctx: DriverContext,
     private readonly config: ItronMeter,
     private readonly index: number,
+    /** A defect in a poll cycle faults the meter and restarts its session (server/core/sessionBoundary.ts). */
+    boundary?: SessionBoundary,
   ) {
-    this.loop = new PollLoop(() => this.cycle(), {
+    const cycle = () => this.cycle();
+    this.loop = new PollLoop(boundary ? boundary.poll(cycle) : cycle, {
       intervalMs: config.poll_interval * 1000,
       initialDelayMs: index * 500,
       onError: (err) => this.failed(err),

@@ -2,16 +2,45 @@
  * Kostal PIKO inverters: the classic `index.fhtml` page (Basic auth) or the `dxs.json`
  * API, detected automatically. One session per `kostal` option entry.
  */
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { UnreachableError } from './http.ts';
 import { InverterClient } from './inverterClient.ts';
 import { InverterSession, deviceIdFor, targetOf } from './inverterSession.ts';
-import { kostalInverter } from './options.ts';
+import { type KostalInverter, kostalInverter } from './options.ts';
+
+/** One inverter's session and the boundary that replaces it with a fresh one after an internal error. */
+interface Guarded {
+  readonly session: InverterSession;
+  boundary: SessionBoundary;
+}
 
 export function createKostalDriver(ctx: DriverContext): Driver {
-  const sessions: InverterSession[] = [];
+  const guarded: Guarded[] = [];
+  const guard = (config: KostalInverter): Guarded => {
+    let session: InverterSession;
+    const boundary: SessionBoundary = new SessionBoundary({
+      hub: ctx.hub,
+      log: ctx.log,
+      describe: () => `Kostal inverter ${config.host}`,
+      devices: () => (session.deviceId ? [session.deviceId] : []),
+      halt: () => session.stop(),
+      restart: () => {
+        session = create();
+        session.start();
+      },
+    });
+    const create = () => new InverterSession(config, { hub: ctx.hub, log: ctx.log, dataDir: ctx.dataDir, boundary });
+    session = create();
+    return {
+      boundary,
+      get session() {
+        return session;
+      },
+    };
+  };
   return {
     kind: 'kostal',
     async start() {
@@ -22,16 +51,19 @@ export function createKostalDriver(ctx: DriverContext): Driver {
           continue;
         }
         hosts.add(config.host);
-        const session = new InverterSession(config, { hub: ctx.hub, log: ctx.log, dataDir: ctx.dataDir });
-        sessions.push(session);
-        session.start();
+        const slot = guard(config);
+        guarded.push(slot);
+        slot.session.start();
       }
     },
     async stop() {
-      for (const s of sessions) s.stop();
+      for (const { session, boundary } of guarded) {
+        boundary.dispose();
+        session.stop();
+      }
     },
     diagnostics() {
-      return { inverters: sessions.map((s) => ({ host: s.config.host, device: s.deviceId ?? null })) };
+      return { inverters: guarded.map(({ session: s }) => ({ host: s.config.host, device: s.deviceId ?? null })) };
     },
     testConnection,
   };

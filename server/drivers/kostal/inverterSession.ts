@@ -5,6 +5,7 @@
 import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
 import { EnergyGuard } from './energyGuard.ts';
 import { UnreachableError, baseUrl, type HttpTarget } from './http.ts';
@@ -22,6 +23,8 @@ export interface SessionDeps {
   /** Overrides poll_interval (tests). */
   intervalMs?: number;
   now?: () => number;
+  /** A defect in a poll faults the inverter and restarts its session (server/core/sessionBoundary.ts). */
+  boundary?: SessionBoundary;
 }
 
 export function targetOf(config: KostalInverter): HttpTarget {
@@ -56,7 +59,10 @@ export class InverterSession {
   ) {
     this.now = deps.now ?? Date.now;
     this.store = new IdentityStore(deps.dataDir, config.host);
-    this.loop = new PollLoop(() => this.poll(), { intervalMs: deps.intervalMs ?? config.poll_interval * 1000 });
+    const task = () => this.poll();
+    this.loop = new PollLoop(deps.boundary ? deps.boundary.poll(task) : task, {
+      intervalMs: deps.intervalMs ?? config.poll_interval * 1000,
+    });
   }
 
   get deviceId(): string | undefined {

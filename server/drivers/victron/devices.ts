@@ -25,6 +25,8 @@ export interface GxDevicesConfig {
   extraFilters: string[];
   table: readonly VictronRegister[];
   controllerFor(deviceId: string): DeviceController;
+  /** Wraps the flush timer's callback in the GX session's boundary. */
+  guard?<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void;
 }
 
 interface ServiceDevice {
@@ -133,6 +135,11 @@ export class GxDevices {
     return { path: concretePath(register.id, dev.instance), register, limits: dev.limits.get(key) };
   }
 
+  /** The hub ids of the GX and every device found on it. */
+  deviceIds(): string[] {
+    return [...this.devices.values()].flatMap((d) => (d.handle ? [d.id] : []));
+  }
+
   stop(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -223,7 +230,8 @@ export class GxDevices {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    const flush = () => this.flush();
+    this.flushTimer ??= setTimeout(this.cfg.guard ? this.cfg.guard(flush) : flush, FLUSH_MS);
   }
 }
 

@@ -3,6 +3,7 @@
  * through the VRM cloud broker. One session per configured system.
  */
 import mqtt from 'mqtt';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
 import { notificationFilter, parseNotification, serialDiscoveryFilter } from '../../protocols/victron/topic.ts';
@@ -17,18 +18,37 @@ const TEST_TIMEOUT_MS = 10_000;
 export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronTiming> = {}): Driver {
   const tuned: VictronTiming = { ...DEFAULT_TIMING, ...timing };
   let sessions: GxSession[] = [];
+  let boundaries: SessionBoundary[] = [];
   return {
     kind: 'victron',
     async start() {
-      sessions = validDeviceItems(ctx, 'victron').map(
-        ({ index, config }) =>
-          new GxSession(ctx.hub, ctx.log.child({ driver: 'victron', system: index }), config, `victron[${index}]`, tuned),
-      );
+      const items = validDeviceItems(ctx, 'victron');
+      sessions = [];
+      boundaries = items.map(({ index, config }, slot) => {
+        const log = ctx.log.child({ driver: 'victron', system: index });
+        const create = () => new GxSession(ctx.hub, log, config, `victron[${index}]`, tuned, boundary);
+        // A GX with its devices is one session: a throw in it faults them all and a fresh session replaces it.
+        const boundary: SessionBoundary = new SessionBoundary({
+          hub: ctx.hub,
+          log,
+          describe: () => `Victron GX ${config.name ?? config.host ?? `victron[${index}]`}`,
+          devices: () => sessions[slot].deviceIds(),
+          halt: () => sessions[slot].stop(),
+          restart: () => {
+            sessions[slot] = create();
+            sessions[slot].start();
+          },
+        });
+        sessions.push(create());
+        return boundary;
+      });
       for (const s of sessions) s.start();
     },
     async stop() {
+      for (const b of boundaries) b.dispose();
       await Promise.all(sessions.map((s) => s.stop()));
       sessions = [];
+      boundaries = [];
     },
     diagnostics() {
       return { systems: sessions.map((s) => s.diagnostics()) };

@@ -7,6 +7,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { CommandError, type DeviceController, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { RegisterValue } from '../../core/registers.ts';
 import { decodePayload, encodeKeepalive, encodeWrite, type GxValue, type KeepaliveRequest } from '../../protocols/victron/payload.ts';
 import {
@@ -63,6 +64,8 @@ export class GxSession {
     private readonly config: VictronSystem,
     private readonly where: string,
     private readonly timing: VictronTiming,
+    /** Client events and timers run inside it: a throw faults this GX's devices and restarts the session. */
+    private readonly boundary?: SessionBoundary,
   ) {
     this.endpoint = gxEndpoint(config, timing.reconnectMs);
     this.prefix = config.topic_prefix ?? '';
@@ -74,10 +77,31 @@ export class GxSession {
     this.log.info({ where: this.where, endpoint: this.endpoint.describe }, 'connecting to Victron GX');
     const client = mqtt.connect(this.endpoint.url, this.endpoint.options);
     this.client = client;
-    client.on('connect', () => this.onConnect());
-    client.on('close', () => this.onClose());
-    client.on('error', (err) => this.onError(err));
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on(
+      'connect',
+      this.guard(() => this.onConnect()),
+    );
+    client.on(
+      'close',
+      this.guard(() => this.onClose()),
+    );
+    client.on(
+      'error',
+      this.guard((err: Error) => this.onError(err)),
+    );
+    client.on(
+      'message',
+      this.guard((topic: string, payload: Buffer) => this.onMessage(topic, payload)),
+    );
+  }
+
+  /** The hub ids of this GX's devices, for its boundary. */
+  deviceIds(): string[] {
+    return this.devices?.deviceIds() ?? [];
+  }
+
+  private guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return this.boundary ? this.boundary.guard(handler) : handler;
   }
 
   async stop(): Promise<void> {
@@ -126,15 +150,17 @@ export class GxSession {
       extraFilters: this.extraFilters,
       table: VICTRON_REGISTERS,
       controllerFor: (deviceId) => this.controller(deviceId),
+      guard: (handler) => this.guard(handler),
     });
     this.devices.ensureGx().setStatus('offline', 'connecting');
     const filters = [...VICTRON_REGISTERS.map((r) => r.id), ...this.extraFilters, ...IDENTITY_FILTERS];
+    // Its timers call these: each runs inside the boundary.
     this.keepalive = new KeepaliveScheduler(this.timing, filters, {
-      send: (req) => this.sendKeepalive(req),
-      lapsed: (reason) => this.onLapse(reason),
-      recovered: (afterMs) => this.onRecovered(afterMs),
-      stuck: () => this.onStuck(),
-      changed: () => this.pushDiagnostics(),
+      send: this.guard((req: KeepaliveRequest) => this.sendKeepalive(req)),
+      lapsed: this.guard((reason: string) => this.onLapse(reason)),
+      recovered: this.guard((afterMs: number) => this.onRecovered(afterMs)),
+      stuck: this.guard(() => this.onStuck()),
+      changed: this.guard(() => this.pushDiagnostics()),
     });
   }
 

@@ -1,4 +1,5 @@
 /** Studer Xtender systems through Xcom-232i gateways: one session per configured serial port. */
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
@@ -10,6 +11,7 @@ import { XtenderSession } from './session.ts';
 
 export function createXtenderDriver(ctx: DriverContext): Driver {
   const sessions: XtenderSession[] = [];
+  const boundaries: SessionBoundary[] = [];
   return {
     kind: 'xtender',
     async start() {
@@ -21,12 +23,27 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
           continue;
         }
         seen.add(config.serial_port);
-        const session = new XtenderSession(config, { hub: ctx.hub, log: ctx.log, ledger });
-        sessions.push(session);
-        session.start();
+        const slot = sessions.length;
+        const create = () => new XtenderSession(config, { hub: ctx.hub, log: ctx.log, ledger }, boundary);
+        const boundary: SessionBoundary = new SessionBoundary({
+          hub: ctx.hub,
+          log: ctx.log,
+          describe: () => `Xtender link ${config.serial_port}`,
+          devices: () => sessions[slot].deviceIds(),
+          halt: () => sessions[slot].stop(),
+          restart: () => {
+            sessions[slot] = create();
+            sessions[slot].start();
+          },
+        });
+        boundaries.push(boundary);
+        sessions.push(create());
+        sessions[slot].start();
       }
     },
     async stop() {
+      for (const b of boundaries) b.dispose();
+      boundaries.length = 0;
       await Promise.all(sessions.map((s) => s.stop()));
       sessions.length = 0;
     },

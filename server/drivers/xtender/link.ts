@@ -37,6 +37,8 @@ export interface ScomLinkOptions {
   baudRate: number;
   timeoutMs: number;
   retries: number;
+  /** Wraps the port's handlers in the session's boundary (server/core/sessionBoundary.ts). */
+  guard?<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void;
 }
 
 export interface RequestOptions {
@@ -89,13 +91,20 @@ export class ScomLink extends EventEmitter<ScomLinkEvents> {
     this.reader = new FrameReader();
     this.port = port;
     this.stats.opens++;
-    port.on('data', (chunk: Buffer) => this.onData(chunk));
-    port.on('close', () => {
-      if (this.port !== port) return;
-      this.port = undefined;
-      this.failPending(new LinkClosed(`${this.opts.path} closed`));
-      this.emit('lost', new Error(`${this.opts.path} closed`));
-    });
+    const guard = this.opts.guard ?? (<A extends unknown[]>(handler: (...args: A) => void) => handler);
+    port.on(
+      'data',
+      guard((chunk: Buffer) => this.onData(chunk)),
+    );
+    port.on(
+      'close',
+      guard(() => {
+        if (this.port !== port) return;
+        this.port = undefined;
+        this.failPending(new LinkClosed(`${this.opts.path} closed`));
+        this.emit('lost', new Error(`${this.opts.path} closed`));
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type { Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import { SerialReopen } from '../../core/serialReopen.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { XCOM_ADDRESS } from '../../protocols/scom/addresses.ts';
 import { ObjectType, PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
@@ -50,23 +51,52 @@ export class XtenderSession {
   constructor(
     readonly config: XtenderLink,
     private readonly deps: SessionDeps,
+    /** The link and all its devices are one session: a defect in its handlers or polls faults them all. */
+    private readonly boundary?: SessionBoundary,
   ) {
     this.reopen = new SerialReopen(config.serial_port, { initialMs: 500, maxMs: 30_000 });
-    this.link = new ScomLink({ path: config.serial_port, baudRate: config.baud, timeoutMs: config.timeout_ms, retries: config.retries });
-    this.link.on('lost', (err) => this.reinit(err.message));
-    const onError = (err: unknown) => this.deps.log.debug({ err: (err as Error).message, port: config.serial_port }, 'xtender poll failed');
-    this.fastLoop = new PollLoop(() => this.poll('fast'), { intervalMs: config.fast_poll_interval * 1000, onError });
-    this.slowLoop = new PollLoop(() => this.poll('slow'), { intervalMs: config.poll_interval * 1000, initialDelayMs: 50, onError });
-    this.rescanLoop = new PollLoop(() => this.rescan(), {
-      intervalMs: config.rescan_interval * 1000,
-      initialDelayMs: config.rescan_interval * 1000,
-      onError,
+    this.link = new ScomLink({
+      path: config.serial_port,
+      baudRate: config.baud,
+      timeoutMs: config.timeout_ms,
+      retries: config.retries,
+      guard: (handler) => this.guard(handler),
     });
+    this.link.on(
+      'lost',
+      this.guard((err: Error) => this.reinit(err.message)),
+    );
+    const onError = (err: unknown) => this.deps.log.debug({ err: (err as Error).message, port: config.serial_port }, 'xtender poll failed');
+    this.fastLoop = new PollLoop(
+      this.task(() => this.poll('fast')),
+      { intervalMs: config.fast_poll_interval * 1000, onError },
+    );
+    this.slowLoop = new PollLoop(
+      this.task(() => this.poll('slow')),
+      {
+        intervalMs: config.poll_interval * 1000,
+        initialDelayMs: 50,
+        onError,
+      },
+    );
+    this.rescanLoop = new PollLoop(
+      this.task(() => this.rescan()),
+      {
+        intervalMs: config.rescan_interval * 1000,
+        initialDelayMs: config.rescan_interval * 1000,
+        onError,
+      },
+    );
   }
 
   start(): void {
     this.stopped = false;
-    void this.connect();
+    this.connectInBoundary();
+  }
+
+  /** The hub ids of the devices found on this link. */
+  deviceIds(): string[] {
+    return [...this.devices.keys()];
   }
 
   async stop(): Promise<void> {
@@ -96,7 +126,20 @@ export class XtenderSession {
     this.stats.lastError = reason;
     this.deps.log.warn({ port: this.config.serial_port, reason }, 'xtender link re-initialising');
     this.stopLoops();
-    void this.connect();
+    this.connectInBoundary();
+  }
+
+  private guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return this.boundary ? this.boundary.guard(handler) : handler;
+  }
+
+  private task(poll: () => Promise<void>): () => Promise<void> {
+    return this.boundary ? this.boundary.poll(poll) : poll;
+  }
+
+  private connectInBoundary(): void {
+    if (this.boundary) this.boundary.run(() => this.connect());
+    else void this.connect();
   }
 
   private stopLoops(): void {
@@ -133,7 +176,7 @@ export class XtenderSession {
   }
 
   private planReconnect(message: string): void {
-    const plan = this.reopen.schedule(() => void this.connect());
+    const plan = this.reopen.schedule(() => this.connectInBoundary());
     if (plan.kind === 'backoff')
       this.deps.log.warn({ port: this.config.serial_port, err: message, retryMs: plan.delayMs }, 'xtender link failed; retrying');
     else if (plan.firstNotice)

@@ -138,16 +138,18 @@ describe('s6-overlay service', () => {
 
   async function finish(code: number, signal: number, containerCode = 0) {
     const results = path.join(dir, 'exitcode');
+    const crashes = path.join(dir, 'run', 'crashes');
     const halted = path.join(dir, 'halted');
     const halt = path.join(dir, 'halt');
     await writeFile(results, `${containerCode}\n`);
     await rm(halted, { force: true });
     await writeFile(halt, `#!/bin/sh\ntouch ${halted}\n`);
     await chmod(halt, 0o755);
-    await runScript('finish', { '/run/s6-linux-init-container-results/exitcode': results, '/run/s6/basedir/bin/halt': halt }, [
-      String(code),
-      String(signal),
-    ]);
+    await runScript(
+      'finish',
+      { '/run/s6-linux-init-container-results/exitcode': results, '/run/s6/basedir/bin/halt': halt, '/run/wattwire/crashes': crashes },
+      [String(code), String(signal)],
+    );
     const wasHalted = await stat(halted).then(
       () => true,
       () => false,
@@ -155,9 +157,14 @@ describe('s6-overlay service', () => {
     return { exitcode: (await readFile(results, 'utf8')).trim(), halted: wasHalted };
   }
 
-  it('finish stops the container on a crash, keeping the first exit code', async () => {
+  it('finish restarts the bridge in place after a crash, and stops the container on the fifth within 10 minutes', async () => {
+    await rm(path.join(dir, 'run'), { recursive: true, force: true });
+    for (let i = 1; i <= 4; i++) expect(await finish(1, 0), `crash ${i}`).toEqual({ exitcode: '0', halted: false });
     expect(await finish(1, 0)).toEqual({ exitcode: '1', halted: true });
     expect(await finish(2, 0, 7)).toEqual({ exitcode: '7', halted: true });
+    const stale = Math.floor(Date.now() / 1000) - 601;
+    await writeFile(path.join(dir, 'run', 'crashes'), `${stale}\n`.repeat(10));
+    expect(await finish(1, 0)).toEqual({ exitcode: '0', halted: false });
   });
 
   it('finish stops the container on SIGTERM and lets s6 restart after other signals or a clean exit', async () => {
