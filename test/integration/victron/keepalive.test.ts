@@ -18,9 +18,10 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron keep-alive with %s', (
     await rig.until(GX_ID, 'system_battery_soc');
     await waitFor(() => rig!.diag().generation === generation, { what: 'generation detected' });
     const startedAt = Date.now();
-    await sleep(3 * TIMEOUT + 500);
+    await sleep(3 * TIMEOUT);
     const rec = rig.hub.get(GX_ID)!;
-    expect(Math.max(...Object.values(rec.updated))).toBeGreaterThan(startedAt + 3 * TIMEOUT);
+    // Values still arrive after three of the GX's keep-alive timeouts (waited for, not timed: CI is loaded).
+    await waitFor(() => Math.max(...Object.values(rec.updated)) > startedAt + 3 * TIMEOUT, { what: 'a value after three timeouts' });
     expect(rig.sim.alive).toBe(true);
     // the GX's own keep-alive never timed out
     expect(rig.sim.stats.timeouts).toBe(0);
