@@ -9,6 +9,8 @@
  * energy (both kWh); unknown labels fall back to the page's order (total first).
  */
 import { load } from 'cheerio';
+import { DomHandler } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { stateFromText } from './operatingState.ts';
 import type { InverterSnapshot, ParseResult, PhaseValues, StringValues } from './snapshot.ts';
 
@@ -66,12 +68,64 @@ export function decodeLatin1(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(bytes);
 }
 
-export function parseClassicPage(input: string | Uint8Array): ParseResult<ClassicPage> {
+/** Real pages are 6–20 kB and nest 11–13 elements deep; anything far beyond is not a PIKO page. */
+export const MAX_PAGE_BYTES = 256 * 1024;
+export const MAX_PAGE_DEPTH = 48;
+
+/** Work done on one page, for tests and benchmarks that check it stays linear. */
+export interface PageWork {
+  /** Elements and text nodes put into the document tree. */
+  nodes: number;
+}
+
+class TooDeep extends Error {}
+
+/**
+ * htmlparser2 rather than cheerio's default parse5: parse5 follows the HTML5 tree builder,
+ * whose reconstruction of active formatting elements clones every open `<font>` again for each
+ * text run in a table, so a hostile page costs quadratic elements. htmlparser2 nests what it is
+ * given; the depth cap keeps its per-tag stack work (and every subtree walk below) bounded.
+ */
+class BoundedDomHandler extends DomHandler {
+  constructor(private readonly work: PageWork) {
+    super(undefined, { withStartIndices: false, withEndIndices: false });
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.tagStack.length > MAX_PAGE_DEPTH) throw new TooDeep();
+    this.work.nodes++;
+    super.onopentag(name, attribs);
+  }
+
+  override ontext(data: string): void {
+    this.work.nodes++;
+    super.ontext(data);
+  }
+}
+
+/** Tolerates whitespace after `</html>` without a regex scan over the whole page. */
+function endsWithHtmlClose(html: string): boolean {
+  return /<\/html\s*>$/i.test(html.trimEnd().slice(-32));
+}
+
+export function parseClassicPage(input: string | Uint8Array, work: PageWork = { nodes: 0 }): ParseResult<ClassicPage> {
+  if (input.length > MAX_PAGE_BYTES) {
+    return { ok: false, error: `the page has ${input.length} bytes, more than ${MAX_PAGE_BYTES}: not a PIKO status page` };
+  }
   const html = typeof input === 'string' ? input : decodeLatin1(input);
-  if (!/<\/html\s*>\s*$/i.test(html)) {
+  if (!endsWithHtmlClose(html)) {
     return { ok: false, error: 'the page ends before </html> (truncated or not a PIKO page)' };
   }
-  const $ = load(html);
+  const handler = new BoundedDomHandler(work);
+  try {
+    const parser = new Parser(handler, { decodeEntities: true });
+    parser.end(html);
+  } catch (err) {
+    if (err instanceof TooDeep)
+      return { ok: false, error: `the page nests elements more than ${MAX_PAGE_DEPTH} deep: not a PIKO status page` };
+    throw err;
+  }
+  const $ = load(handler.root);
   const page: ClassicPage = {
     model: null,
     name: null,
@@ -102,6 +156,9 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
   }
 
   const energies: { label: string; value: number | null }[] = [];
+  // Headers may number rows arbitrarily on a hostile page: look rows up by index, not by scan.
+  const stringsByIndex = new Map<number, ClassicPage['strings'][number]>();
+  const phasesByIndex = new Map<number, ClassicPage['phases'][number]>();
   // Section 0 is the top block (power, energy, status); 1..3 are the string/phase blocks.
   let section = 0;
   let headers: string[] = [];
@@ -163,18 +220,20 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
   function readSectionSlot(slot: Slot): void {
     const index = Number(/\d+/.exec(headers[slot.side] ?? '')?.[0] ?? section);
     if (slot.side === 0) {
-      let s = page.strings.find((x) => x.index === index);
+      let s = stringsByIndex.get(index);
       if (!s) {
         s = { index, voltageV: null, currentA: null };
+        stringsByIndex.set(index, s);
         page.strings.push(s);
       }
       if (slot.unit === 'V') s.voltageV = setNumber(slot, `string ${index} voltage`);
       else if (slot.unit === 'A') s.currentA = setNumber(slot, `string ${index} current`);
       else page.problems.push(`string ${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);
     } else {
-      let p = page.phases.find((x) => x.index === index);
+      let p = phasesByIndex.get(index);
       if (!p) {
         p = { index, voltageV: null, powerW: null };
+        phasesByIndex.set(index, p);
         page.phases.push(p);
       }
       if (slot.unit === 'V') p.voltageV = setNumber(slot, `L${index} voltage`);
