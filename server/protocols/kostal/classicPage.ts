@@ -9,7 +9,7 @@
  * energy (both kWh); unknown labels fall back to the page's order (total first).
  */
 import { load } from 'cheerio';
-import { DomHandler } from 'domhandler';
+import { type AnyNode, DomHandler, hasChildren, isText } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { stateFromText } from './operatingState.ts';
 import type { InverterSnapshot, ParseResult, PhaseValues, StringValues } from './snapshot.ts';
@@ -76,6 +76,8 @@ export const MAX_PAGE_DEPTH = 48;
 export interface PageWork {
   /** Elements and text nodes put into the document tree. */
   nodes: number;
+  /** Child visits made to collect cell texts. */
+  textSteps: number;
 }
 
 class TooDeep extends Error {}
@@ -103,12 +105,60 @@ class BoundedDomHandler extends DomHandler {
   }
 }
 
+/** Longest cell text kept; real cells hold a label, a number or a status of a few words. */
+const MAX_CELL_TEXT = 128;
+
+/**
+ * Text of a node, cut at MAX_CELL_TEXT and computed once per node. Nested hostile markup
+ * (`<u>` in `<u>` … 40 deep, in every row) would otherwise make every enclosing element walk
+ * the same subtree again.
+ */
+function memoText(work: PageWork): (node: AnyNode | undefined) => string {
+  const memo = new Map<AnyNode, string>();
+  const textOf = (node: AnyNode | undefined): string => {
+    if (node === undefined) return '';
+    // Whitespace runs collapse here already (cellText collapses again), so indentation does not use up the cap.
+    if (isText(node))
+      return node.data
+        .slice(0, 4 * MAX_CELL_TEXT)
+        .replace(/\s+/g, ' ')
+        .slice(0, MAX_CELL_TEXT);
+    if (!hasChildren(node)) return '';
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    let text = '';
+    for (const child of node.children) {
+      if (text.length >= MAX_CELL_TEXT) break;
+      work.textSteps++;
+      text += textOf(child);
+    }
+    text = text.slice(0, MAX_CELL_TEXT);
+    memo.set(node, text);
+    return text;
+  };
+  return textOf;
+}
+
+/** The nearest enclosing `<tr>`, remembered per node so nested elements share one walk up. */
+function memoRow(): (node: AnyNode) => AnyNode | null {
+  const memo = new Map<AnyNode, AnyNode | null>();
+  const rowOf = (node: AnyNode): AnyNode | null => {
+    if ('name' in node && node.name === 'tr') return node;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const row = node.parent ? rowOf(node.parent) : null;
+    memo.set(node, row);
+    return row;
+  };
+  return rowOf;
+}
+
 /** Tolerates whitespace after `</html>` without a regex scan over the whole page. */
 function endsWithHtmlClose(html: string): boolean {
   return /<\/html\s*>$/i.test(html.trimEnd().slice(-32));
 }
 
-export function parseClassicPage(input: string | Uint8Array, work: PageWork = { nodes: 0 }): ParseResult<ClassicPage> {
+export function parseClassicPage(input: string | Uint8Array, work: PageWork = { nodes: 0, textSteps: 0 }): ParseResult<ClassicPage> {
   if (input.length > MAX_PAGE_BYTES) {
     return { ok: false, error: `the page has ${input.length} bytes, more than ${MAX_PAGE_BYTES}: not a PIKO status page` };
   }
@@ -149,7 +199,9 @@ export function parseClassicPage(input: string | Uint8Array, work: PageWork = { 
       .text(),
   );
   page.model = modelText || null;
-  const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(title.find('font[size="+1"]').first().text()));
+  const textOf = memoText(work);
+  const rowOf = memoRow();
+  const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(textOf(title.find('font[size="+1"]').get(0))));
   if (nameMatch) {
     page.name = nameMatch[1] || null;
     page.rs485Address = Number(nameMatch[2]);
@@ -180,17 +232,17 @@ export function parseClassicPage(input: string | Uint8Array, work: PageWork = { 
   for (const el of $('u, td[colspan="4"], td[bgcolor]').toArray()) {
     const $el = $(el);
     if (el.tagName === 'u') {
-      const row = $el.closest('tr').get(0);
+      const row = rowOf(el);
       if (row !== headerRow) {
         headerRow = row;
         section++;
         headers = [];
       }
-      headers.push(cellText($el.text()));
+      headers.push(cellText(textOf(el)));
       continue;
     }
     if ($el.attr('colspan') === '4') {
-      if (section === 0 && $el.prev('td').length > 0) page.statusText = cellText($el.text()) || null;
+      if (section === 0 && $el.prev('td').length > 0) page.statusText = cellText(textOf(el)) || null;
       continue;
     }
     const row = el.parent;
@@ -199,9 +251,9 @@ export function parseClassicPage(input: string | Uint8Array, work: PageWork = { 
       side = 0;
     }
     const slot: Slot = {
-      label: cellText($el.prev('td').text()),
-      unit: cellText($el.next('td').text()),
-      text: cellText($el.text()),
+      label: cellText(textOf($el.prev('td').get(0))),
+      unit: cellText(textOf($el.next('td').get(0))),
+      text: cellText(textOf(el)),
       side: side++,
     };
     if (!WHITE.test($el.attr('bgcolor') ?? '')) continue;
