@@ -44,9 +44,10 @@ export class FrameReader {
         continue;
       }
       if (this.end - pos < HEADER_LENGTH) break;
-      this.sumUpTo(pos + HEADER_LENGTH);
       const length = buf[pos + 10] | (buf[pos + 11] << 8);
-      if (!this.checksumMatches(pos + 1, pos + 12) || length > MAX_DATA_LENGTH) {
+      // The length test is free and rejects most noise (a run of 0xAA announces 43690 bytes).
+      if (length > MAX_DATA_LENGTH || !this.headerChecksumMatches(pos)) {
+        this.steps++;
         pos++;
         this.discarded++;
         continue;
@@ -123,6 +124,11 @@ export class FrameReader {
     }
     this.steps += Math.max(0, upTo - this.summed);
     this.summed = Math.max(this.summed, upTo);
+  }
+
+  private headerChecksumMatches(pos: number): boolean {
+    this.sumUpTo(pos + HEADER_LENGTH);
+    return this.checksumMatches(pos + 1, pos + 12);
   }
 
   /**
