@@ -32,38 +32,41 @@ export class FrameReader {
   push(chunk: Uint8Array): ScomFrame[] {
     this.append(chunk);
     const frames: ScomFrame[] = [];
-    const buf = this.buf;
+    // Only the received part: a search must not run on into stale capacity.
+    const buf = this.buf.subarray(0, this.end);
+    const end = this.end;
     let pos = this.start;
-    while (pos < this.end) {
+    let skipped = 0;
+    while (pos < end) {
       if (buf[pos] !== FRAME_START) {
         const next = buf.indexOf(FRAME_START, pos);
-        const to = next === -1 || next >= this.end ? this.end : next;
-        this.steps += to - pos;
-        this.discarded += to - pos;
+        const to = next === -1 ? end : next;
+        skipped += to - pos;
         pos = to;
         continue;
       }
-      if (this.end - pos < HEADER_LENGTH) break;
+      if (end - pos < HEADER_LENGTH) break;
       const length = buf[pos + 10] | (buf[pos + 11] << 8);
       // The length test is free and rejects most noise (a run of 0xAA announces 43690 bytes).
       if (length > MAX_DATA_LENGTH || !this.headerChecksumMatches(pos)) {
-        this.steps++;
+        skipped++;
         pos++;
-        this.discarded++;
         continue;
       }
       const total = FRAME_OVERHEAD + length;
-      if (this.end - pos < total) break;
+      if (end - pos < total) break;
       this.sumUpTo(pos + HEADER_LENGTH + length);
       if (!this.checksumMatches(pos + HEADER_LENGTH, pos + HEADER_LENGTH + length)) {
         this.badFrames++;
+        skipped++;
         pos++;
-        this.discarded++;
         continue;
       }
       frames.push(this.frameAt(pos, length));
       pos += total;
     }
+    this.steps += skipped;
+    this.discarded += skipped;
     this.start = pos;
     if (this.start === this.end) this.reset();
     return frames;
