@@ -1,7 +1,8 @@
 /**
  * Parsers of device input on hostile bytes: throughput (MB/s) on random input and on the worst
  * of several adversarial patterns, one JSON line per parser. Linear parsers keep worst/random
- * above 1/4. Every figure is bounded: at most INPUT_BYTES fed, or TIME_BUDGET_MS spent.
+ * above 1/4. Every run is bounded: at most STREAM_BYTES fed, or TIME_BUDGET_MS spent; each
+ * figure is the best of RUNS runs, since other work on a shared machine only ever slows one down.
  */
 import { readFileSync } from 'node:fs';
 import { Dlt645FrameExtractor } from '../server/protocols/dlt645/extractor.ts';
@@ -15,7 +16,8 @@ import { decodePayload } from '../server/protocols/victron/payload.ts';
 
 const STREAM_BYTES = 2 << 20;
 const CHUNK = 4096;
-const TIME_BUDGET_MS = 2000;
+const TIME_BUDGET_MS = 700;
+const RUNS = 3;
 /** Documents are measured just under each parser's size cap, so the whole parser runs. */
 const DOC_BYTES = 200 * 1024;
 
@@ -51,7 +53,8 @@ const fill = (b: number) => (n: number) => new Uint8Array(n).fill(b);
 /** MB/s of a stream parser fed `input` in chunks, stopping at the time budget. */
 function streamRate(make: () => { push(chunk: Uint8Array): unknown }, input: Uint8Array): { mbS: number; fed: number } {
   const warm = make();
-  for (let i = 0; i < 64 * CHUNK && i < input.length; i += CHUNK) warm.push(input.subarray(i, i + CHUNK));
+  const warmUntil = performance.now() + TIME_BUDGET_MS / 4;
+  for (let i = 0; i < 64 * CHUNK && i < input.length && performance.now() < warmUntil; i += CHUNK) warm.push(input.subarray(i, i + CHUNK));
   const parser = make();
   const start = performance.now();
   let fed = 0;
@@ -83,12 +86,18 @@ interface Suite<T> {
   rate(input: T): { mbS: number; fed: number };
 }
 
+function bestOf<T>(suite: Suite<T>, input: T): { mbS: number } {
+  let best = 0;
+  for (let i = 0; i < RUNS; i++) best = Math.max(best, suite.rate(input).mbS);
+  return { mbS: best };
+}
+
 function figure<T>(suite: Suite<T>): Record<string, unknown> {
-  const random = suite.rate(suite.random.input);
+  const random = bestOf(suite, suite.random.input);
   const patterns: Record<string, number> = {};
   let worst = { name: '', mbS: Number.POSITIVE_INFINITY };
   for (const [name, input] of Object.entries(suite.patterns)) {
-    const r = suite.rate(input);
+    const r = bestOf(suite, input);
     patterns[name] = round(r.mbS);
     if (r.mbS < worst.mbS) worst = { name, mbS: r.mbS };
   }
