@@ -84,6 +84,17 @@ export class FrameReader {
     this.start = 0;
     this.end = 0;
     this.summed = 0;
+    // One huge chunk grew the buffer; do not keep that memory for the life of the link.
+    if (this.buf.length > 4 * INITIAL_CAPACITY) {
+      this.buf = new Uint8Array(INITIAL_CAPACITY);
+      this.sum1 = new Uint8Array(INITIAL_CAPACITY + 1);
+      this.sum2 = new Uint8Array(INITIAL_CAPACITY + 1);
+    }
+  }
+
+  /** Bytes of memory held for buffering (the buffer and its two prefix-sum arrays). */
+  get capacity(): number {
+    return this.buf.length + this.sum1.length + this.sum2.length;
   }
 
   get pending(): number {

@@ -88,6 +88,13 @@ describe('SCOM frame reader on hostile streams', () => {
     );
   });
 
+  it('gives back the memory of one huge chunk once it is consumed', () => {
+    const reader = new FrameReader();
+    const small = reader.capacity;
+    reader.push(new Uint8Array(4 << 20));
+    expect(reader.capacity).toBe(small);
+  });
+
   it('checks data with the same checksum as the encoder', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 1100 }), fc.integer({ min: 1, max: 64 }), (data, chunkSize) => {
