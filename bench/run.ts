@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   victron: () => import('./victron.ts'),
   itron: () => import('./itron.ts'),
   kostal: () => import('./kostal.ts'),
+  hostile: () => import('./hostile.ts'),
   ui: () => import('./ui.ts'),
   hostile_listeners: () => import('./hostileListeners.ts'),
 };

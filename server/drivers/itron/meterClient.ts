@@ -28,7 +28,8 @@ export interface ClientStats {
   lastError?: string;
 }
 
-const BODY_LIMIT = 1 << 20;
+/** List pages are under 100 kB; a body beyond this is not a meter's, and reading it stops. */
+export const BODY_LIMIT = 1 << 20;
 
 export class MeterClient {
   readonly stats: ClientStats = { requests: 0, handshakes: 0, resumedSessions: 0, failures: 0 };
@@ -122,9 +123,19 @@ export class MeterClient {
         answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
+        const tooLarge = () =>
+          new MeterError(
+            'bad_response',
+            `the answer from ${this.where}${path} is larger than ${BODY_LIMIT / (1 << 20)} MB: not a 2030.5 meter?`,
+          );
+        // A declared length over the cap fails before any body byte is read.
+        if (Number(res.headers['content-length']) > BODY_LIMIT) {
+          req.destroy(tooLarge());
+          return;
+        }
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > BODY_LIMIT) req.destroy(new MeterError('bad_response', `${this.where}${path} sent more than ${BODY_LIMIT} bytes`));
+          if (size > BODY_LIMIT) req.destroy(tooLarge());
           else chunks.push(c);
         });
         res.on('error', fail);

@@ -22,7 +22,14 @@ export interface HttpAnswer {
 }
 
 /** Pages are a few kB; anything much bigger is not a PIKO. */
-const MAX_BYTES = 1 << 20;
+export const MAX_ANSWER_BYTES = 1 << 20;
+
+/** Thrown when a host sends more than MAX_ANSWER_BYTES: reading stops and the socket is destroyed. */
+export class AnswerTooLargeError extends Error {
+  constructor(host: string) {
+    super(`the answer from ${host} is larger than ${MAX_ANSWER_BYTES / (1 << 20)} MB: not a Kostal PIKO?`);
+  }
+}
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTDOWN', 'EPIPE']);
 
 export function baseUrl(host: string): URL {
@@ -49,9 +56,14 @@ export function httpGet(target: HttpTarget, path: string): Promise<HttpAnswer> {
     const req = lib.get(url, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      // A declared length over the cap fails before any body byte is read.
+      if (Number(res.headers['content-length']) > MAX_ANSWER_BYTES) {
+        fail(new AnswerTooLargeError(url.host));
+        return;
+      }
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BYTES) fail(new Error(`the answer is larger than ${MAX_BYTES} bytes`));
+        if (size > MAX_ANSWER_BYTES) fail(new AnswerTooLargeError(url.host));
         else chunks.push(chunk);
       });
       res.on('error', (err) => fail(new Error(`the answer broke off: ${err.message}`)));

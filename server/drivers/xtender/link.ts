@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import { DTE_ADDRESS, isMulticast } from '../../protocols/scom/addresses.ts';
 import { ServiceId, decodeFrameFlags, type FrameFlags } from '../../protocols/scom/constants.ts';
-import { FrameReader } from '../../protocols/scom/frame.ts';
+import { FrameReader } from '../../protocols/scom/frameReader.ts';
 import {
   answers,
   decodeResponse,

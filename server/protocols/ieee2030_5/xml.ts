@@ -12,6 +12,20 @@ type Node = Record<string, unknown>;
 
 const LIST_ITEMS = new Set(['UsagePoint', 'MeterReading', 'ReadingSet', 'Reading']);
 
+/** List pages of 255 readings are under 100 kB and nest 5 deep; a body far beyond is not a meter's. */
+export const MAX_XML_LENGTH = 512 * 1024;
+export const MAX_XML_DEPTH = 32;
+/** Parser messages can quote the input (a whole unclosed-tag stack): keep errors readable. */
+const MAX_MESSAGE = 160;
+
+/** Work done on one body, for tests and benchmarks that check it stays linear. */
+export interface SepWork {
+  /** Elements the tree builder visited. */
+  elements: number;
+}
+
+let work: SepWork = { elements: 0 };
+
 const parser = new XMLParser({
   removeNSPrefix: true,
   ignoreAttributes: false,
@@ -19,19 +33,39 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  // No entity expansion at all, so a DOCTYPE cannot blow a body up (and is refused below anyway).
   processEntities: false,
-  isArray: (name, jpath) => LIST_ITEMS.has(name) && String(jpath).split('.').length === 2,
+  maxNestedTags: MAX_XML_DEPTH,
+  isArray: (name, jpath) => {
+    work.elements++;
+    return LIST_ITEMS.has(name) && isListItemPath(String(jpath));
+  },
 });
 
-export function parseSep(text: string): ParseResult<SepResource> {
+/** `Root.Item`: exactly one dot, found without splitting a path whose names may be long. */
+function isListItemPath(jpath: string): boolean {
+  const dot = jpath.indexOf('.');
+  return dot !== -1 && jpath.indexOf('.', dot + 1) === -1;
+}
+
+const clip = (message: string): string => (message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message);
+
+export function parseSep(text: string, counter: SepWork = { elements: 0 }): ParseResult<SepResource> {
+  if (text.length > MAX_XML_LENGTH) return { ok: false, error: `the body has ${text.length} bytes, more than ${MAX_XML_LENGTH}` };
   if (text.trim() === '') return { ok: false, error: 'empty body' };
+  if (/<!DOCTYPE/i.test(text)) return { ok: false, error: 'the body has a DOCTYPE, which 2030.5 does not use' };
   const valid = XMLValidator.validate(text);
-  if (valid !== true) return { ok: false, error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
+  if (valid !== true) return { ok: false, error: `not well-formed XML: ${clip(valid.err.msg)} (line ${valid.err.line})` };
   let tree: Node;
+  work = counter;
   try {
     tree = parser.parse(text) as Node;
   } catch (err) {
-    return { ok: false, error: `not well-formed XML: ${(err as Error).message}` };
+    const message = (err as Error).message;
+    if (/nested tags/i.test(message)) return { ok: false, error: `the body nests elements more than ${MAX_XML_DEPTH} deep` };
+    return { ok: false, error: `not well-formed XML: ${clip(message)}` };
+  } finally {
+    work = { elements: 0 };
   }
   const rootName = Object.keys(tree).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (!rootName) return { ok: false, error: 'no root element' };

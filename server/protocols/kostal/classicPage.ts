@@ -9,6 +9,8 @@
  * energy (both kWh); unknown labels fall back to the page's order (total first).
  */
 import { load } from 'cheerio';
+import { type AnyNode, DomHandler, hasChildren, isText } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { stateFromText } from './operatingState.ts';
 import type { InverterSnapshot, ParseResult, PhaseValues, StringValues } from './snapshot.ts';
 
@@ -66,12 +68,114 @@ export function decodeLatin1(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(bytes);
 }
 
-export function parseClassicPage(input: string | Uint8Array): ParseResult<ClassicPage> {
+/** Real pages are 6–20 kB and nest 11–13 elements deep; anything far beyond is not a PIKO page. */
+export const MAX_PAGE_BYTES = 256 * 1024;
+export const MAX_PAGE_DEPTH = 48;
+
+/** Work done on one page, for tests and benchmarks that check it stays linear. */
+export interface PageWork {
+  /** Elements and text nodes put into the document tree. */
+  nodes: number;
+  /** Child visits made to collect cell texts. */
+  textSteps: number;
+}
+
+class TooDeep extends Error {}
+
+/**
+ * htmlparser2 rather than cheerio's default parse5: parse5 follows the HTML5 tree builder,
+ * whose reconstruction of active formatting elements clones every open `<font>` again for each
+ * text run in a table, so a hostile page costs quadratic elements. htmlparser2 nests what it is
+ * given; the depth cap keeps its per-tag stack work (and every subtree walk below) bounded.
+ */
+class BoundedDomHandler extends DomHandler {
+  constructor(private readonly work: PageWork) {
+    super(undefined, { withStartIndices: false, withEndIndices: false });
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.tagStack.length > MAX_PAGE_DEPTH) throw new TooDeep();
+    this.work.nodes++;
+    super.onopentag(name, attribs);
+  }
+
+  override ontext(data: string): void {
+    this.work.nodes++;
+    super.ontext(data);
+  }
+}
+
+/** Longest cell text kept; real cells hold a label, a number or a status of a few words. */
+const MAX_CELL_TEXT = 128;
+
+/**
+ * Text of a node, cut at MAX_CELL_TEXT and computed once per node. Nested hostile markup
+ * (`<u>` in `<u>` … 40 deep, in every row) would otherwise make every enclosing element walk
+ * the same subtree again.
+ */
+function memoText(work: PageWork): (node: AnyNode | undefined) => string {
+  const memo = new Map<AnyNode, string>();
+  const textOf = (node: AnyNode | undefined): string => {
+    if (node === undefined) return '';
+    // Whitespace runs collapse here already (cellText collapses again), so indentation does not use up the cap.
+    if (isText(node))
+      return node.data
+        .slice(0, 4 * MAX_CELL_TEXT)
+        .replace(/\s+/g, ' ')
+        .slice(0, MAX_CELL_TEXT);
+    if (!hasChildren(node)) return '';
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    let text = '';
+    for (const child of node.children) {
+      if (text.length >= MAX_CELL_TEXT) break;
+      work.textSteps++;
+      text += textOf(child);
+    }
+    text = text.slice(0, MAX_CELL_TEXT);
+    memo.set(node, text);
+    return text;
+  };
+  return textOf;
+}
+
+/** The nearest enclosing `<tr>`, remembered per node so nested elements share one walk up. */
+function memoRow(): (node: AnyNode) => AnyNode | null {
+  const memo = new Map<AnyNode, AnyNode | null>();
+  const rowOf = (node: AnyNode): AnyNode | null => {
+    if ('name' in node && node.name === 'tr') return node;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const row = node.parent ? rowOf(node.parent) : null;
+    memo.set(node, row);
+    return row;
+  };
+  return rowOf;
+}
+
+/** Tolerates whitespace after `</html>` without a regex scan over the whole page. */
+function endsWithHtmlClose(html: string): boolean {
+  return /<\/html\s*>$/i.test(html.trimEnd().slice(-32));
+}
+
+export function parseClassicPage(input: string | Uint8Array, work: PageWork = { nodes: 0, textSteps: 0 }): ParseResult<ClassicPage> {
+  if (input.length > MAX_PAGE_BYTES) {
+    return { ok: false, error: `the page has ${input.length} bytes, more than ${MAX_PAGE_BYTES}: not a PIKO status page` };
+  }
   const html = typeof input === 'string' ? input : decodeLatin1(input);
-  if (!/<\/html\s*>\s*$/i.test(html)) {
+  if (!endsWithHtmlClose(html)) {
     return { ok: false, error: 'the page ends before </html> (truncated or not a PIKO page)' };
   }
-  const $ = load(html);
+  const handler = new BoundedDomHandler(work);
+  try {
+    const parser = new Parser(handler, { decodeEntities: true });
+    parser.end(html);
+  } catch (err) {
+    if (err instanceof TooDeep)
+      return { ok: false, error: `the page nests elements more than ${MAX_PAGE_DEPTH} deep: not a PIKO status page` };
+    throw err;
+  }
+  const $ = load(handler.root);
   const page: ClassicPage = {
     model: null,
     name: null,
@@ -95,13 +199,18 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
       .text(),
   );
   page.model = modelText || null;
-  const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(title.find('font[size="+1"]').first().text()));
+  const textOf = memoText(work);
+  const rowOf = memoRow();
+  const nameMatch = /^(.*?)\s*\((\d+)\)$/.exec(cellText(textOf(title.find('font[size="+1"]').get(0))));
   if (nameMatch) {
     page.name = nameMatch[1] || null;
     page.rs485Address = Number(nameMatch[2]);
   }
 
   const energies: { label: string; value: number | null }[] = [];
+  // Headers may number rows arbitrarily on a hostile page: look rows up by index, not by scan.
+  const stringsByIndex = new Map<number, ClassicPage['strings'][number]>();
+  const phasesByIndex = new Map<number, ClassicPage['phases'][number]>();
   // Section 0 is the top block (power, energy, status); 1..3 are the string/phase blocks.
   let section = 0;
   let headers: string[] = [];
@@ -123,17 +232,17 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
   for (const el of $('u, td[colspan="4"], td[bgcolor]').toArray()) {
     const $el = $(el);
     if (el.tagName === 'u') {
-      const row = $el.closest('tr').get(0);
+      const row = rowOf(el);
       if (row !== headerRow) {
         headerRow = row;
         section++;
         headers = [];
       }
-      headers.push(cellText($el.text()));
+      headers.push(cellText(textOf(el)));
       continue;
     }
     if ($el.attr('colspan') === '4') {
-      if (section === 0 && $el.prev('td').length > 0) page.statusText = cellText($el.text()) || null;
+      if (section === 0 && $el.prev('td').length > 0) page.statusText = cellText(textOf(el)) || null;
       continue;
     }
     const row = el.parent;
@@ -142,9 +251,9 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
       side = 0;
     }
     const slot: Slot = {
-      label: cellText($el.prev('td').text()),
-      unit: cellText($el.next('td').text()),
-      text: cellText($el.text()),
+      label: cellText(textOf($el.prev('td').get(0))),
+      unit: cellText(textOf($el.next('td').get(0))),
+      text: cellText(textOf(el)),
       side: side++,
     };
     if (!WHITE.test($el.attr('bgcolor') ?? '')) continue;
@@ -163,18 +272,20 @@ export function parseClassicPage(input: string | Uint8Array): ParseResult<Classi
   function readSectionSlot(slot: Slot): void {
     const index = Number(/\d+/.exec(headers[slot.side] ?? '')?.[0] ?? section);
     if (slot.side === 0) {
-      let s = page.strings.find((x) => x.index === index);
+      let s = stringsByIndex.get(index);
       if (!s) {
         s = { index, voltageV: null, currentA: null };
+        stringsByIndex.set(index, s);
         page.strings.push(s);
       }
       if (slot.unit === 'V') s.voltageV = setNumber(slot, `string ${index} voltage`);
       else if (slot.unit === 'A') s.currentA = setNumber(slot, `string ${index} current`);
       else page.problems.push(`string ${index}: value "${slot.text}" has an unknown unit "${slot.unit}"`);
     } else {
-      let p = page.phases.find((x) => x.index === index);
+      let p = phasesByIndex.get(index);
       if (!p) {
         p = { index, voltageV: null, powerW: null };
+        phasesByIndex.set(index, p);
         page.phases.push(p);
       }
       if (slot.unit === 'V') p.voltageV = setNumber(slot, `L${index} voltage`);

@@ -2,6 +2,7 @@
  * The DXS JSON API (`GET /api/dxs.json?dxsEntries=<id>&…`) of PIKO inverters with
  * communication board UI ≥ 6 and PIKO BA: ids, request paths, response parsing.
  */
+import { parseBoundedJson } from '../json/boundedJson.ts';
 import { stateFromCode } from './operatingState.ts';
 import type { InverterSnapshot, ParseResult, PhaseValues, StringValues } from './snapshot.ts';
 
@@ -69,14 +70,14 @@ export function dxsPaths(ids: readonly number[], batch = DXS_BATCH): string[] {
 
 export type DxsValues = Map<number, number | string>;
 
+/** Answers for DXS_BATCH ids are about 2 kB and nest 3 deep. */
+export const DXS_LIMITS = { maxLength: 256 * 1024, maxDepth: 16 };
+
 /** Parse one response; entries are found by id, never by order. */
 export function parseDxsResponse(text: string): ParseResult<DxsValues> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'the DXS answer is not JSON' };
-  }
+  const parsed = parseBoundedJson(text, DXS_LIMITS, 'the DXS answer');
+  if (!parsed.ok) return parsed;
+  const json = parsed.value;
   if (typeof json !== 'object' || json === null || !Array.isArray((json as { dxsEntries?: unknown }).dxsEntries)) {
     return { ok: false, error: 'the DXS answer has no dxsEntries list' };
   }

@@ -3,6 +3,7 @@ export * from './checksum.ts';
 export * from './constants.ts';
 export * from './errors.ts';
 export * from './frame.ts';
+export * from './frameReader.ts';
 export * from './guid.ts';
 export * from './message.ts';
 export * from './service.ts';

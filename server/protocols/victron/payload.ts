@@ -3,6 +3,8 @@
  * `min`/`max`, zero bytes when a device left the bus, and the keep-alive request bodies.
  */
 
+import { parseBoundedJson } from '../json/boundedJson.ts';
+
 export type GxValue = number | string | boolean | null | GxValue[];
 
 export type DecodedPayload =
@@ -14,16 +16,22 @@ function isGxValue(v: unknown): v is GxValue {
   return Array.isArray(v) && v.every(isGxValue);
 }
 
+/** The largest real payloads (lists of a few dozen values) are a few kB and nest 2 deep. */
+export const PAYLOAD_LIMITS = { maxLength: 64 * 1024, maxDepth: 16 };
+
 /** Decode one notification payload. Never throws: bad input comes back as `invalid` with the reason. */
 export function decodePayload(payload: Uint8Array | string): DecodedPayload {
+  // Checked before decoding, so a huge payload is never turned into a string.
+  if (payload.length > PAYLOAD_LIMITS.maxLength) {
+    return { kind: 'invalid', error: `the payload is ${payload.length} bytes long, more than ${PAYLOAD_LIMITS.maxLength}` };
+  }
   const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
   if (text.length === 0) return { kind: 'gone' };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { kind: 'invalid', error: `not JSON: ${JSON.stringify(text.slice(0, 40))}` };
+  const parsed = parseBoundedJson(text, PAYLOAD_LIMITS, 'the payload');
+  if (!parsed.ok) {
+    return { kind: 'invalid', error: parsed.error.endsWith('not JSON') ? `not JSON: ${JSON.stringify(text.slice(0, 40))}` : parsed.error };
   }
+  const json = parsed.value;
   if (typeof json !== 'object' || json === null || Array.isArray(json) || !('value' in json)) {
     return { kind: 'invalid', error: 'not an object with a "value" field' };
   }

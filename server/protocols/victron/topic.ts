@@ -23,13 +23,20 @@ export type Notification = ValueTopic | SpecialTopic;
 
 const SPECIAL = new Set(['heartbeat', 'full_publish_completed', 'keepalive']);
 
+/** Real topics are under 150 characters and 10 levels; longer ones are dropped before splitting. */
+export const MAX_TOPIC_LENGTH = 512;
+export const MAX_TOPIC_LEVELS = 32;
+
 /**
  * Parse a notification topic received with `prefix` (empty, or e.g. `victron/` for a bridged
  * broker). Returns undefined for anything that is not an `N/` topic of the grammar.
  */
 export function parseNotification(topic: string, prefix = ''): Notification | undefined {
   if (!topic.startsWith(prefix)) return undefined;
+  // Checked before splitting, so a hostile topic never becomes thousands of strings.
+  if (topic.length - prefix.length > MAX_TOPIC_LENGTH) return undefined;
   const parts = topic.slice(prefix.length).split('/');
+  if (parts.length > MAX_TOPIC_LEVELS) return undefined;
   if (parts[0] !== 'N' || !parts[1]) return undefined;
   const portalId = parts[1];
   if (parts.length === 3 && SPECIAL.has(parts[2])) return { kind: parts[2] as SpecialTopic['kind'], portalId };
