@@ -75,6 +75,11 @@ export class KostalSim {
     return `http://${this.opts.host}:${this.port}`;
   }
 
+  /** The serial number it shows (settings page, DXS). */
+  get serial(): string {
+    return this.opts.serial;
+  }
+
   /** `host:port`, as a user enters it in the options. */
   get hostPort(): string {
     return `${this.opts.host}:${this.port}`;
