@@ -45,6 +45,8 @@ export class InverterClient {
   private settingsSerial: string | null | undefined;
   /** Why the settings page gave no serial number (diagnostics). */
   settingsProblem: string | null = null;
+  /** The settings page did not answer at all: worth asking again later. */
+  settingsUnanswered = false;
 
   private constructor(
     private readonly target: HttpTarget,
@@ -81,11 +83,20 @@ export class InverterClient {
     return { ...(this.lastPageIdentity as InverterIdentity), serial: this.settingsSerial };
   }
 
-  /** The serial number from the settings page; null when the unit has no readable one (identity then falls back to the host). */
+  /**
+   * The serial number from the settings page; null when the unit has no readable one (identity
+   * then falls back to the host). Never fails the poll: the status page is what matters.
+   */
   private async readSettingsSerial(): Promise<string | null> {
-    const answer = await httpGet(this.target, SETTINGS_PAGE_PATH);
-    if (answer.status === 401) checkAnswer(answer, SETTINGS_PAGE_PATH);
-    const parsed = answer.status === 200 ? parseSettingsSerial(answer.bytes) : { ok: false as const, error: `HTTP ${answer.status}` };
+    let parsed: { ok: true; value: string } | { ok: false; error: string };
+    try {
+      const answer = await httpGet(this.target, SETTINGS_PAGE_PATH);
+      parsed = answer.status === 200 ? parseSettingsSerial(answer.bytes) : { ok: false, error: `HTTP ${answer.status}` };
+      this.settingsUnanswered = false;
+    } catch (err) {
+      parsed = { ok: false, error: (err as Error).message };
+      this.settingsUnanswered = true;
+    }
     this.settingsProblem = parsed.ok ? null : `${SETTINGS_PAGE_PATH}: ${parsed.error}`;
     return parsed.ok ? parsed.value : null;
   }

@@ -172,7 +172,7 @@ export class InverterSession {
 
   private async identify(client: InverterClient): Promise<void> {
     const read = await client.identity();
-    this.identified = true;
+    this.identified = !client.settingsUnanswered;
     // A settings page that fails once does not take the serial number (and the id) away.
     const serial = read.serial ?? this.stored?.identity.serial ?? null;
     await this.addDevice({ ...read, serial });
