@@ -22,6 +22,13 @@ export interface DeviceInfo {
   telemetry?: 'register' | 'readings';
   /** Extra fields for the MQTT status payload (e.g. `ip`). */
   statusExtra?: Record<string, unknown>;
+  /**
+   * The id the entities' unique ids are built from, when it is not `id`: a device that moved
+   * to a new id keeps its entities, and Home Assistant their history.
+   */
+  uniqueIdBase?: string;
+  /** The id this device had until now; its discovery is migrated to this one. */
+  replaces?: string;
 }
 
 export interface Reading {
@@ -74,7 +81,8 @@ export interface DeviceRecord {
 export interface HubEvents {
   'device-added': [DeviceRecord];
   'device-changed': [DeviceRecord];
-  'device-removed': [DeviceRecord];
+  /** The second element: the id the device moved to, when it did. */
+  'device-removed': [DeviceRecord, string | undefined];
   readings: [DeviceRecord, PublishedReading[], number];
   status: [DeviceRecord];
   event: [DeviceRecord, DeviceEvent, number];
@@ -138,12 +146,12 @@ export class Hub extends EventEmitter<HubEvents> {
     this.emit('device-changed', rec);
   }
 
-  async removeDevice(id: string): Promise<boolean> {
+  async removeDevice(id: string, movedTo?: string): Promise<boolean> {
     const rec = this.devices.get(id);
     if (!rec) return false;
     this.devices.delete(id);
     await rec.controller.remove?.();
-    this.emit('device-removed', rec);
+    this.emit('device-removed', rec, movedTo);
     return true;
   }
 

@@ -24,6 +24,8 @@ export class MqttBridge {
   private readonly startedAt = Date.now();
   private statsTimer: NodeJS.Timeout | undefined;
   private readonly pendingDiscovery = new Map<string, NodeJS.Timeout>();
+  /** Old device ids whose discovery was migrated to their new id in this run. */
+  private readonly migrated = new Set<string>();
   private birthTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
@@ -42,7 +44,7 @@ export class MqttBridge {
     };
     on('device-added', (rec: DeviceRecord) => this.publishDevice(rec));
     on('device-changed', (rec: DeviceRecord) => this.scheduleDiscovery(rec));
-    on('device-removed', (rec: DeviceRecord) => this.clearDevice(rec));
+    on('device-removed', (rec: DeviceRecord, movedTo: string | undefined) => this.clearDevice(rec, movedTo));
     on('readings', (rec: DeviceRecord, readings: PublishedReading[], ts: number) => this.publishReadings(rec, readings, ts));
     on('status', (rec: DeviceRecord) => this.publishStatus(rec));
     on('event', (rec: DeviceRecord, ev: { type: string; event: string; message: string; data?: unknown }, ts: number) => {
@@ -126,7 +128,16 @@ export class MqttBridge {
   }
 
   private publishDiscovery(rec: DeviceRecord): void {
+    const old = rec.info.replaces;
+    const migrating = old !== undefined && !this.migrated.has(old);
+    // Home Assistant's discovery migration: the old config unloads its entities but keeps
+    // their registry entries, which the new config (same unique ids) takes over.
+    if (migrating) this.mqtt.publish(discoveryTopic(this.cfg, old), JSON.stringify({ migrate_discovery: true }), RETAINED);
     this.mqtt.publish(discoveryTopic(this.cfg, rec.info.id), JSON.stringify(discoveryPayload(this.cfg, rec)), RETAINED);
+    if (migrating) {
+      this.migrated.add(old);
+      this.mqtt.publish(discoveryTopic(this.cfg, old), '', RETAINED);
+    }
   }
 
   private publishStatus(rec: DeviceRecord): void {
@@ -169,10 +180,11 @@ export class MqttBridge {
     }
   }
 
-  private clearDevice(rec: DeviceRecord): void {
+  /** A device that moved keeps its discovery topic: the new id's discovery migrates it. */
+  private clearDevice(rec: DeviceRecord, movedTo: string | undefined): void {
     clearTimeout(this.pendingDiscovery.get(rec.info.id));
     for (const topic of [
-      discoveryTopic(this.cfg, rec.info.id),
+      ...(movedTo === undefined ? [discoveryTopic(this.cfg, rec.info.id)] : []),
       deviceTopic(this.cfg, rec.info.id, 'status'),
       deviceTopic(this.cfg, rec.info.id, 'state'),
     ]) {

@@ -33,11 +33,12 @@ const BRIDGE_AVAILABILITY_TEMPLATE = '{{ value_json.status }}';
 
 export function discoveryPayload(cfg: TopicConfig, rec: DeviceRecord): Record<string, unknown> {
   const { info } = rec;
+  const base = info.uniqueIdBase ?? info.id;
   const cmps: Record<string, Record<string, unknown>> = {};
-  for (const reg of rec.registers) cmps[reg.key] = component(cfg, info.id, reg);
+  for (const reg of rec.registers) cmps[reg.key] = component(cfg, info.id, base, reg);
   cmps.connectivity = {
     p: 'sensor',
-    uniq_id: uniqueId(info.id, 'connectivity'),
+    uniq_id: uniqueId(base, 'connectivity'),
     name: 'Status',
     stat_t: deviceTopic(cfg, info.id, 'status'),
     val_tpl: '{{ value_json.state }}',
@@ -67,11 +68,11 @@ export function discoveryPayload(cfg: TopicConfig, rec: DeviceRecord): Record<st
   };
 }
 
-function component(cfg: TopicConfig, deviceId: string, reg: RegisterDescriptor): Record<string, unknown> {
+function component(cfg: TopicConfig, deviceId: string, uniqueIdBase: string, reg: RegisterDescriptor): Record<string, unknown> {
   const p = platformOf(reg);
   const c: Record<string, unknown> = {
     p,
-    uniq_id: uniqueId(deviceId, reg.key),
+    uniq_id: uniqueId(uniqueIdBase, reg.key),
     name: reg.name,
     val_tpl: `{{ value_json.${reg.key} }}`,
   };

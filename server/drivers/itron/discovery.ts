@@ -1,7 +1,9 @@
 /**
  * mDNS / DNS-SD discovery of 2030.5 meters (`_smartenergy._tcp`, host networking needed).
  * Used by onboarding (list what answers) and by the driver to find a meter again by its
- * LFDI when its address changed.
+ * LFDI when its address changed. A browse asks more than once (after 1 s, then at doubling
+ * intervals, as RFC 6762 §5.2 has it): a lost first query or answer used to make the whole
+ * browse miss a meter that answered the next one.
  */
 import { Bonjour, type Service } from 'bonjour-service';
 import { SMART_ENERGY_SERVICE, isMeter, smartEnergyServer, type SmartEnergyServer } from '../../protocols/ieee2030_5/dnssd.ts';
@@ -17,15 +19,25 @@ export async function findMeterByLfdi(lfdi: string, timeoutMs: number): Promise<
   return found.find((s) => isMeter(s, lfdi)) ?? null;
 }
 
+const FIRST_REQUERY_MS = 1000;
+
 function browse(timeoutMs: number, stopWhen: (s: SmartEnergyServer) => boolean): Promise<SmartEnergyServer[]> {
   return new Promise((resolve) => {
     const bonjour = new Bonjour(undefined, () => undefined);
     const servers = new Map<string, SmartEnergyServer>();
     let done = false;
+    let requery: NodeJS.Timeout | undefined;
+    const ask = (afterMs: number) => {
+      requery = setTimeout(() => {
+        browser.update();
+        ask(afterMs * 2);
+      }, afterMs);
+    };
     const finish = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearTimeout(requery);
       browser.stop();
       bonjour.destroy();
       resolve([...servers.values()]);
@@ -48,5 +60,6 @@ function browse(timeoutMs: number, stopWhen: (s: SmartEnergyServer) => boolean):
     browser.on('srv-update', onService);
     browser.on('txt-update', onService);
     const timer = setTimeout(finish, timeoutMs);
+    ask(FIRST_REQUERY_MS);
   });
 }

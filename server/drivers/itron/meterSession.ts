@@ -1,8 +1,10 @@
 /**
  * One configured meter: find it (options, else mDNS by LFDI), learn its layout, poll it,
- * and say in its status what is wrong when it cannot be read.
+ * and say in its status what is wrong when it cannot be read. A meter can be re-scaled
+ * under us (a new powerOfTenMultiplier): the layout is learnt again when the meter comes
+ * back after a failure, every hour, and at once when a counter would go backwards.
  */
-import type { DeviceHandle } from '../../core/hub.ts';
+import type { DeviceHandle, Reading } from '../../core/hub.ts';
 import type { RegisterDescriptor } from '../../core/registers.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
@@ -19,6 +21,10 @@ import { MeterClient } from './meterClient.ts';
 import type { ItronMeter } from './options.ts';
 
 const MDNS_WAIT_MS = 5000;
+/** Reading types older than this are read again (multipliers can change under a running meter). */
+const LAYOUT_MAX_AGE_MS = 60 * 60_000;
+/** A counter that keeps going backwards after a fresh look is real: not looked at again sooner than this. */
+const REGRESSION_RELEARN_MS = 5 * 60_000;
 /** Losing these means the address may be stale: look the meter up again by LFDI. */
 const ADDRESS_FAILURES = new Set(['connection_refused', 'timeout', 'unreachable']);
 
@@ -38,6 +44,11 @@ export class MeterSession {
   private creds: ClientCredentials | undefined;
   private endpoint: { host: string; port: number; via: 'options' | 'mdns' } | undefined;
   private layout: MeterLayout | undefined;
+  private layoutAt = 0;
+  /** The meter failed since the layout was learnt: it may come back re-configured. */
+  private layoutSuspect = false;
+  private layoutsLearnt = 0;
+  private regressionRelearnAt = Number.NEGATIVE_INFINITY;
   private points: PollPoint[] = [];
   private readonly loop: PollLoop;
   private lastExpiryWarning = 0;
@@ -81,6 +92,7 @@ export class MeterSession {
       address: this.endpoint ? `${this.endpoint.host}:${this.endpoint.port}` : null,
       addressFrom: this.endpoint?.via ?? null,
       layout: this.layout?.source ?? null,
+      layoutsLearnt: this.layoutsLearnt,
       firmwareTable: this.layout?.firmwareTable ?? null,
       walkError: this.layout?.walkError ?? null,
       ...(this.client ? { ...this.client.stats } : {}),
@@ -109,11 +121,19 @@ export class MeterSession {
       keepAlive: this.config.keep_alive,
     });
     if (!this.layout) {
-      this.layout = await learnLayout(this.client, this.ctx.log);
-      this.points = this.layout.points;
-      this.attach(this.config.lfdi ?? this.layout.info.lfdi ?? this.deviceId);
+      const layout = await this.learn(this.client);
+      this.attach(this.config.lfdi ?? layout.info.lfdi ?? this.deviceId);
+    } else if (this.layoutSuspect || Date.now() - this.layoutAt > LAYOUT_MAX_AGE_MS) {
+      await this.learn(this.client);
     }
-    await this.poll(this.client);
+    let readings = await this.collect(this.client);
+    if (this.regressions(readings).length > 0 && Date.now() - this.regressionRelearnAt > REGRESSION_RELEARN_MS) {
+      // A counter going backwards is far more often a re-scaled meter than a real regression.
+      this.regressionRelearnAt = Date.now();
+      await this.learn(this.client);
+      readings = await this.collect(this.client);
+    }
+    this.publish(readings);
     if (this.stopped) return this.dropClient();
     this.lastError = undefined;
     this.handle?.setStatus('online');
@@ -145,9 +165,69 @@ export class MeterSession {
     return { host: found.host, port: this.config.port ?? found.port, via: 'mdns' };
   }
 
+  private async learn(client: MeterClient): Promise<MeterLayout> {
+    const previous = this.points;
+    const layout = await learnLayout(client, this.ctx.log);
+    this.layout = layout;
+    this.layoutAt = Date.now();
+    this.layoutSuspect = false;
+    this.layoutsLearnt++;
+    // TOU tiers found before are found again at the next poll of their list.
+    this.points = layout.points;
+    for (const p of this.points) {
+      const old = previous.find((x) => x.quantity.register.key === p.quantity.register.key);
+      if (!old || old.readingType.powerOfTenMultiplier === p.readingType.powerOfTenMultiplier) continue;
+      this.handle?.event({
+        type: 'info',
+        event: 'scale_changed',
+        message: `${p.quantity.register.name}: the meter now sends it ×10^${p.readingType.powerOfTenMultiplier} (was ×10^${old.readingType.powerOfTenMultiplier})`,
+        data: { register: p.quantity.register.key, from: old.readingType.powerOfTenMultiplier, to: p.readingType.powerOfTenMultiplier },
+      });
+    }
+    return layout;
+  }
+
+  /** Counters in `readings` below their published value. */
+  private regressions(readings: Reading[]): Reading[] {
+    const state = this.handle?.record?.state ?? {};
+    return readings.filter((r) => {
+      const point = this.points.find((p) => p.quantity.register.key === r.key);
+      const last = state[r.key];
+      return (
+        point?.quantity.register.stateClass === 'total_increasing' &&
+        typeof r.value === 'number' &&
+        typeof last === 'number' &&
+        r.value < last
+      );
+    });
+  }
+
+  /**
+   * Publish, holding a counter at its published value while a coarser scale shows it up to one
+   * count lower (5 839 187 Wh read as 583 918 daWh is 5 839 180 Wh): the meter rounds down, it
+   * did not run backwards.
+   */
+  private publish(readings: Reading[]): void {
+    const state = this.handle?.record?.state ?? {};
+    const held = new Set(
+      this.regressions(readings)
+        .filter((r) => {
+          const point = this.points.find((p) => p.quantity.register.key === r.key);
+          const step = point ? Math.abs(10 ** point.readingType.powerOfTenMultiplier * point.quantity.factor) : 0;
+          return (state[r.key] as number) - (r.value as number) <= step * (1 + 1e-9);
+        })
+        .map((r) => r.key),
+    );
+    this.handle?.publish(readings.map((r) => (held.has(r.key) ? { ...r, value: state[r.key] as number } : r)));
+  }
+
   private async poll(client: MeterClient): Promise<void> {
+    this.publish(await this.collect(client));
+  }
+
+  private async collect(client: MeterClient): Promise<Reading[]> {
     const paths = [...new Set([...this.points.map((p) => p.path), ...(this.layout?.touLists ?? []).map((t) => t.path)])];
-    const readings = [];
+    const readings: Reading[] = [];
     for (const path of paths) {
       let parsed: ReturnType<typeof parseSep>;
       try {
@@ -169,7 +249,7 @@ export class MeterSession {
         readings.push({ key: p.quantity.register.key, value: pointValue(p, parsed.value) });
       }
     }
-    this.handle?.publish(readings);
+    return readings;
   }
 
   /** A TOU tier that starts carrying a value becomes an entity. */
@@ -232,6 +312,7 @@ export class MeterSession {
     const e = err instanceof MeterError ? err : new MeterError('http_error', (err as Error).message);
     if (this.lastError?.message !== e.message) this.ctx.log.warn({ meter: this.deviceId, code: e.code, detail: e.detail }, e.message);
     this.lastError = e;
+    this.layoutSuspect = true;
     if (!this.handle) this.attach(this.deviceId);
     this.handle?.setStatus(e.code === 'no_certificate' || e.code === 'not_registered' ? 'fault' : 'offline', e.message);
     this.handle?.diagnostics({ ...this.diagnostics(), diagnosis: e.code });

@@ -1,7 +1,8 @@
 /**
  * What was learnt about an inverter (identity, generation, whether it was last seen quiet),
  * kept in the data directory so that a restart at night still knows the device and that
- * its silence means sleep.
+ * its silence means sleep. Kept by host and, once known, by serial number too: an inverter
+ * found at a new address (DHCP) is still the same device with the same entities.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,8 @@ export interface StoredInverter {
   deviceId: string;
   identity: InverterIdentity;
   lastSeen?: LastSeen;
+  /** The id entity unique ids are built from when it is not `deviceId` (a device moved from its host-based id). */
+  uniqueIdBase?: string;
 }
 
 export class IdentityStore {
@@ -19,6 +22,11 @@ export class IdentityStore {
 
   constructor(dataDir: string, host: string) {
     this.file = path.join(dataDir, 'kostal', `${host.replace(/[^A-Za-z0-9_-]+/g, '_')}.json`);
+  }
+
+  /** The record kept under the inverter's serial number. */
+  static bySerial(dataDir: string, serial: string): IdentityStore {
+    return new IdentityStore(dataDir, `serial-${serial}`);
   }
 
   async load(): Promise<StoredInverter | undefined> {

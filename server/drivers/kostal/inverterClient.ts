@@ -16,10 +16,14 @@ import {
   type DxsValues,
 } from '../../protocols/kostal/dxs.ts';
 import { CLASSIC_PAGE_PATH, DXS_PROBE_PATH, detectGeneration } from '../../protocols/kostal/generation.ts';
+import { parseSettingsSerial } from '../../protocols/kostal/settingsPage.ts';
 import type { Generation, InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
 import { httpGet, type HttpAnswer, type HttpTarget } from './http.ts';
 
 export class InverterFault extends Error {}
+
+/** The classic web server's settings page, where the serial number is. */
+export const SETTINGS_PAGE_PATH = '/Solar2.fhtml';
 
 export interface InverterIdentity {
   generation: Generation;
@@ -38,6 +42,11 @@ function checkAnswer(answer: HttpAnswer, path: string): void {
 
 export class InverterClient {
   private lastPageIdentity: InverterIdentity | undefined;
+  private settingsSerial: string | null | undefined;
+  /** Why the settings page gave no serial number (diagnostics). */
+  settingsProblem: string | null = null;
+  /** The settings page did not answer at all: worth asking again later. */
+  settingsUnanswered = false;
 
   private constructor(
     private readonly target: HttpTarget,
@@ -70,7 +79,26 @@ export class InverterClient {
       };
     }
     if (!this.lastPageIdentity) await this.read();
-    return this.lastPageIdentity as InverterIdentity;
+    this.settingsSerial ??= await this.readSettingsSerial();
+    return { ...(this.lastPageIdentity as InverterIdentity), serial: this.settingsSerial };
+  }
+
+  /**
+   * The serial number from the settings page; null when the unit has no readable one (identity
+   * then falls back to the host). Never fails the poll: the status page is what matters.
+   */
+  private async readSettingsSerial(): Promise<string | null> {
+    let parsed: { ok: true; value: string } | { ok: false; error: string };
+    try {
+      const answer = await httpGet(this.target, SETTINGS_PAGE_PATH);
+      parsed = answer.status === 200 ? parseSettingsSerial(answer.bytes) : { ok: false, error: `HTTP ${answer.status}` };
+      this.settingsUnanswered = false;
+    } catch (err) {
+      parsed = { ok: false, error: (err as Error).message };
+      this.settingsUnanswered = true;
+    }
+    this.settingsProblem = parsed.ok ? null : `${SETTINGS_PAGE_PATH}: ${parsed.error}`;
+    return parsed.ok ? parsed.value : null;
   }
 
   async read(): Promise<InverterSnapshot> {
@@ -80,7 +108,7 @@ export class InverterClient {
     const parsed = parseClassicPage(answer.bytes);
     if (!parsed.ok) throw new InverterFault(`${CLASSIC_PAGE_PATH}: ${parsed.error}`);
     const page = parsed.value;
-    // The classic page shows no serial number; identity falls back to the host.
+    // The status page shows no serial number: identity() reads it from the settings page.
     this.lastPageIdentity = { generation: 'classic', serial: null, model: page.model, name: page.name, swVersion: null };
     return classicSnapshot(page);
   }

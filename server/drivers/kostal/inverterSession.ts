@@ -1,6 +1,8 @@
 /**
  * One configured inverter: polls it, publishes its readings and keeps its availability
- * (online / asleep / offline / fault) with a log line per change, never per poll.
+ * (online / asleep / offline / fault) with a log line per change, never per poll. Its id is
+ * the serial number (on classic units from the settings page); a device known by its host
+ * until now moves to it once, keeping its entities (see `moveDevice`).
  */
 import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -31,7 +33,7 @@ export function targetOf(config: KostalInverter): HttpTarget {
   return { host: config.host, username: config.username, password: config.password, timeoutMs: config.timeout * 1000 };
 }
 
-/** The device id: the user's `id`, else the serial number, else the host (classic pages show no serial). */
+/** The device id: the user's `id`, else the serial number, else the host (a classic unit without a readable settings page). */
 export function deviceIdFor(config: KostalInverter, identity: InverterIdentity): string {
   if (config.id) return config.id;
   const serial = identity.serial?.replace(/[^A-Za-z0-9_-]+/g, '');
@@ -52,6 +54,8 @@ export class InverterSession {
   private loaded = false;
   private lastAssessment: Assessment | undefined;
   private waitingLogged = false;
+  /** The identity was read from the inverter in this run (a stored one may predate the serial number). */
+  private identified = false;
 
   constructor(
     readonly config: KostalInverter,
@@ -111,7 +115,7 @@ export class InverterSession {
     const started = Date.now();
     const snapshot = await this.client.read();
     this.pollLatencyMs = Date.now() - started;
-    if (!this.handle || !this.stored?.identity.model) await this.addDevice(await this.client.identity());
+    if (!this.handle || !this.stored?.identity.model || !this.identified) await this.identify(this.client);
     this.handle?.addRegisters(registersFor(snapshot));
     return snapshot;
   }
@@ -172,8 +176,24 @@ export class InverterSession {
     await this.addDevice(this.stored.identity);
   }
 
+  private async identify(client: InverterClient): Promise<void> {
+    const read = await client.identity();
+    this.identified = !client.settingsUnanswered;
+    // A settings page that fails once does not take the serial number (and the id) away.
+    const serial = read.serial ?? this.stored?.identity.serial ?? null;
+    await this.addDevice({ ...read, serial });
+    if (client.settingsProblem) this.handle?.diagnostics({ serialNumber: client.settingsProblem });
+  }
+
   private async addDevice(identity: InverterIdentity): Promise<void> {
     const id = deviceIdFor(this.config, identity);
+    const previous = this.handle?.id ?? this.stored?.deviceId;
+    const moved = previous !== undefined && previous !== id;
+    const bySerial = identity.serial ? await IdentityStore.bySerial(this.deps.dataDir, identity.serial).load() : undefined;
+    const uniqueIdBase =
+      (bySerial?.deviceId === id ? (bySerial.uniqueIdBase ?? bySerial.deviceId) : undefined) ??
+      (this.stored?.deviceId === id ? this.stored.uniqueIdBase : undefined) ??
+      (moved ? (this.stored?.uniqueIdBase ?? previous) : undefined);
     const name = this.config.name ?? identity.name ?? identity.model ?? `Kostal PIKO ${this.config.host}`;
     this.handle = this.deps.hub.addDevice(
       {
@@ -185,18 +205,36 @@ export class InverterSession {
         serialNumber: identity.serial ?? undefined,
         swVersion: identity.swVersion ?? undefined,
         statusExtra: { ip: baseUrl(this.config.host).hostname },
+        ...(uniqueIdBase !== undefined && uniqueIdBase !== id ? { uniqueIdBase } : {}),
+        ...(moved ? { replaces: previous } : {}),
       },
       [...BASE_REGISTERS],
       { read: async (keys) => (await this.readNow()).filter((r) => keys.includes(r.key)) },
     );
-    this.stored = { deviceId: id, identity, lastSeen: this.watch.lastSeen };
+    this.stored = { deviceId: id, identity, lastSeen: this.watch.lastSeen, uniqueIdBase };
+    if (moved) await this.moveDevice(previous, id);
     await this.saveStored();
+  }
+
+  /**
+   * The device was known by another id (its host, before the serial number was read): the old
+   * entry goes, and its entities move with it (same unique ids, Home Assistant's discovery
+   * migration), so their history stays.
+   */
+  private async moveDevice(from: string, to: string): Promise<void> {
+    await this.deps.hub.removeDevice(from, to);
+    const message = `Device id changed from ${from} to ${to} (serial number read from the inverter); its entities and their history move along`;
+    this.deps.log.info({ host: this.config.host }, message);
+    this.handle?.event({ type: 'info', event: 'device_id_changed', message, data: { from, to } });
   }
 
   private async saveStored(): Promise<void> {
     if (!this.stored) return;
+    const record = { ...this.stored, lastSeen: this.watch.lastSeen };
+    const serial = record.identity.serial;
     try {
-      await this.store.save({ ...this.stored, lastSeen: this.watch.lastSeen });
+      await this.store.save(record);
+      if (serial) await IdentityStore.bySerial(this.deps.dataDir, serial).save(record);
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not save what was learnt about the Kostal inverter');
     }

@@ -4,7 +4,7 @@ import { interval, optional } from '../../options/fields.ts';
 export const kostalInverter = z.object({
   name: optional(z.string()),
   host: z.string().min(1, { error: 'is required (IP address or host name, optionally with :port)' }),
-  /** Device id override; by default the serial number (DXS) or the host (classic page). */
+  /** Device id override; by default the serial number (on classic units from /Solar2.fhtml), else the host. */
   id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })),
   /** The inverters' factory user is `pvserver` (factory password `pvwr`). */
   username: z.string().default('pvserver'),

@@ -5,11 +5,14 @@
  *   `fullRefreshEvery` cycles for values that never change;
  * - dbus-mqtt: the selective topic list (when the GX has the `keepalive` presence flag), else empty.
  * A lapse is a missing heartbeat (flashmq), silence (dbus-mqtt / unknown), or dbus-mqtt clearing
- * its values; it is answered at once with a full keep-alive, repeated each timeout, and after
- * three fruitless tries the link is reported stuck so the session reconnects.
+ * values our keep-alive keeps (it expires the topics a list leaves out one window after the
+ * keep-alive that covered them: that is no lapse, see `keepsAlive`); it is answered at once with
+ * a full keep-alive, repeated each timeout, and after three fruitless tries the link is
+ * reported stuck so the session reconnects.
  * Timer-driven logic only: the session feeds it what arrives and sends what it asks for.
  */
 import type { KeepaliveRequest } from '../../protocols/victron/payload.ts';
+import { filterMatches } from '../../protocols/victron/topic.ts';
 
 export type Generation = 'unknown' | 'flashmq' | 'dbus-mqtt';
 
@@ -57,6 +60,8 @@ export class KeepaliveScheduler {
   private attempts = 0;
   private cycle = 0;
   private tokenSeq = 0;
+  /** The filters of the topic list in force, undefined when the last keep-alive asked for everything. */
+  private listInForce: string[] | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
 
@@ -129,7 +134,15 @@ export class KeepaliveScheduler {
     this.recoveredIfLapsed();
   }
 
-  /** dbus-mqtt published empty payloads on the GX's own services: its keep-alive timed out. */
+  /**
+   * Whether the keep-alive in force keeps `path` (`<service>/<instance>/<path>`) alive: an
+   * empty payload on a path it does not keep is dbus-mqtt expiring it, not the device leaving.
+   */
+  keepsAlive(path: string): boolean {
+    return this.listInForce === undefined || this.listInForce.some((f) => filterMatches(f, path));
+  }
+
+  /** dbus-mqtt published empty payloads on kept-alive paths of the GX's own services: its keep-alive timed out. */
   cleared(): void {
     this.lapse('the GX cleared its values (keep-alive timed out)');
   }
@@ -210,6 +223,7 @@ export class KeepaliveScheduler {
   }
 
   private send(req: KeepaliveRequest): void {
+    this.listInForce = req.kind === 'topics' ? req.filters : undefined;
     this.stats.sent++;
     this.stats.lastSent = this.now();
     this.events.send(req);

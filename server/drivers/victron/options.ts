@@ -36,6 +36,14 @@ export const victronSystem = z
       ctx.addIssue({ code: 'custom', path: ['portal_id'], message: 'is required with vrm (the broker host is computed from it)' });
     if (v.vrm && !v.username)
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with vrm (your VRM e-mail address)' });
+    // MQTT has no password without a user name: the client would send nothing and the GX never answer.
+    if (!v.vrm && !v.username && (v.password || v.token))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['username'],
+        message:
+          'is required with a password: a GX with a password wants user name and password (remoteconsole on the LAN, your VRM e-mail through VRM)',
+      });
     if (v.vrm && !v.password && !v.token)
       ctx.addIssue({ code: 'custom', path: ['token'], message: 'a VRM access token (or password) is required with vrm' });
     if (!v.vrm && !v.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required (the GX address) unless vrm is on' });

@@ -40,8 +40,20 @@ export const DEFAULT_TIMING: VictronTiming = {
   reconnectMs: 5_000,
 };
 
-/** Paths that tell which services are there; kept alive with the table on dbus-mqtt. */
-const IDENTITY_FILTERS = ['+/+/ProductName', '+/+/CustomName', '+/+/FirmwareVersion', 'system/0/Serial'];
+/**
+ * Paths that tell which services are there and what they are; kept alive with the table on
+ * dbus-mqtt, which otherwise expires them with empty payloads one window after the first
+ * (full) keep-alive.
+ */
+const IDENTITY_FILTERS = [
+  '+/+/ProductName',
+  '+/+/CustomName',
+  '+/+/FirmwareVersion',
+  '+/+/Serial',
+  '+/+/ProductId',
+  '+/+/DeviceInstance',
+  '+/+/Connected',
+];
 
 export class GxSession {
   private client: MqttClient | undefined;
@@ -56,7 +68,7 @@ export class GxSession {
   private everConnected = false;
   private stopped = false;
   private lastError: string | undefined;
-  readonly stats = { messagesIn: 0, invalidPayloads: 0, connects: 0, reconnects: 0, writes: 0 };
+  readonly stats = { messagesIn: 0, invalidPayloads: 0, connects: 0, reconnects: 0, writes: 0, expiredUnlisted: 0 };
 
   constructor(
     private readonly hub: Hub,
@@ -133,6 +145,7 @@ export class GxSession {
       lapsesRecovered: ka?.stats.lapsesRecovered ?? 0,
       messagesIn: this.stats.messagesIn,
       invalidPayloads: this.stats.invalidPayloads,
+      expiredUnlisted: this.stats.expiredUnlisted,
       reconnects: this.stats.reconnects,
       lastError: this.lastError ?? null,
     };
@@ -249,6 +262,10 @@ export class GxSession {
     if (decoded.kind === 'invalid') {
       this.stats.invalidPayloads++;
       this.log.debug({ where: this.where, topic, error: decoded.error }, 'ignored an invalid Victron payload');
+      return;
+    }
+    if (decoded.kind === 'gone' && ka && !ka.keepsAlive(servicePath(note))) {
+      this.stats.expiredUnlisted++;
       return;
     }
     if (decoded.kind === 'value') {

@@ -8,6 +8,7 @@ import { deviceIndex } from '../../protocols/scom/addresses.ts';
 import { PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
 import type { FlashWriteLedger } from './flashLedger.ts';
+import { roundFloat } from './floatPrecision.ts';
 import { ScomError, type ScomLink } from './link.ts';
 import { readInfo, readParameter, writeParameter } from './objects.ts';
 import type { XtenderLink } from './options.ts';
@@ -133,7 +134,7 @@ export class XtenderDevice {
     try {
       if (reg.objectType === 'info') {
         if (reg.poll === undefined) return undefined;
-        return { key: reg.key, value: await readInfo(this.link, this.address, reg.objectId, reg.format) };
+        return { key: reg.key, value: roundFloat(reg, await readInfo(this.link, this.address, reg.objectId, reg.format)) };
       }
       const value = await this.readParameterValue(reg);
       this.parameterRead.add(reg.key);
@@ -154,10 +155,10 @@ export class XtenderDevice {
   /** The value in force (RAM), or the stored one on firmware older than 1.6.12. */
   private async readParameterValue(reg: XtenderRegister): Promise<number> {
     try {
-      return await readParameter(this.link, this.address, reg.objectId, PropertyId.UNSAVED_VALUE_QSP, reg.format);
+      return roundFloat(reg, await readParameter(this.link, this.address, reg.objectId, PropertyId.UNSAVED_VALUE_QSP, reg.format));
     } catch (err) {
       if (err instanceof ScomError && err.code === ScomErrorCode.PROPERTY_NOT_SUPPORTED) {
-        return readParameter(this.link, this.address, reg.objectId, PropertyId.VALUE_QSP, reg.format);
+        return roundFloat(reg, await readParameter(this.link, this.address, reg.objectId, PropertyId.VALUE_QSP, reg.format));
       }
       throw err;
     }

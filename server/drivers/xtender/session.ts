@@ -1,11 +1,12 @@
 /**
  * One Xcom-232i link: open the port, start a session and scan the bus, poll the fast and
  * slow groups, and recover in-process. A device that stops answering goes offline; a batch
- * of implausible values marks its device faulty and re-initialises the link (the seed's
- * bridge needed a restart for that); a port that vanishes is watched for and reopened the
+ * of implausible values marks its device faulty, is discarded and re-initialises the link
+ * (the seed's bridge needed a restart for that), with backoff while the device keeps at it
+ * (faultEpisodes.ts); a port that vanishes is watched for and reopened the
  * moment its path is back (a replugged adapter), a port that fails otherwise with backoff.
  */
-import type { Hub, Reading } from '../../core/hub.ts';
+import type { DeviceEvent, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import { SerialReopen } from '../../core/serialReopen.ts';
@@ -15,6 +16,7 @@ import { ObjectType, PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
 import { decodeMessage, messageSeverity, messageText } from '../../protocols/scom/message.ts';
 import { XtenderDevice } from './device.ts';
+import { FaultEpisodes } from './faultEpisodes.ts';
 import type { FlashWriteLedger } from './flashLedger.ts';
 import { LinkClosed, ScomError, ScomLink, ScomTimeout } from './link.ts';
 import { ValueFormatError } from './objects.ts';
@@ -46,6 +48,7 @@ export class XtenderSession {
   private connecting: Promise<void> | undefined;
   private stopped = false;
   private lastMessage = '';
+  private readonly faults = new FaultEpisodes();
   readonly stats = { reinits: 0, implausibleBatches: 0, lastError: '' as string, scans: 0, messages: 0 };
 
   constructor(
@@ -115,6 +118,7 @@ export class XtenderSession {
       open: this.link.isOpen,
       devices: [...this.devices.values()].map((d) => ({ id: d.id, address: d.address, family: d.family })),
       link: { ...this.link.stats, discardedBytes: this.link.discardedBytes },
+      faultEpisodes: this.faults.snapshot(),
       ...this.stats,
     };
   }
@@ -249,6 +253,19 @@ export class XtenderSession {
     });
   }
 
+  /**
+   * A batch from `dev` is discarded: mark it faulty and re-initialise the link if its fault
+   * episode says so (true: the poll must stop, the link is going down).
+   */
+  private onBadBatch(dev: XtenderDevice, register: string | undefined, status: string, reinitReason: string, event?: DeviceEvent): boolean {
+    const step = this.faults.fault(dev.id, register);
+    if (step.first && event) dev.hubHandle.event(event);
+    const retry = step.reinit ? '' : `; link re-initialised again at ${new Date(step.nextReinitAt).toISOString()} if it lasts`;
+    dev.hubHandle.setStatus('fault', `${status}${retry}`);
+    if (step.reinit) this.reinit(reinitReason);
+    return step.reinit;
+  }
+
   private async poll(group: 'fast' | 'slow'): Promise<void> {
     if (this.connecting) return;
     let answered = 0;
@@ -269,9 +286,7 @@ export class XtenderSession {
         } else if (err instanceof ValueFormatError) {
           // A value of the wrong size is as much nonsense as one out of bounds.
           answered++;
-          dev.hubHandle.setStatus('fault', message);
-          this.reinit(`malformed value from ${dev.id}: ${message}`);
-          return;
+          if (this.onBadBatch(dev, undefined, message, `malformed value from ${dev.id}: ${message}`)) return;
         } else {
           answered++;
           dev.hubHandle.diagnostics({ lastError: message });
@@ -281,16 +296,17 @@ export class XtenderSession {
       const bad = findImplausible(dev.registers, batch, dev.hubHandle.record?.state ?? {});
       if (bad) {
         this.stats.implausibleBatches++;
-        dev.hubHandle.setStatus('fault', `implausible value: ${bad.why}`);
-        dev.hubHandle.event({
-          type: 'warning',
+        const event = {
+          type: 'warning' as const,
           event: 'implausible_value',
-          message: `${bad.why}; readings discarded and the link re-initialised`,
+          message: `${bad.why}; readings discarded and the link re-initialised (then less and less often while it lasts)`,
           data: { register: bad.key, value: bad.value },
-        });
-        this.reinit(`implausible value from ${dev.id}: ${bad.why}`);
-        return;
+        };
+        if (this.onBadBatch(dev, bad.key, `implausible value: ${bad.why}`, `implausible value from ${dev.id}: ${bad.why}`, event)) return;
+        continue;
       }
+      const keys = batch.map((b) => b.key);
+      if (this.faults.healed(dev.id, keys)) this.deps.log.info({ device: dev.id }, 'xtender device answers plausible values again');
       dev.hubHandle.publish(batch);
       dev.hubHandle.setStatus('online');
     }

@@ -1,7 +1,8 @@
 /**
  * The meter's documents: the real crawl (crawl/*.xml, file = path with `/` → `_`) with the
  * live values of the model written into them. Lists honour `s`/`l` like the meter: without
- * `l` a list returns one item.
+ * `l` a list returns one item. A meter can be re-scaled while it runs (`setPowerOfTen`): its
+ * ReadingType then carries the new multiplier and the reading's value is served to that scale.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { MeterState } from './meterModel.ts';
@@ -12,9 +13,16 @@ export type Served = { status: 200; body: string } | { status: 404 };
 
 export class MeterDocuments {
   private readonly files = new Map<string, string>();
+  /** powerOfTenMultiplier by MeterReading number (mr N has ReadingType /rt/N), where changed. */
+  private readonly powers = new Map<number, number>();
 
   constructor(private readonly deviceLfdi: string) {
     for (const f of readdirSync(CRAWL).filter((n) => n.endsWith('.xml'))) this.files.set(f, readFileSync(new URL(f, CRAWL), 'utf8'));
+  }
+
+  /** MeterReading `mr` (and its ReadingType) is served with `power` as its multiplier from now on. */
+  setPowerOfTen(mr: number, power: number): void {
+    this.powers.set(mr, power);
   }
 
   serve(pathWithQuery: string, s: MeterState): Served {
@@ -59,11 +67,17 @@ export class MeterDocuments {
 
   private live(path: string, text: string, s: MeterState): string {
     let body = text.replace(/<!--[\s\S]*?-->\s*/g, '');
+    const rt = /^\/rt\/(\d+)$/.exec(path);
+    const rtPower = rt ? this.powers.get(Number(rt[1])) : undefined;
+    if (rtPower !== undefined)
+      body = body.replace(/<powerOfTenMultiplier>-?\d+<\/powerOfTenMultiplier>/, `<powerOfTenMultiplier>${rtPower}</powerOfTenMultiplier>`);
     if (path === '/sdev/sdi') body = body.replace(/<lFDI>[^<]*<\/lFDI>/, `<lFDI>${this.deviceLfdi}</lFDI>`);
     const value = valueFor(path, s);
     if (value !== undefined) {
+      const mr = Number(/^\/upt\/1\/mr\/(\d+)\//.exec(path)?.[1]);
+      const scaled = value / 10 ** (this.powers.get(mr) ?? 0);
       body = body
-        .replace(/<value>-?\d+<\/value>/, `<value>${Math.floor(value)}</value>`)
+        .replace(/<value>-?\d+<\/value>/, `<value>${Math.floor(scaled)}</value>`)
         .replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);
     }
     if (/\/upt\/1\/mr\/(1|17|18|19)\/r$/.test(path)) body = body.replace(/<start>\d+<\/start>/, `<start>${s.time}</start>`);

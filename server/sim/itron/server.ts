@@ -44,6 +44,8 @@ export interface ItronSim {
   /** Replace the registered list, e.g. `[]` when the utility drops every client. */
   setRegistered(registered: string[] | 'any'): void;
   setHang(hang: boolean): void;
+  /** Re-scale MeterReading `mr` (ReadingType /rt/<mr>): served values and multiplier change together. */
+  setPowerOfTen(mr: number, power: number): void;
   /** The live quantities behind the served values. */
   readonly state: Readonly<MeterState>;
   /** Requests answered and TLS sessions accepted, for tests and benchmarks. */
@@ -156,6 +158,9 @@ export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSi
         for (const s of held) s.destroy();
         held.clear();
       }
+    },
+    setPowerOfTen(mr: number, power: number) {
+      docs.setPowerOfTen(mr, power);
     },
     async stop() {
       for (const s of open) s.destroy();

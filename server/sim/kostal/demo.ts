@@ -9,11 +9,15 @@ const PAGE_FAULTS: Record<string, SimFault> = { 'kostal: HTTP 500': '500', 'kost
 const DUSK_HOUR = 21;
 const NIGHT_HOUR = 23;
 
+/** Each demo inverter has a serial number of its own (the chaos run starts several). */
+let started = 0;
+
 export async function startDemoSim(): Promise<DemoSim> {
-  const sim = new KostalSim({ layout: '8.3-en', night: 'refused', clock: { daySeconds: 1200, startHour: 9 } });
+  const serial = `90553KSE${String(123 + started++).padStart(5, '0')}`;
+  const sim = new KostalSim({ layout: '8.3-en', night: 'refused', serial, clock: { daySeconds: 1200, startHour: 9 } });
   await sim.start();
-  // The classic page shows no serial number: the bridge names the inverter after its host.
-  const id = `kostal_${sim.hostPort.replace(/[^A-Za-z0-9]+/g, '_')}`;
+  // The bridge names the inverter after the serial number on its settings page.
+  const id = `kostal_${sim.serial}`;
   const entry = { name: 'PIKO 8.3 (simulated)', host: sim.hostPort, username: 'pvserver', password: 'pvwr', poll_interval: 5 };
   let night: { dayHour: number; falls: NodeJS.Timeout } | undefined;
   let frozen = false;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { LAYOUT_SPECS, renderClassicPage, samplePage, type Layout } from './classicPages.ts';
 import { SimClock, phaseAt, sunFactor, type ClockOptions, type NightMode, type SunPhase } from './daylight.ts';
 import { DxsTable } from './dxsTable.ts';
+import { renderSettingsPage } from './settingsPage.ts';
 import { EnergyCounters, liveValues } from './inverterModel.ts';
 
 export const SIM_FAULTS = ['slow', '500', 'truncated', 'refused'] as const;
@@ -28,6 +29,8 @@ export interface KostalSimOptions {
   /** Delay of the `slow` fault. */
   slowMs?: number;
   serial?: string;
+  /** Classic: serve `/Solar2.fhtml` with the serial number (default true; false: a page the unit lacks). */
+  settingsPage?: boolean;
   fault?: SimFault | null;
 }
 
@@ -57,6 +60,7 @@ export class KostalSim {
       night: options.night ?? 'refused',
       slowMs: options.slowMs ?? 15_000,
       serial: options.serial ?? '90553KSE00123',
+      settingsPage: options.settingsPage ?? true,
     };
     this.port = options.port ?? 0;
     this.fault = options.fault ?? null;
@@ -69,6 +73,11 @@ export class KostalSim {
 
   get url(): string {
     return `http://${this.opts.host}:${this.port}`;
+  }
+
+  /** The serial number it shows (settings page, DXS). */
+  get serial(): string {
+    return this.opts.serial;
   }
 
   /** `host:port`, as a user enters it in the options. */
@@ -187,6 +196,16 @@ export class KostalSim {
       body = this.opts.page
         ? samplePage(this.opts.page)
         : renderClassicPage(this.opts.layout, phase, liveValues(spec.shape, phase, sun), this.counters.totalKwh, this.counters.dailyKwh);
+      type = 'text/html; charset=ISO-8859-1';
+    } else if (url.pathname === '/Solar2.fhtml' && this.opts.generation === 'classic' && this.opts.settingsPage) {
+      if (!this.authorised(req)) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="PV Webserver"', 'Content-Type': 'text/html' });
+        res.end('<html><body>401 Unauthorized</body></html>');
+        return;
+      }
+      const spec = LAYOUT_SPECS[this.opts.layout];
+      const model = `PIKO ${this.opts.layout.split('-')[0]}`;
+      body = renderSettingsPage({ model, name: 'piko', serial: this.opts.serial, language: spec.language });
       type = 'text/html; charset=ISO-8859-1';
     } else if (url.pathname === '/api/dxs.json' && this.opts.generation === 'dxs') {
       const ids = url.searchParams.getAll('dxsEntries').map(Number).filter(Number.isInteger);

@@ -4,8 +4,10 @@
  *   keep-alive (token bucket of 3), `suppress-republish`, `full-publish-completed-echo`,
  *   `N/<id>/full_publish_completed`, and a heartbeat while alive.
  * - `dbus-mqtt` (Venus < 3.20): every N/ message retained, a selective keep-alive topic list,
- *   the `N/<id>/keepalive` presence flag, and on a keep-alive timeout an empty retained payload
- *   on every topic.
+ *   the `N/<id>/keepalive` presence flag. Each filter a keep-alive names (an empty one names
+ *   `#`) stays alive for the keep-alive window; a topic no live filter matches any more is
+ *   expired with an empty retained payload: all of them at a keep-alive timeout, and those a
+ *   later, narrower list leaves out one window after the keep-alive that covered them.
  * Both stop publishing changes when the keep-alive times out, apply W/ writes with an N/ echo,
  * answer R/ reads, and send empty payloads for every path of a service that leaves the bus.
  * Built from the protocol reference, not from the driver.
@@ -39,6 +41,16 @@ export interface SimWrite {
   retain: boolean;
 }
 
+/** Paths every D-Bus service has besides its values (Victron's D-Bus API); the capture leaves them out. */
+const HOUSEKEEPING: Record<string, (service: string, instance: string) => unknown> = {
+  DeviceInstance: (_s, instance) => Number(instance),
+  Connected: () => 1,
+  ProductId: (service) => 0xa000 + service.length,
+  'Mgmt/ProcessName': (service) => `/opt/victronenergy/dbus-${service}/dbus_${service}.py`,
+  'Mgmt/ProcessVersion': () => '1.0',
+  'Mgmt/Connection': (service) => (service === 'system' || service === 'settings' ? 'local' : 'VE.Bus/VE.Direct'),
+};
+
 /** Energy counters (kWh) that grow while their service is on the bus. */
 const COUNTER = /\/(Energy\/(Forward|Reverse)|Yield\/(User|System))$/;
 
@@ -57,7 +69,7 @@ export class GxSimulator {
   readonly host: string;
   port: number;
   readonly writes: SimWrite[] = [];
-  readonly stats = { keepalives: 0, fullPublishes: 0, published: 0, timeouts: 0 };
+  readonly stats = { keepalives: 0, fullPublishes: 0, published: 0, timeouts: 0, expiredTopics: 0 };
 
   private readonly items = new Map<string, SimItem>();
   private readonly absent = new Map<string, SimItem[]>();
@@ -73,6 +85,11 @@ export class GxSimulator {
   private drift: NodeJS.Timeout | undefined;
   /** dbus-mqtt: the topic filters of the last keep-alive. */
   private filters: string[] = ['#'];
+  /** dbus-mqtt: every filter still alive, with the time it expires. */
+  private readonly liveFilters = new Map<string, number>();
+  /** dbus-mqtt: paths published with a value (retained) and not expired since. */
+  private readonly retained = new Set<string>();
+  private sweeper: NodeJS.Timeout | undefined;
   private deafUntil = 0;
   private tokens = 3;
   private tokensAt = Date.now();
@@ -93,6 +110,14 @@ export class GxSimulator {
     for (const item of capture.items) {
       this.items.set(item.path, { ...item, value: item.path === 'system/0/Serial' ? this.portalId : item.value });
     }
+    const services = new Set(capture.items.map((i) => i.path.split('/').slice(0, 2).join('/')));
+    for (const serviceInstance of services) {
+      const [service, instance] = serviceInstance.split('/');
+      for (const [path, value] of Object.entries(HOUSEKEEPING)) {
+        const full = `${serviceInstance}/${path}`;
+        if (!this.items.has(full)) this.items.set(full, { path: full, value: value(service, instance) });
+      }
+    }
   }
 
   static async start(opts: GxSimOptions = {}): Promise<GxSimulator> {
@@ -103,6 +128,11 @@ export class GxSimulator {
 
   get alive(): boolean {
     return Date.now() < this.aliveUntil;
+  }
+
+  /** dbus-mqtt: the filters a keep-alive keeps alive right now. */
+  get keptAlive(): string[] {
+    return [...this.liveFilters.keys()];
   }
 
   get url(): string {
@@ -140,7 +170,10 @@ export class GxSimulator {
     this.port = (server.address() as net.AddressInfo).port;
     // Both generations retain the serial, so clients can learn the portal id.
     this.send('system/0/Serial', true);
-    if (this.generation === 'dbus-mqtt') this.raw(`N/${this.portalId}/keepalive`, JSON.stringify({ value: 1 }), true);
+    if (this.generation === 'dbus-mqtt') {
+      this.raw(`N/${this.portalId}/keepalive`, JSON.stringify({ value: 1 }), true);
+      this.sweeper = setInterval(() => this.expireTopics(), Math.max(20, this.keepaliveTimeoutMs / 10));
+    }
     if (this.changeMs > 0) {
       this.drift = setInterval(() => {
         this.publishChanges(3);
@@ -174,6 +207,8 @@ export class GxSimulator {
     await this.stop();
     this.aliveUntil = 0;
     this.filters = ['#'];
+    this.liveFilters.clear();
+    this.retained.clear();
     this.tokens = 3;
   }
 
@@ -203,6 +238,7 @@ export class GxSimulator {
     const gone = [...this.items.values()].filter((i) => i.path.startsWith(`${serviceInstance}/`));
     for (const item of gone) {
       this.items.delete(item.path);
+      this.retained.delete(item.path);
       if (this.alive && this.wanted(item.path)) this.raw(`N/${this.portalId}/${item.path}`, '', this.generation === 'dbus-mqtt');
     }
     this.absent.set(serviceInstance, gone);
@@ -279,6 +315,7 @@ export class GxSimulator {
     const filters = legacy ? ['#'] : parseTopicList(payload);
     const changed = filters.join('\n') !== this.filters.join('\n');
     this.filters = filters;
+    for (const f of filters) this.liveFilters.set(f, this.aliveUntil);
     if (!wasAlive || changed) this.fullPublish();
   }
 
@@ -315,9 +352,21 @@ export class GxSimulator {
     this.aliveUntil = 0;
     this.stopHeartbeat();
     if (this.generation === 'dbus-mqtt') {
-      // dbus-mqtt clears every retained value except the serial and the presence flag
-      for (const path of this.items.keys())
-        if (path !== 'system/0/Serial' && this.wanted(path)) this.raw(`N/${this.portalId}/${path}`, '', true);
+      this.liveFilters.clear();
+      this.expireTopics();
+    }
+  }
+
+  /** dbus-mqtt: drop the filters whose window is over and clear every retained topic no live filter keeps. */
+  private expireTopics(): void {
+    const now = Date.now();
+    for (const [filter, until] of this.liveFilters) if (until <= now) this.liveFilters.delete(filter);
+    for (const path of this.retained) {
+      // The serial and the presence flag are never cleared.
+      if (path === 'system/0/Serial' || this.wanted(path)) continue;
+      this.retained.delete(path);
+      this.stats.expiredTopics++;
+      this.raw(`N/${this.portalId}/${path}`, '', true);
     }
   }
 
@@ -354,11 +403,16 @@ export class GxSimulator {
 
   private clearTimers(): void {
     clearTimeout(this.expiry);
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     this.stopHeartbeat();
   }
 
   private wanted(path: string): boolean {
-    return this.generation === 'flashmq' || this.filters.some((f) => topicFilterMatches(f, path));
+    if (this.generation === 'flashmq') return true;
+    const now = Date.now();
+    for (const [filter, until] of this.liveFilters) if (until > now && topicFilterMatches(filter, path)) return true;
+    return false;
   }
 
   private sendIfWanted(path: string): void {
@@ -368,6 +422,7 @@ export class GxSimulator {
   private send(path: string, retain: boolean): void {
     const item = this.items.get(path);
     if (!item) return;
+    if (this.generation === 'dbus-mqtt') this.retained.add(path);
     this.raw(`N/${this.portalId}/${path}`, this.encode(item), retain);
   }
 

@@ -12,12 +12,15 @@ import { parseDeviceList, type SimDeviceSpec } from './gateway.ts';
 import { openSocatPty } from '../socatPty.ts';
 import { XtenderSimulator } from './simulator.ts';
 
-/** The counters (total_increasing) the bridge publishes, by SCOM user info id (studer-scom.md §8). */
-const COUNTERS: Record<SimKind, Record<number, string>> = {
-  xtender: { 3078: 'battery_discharge_today', 3081: 'energy_ac_in_today', 3083: 'energy_consumers_today' },
-  variotrack: { 11007: 'pv_energy_today', 11009: 'pv_energy_total' },
-  variostring: { 15017: 'pv_energy_today', 15023: 'pv_energy_total' },
-  bsp: { 7007: 'ah_charged_today', 7008: 'ah_discharged_today' },
+/**
+ * The counters (total_increasing) the bridge publishes, by SCOM user info id (studer-scom.md §8),
+ * with the decimals it rounds them to (kWh and Ah to 2 and 1, MWh totals to 3).
+ */
+const COUNTERS: Record<SimKind, Record<number, [key: string, decimals: number]>> = {
+  xtender: { 3078: ['battery_discharge_today', 2], 3081: ['energy_ac_in_today', 2], 3083: ['energy_consumers_today', 2] },
+  variotrack: { 11007: ['pv_energy_today', 2], 11009: ['pv_energy_total', 3] },
+  variostring: { 15017: ['pv_energy_today', 2], 15023: ['pv_energy_total', 3] },
+  bsp: { 7007: ['ah_charged_today', 1], 7008: ['ah_discharged_today', 1] },
 };
 const DROPPED_ADDRESS = 102;
 /** The bridge finds a returned device at its next bus scan; the shortest interval it accepts. */
@@ -60,9 +63,9 @@ export async function startDemoSim(): Promise<DemoSim> {
     const devices = sim.gateway.devices.map((spec): SimTruth => {
       const gone = unplugged || (dropOut.active && spec.address === DROPPED_ADDRESS);
       const counters: Record<string, number> = {};
-      for (const [objectId, key] of Object.entries(COUNTERS[spec.kind])) {
-        // FLOAT infos travel as float32: that is the value the bridge can publish.
-        counters[key] = Math.fround(sim.gateway.infoNow(spec.address, Number(objectId)) ?? Number.NaN);
+      for (const [objectId, [key, decimals]] of Object.entries(COUNTERS[spec.kind])) {
+        // FLOAT infos travel as float32, which the bridge rounds to the register's precision.
+        counters[key] = Number(Math.fround(sim.gateway.infoNow(spec.address, Number(objectId)) ?? Number.NaN).toFixed(decimals));
       }
       return { id: deviceId(spec), availability: gone ? 'offline' : 'online', counters };
     });

@@ -91,6 +91,8 @@ export function parseDeviceList(list: string): SimDeviceSpec[] {
 export class XcomGatewaySim {
   private readonly deviceMap = new Map<number, SimDevice>();
   private readonly dropped = new Set<number>();
+  /** Infos a device answers with one fixed value (a faulty sensor), by "address:objectId". */
+  private readonly pinned = new Map<string, number>();
   /** The gateway's device table went stale after a drop-out. */
   private stale = false;
   private restarted = true;
@@ -133,6 +135,13 @@ export class XcomGatewaySim {
   raiseMessage(type: number, source: number): void {
     this.messages.push({ type, source, timestamp: Math.floor(this.now() / 1000) });
     this.unread = true;
+  }
+
+  /** A device's sensor goes bad: the info answers `value` from now on; undefined heals it. */
+  pinInfo(address: number, objectId: number, value: number | undefined): void {
+    const key = `${address}:${objectId}`;
+    if (value === undefined) this.pinned.delete(key);
+    else this.pinned.set(key, value);
   }
 
   restore(address: number): void {
@@ -291,6 +300,8 @@ export class XcomGatewaySim {
     if (id in identity) return { format: 'float', value: identity[id] };
     const info = INFOS[dev.kind][id];
     if (!info) return undefined;
+    const pinned = this.pinned.get(`${dev.address}:${id}`);
+    if (pinned !== undefined) return { format: info.format, value: pinned };
     const t = (this.now() - this.started) / 1000;
     return { format: info.format, value: info.value(t, dev.phase) };
   }

@@ -24,9 +24,10 @@ async function meterIdentity(name: string): Promise<Meter> {
 }
 
 /** A separate process that announces the meter with bonjour-service (the simulator's advertiser). */
-async function publishInChild(lfdi: string, port: number): Promise<ChildProcess> {
+async function publishInChild(lfdi: string, port: number, missFirstBrowse = false): Promise<ChildProcess> {
   const script = `import { advertiseMeter } from './server/sim/itron/advertise.ts';
-const ad = advertiseMeter({ lfdi: ${JSON.stringify(lfdi)}, port: ${port} });
+const ad = advertiseMeter({ lfdi: ${JSON.stringify(lfdi)}, port: ${port}, missFirstBrowse: ${missFirstBrowse} });
+await ad.ready;
 console.log('advertised');
 process.once('SIGTERM', () => void ad.stop().then(() => process.exit(0)));`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -76,6 +77,17 @@ describe('mDNS discovery of _smartenergy._tcp', () => {
       expect(await findMeterByLfdi(b.lfdi, 3000)).toMatchObject({ lfdi: b.lfdi, port: pb });
     } finally {
       await Promise.all(publishers.map(stopChild));
+    }
+  });
+
+  it('finds a meter that leaves the first query unanswered within one browse', async () => {
+    const m = await meterIdentity('shy-meter');
+    const port = await freePort();
+    const publisher = await publishInChild(m.lfdi, port, true);
+    try {
+      expect(await findMeterByLfdi(m.lfdi, 4000)).toMatchObject({ lfdi: m.lfdi, port });
+    } finally {
+      await stopChild(publisher);
     }
   });
 

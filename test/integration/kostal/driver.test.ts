@@ -56,7 +56,10 @@ describe('kostal driver', () => {
   it('testConnection reports identity and generation, and a clear reason when it fails', async () => {
     const classic = await sim({ layout: '8.3-en' });
     const ok = await testConnection({ host: classic.hostPort, password: 'pvwr', timeout: 2 });
-    expect(ok).toMatchObject({ ok: true, details: { serial: null, model: 'PIKO 8.3', generation: 'classic' } });
+    expect(ok).toMatchObject({
+      ok: true,
+      details: { serial: '90553KSE00123', model: 'PIKO 8.3', generation: 'classic', deviceId: 'kostal_90553KSE00123' },
+    });
     const wrong = await testConnection({ host: classic.hostPort, password: 'nope', timeout: 2 });
     expect(wrong).toMatchObject({ ok: false, message: expect.stringMatching(/HTTP 401/) });
     const port = await freePort();

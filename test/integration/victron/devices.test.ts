@@ -79,6 +79,14 @@ describe('Victron driver options and faults', () => {
     expect(rig.hub.get(GX_ID)!.status.availability).toBe('offline');
   });
 
+  it('names the missing user name when a password comes without one, in the wizard and for the configured system', async () => {
+    rig = await startRig({ username: 'remoteconsole', password: 'secret' }, { password: 'secret' });
+    expect(rig.errors.join('\n')).toMatch(/victron\[0\]\.username: .*remoteconsole.*VRM e-mail/);
+    const tested = await rig.driver.testConnection!({ host: '127.0.0.1', port: rig.sim.port, password: 'secret' });
+    expect(tested.ok).toBe(false);
+    expect(tested.message).toMatch(/username: .*remoteconsole/);
+  });
+
   it('tests a connection for onboarding: the GX answers with its portal id, a closed port does not', async () => {
     rig = await startRig({});
     const ok = await rig.driver.testConnection!({ host: '127.0.0.1', port: rig.sim.port });

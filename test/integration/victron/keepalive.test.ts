@@ -39,3 +39,34 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron keep-alive with %s', (
     }
   });
 });
+
+describe('Victron keep-alive with a dbus-mqtt GX that expires the topics the list leaves out', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.stop();
+    rig = undefined;
+  });
+
+  it('takes the expiry of unlisted topics for what it is: no lapse, the GX and its devices stay online', async () => {
+    rig = await startRig({ generation: 'dbus-mqtt' });
+    const r = rig;
+    const lapses: string[] = [];
+    r.hub.on('event', (rec, event) => {
+      if (event.event === 'keepalive_lapsed') lapses.push(`${rec.info.id}: ${event.message}`);
+    });
+    const vebus = `${GX_ID}_vebus_276`;
+    await r.until(vebus, 'vebus_state');
+    await waitFor(() => r.diag().selectiveKeepalive === true, { what: 'selective keep-alive in use' });
+    // One window after the first (full) keep-alive, the GX clears what the list does not name.
+    await waitFor(() => r.sim.stats.expiredTopics > 0, { what: 'unlisted topics expired', timeoutMs: 4 * TIMEOUT });
+    const expiredAt = Date.now();
+    // Delivery is in order: a value that arrives later means the empty payloads were handled.
+    await waitFor(() => Math.max(...Object.values(r.hub.get(GX_ID)!.updated)) > expiredAt, { what: 'a value after the expiry' });
+
+    expect(lapses).toEqual([]);
+    expect(r.diag().lapses).toBe(0);
+    expect(r.diag().expiredUnlisted).toBeGreaterThan(0);
+    const victron = r.hub.list().filter((d) => d.info.id.startsWith(GX_ID));
+    expect(victron.filter((d) => d.status.availability !== 'online').map((d) => `${d.info.id}: ${d.status.reason}`)).toEqual([]);
+  });
+});

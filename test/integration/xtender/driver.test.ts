@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CommandError, Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { createXtenderDriver } from '../../../server/drivers/xtender/driver.ts';
+import { FAMILY_REGISTERS } from '../../../server/drivers/xtender/registers.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import { parseDeviceList } from '../../../server/sim/xtender/gateway.ts';
 import { XtenderSimulator } from '../../../server/sim/xtender/simulator.ts';
@@ -40,6 +41,20 @@ describe('xtender driver over a PTY', () => {
     expect(r.hub.get(xt1)!.status.availability).toBe('online');
     await waitFor(() => r.hub.get(simDeviceId(r, 301))?.state.operating_mode === 'Charge', { what: 'VT enum label' });
     await waitFor(() => typeof r.hub.get(simDeviceId(r, 601))?.state.battery_soc === 'number', { what: 'BSP soc' });
+  });
+
+  it('publishes float32 values rounded to the register precision, parameters to their step', async () => {
+    rig = await startRig({ devices: 'xt:1' });
+    const r = rig;
+    const id = simDeviceId(r, 101);
+    const floats = FAMILY_REGISTERS.xtender.filter((x) => x.objectType === 'info' && x.format === 'float' && x.precision !== undefined);
+    await waitFor(() => floats.every((x) => typeof r.hub.get(id)?.state[x.key] === 'number'), { what: 'every float info published' });
+    const state = r.hub.get(id)!.state;
+    const unrounded = floats.filter((x) => state[x.key] !== Number((state[x.key] as number).toFixed(x.precision)));
+    expect(unrounded.map((x) => `${x.key}=${state[x.key]}`)).toEqual([]);
+    // 54.4 as float32 is 54.400001525878906.
+    const [floating] = await r.hub.read(id, ['floating_voltage']);
+    expect(floating.value).toBe(54.4);
   });
 
   it('reads a parameter with the device range, round-trips a RAM write, and refuses writes when not allowed', async () => {

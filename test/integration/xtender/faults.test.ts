@@ -50,6 +50,42 @@ describe('xtender faults', () => {
     }
   });
 
+  it('one device answering an implausible value for good: one event, re-inits backed off, the other device keeps publishing', async () => {
+    rig = await startRig({ devices: 'xt:2' });
+    const r = rig;
+    const [xt1, xt2] = [101, 102].map((a) => simDeviceId(r, a));
+    await waitFor(() => [xt1, xt2].every((id) => r.hub.get(id)?.status.availability === 'online'), { what: 'both online' });
+    let batchesOfXt2 = 0;
+    r.hub.on('readings', (rec, readings) => {
+      if (rec.info.id === xt2 && readings.some((p) => p.register.key === 'battery_voltage')) batchesOfXt2++;
+    });
+    // A battery voltage far out of range, on the device polled first.
+    r.sim.gateway.pinInfo(101, 3000, 400);
+
+    await waitFor(() => batchesOfXt2 >= 8, { what: 'eight slow batches from the healthy device', timeoutMs: 60_000 }).catch(
+      (err: Error) => {
+        throw new Error(
+          `${err.message}; ${batchesOfXt2} batches; link ${JSON.stringify(linkDiag(r))}; ${JSON.stringify(r.hub.get(xt2)?.status)}`,
+        );
+      },
+    );
+    expect(r.hub.get(xt1)?.status.availability).toBe('fault');
+    expect(r.hub.get(xt1)?.status.reason).toMatch(/implausible value: Battery voltage 400 V is outside 0\.\.80/);
+    expect(r.hub.get(xt1)?.state.battery_voltage).not.toBe(400);
+    expect(r.events.filter((e) => e.event.event === 'implausible_value')).toHaveLength(1);
+    // Backoff from 5 s doubling: eight batches a second or more apart leave room for three re-inits at most.
+    expect(linkDiag(r).reinits as number).toBeLessThanOrEqual(3);
+    expect(linkDiag(r).faultEpisodes).toEqual([expect.objectContaining({ device: xt1 })]);
+
+    r.sim.gateway.pinInfo(101, 3000, undefined);
+    const healedAt = Date.now();
+    await waitFor(() => r.hub.get(xt1)?.status.availability === 'online' && (r.hub.get(xt1)?.updated.battery_voltage ?? 0) > healedAt, {
+      what: 'the healed device publishing again',
+      timeoutMs: 20_000,
+    });
+    expect(linkDiag(r).faultEpisodes).toEqual([]);
+  }, 90_000);
+
   it('reopens the port when the PTY is removed and re-created mid-run', async () => {
     rig = await startRig({ devices: 'xt:1', link: { timeout_ms: 300, retries: 0 } });
     const r = rig;

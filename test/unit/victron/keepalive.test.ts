@@ -100,6 +100,17 @@ describe('keep-alive scheduler', () => {
     ka.stop();
   });
 
+  it('keeps every path alive after a full keep-alive, only the listed ones after a topic list', () => {
+    const { ka } = scheduler();
+    ka.connected();
+    expect(ka.keepsAlive('vebus/276/Mgmt/ProcessName')).toBe(true);
+    ka.presenceFlag();
+    vi.advanceTimersByTime(TIMING.keepaliveMs);
+    expect(ka.keepsAlive('battery/512/Soc')).toBe(true);
+    expect(ka.keepsAlive('battery/512/Mgmt/ProcessName')).toBe(false);
+    ka.stop();
+  });
+
   it('starts over on reconnect and sends nothing while disconnected', () => {
     const { ka, sent } = scheduler();
     ka.connected();
