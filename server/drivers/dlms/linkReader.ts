@@ -1,5 +1,5 @@
 /** Feeds bytes from one link into an APDU stream and hands the results to a push meter. */
-import { ApduStream } from '../../protocols/dlms/apduStream.ts';
+import { ApduStream, type StreamItem } from '../../protocols/dlms/apduStream.ts';
 import type { PushMeter } from './pushMeter.ts';
 
 /** A pause this long ends a telegram burst: a half frame before it will never complete. */
@@ -18,10 +18,14 @@ export class LinkReader {
   }
 
   feed(chunk: Buffer, now = Date.now()): void {
-    if (this.stream.pending > 0 && now - this.lastData > GAP_MS) this.stream.reset();
+    if (this.stream.pending > 0 && now - this.lastData > GAP_MS) this.handle(this.stream.flush());
     this.lastData = now;
     this.route(null)?.activity();
-    for (const item of this.stream.push(chunk)) {
+    this.handle(this.stream.push(chunk));
+  }
+
+  private handle(items: StreamItem[]): void {
+    for (const item of items) {
       if (item.kind === 'apdu') {
         const meter = this.route(item.apdu);
         meter?.activity();
