@@ -9,10 +9,14 @@ export class LinkReader {
   private readonly stream: ApduStream;
   private lastData = 0;
 
-  /** `tcp`: unframed APDUs may arrive one per segment (IVY EM114070). */
+  /**
+   * @param tcp unframed APDUs may arrive one per segment (IVY EM114070).
+   * @param valid called for each telegram a meter decoded and each heartbeat (a connection's budget).
+   */
   constructor(
     private readonly route: (apdu: Buffer | null) => PushMeter | undefined,
     tcp = false,
+    private readonly valid: () => void = () => undefined,
   ) {
     this.stream = new ApduStream(tcp);
   }
@@ -29,10 +33,11 @@ export class LinkReader {
       if (item.kind === 'apdu') {
         const meter = this.route(item.apdu);
         meter?.activity();
-        meter?.onApdu(item.apdu);
+        if (meter?.onApdu(item.apdu)) this.valid();
       } else if (item.kind === 'error') {
         this.route(null)?.onFrameError(item.error);
       } else {
+        this.valid();
         // Sent once when an IVY EM114070 connects; its DLMS identity comes later from its telegrams.
         this.route(null)?.device.log.info({ address: item.address }, 'IVY meter connected (heartbeat)');
       }

@@ -4,6 +4,10 @@ import { hexKey, interval, optional, port } from '../../options/fields.ts';
 export const dlmsOptions = z.object({
   listen: z.boolean().default(false),
   listen_port: port().default(4059),
+  /** Unknown system titles listed at once (pushes from meters not in dlms_meters). */
+  max_meters: interval(1, 1000).default(32),
+  /** New unknown system titles listed per minute; more are counted, not listed. */
+  adopt_per_minute: interval(1, 1000).default(10),
 });
 
 /**

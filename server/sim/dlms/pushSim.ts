@@ -11,9 +11,10 @@ import { gloCipher, hdlcFrames, mbusFrames, wrapped, type Security } from './wir
 export type Framing = 'wrapper' | 'hdlc' | 'mbus';
 /**
  * `corrupt` flips a byte in each frame; `garbage` sends noise instead (wrong baud rate); `silent` sends nothing;
- * `wrong-key` ciphers with another encryption key than the meter's (the bridge's copy is then wrong).
+ * `wrong-key` ciphers with another encryption key than the meter's (the bridge's copy is then wrong);
+ * `replay` repeats the last frame counter (a replayed telegram, or a meter that was reset).
  */
-export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key';
+export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key' | 'replay';
 
 export interface PushSimOptions {
   target: { host: string; port: number } | { serialPath: string };
@@ -69,7 +70,7 @@ export class DlmsPushSim {
             plain,
             this.opts.security,
             this.opts.systemTitle,
-            this.frameCounter++,
+            this.fault === 'replay' ? this.frameCounter - 1 : this.frameCounter++,
             this.encryptionKey(),
             this.opts.authenticationKey,
           );

@@ -57,7 +57,7 @@ describe('DLMS push over TCP', () => {
   });
 
   it('a wrong key is diagnosed as a decryption failure, logged once', async () => {
-    const h = await setup({ encryption_key: EK, authentication_key: AK }, '000102030405060708090A0B0C0D0E0F');
+    const h = await setup({ system_title: ST, encryption_key: EK, authentication_key: AK }, '000102030405060708090A0B0C0D0E0F');
     const rec = await deviceWhen(h, ST, (d) => d.status.availability === 'fault', 'fault status');
     expect(rec.status.reason).toMatch(/^telegrams arrive but decryption fails \(wrong key\?\)/);
     expect(rec.state).toEqual({});
@@ -68,7 +68,7 @@ describe('DLMS push over TCP', () => {
   });
 
   it('encrypted telegrams without a configured key say so', async () => {
-    const h = await setup({ id: 'garage_meter' }, EK, 'encrypt');
+    const h = await setup({ id: 'garage_meter', system_title: ST }, EK, 'encrypt');
     const rec = await deviceWhen(h, 'garage_meter', (d) => d.status.availability === 'fault', 'fault status');
     expect(rec.status.reason).toMatch(/encrypted from system title 4B464D1010000023 but no encryption_key/);
   });
