@@ -21,7 +21,9 @@ import { encodeWrapper } from '../../protocols/dlms/wrapper.ts';
 
 export class DlmsClientError extends Error {}
 
-const PUBLIC_CLIENT = 16;
+/** The public client; meters bind a password (LLS) association to another, usually 17. */
+export const PUBLIC_CLIENT = 16;
+export const LLS_CLIENT = 17;
 const MANAGEMENT_LD = 1;
 const INVOKE = 0xc1;
 
@@ -34,6 +36,7 @@ export class DlmsTcpClient {
     private readonly host: string,
     private readonly port: number,
     private readonly timeoutMs = 5000,
+    private readonly clientAddress = PUBLIC_CLIENT,
   ) {}
 
   async connect(): Promise<void> {
@@ -93,7 +96,7 @@ export class DlmsTcpClient {
     return new Promise<Apdu>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new DlmsClientError(`no answer to ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
       this.waiter = { resolve, reject, timer };
-      s.write(encodeWrapper(PUBLIC_CLIENT, MANAGEMENT_LD, apdu));
+      s.write(encodeWrapper(this.clientAddress, MANAGEMENT_LD, apdu));
     });
   }
 
@@ -105,8 +108,13 @@ export class DlmsTcpClient {
     );
     if (answer.type !== 'aare') throw new DlmsClientError(`meter answered the AARQ with ${answer.type}`);
     if (answer.result !== 0) {
+      // Meters answer a password sent from a client address they do not bind LLS to exactly as a wrong password.
+      const cause =
+        password !== undefined
+          ? `wrong password, or the meter binds its password to another client_address than ${this.clientAddress}?`
+          : 'the meter may need a password';
       throw new DlmsAssociationRejected(
-        `association rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${password !== undefined ? 'wrong password?' : 'the meter may need a password'}`,
+        `association as client ${this.clientAddress} rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${cause}`,
       );
     }
   }

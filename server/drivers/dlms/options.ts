@@ -36,6 +36,8 @@ export const dlmsMeter = z
     host: optional(z.string()),
     port: optional(port()),
     password: optional(z.string().max(64)),
+    /** Client address (wrapper wPort) to associate as; default 16 (public) without a password, 17 with one. */
+    client_address: optional(interval(1, 255)),
     poll_interval: interval(1, 86_400).default(60),
     /** Seconds without a telegram before the meter is reported as silent. */
     timeout: interval(1, 3600).default(60),
