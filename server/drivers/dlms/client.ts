@@ -16,6 +16,7 @@ import {
 } from '../../protocols/dlms/apdu.ts';
 import { readData } from '../../protocols/dlms/axdr.ts';
 import { Cursor } from '../../protocols/dlms/cursor.ts';
+import { SEGMENT_LIMITS } from '../../protocols/dlms/hdlc.ts';
 import { ApduStream } from '../../protocols/dlms/apduStream.ts';
 import { encodeWrapper } from '../../protocols/dlms/wrapper.ts';
 
@@ -123,9 +124,16 @@ export class DlmsTcpClient {
   async get(classId: number, obis: string, attribute: number): Promise<GetResult> {
     let answer = await this.request(encodeGetRequest(INVOKE, classId, obis, attribute), `GET ${obis}`);
     const blocks: Buffer[] = [];
+    let blockBytes = 0;
     while (answer.type === 'get-response-block') {
       if (!answer.result.ok) return { ok: false, error: answer.result.error };
       blocks.push(answer.result.raw);
+      blockBytes += answer.result.raw.length;
+      // A meter that never sends its last block must not grow the buffer without end.
+      if (blockBytes > SEGMENT_LIMITS.bytes || blocks.length > SEGMENT_LIMITS.segments)
+        throw new DlmsClientError(
+          `meter sent more than ${SEGMENT_LIMITS.bytes} bytes or ${SEGMENT_LIMITS.segments} blocks for GET ${obis}`,
+        );
       if (answer.last) return { ok: true, data: readData(new Cursor(Buffer.concat(blocks), 'data blocks')) };
       answer = await this.request(encodeGetRequestNext(INVOKE, answer.block), `GET ${obis} next block`);
     }

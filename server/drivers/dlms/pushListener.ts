@@ -128,7 +128,11 @@ export class PushListener {
     const title = cipheredSystemTitle(apdu);
     if (!title) return bound ?? this.meters.find((m) => !m.device.systemTitle) ?? (this.meters.length === 1 ? this.meters[0] : undefined);
     const byTitle = this.meters.find((m) => m.device.systemTitle === title);
-    if (byTitle) return byTitle;
+    if (byTitle) {
+      // A configured meter's telegram keeps its connection even when it does not decrypt (wrong key): its status says why.
+      valid();
+      return byTitle;
+    }
     // A title already listed as unknown is not worth another decryption attempt per meter.
     const claimed = this.unknown.has(title) ? undefined : this.meters.find((m) => m.claims(apdu));
     if (claimed) return claimed;

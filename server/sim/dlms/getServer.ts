@@ -5,7 +5,8 @@
  *
  * Quirks of real meters (issue 15): `llsClient` binds the password association to one
  * client address (17 on most meters; the public client 16 is then rejected like a wrong
- * password), and `refuseGets` answers every GET with that data-access-result.
+ * password), `refuseGets` answers every GET with that data-access-result, and
+ * `endlessBlocks` answers every GET with data blocks that never end (a hostile meter).
  */
 import net from 'node:net';
 import { MeterModel } from './meterModel.ts';
@@ -19,6 +20,7 @@ export interface GetServerQuirks {
   llsClient?: number;
   /** A data-access-result code (3 read-write-denied, 4 object-undefined …) for every GET. */
   refuseGets?: number;
+  endlessBlocks?: boolean;
 }
 
 export class DlmsGetServer {
@@ -78,6 +80,7 @@ export class DlmsGetServer {
       case 0xc0: {
         const iip = apdu[2];
         if (!associated) return Buffer.from([0xd8, 0x01, 0x02]);
+        if (this.quirks.endlessBlocks) return this.nextBlock(iip);
         if (apdu[1] !== 0x01 || apdu.length < 13) return Buffer.from([0xc4, 0x01, iip, 0x01, 0xfa]);
         const classId = apdu.readUInt16BE(3);
         const obis = [...apdu.subarray(5, 11)];
@@ -96,6 +99,15 @@ export class DlmsGetServer {
       default:
         return Buffer.from([0xd8, 0x01, 0x01]);
     }
+  }
+
+  private blockNumber = 0;
+
+  /** A get-response-with-datablock that is never the last one: 200 bytes of raw data each. */
+  private nextBlock(iip: number): Buffer {
+    const head = Buffer.from([0xc4, 0x02, iip, 0x00, 0, 0, 0, 0, 0x00, 0x81, 200]);
+    head.writeUInt32BE(++this.blockNumber, 4);
+    return Buffer.concat([head, Buffer.alloc(200, 0x11)]);
   }
 
   /** The LLS password: calling-authentication-value `AC len 80 len <password>`. */
