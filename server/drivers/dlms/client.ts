@@ -138,7 +138,10 @@ export class DlmsTcpClient {
       answer = await this.request(encodeGetRequestNext(INVOKE, answer.block), `GET ${obis} next block`);
     }
     if (answer.type === 'exception-response')
-      throw new DlmsClientError(`meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`);
+      throw new DlmsGetRefused(
+        `meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`,
+        `exception-response ${answer.stateError}/${answer.serviceError}`,
+      );
     if (answer.type !== 'get-response') throw new DlmsClientError(`meter answered GET ${obis} with ${answer.type}`);
     return answer.result;
   }
@@ -155,6 +158,17 @@ export class DlmsTcpClient {
 }
 
 export class DlmsAssociationRejected extends DlmsClientError {}
+
+/** The meter answered a GET with an exception-response instead of data or a data-access-result. */
+export class DlmsGetRefused extends DlmsClientError {
+  constructor(
+    message: string,
+    /** Short form for a list of refusals: `exception-response 1/2`. */
+    readonly answer: string,
+  ) {
+    super(message);
+  }
+}
 
 export function accessResultName(code: number): string {
   return DATA_ACCESS_RESULT[code] ?? `data-access-result ${code}`;

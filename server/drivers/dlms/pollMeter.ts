@@ -9,7 +9,8 @@ import { PollLoop } from '../../core/scheduler.ts';
 import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { DriverContext } from '../types.ts';
-import { accessResultName, DlmsAssociationRejected, DlmsTcpClient, LLS_CLIENT, PUBLIC_CLIENT } from './client.ts';
+import { accessResultName, DlmsAssociationRejected, DlmsGetRefused, DlmsTcpClient, LLS_CLIENT, PUBLIC_CLIENT } from './client.ts';
+import type { GetResult } from '../../protocols/dlms/apdu.ts';
 import { MeterDevice } from './meterDevice.ts';
 import type { DlmsMeter } from './options.ts';
 import { mapReadings } from './readingMapper.ts';
@@ -84,11 +85,11 @@ export class PollMeter {
       const refusals = new Map<string, number>();
       for (const reg of regs) {
         if (this.absent.has(reg.id)) continue;
-        const r = await client.get(reg.classId, reg.id, 2);
+        const r = await this.getOrRefusal(client, reg);
         if (!r.ok) {
-          const name = accessResultName(r.error);
+          const name = typeof r.error === 'string' ? r.error : accessResultName(r.error);
           refusals.set(name, (refusals.get(name) ?? 0) + 1);
-          if (ABSENT.has(r.error)) this.absent.add(reg.id);
+          if (typeof r.error === 'number' && ABSENT.has(r.error)) this.absent.add(reg.id);
           else this.device.log.debug({ obis: reg.id, result: name }, 'DLMS GET refused');
           continue;
         }
@@ -105,6 +106,16 @@ export class PollMeter {
     } finally {
       client.close();
       this.active = undefined;
+    }
+  }
+
+  /** A GET's result, with an exception-response as a refusal like a data-access-result (named by its codes). */
+  private async getOrRefusal(client: DlmsTcpClient, reg: DlmsRegister): Promise<GetResult | { ok: false; error: string }> {
+    try {
+      return await client.get(reg.classId, reg.id, 2);
+    } catch (err) {
+      if (err instanceof DlmsGetRefused) return { ok: false, error: err.answer };
+      throw err;
     }
   }
 

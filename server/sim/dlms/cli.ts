@@ -51,7 +51,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
     console.log(
       'usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n' +
         '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key|replay]\n' +
-        '  [--get-port PORT] [--password TEXT] [--lls-client N] [--refuse-gets CODE] [--ldn NAME]',
+        '  [--get-port PORT] [--password TEXT] [--lls-client N] [--refuse-gets CODE|exception] [--ldn NAME]',
     );
     return;
   }
@@ -84,7 +84,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
   if (values['get-port']) {
     const server = new DlmsGetServer(values.ldn!, values.password, {
       llsClient: values['lls-client'] ? Number(values['lls-client']) : undefined,
-      refuseGets: values['refuse-gets'] ? Number(values['refuse-gets']) : undefined,
+      refuseGets: values['refuse-gets'] === 'exception' ? 'exception' : values['refuse-gets'] ? Number(values['refuse-gets']) : undefined,
     });
     const port = await server.listen(Number(values['get-port']), '0.0.0.0');
     stops.push(() => server.stop());

@@ -18,8 +18,8 @@ const AARE_REJECTED = Buffer.from('6129a109060760857405080101a203020101a305a1030
 export interface GetServerQuirks {
   /** The only client address the LLS association is accepted from. */
   llsClient?: number;
-  /** A data-access-result code (3 read-write-denied, 4 object-undefined …) for every GET. */
-  refuseGets?: number;
+  /** A data-access-result code (3 read-write-denied, 4 object-undefined …) for every GET, or an exception-response. */
+  refuseGets?: number | 'exception';
   endlessBlocks?: boolean;
 }
 
@@ -87,6 +87,7 @@ export class DlmsGetServer {
         const text = `${obis[0]}-${obis[1]}:${obis[2]}.${obis[3]}.${obis[4]}.${obis[5]}`;
         const object = this.model.find(classId, text);
         const attribute = apdu[11];
+        if (this.quirks.refuseGets === 'exception') return Buffer.from([0xd8, 0x01, 0x03]);
         if (this.quirks.refuseGets !== undefined) return Buffer.from([0xc4, 0x01, iip, 0x01, this.quirks.refuseGets]);
         if (!object) return Buffer.from([0xc4, 0x01, iip, 0x01, 0x04]);
         if (attribute === 2) {

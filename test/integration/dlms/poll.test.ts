@@ -72,6 +72,14 @@ describe('DLMS GET polling', () => {
     expect(rec.state).toEqual({});
   });
 
+  it('a meter that answers every GET with an exception-response is a fault naming it', async () => {
+    server = new DlmsGetServer('EXC', undefined, { refuseGets: 'exception' });
+    const port = await server.listen();
+    harness = await startDriver({ dlms_meters: [{ id: 'exc', mode: 'poll', host: '127.0.0.1', port, poll_interval: 1 }] });
+    const rec = await deviceWhen(harness, 'exc', (d) => d.status.availability === 'fault', 'fault');
+    expect(rec.status.reason).toMatch(/refuses every read: \d+ × exception-response 1\/3 \(as client 16\)$/);
+  });
+
   it('a meter that has none of the objects is a fault naming object-undefined, in later polls too', async () => {
     server = new DlmsGetServer('NONE', undefined, { refuseGets: 4 });
     const port = await server.listen();
