@@ -39,6 +39,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
       'auth-key': { type: 'string', default: SIM_DEFAULTS.authenticationKey },
       interval: { type: 'string', default: '5' },
       fault: { type: 'string', default: 'none' },
+      payload: { type: 'string', default: 'cosem' },
       'get-port': { type: 'string' },
       password: { type: 'string' },
       'lls-client': { type: 'string' },
@@ -50,7 +51,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
   if (values.help || (!values['push-to'] && !values.serial && !values['get-port'])) {
     console.log(
       'usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n' +
-        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key|replay]\n' +
+        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key|replay] [--payload cosem|dsmr]\n' +
         '  [--get-port PORT] [--password TEXT] [--lls-client N] [--refuse-gets CODE|exception] [--ldn NAME]',
     );
     return;
@@ -72,6 +73,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
       encryptionKey: hexArg(values.key!, 16, 'key'),
       authenticationKey: hexArg(values['auth-key']!, 16, 'auth-key'),
       intervalMs: Math.max(0.1, Number(values.interval)) * 1000,
+      payload: oneOf<'cosem' | 'dsmr'>(values.payload!, ['cosem', 'dsmr'], 'payload'),
       fault: oneOf<Fault>(values.fault!, ['none', 'corrupt', 'garbage', 'silent', 'wrong-key', 'replay'], 'fault'),
       logicalDeviceName: values.ldn,
     });

@@ -26,6 +26,8 @@ export interface PushSimOptions {
   intervalMs: number;
   fault?: Fault;
   logicalDeviceName?: string;
+  /** `dsmr`: DSMR text inside the ciphering, as the Luxembourg Smarty sends (needs security). */
+  payload?: 'cosem' | 'dsmr';
 }
 
 export class DlmsPushSim {
@@ -62,7 +64,7 @@ export class DlmsPushSim {
 
   /** The bytes of the next telegram on the wire. */
   telegram(): Buffer[] {
-    const plain = this.model.notification(this.invokeId++);
+    const plain = this.opts.payload === 'dsmr' ? this.model.dsmrText() : this.model.notification(this.invokeId++);
     const apdu =
       this.opts.security === 'none'
         ? plain

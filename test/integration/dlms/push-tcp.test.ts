@@ -36,6 +36,30 @@ async function setup(meter: Record<string, unknown>, simKey = EK, security: 'non
 }
 
 describe('DLMS push over TCP', () => {
+  it('a Smarty-style DSMR push publishes the logical device name as text and the clock as ISO 8601 (issue 15)', async () => {
+    const port = await freePort();
+    harness = await startDriver({
+      dlms: { listen: true, listen_port: port },
+      dlms_meters: [{ mode: 'push', meter_type: 'smarty_p1', system_title: ST, encryption_key: EK, authentication_key: AK }],
+    });
+    sim = new DlmsPushSim({
+      target: { host: '127.0.0.1', port },
+      framing: 'wrapper',
+      security: 'auth-encrypt',
+      systemTitle: Buffer.from(ST, 'hex'),
+      encryptionKey: Buffer.from(EK, 'hex'),
+      authenticationKey: Buffer.from(AK, 'hex'),
+      intervalMs: 100,
+      payload: 'dsmr',
+    });
+    await sim.start();
+    const rec = await deviceWhen(harness, ST, (d) => d.state.LOGICAL_DEVICE_NAME !== undefined, 'DSMR readings');
+    expect(rec.state.LOGICAL_DEVICE_NAME).toBe(`SIM${ST}`);
+    expect(rec.state.CLOCK).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
+    expect(Math.abs(Date.parse(String(rec.state.CLOCK)) - Date.now())).toBeLessThan(60_000);
+    expect(rec.state.ACTIVE_ENERGY_IMPORT).toBeCloseTo(1234.567, 0);
+  });
+
   it('decrypts authenticated telegrams and publishes registers named by the table, with the system title as id', async () => {
     const h = await setup({ encryption_key: EK, authentication_key: AK });
     const rec = await deviceWhen(h, ST, (d) => d.state.ACTIVE_ENERGY_IMPORT !== undefined, 'energy reading');

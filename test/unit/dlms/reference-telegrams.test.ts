@@ -7,6 +7,7 @@ import { decryptPayload } from '../../../server/protocols/dlms/security.ts';
 import { decodeTelegram } from '../../../server/protocols/dlms/telegram.ts';
 import { dsmrTimestamp, readingsFromDsmr } from '../../../server/protocols/dlms/dsmr.ts';
 import { mapReadings } from '../../../server/drivers/dlms/readingMapper.ts';
+import { dsmrClock } from '../../../server/sim/dlms/meterModel.ts';
 import { fixtureHex, fixtureText, hex, KEYS } from './fixtures.ts';
 
 function onlyApdu(bytes: Buffer): Buffer {
@@ -132,6 +133,14 @@ describe('Luxembourg Smarty T210-D (§8.3, raw P1, SC 0x30)', () => {
     const { readings } = mapReadings(t.readings, new Set());
     expect(readings.find((r) => r.key === 'LOGICAL_DEVICE_NAME')?.value).toBe('SAG1030700114004');
     expect(readings.find((r) => r.key === 'CLOCK')?.value).toBe('2018-01-30T10:21:22+01:00');
+  });
+
+  it('the simulator writes the clock in central European winter and summer time', () => {
+    expect(dsmrClock(new Date(Date.UTC(2018, 0, 30, 9, 21, 22)))).toBe('180130102122W');
+    expect(dsmrClock(new Date(Date.UTC(2018, 6, 30, 8, 21, 22)))).toBe('180730102122S');
+    // Summer time starts on the last Sunday of March at 01:00 UTC (25 March 2018).
+    expect(dsmrClock(new Date(Date.UTC(2018, 2, 25, 0, 59, 59)))).toBe('180325015959W');
+    expect(dsmrClock(new Date(Date.UTC(2018, 2, 25, 1, 0, 0)))).toBe('180325030000S');
   });
 
   it('summer time is UTC+2, and digits that are not hex text stay numbers', () => {
