@@ -1,5 +1,6 @@
 /** Feeds bytes from one link into an APDU stream and hands the results to a push meter. */
 import { ApduStream, type StreamItem } from '../../protocols/dlms/apduStream.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { PushMeter } from './pushMeter.ts';
 
 /** A pause this long ends a telegram burst: a half frame before it will never complete. */
@@ -12,11 +13,13 @@ export class LinkReader {
   /**
    * @param tcp unframed APDUs may arrive one per segment (IVY EM114070).
    * @param valid called for each telegram a meter decoded and each heartbeat (a connection's budget).
+   * @param log for what arrives before the link is bound to a meter (an IVY heartbeat).
    */
   constructor(
     private readonly route: (apdu: Buffer | null) => PushMeter | undefined,
     tcp = false,
     private readonly valid: () => void = () => undefined,
+    private readonly log?: Logger,
   ) {
     this.stream = new ApduStream(tcp);
   }
@@ -39,7 +42,7 @@ export class LinkReader {
       } else {
         this.valid();
         // Sent once when an IVY EM114070 connects; its DLMS identity comes later from its telegrams.
-        this.route(null)?.device.log.info({ address: item.address }, 'IVY meter connected (heartbeat)');
+        (this.route(null)?.device.log ?? this.log)?.info({ address: item.address }, 'IVY meter connected (heartbeat)');
       }
     }
   }

@@ -100,6 +100,7 @@ export class PushListener {
       },
       true,
       valid,
+      this.log.child({ remote: ip }),
     );
     socket.setKeepAlive(true, 30_000);
     socket.on('data', (chunk: Buffer) => {

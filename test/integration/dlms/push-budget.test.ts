@@ -136,6 +136,25 @@ describe('DLMS push listener budgets', () => {
   });
 });
 
+describe('DLMS IVY heartbeats', () => {
+  it('are logged with the source address before any meter is bound, and renew the connection budget', async () => {
+    const b = await startListener([{ id: 'ivy_a' }, { id: 'ivy_b' }], { garbageBytes: 100 });
+    const s = await connectFrom('127.0.0.2', b.port);
+    const heartbeat = Buffer.concat([
+      Buffer.from('00010001000100120A020C', 'hex'),
+      Buffer.from('000000000001'),
+      Buffer.from('0D1234', 'hex'),
+    ]);
+    for (let i = 0; i < 8; i++) s.write(heartbeat);
+    await waitFor(() => b.lines().filter((l) => l.msg === 'IVY meter connected (heartbeat)').length === 8, { what: 'heartbeat lines' });
+    expect(b.lines().find((l) => l.msg === 'IVY meter connected (heartbeat)')).toMatchObject({
+      remote: '127.0.0.2',
+      address: '000000000001',
+    });
+    expect(closed(s)).toBe(false);
+  });
+});
+
 describe('DLMS pushes from unknown system titles', () => {
   it('leave a keyless configured meter alone and wait in a bounded list', async () => {
     const b = await startListener([{ id: 'plain_meter' }], {}, { maxMeters: 5, perMinute: 3 });
