@@ -16,12 +16,15 @@ import {
 } from '../../protocols/dlms/apdu.ts';
 import { readData } from '../../protocols/dlms/axdr.ts';
 import { Cursor } from '../../protocols/dlms/cursor.ts';
+import { SEGMENT_LIMITS } from '../../protocols/dlms/hdlc.ts';
 import { ApduStream } from '../../protocols/dlms/apduStream.ts';
 import { encodeWrapper } from '../../protocols/dlms/wrapper.ts';
 
 export class DlmsClientError extends Error {}
 
-const PUBLIC_CLIENT = 16;
+/** The public client; meters bind a password (LLS) association to another, usually 17. */
+export const PUBLIC_CLIENT = 16;
+export const LLS_CLIENT = 17;
 const MANAGEMENT_LD = 1;
 const INVOKE = 0xc1;
 
@@ -34,6 +37,7 @@ export class DlmsTcpClient {
     private readonly host: string,
     private readonly port: number,
     private readonly timeoutMs = 5000,
+    private readonly clientAddress = PUBLIC_CLIENT,
   ) {}
 
   async connect(): Promise<void> {
@@ -93,7 +97,7 @@ export class DlmsTcpClient {
     return new Promise<Apdu>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new DlmsClientError(`no answer to ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
       this.waiter = { resolve, reject, timer };
-      s.write(encodeWrapper(PUBLIC_CLIENT, MANAGEMENT_LD, apdu));
+      s.write(encodeWrapper(this.clientAddress, MANAGEMENT_LD, apdu));
     });
   }
 
@@ -105,8 +109,13 @@ export class DlmsTcpClient {
     );
     if (answer.type !== 'aare') throw new DlmsClientError(`meter answered the AARQ with ${answer.type}`);
     if (answer.result !== 0) {
+      // Meters answer a password sent from a client address they do not bind LLS to exactly as a wrong password.
+      const cause =
+        password !== undefined
+          ? `wrong password, or the meter binds its password to another client_address than ${this.clientAddress}?`
+          : 'the meter may need a password';
       throw new DlmsAssociationRejected(
-        `association rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${password !== undefined ? 'wrong password?' : 'the meter may need a password'}`,
+        `association as client ${this.clientAddress} rejected (result ${answer.result}, diagnostic ${answer.diagnostic ?? '?'}): ${cause}`,
       );
     }
   }
@@ -115,14 +124,24 @@ export class DlmsTcpClient {
   async get(classId: number, obis: string, attribute: number): Promise<GetResult> {
     let answer = await this.request(encodeGetRequest(INVOKE, classId, obis, attribute), `GET ${obis}`);
     const blocks: Buffer[] = [];
+    let blockBytes = 0;
     while (answer.type === 'get-response-block') {
       if (!answer.result.ok) return { ok: false, error: answer.result.error };
       blocks.push(answer.result.raw);
+      blockBytes += answer.result.raw.length;
+      // A meter that never sends its last block must not grow the buffer without end.
+      if (blockBytes > SEGMENT_LIMITS.bytes || blocks.length > SEGMENT_LIMITS.segments)
+        throw new DlmsClientError(
+          `meter sent more than ${SEGMENT_LIMITS.bytes} bytes or ${SEGMENT_LIMITS.segments} blocks for GET ${obis}`,
+        );
       if (answer.last) return { ok: true, data: readData(new Cursor(Buffer.concat(blocks), 'data blocks')) };
       answer = await this.request(encodeGetRequestNext(INVOKE, answer.block), `GET ${obis} next block`);
     }
     if (answer.type === 'exception-response')
-      throw new DlmsClientError(`meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`);
+      throw new DlmsGetRefused(
+        `meter refused GET ${obis} (exception ${answer.stateError}/${answer.serviceError})`,
+        `exception-response ${answer.stateError}/${answer.serviceError}`,
+      );
     if (answer.type !== 'get-response') throw new DlmsClientError(`meter answered GET ${obis} with ${answer.type}`);
     return answer.result;
   }
@@ -139,6 +158,17 @@ export class DlmsTcpClient {
 }
 
 export class DlmsAssociationRejected extends DlmsClientError {}
+
+/** The meter answered a GET with an exception-response instead of data or a data-access-result. */
+export class DlmsGetRefused extends DlmsClientError {
+  constructor(
+    message: string,
+    /** Short form for a list of refusals: `exception-response 1/2`. */
+    readonly answer: string,
+  ) {
+    super(message);
+  }
+}
 
 export function accessResultName(code: number): string {
   return DATA_ACCESS_RESULT[code] ?? `data-access-result ${code}`;

@@ -2,7 +2,16 @@
  * What is wrong with a meter's telegrams, in words a user can act on. Each kind of
  * trouble has its own reason; a change of state is reported once, not per telegram.
  */
-export type Problem = 'ok' | 'decrypt_failed' | 'key_missing' | 'corrupt_frames' | 'unsupported' | 'silent' | 'unreachable' | 'rejected';
+export type Problem =
+  | 'ok'
+  | 'decrypt_failed'
+  | 'key_missing'
+  | 'corrupt_frames'
+  | 'unsupported'
+  | 'silent'
+  | 'unreachable'
+  | 'rejected'
+  | 'reads_refused';
 
 /** Corrupt frames tolerated between good telegrams before blaming the line (serial noise happens). */
 const CORRUPT_LIMIT = 3;
@@ -60,6 +69,11 @@ export class Diagnosis {
 
   rejected(detail: string): DiagnosisChange | null {
     return this.set('rejected', detail);
+  }
+
+  /** A poll in which the meter answered but gave no value at all. */
+  readsRefused(detail: string): DiagnosisChange | null {
+    return this.set('reads_refused', `the meter answers but refuses every read: ${detail}`);
   }
 
   private set(problem: Problem, reason: string): DiagnosisChange | null {

@@ -15,7 +15,7 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
   const polled: PollMeter[] = [];
   const pushMeters: PushMeter[] = [];
   let listener: PushListener | undefined;
-  const { listen, listen_port: listenPort } = ctx.options.dlms;
+  const { listen, listen_port: listenPort, max_meters: maxMeters, adopt_per_minute: perMinute } = ctx.options.dlms;
 
   for (const { index, config } of validDeviceItems(ctx, 'dlms_meters')) {
     const where = `dlms_meters[${index}]`;
@@ -37,7 +37,7 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
       for (const s of serial) s.start();
       for (const p of polled) p.start();
       if (listen && tcpPush.length > 0) {
-        listener = new PushListener(tcpPush, listenPort, ctx.log);
+        listener = new PushListener(tcpPush, listenPort, ctx.log, { maxMeters, perMinute });
         try {
           await listener.start();
         } catch (err) {
@@ -56,6 +56,7 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
     diagnostics() {
       return {
         listener: listener?.diagnostics() ?? null,
+        pendingMeters: listener?.pendingMeters() ?? [],
         meters: [
           ...serial.map((s) => s.meterDiagnostics()),
           ...tcpPush.map((m) => m.device.diagnostics()),

@@ -26,6 +26,7 @@ const STATUS: Record<Problem, 'online' | 'offline' | 'fault'> = {
   corrupt_frames: 'fault',
   unsupported: 'fault',
   rejected: 'fault',
+  reads_refused: 'fault',
 };
 
 export class MeterDevice {

@@ -4,6 +4,10 @@ import { hexKey, interval, optional, port } from '../../options/fields.ts';
 export const dlmsOptions = z.object({
   listen: z.boolean().default(false),
   listen_port: port().default(4059),
+  /** Unknown system titles listed at once (pushes from meters not in dlms_meters). */
+  max_meters: interval(1, 1000).default(32),
+  /** New unknown system titles listed per minute; more are counted, not listed. */
+  adopt_per_minute: interval(1, 1000).default(10),
 });
 
 /**
@@ -32,6 +36,8 @@ export const dlmsMeter = z
     host: optional(z.string()),
     port: optional(port()),
     password: optional(z.string().max(64)),
+    /** Client address (wrapper wPort) to associate as; default 16 (public) without a password, 17 with one. */
+    client_address: optional(interval(1, 255)),
     poll_interval: interval(1, 86_400).default(60),
     /** Seconds without a telegram before the meter is reported as silent. */
     timeout: interval(1, 3600).default(60),

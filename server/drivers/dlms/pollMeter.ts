@@ -10,7 +10,8 @@ import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { DriverContext } from '../types.ts';
-import { accessResultName, DlmsAssociationRejected, DlmsTcpClient } from './client.ts';
+import { accessResultName, DlmsAssociationRejected, DlmsGetRefused, DlmsTcpClient, LLS_CLIENT, PUBLIC_CLIENT } from './client.ts';
+import type { GetResult } from '../../protocols/dlms/apdu.ts';
 import { MeterDevice } from './meterDevice.ts';
 import type { DlmsMeter } from './options.ts';
 import { mapReadings } from './readingMapper.ts';
@@ -28,6 +29,7 @@ export class PollMeter {
   private readonly absent = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly address: string;
+  private readonly clientAddress: number;
   private active: DlmsTcpClient | undefined;
 
   constructor(
@@ -36,6 +38,7 @@ export class PollMeter {
     where: string,
   ) {
     this.address = `${cfg.host}:${cfg.port ?? 4059}`;
+    this.clientAddress = cfg.client_address ?? (cfg.password !== undefined ? LLS_CLIENT : PUBLIC_CLIENT);
     this.device = new MeterDevice(ctx, cfg, where, { read: (keys) => this.read(keys) }, () => `no answer from ${this.address}`);
     this.boundary = new SessionBoundary({
       hub: ctx.hub,
@@ -82,7 +85,7 @@ export class PollMeter {
   }
 
   private async session(regs: readonly DlmsRegister[]): Promise<CosemReading[]> {
-    const client = new DlmsTcpClient(this.cfg.host!, this.cfg.port ?? 4059);
+    const client = new DlmsTcpClient(this.cfg.host!, this.cfg.port ?? 4059, undefined, this.clientAddress);
     this.active = client;
     try {
       try {
@@ -95,18 +98,22 @@ export class PollMeter {
       }
       if (!this.device.id) await this.identify(client);
       const out: CosemReading[] = [];
+      const refusals = new Map<string, number>();
       for (const reg of regs) {
         if (this.absent.has(reg.id)) continue;
-        const r = await client.get(reg.classId, reg.id, 2);
+        const r = await this.getOrRefusal(client, reg);
         if (!r.ok) {
-          if (ABSENT.has(r.error)) this.absent.add(reg.id);
-          else this.device.log.debug({ obis: reg.id, result: accessResultName(r.error) }, 'DLMS GET refused');
+          const name = typeof r.error === 'string' ? r.error : accessResultName(r.error);
+          refusals.set(name, (refusals.get(name) ?? 0) + 1);
+          if (typeof r.error === 'number' && ABSENT.has(r.error)) this.absent.add(reg.id);
+          else this.device.log.debug({ obis: reg.id, result: name }, 'DLMS GET refused');
           continue;
         }
         out.push(makeReading(reg.id, r.data, reg.classId === 3 ? await this.scalerUnit(client, reg) : undefined));
       }
       await client.release();
-      this.device.report(this.device.diag.good());
+      if (out.length === 0 && regs.length > 0) this.device.report(this.device.diag.readsRefused(this.describeRefusals(refusals)));
+      else this.device.report(this.device.diag.good());
       return out;
     } catch (err) {
       if (err instanceof DlmsError) this.device.report(this.device.diag.corrupt(err.message));
@@ -116,6 +123,22 @@ export class PollMeter {
       client.close();
       this.active = undefined;
     }
+  }
+
+  /** A GET's result, with an exception-response as a refusal like a data-access-result (named by its codes). */
+  private async getOrRefusal(client: DlmsTcpClient, reg: DlmsRegister): Promise<GetResult | { ok: false; error: string }> {
+    try {
+      return await client.get(reg.classId, reg.id, 2);
+    } catch (err) {
+      if (err instanceof DlmsGetRefused) return { ok: false, error: err.answer };
+      throw err;
+    }
+  }
+
+  /** "40 × read-write-denied (as client 16)": what a poll without any value got. */
+  private describeRefusals(refusals: Map<string, number>): string {
+    const counts = [...refusals].map(([name, n]) => `${n} × ${name}`).join(', ');
+    return `${counts || 'every register was reported missing in earlier polls'} (as client ${this.clientAddress})`;
   }
 
   private async identify(client: DlmsTcpClient): Promise<void> {

@@ -21,6 +21,7 @@ export class PushMeter {
   private readonly keys: DlmsKeys | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private lastFrameCounter: number | undefined;
+  private replaying = false;
 
   constructor(
     ctx: DriverContext,
@@ -72,24 +73,53 @@ export class PushMeter {
     this.silenceTimer.unref();
   }
 
-  onApdu(apdu: Buffer): void {
-    // Telegrams wait for the restart: handling them now would report the meter good while it is in fault.
-    if (this.boundary.isFaulted) return;
+  /**
+   * Whether a ciphered telegram from a system title no meter is configured with is this
+   * meter's: only a meter with a key and no system title yet can claim one, and only if
+   * the telegram decrypts with that key. Anything else must not touch this meter.
+   */
+  claims(apdu: Buffer): boolean {
+    if (!this.keys || this.device.systemTitle) return false;
+    try {
+      decodeTelegram(apdu, () => this.keys);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Decode, publish and diagnose one telegram; true when it decoded. */
+  onApdu(apdu: Buffer): boolean {
+    // Telegrams wait for the restart (handling them now would report the meter good while it
+    // is in fault); the frame itself was valid, so the connection is not charged for it.
+    if (this.boundary.isFaulted) return true;
     const systemTitle = cipheredSystemTitle(apdu);
     if (systemTitle) this.device.identify({ systemTitle });
     try {
       const t = decodeTelegram(apdu, () => this.keys);
-      if (t.frameCounter !== null) {
-        if (this.lastFrameCounter !== undefined && t.frameCounter <= this.lastFrameCounter) {
-          this.device.log.debug({ frameCounter: t.frameCounter }, 'DLMS frame counter did not increase (replayed or reset meter)');
-        }
-        this.lastFrameCounter = t.frameCounter;
-      }
+      if (t.frameCounter !== null) this.checkFrameCounter(t.frameCounter);
       this.device.publish(t.readings);
       this.device.report(this.device.diag.good());
+      return true;
     } catch (err) {
       this.onError(err, systemTitle);
+      return false;
     }
+  }
+
+  /** A frame counter that does not increase is a replay (or a meter reset): one warning event per episode. */
+  private checkFrameCounter(frameCounter: number): void {
+    const last = this.lastFrameCounter;
+    this.lastFrameCounter = frameCounter;
+    if (last === undefined || frameCounter > last) {
+      this.replaying = false;
+      return;
+    }
+    if (this.replaying) return;
+    this.replaying = true;
+    const message = `DLMS frame counter ${frameCounter} did not increase (last ${last}): a replayed telegram, or the meter was reset`;
+    this.device.log.warn({ frameCounter, last }, message);
+    this.device.handle?.event({ type: 'warning', event: 'dlms_frame_counter_replay', message });
   }
 
   onFrameError(err: DlmsFrameError): void {

@@ -3,6 +3,8 @@ import { DlmsDecodeError } from './errors.ts';
 
 export class Cursor {
   pos = 0;
+  /** Primitive reads so far: a work counter for tests that hold decoders to linear time. */
+  reads = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -14,6 +16,7 @@ export class Cursor {
   }
 
   private need(n: number): void {
+    this.reads++;
     if (this.remaining < n)
       throw new DlmsDecodeError(`${this.what} truncated at byte ${this.pos}: need ${n} more byte(s), have ${this.remaining}`);
   }

@@ -6,9 +6,11 @@
 import { decodeApdu, type Apdu } from './apdu.ts';
 import { formatDateTime } from './datetime.ts';
 import { DlmsDecodeError, DlmsDecryptError, DlmsKeyMissingError } from './errors.ts';
-import { isDsmrText, readingsFromDsmr } from './dsmr.ts';
+import { dsmrTimestamp, isDsmrText, readingsFromDsmr } from './dsmr.ts';
 import { makeReading, readingsFromBody, type CosemReading } from './readings.ts';
 import { decryptPayload, securityName, type DlmsKeys } from './security.ts';
+
+const DSMR_CLOCK = '0-0:1.0.0.255';
 
 export interface Telegram {
   kind: 'data-notification' | 'event-notification' | 'dsmr-text';
@@ -43,14 +45,10 @@ export function decodeTelegram(apdu: Buffer, keysFor: KeyLookup): Telegram {
   const plaintext = decryptPayload(params, outer.payload, keys);
   const verified = (outer.securityControl & 0x10) !== 0 && keys.authenticationKey !== undefined;
   if (isDsmrText(plaintext)) {
-    return {
-      kind: 'dsmr-text',
-      ...meta,
-      invokeId: null,
-      timestamp: null,
-      dateTime: null,
-      readings: readingsFromDsmr(plaintext.toString('latin1')),
-    };
+    const readings = readingsFromDsmr(plaintext.toString('latin1'));
+    const clock = readings.find((r) => r.obis === DSMR_CLOCK);
+    const time = clock ? dsmrTimestamp(clock.raw) : null;
+    return { kind: 'dsmr-text', ...meta, invokeId: null, timestamp: time?.epochMs ?? null, dateTime: time?.iso ?? null, readings };
   }
   try {
     return fromPlain(decodeApdu(plaintext), meta);

@@ -39,8 +39,11 @@ export async function runSimCli(argv: string[]): Promise<void> {
       'auth-key': { type: 'string', default: SIM_DEFAULTS.authenticationKey },
       interval: { type: 'string', default: '5' },
       fault: { type: 'string', default: 'none' },
+      payload: { type: 'string', default: 'cosem' },
       'get-port': { type: 'string' },
       password: { type: 'string' },
+      'lls-client': { type: 'string' },
+      'refuse-gets': { type: 'string' },
       ldn: { type: 'string', default: 'SIM1100100000035' },
       help: { type: 'boolean', default: false },
     },
@@ -48,8 +51,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
   if (values.help || (!values['push-to'] && !values.serial && !values['get-port'])) {
     console.log(
       'usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n' +
-        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key]\n' +
-        '  [--get-port PORT] [--password TEXT] [--ldn NAME]',
+        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key|replay] [--payload cosem|dsmr]\n' +
+        '  [--get-port PORT] [--password TEXT] [--lls-client N] [--refuse-gets CODE|exception] [--ldn NAME]',
     );
     return;
   }
@@ -70,7 +73,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
       encryptionKey: hexArg(values.key!, 16, 'key'),
       authenticationKey: hexArg(values['auth-key']!, 16, 'auth-key'),
       intervalMs: Math.max(0.1, Number(values.interval)) * 1000,
-      fault: oneOf<Fault>(values.fault!, ['none', 'corrupt', 'garbage', 'silent', 'wrong-key'], 'fault'),
+      payload: oneOf<'cosem' | 'dsmr'>(values.payload!, ['cosem', 'dsmr'], 'payload'),
+      fault: oneOf<Fault>(values.fault!, ['none', 'corrupt', 'garbage', 'silent', 'wrong-key', 'replay'], 'fault'),
       logicalDeviceName: values.ldn,
     });
     await sim.start();
@@ -80,7 +84,10 @@ export async function runSimCli(argv: string[]): Promise<void> {
     );
   }
   if (values['get-port']) {
-    const server = new DlmsGetServer(values.ldn!, values.password);
+    const server = new DlmsGetServer(values.ldn!, values.password, {
+      llsClient: values['lls-client'] ? Number(values['lls-client']) : undefined,
+      refuseGets: values['refuse-gets'] === 'exception' ? 'exception' : values['refuse-gets'] ? Number(values['refuse-gets']) : undefined,
+    });
     const port = await server.listen(Number(values['get-port']), '0.0.0.0');
     stops.push(() => server.stop());
     console.log(`DLMS meter ${values.ldn} answering GET on TCP port ${port}${values.password ? ' (LLS password required)' : ''}`);

@@ -75,6 +75,30 @@ export class MeterModel {
     return this.objects.find((o) => o.obis === obis && o.classId === classId);
   }
 
+  /**
+   * The same meter as a Luxembourg Smarty sends it: DSMR text (to be ciphered in
+   * general-glo-ciphering), with the logical device name hex-encoded and the clock as
+   * `YYMMDDhhmmssX`, X = W (UTC+1) or S (UTC+2) (protocols/dlms-cosem.md §8.3).
+   */
+  dsmrText(): Buffer {
+    this.tick();
+    const kwh = (wh: number) => (Math.floor(wh) / 1000).toFixed(3).padStart(10, '0');
+    const lines = [
+      '/Lux5\\253663629_D',
+      '',
+      '1-3:0.2.8(42)',
+      `0-0:1.0.0(${dsmrClock(this.now())})`,
+      `0-0:42.0.0(${Buffer.from(this.logicalDeviceName, 'latin1').toString('hex').toUpperCase()})`,
+      `1-0:1.8.0(${kwh(this.importWh)}*kWh)`,
+      `1-0:2.8.0(${kwh(this.exportWh)}*kWh)`,
+      `1-0:1.7.0(${(this.powerW / 1000).toFixed(3).padStart(6, '0')}*kW)`,
+      '1-0:2.7.0(00.000*kW)',
+      '!0000',
+      '',
+    ];
+    return Buffer.from(lines.join('\r\n'), 'latin1');
+  }
+
   /** data-notification in the nested layout: clock, then structure{OBIS, value, scaler_unit} per register (§6.5). */
   notification(invokeId: number): Buffer {
     this.tick();
@@ -86,4 +110,25 @@ export class MeterModel {
     head.writeUInt32BE(invokeId >>> 0, 1);
     return Buffer.concat([head, Buffer.from([0x0c]), cosemDateTime(this.now()), ax.structure(...items)]);
   }
+}
+
+/** Central European local time as DSMR writes it: summer time from the last Sunday of March to that of October, 01:00 UTC. */
+export function dsmrClock(utc: Date): string {
+  const lastSunday = (month: number) => {
+    const d = new Date(Date.UTC(utc.getUTCFullYear(), month + 1, 0, 1));
+    d.setUTCDate(d.getUTCDate() - d.getUTCDay());
+    return d.getTime();
+  };
+  const summer = utc.getTime() >= lastSunday(2) && utc.getTime() < lastSunday(9);
+  const local = new Date(utc.getTime() + (summer ? 2 : 1) * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    two(local.getUTCFullYear() % 100) +
+    two(local.getUTCMonth() + 1) +
+    two(local.getUTCDate()) +
+    two(local.getUTCHours()) +
+    two(local.getUTCMinutes()) +
+    two(local.getUTCSeconds()) +
+    (summer ? 'S' : 'W')
+  );
 }

@@ -11,9 +11,10 @@ import { gloCipher, hdlcFrames, mbusFrames, wrapped, type Security } from './wir
 export type Framing = 'wrapper' | 'hdlc' | 'mbus';
 /**
  * `corrupt` flips a byte in each frame; `garbage` sends noise instead (wrong baud rate); `silent` sends nothing;
- * `wrong-key` ciphers with another encryption key than the meter's (the bridge's copy is then wrong).
+ * `wrong-key` ciphers with another encryption key than the meter's (the bridge's copy is then wrong);
+ * `replay` repeats the last frame counter (a replayed telegram, or a meter that was reset).
  */
-export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key';
+export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key' | 'replay';
 
 export interface PushSimOptions {
   target: { host: string; port: number } | { serialPath: string };
@@ -25,6 +26,8 @@ export interface PushSimOptions {
   intervalMs: number;
   fault?: Fault;
   logicalDeviceName?: string;
+  /** `dsmr`: DSMR text inside the ciphering, as the Luxembourg Smarty sends (needs security). */
+  payload?: 'cosem' | 'dsmr';
 }
 
 export class DlmsPushSim {
@@ -61,7 +64,7 @@ export class DlmsPushSim {
 
   /** The bytes of the next telegram on the wire. */
   telegram(): Buffer[] {
-    const plain = this.model.notification(this.invokeId++);
+    const plain = this.opts.payload === 'dsmr' ? this.model.dsmrText() : this.model.notification(this.invokeId++);
     const apdu =
       this.opts.security === 'none'
         ? plain
@@ -69,7 +72,7 @@ export class DlmsPushSim {
             plain,
             this.opts.security,
             this.opts.systemTitle,
-            this.frameCounter++,
+            this.fault === 'replay' ? this.frameCounter - 1 : this.frameCounter++,
             this.encryptionKey(),
             this.opts.authenticationKey,
           );

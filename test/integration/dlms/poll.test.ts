@@ -1,6 +1,7 @@
 /** GET polling over the TCP wrapper against the simulator's meter: LLS password, identity, scaler/unit, missing objects. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DlmsGetServer } from '../../../server/sim/dlms/getServer.ts';
+import { waitFor } from '../../support/ports.ts';
 import { deviceWhen, startDriver, type Harness } from './harness.ts';
 
 let harness: Harness | undefined;
@@ -40,8 +41,54 @@ describe('DLMS GET polling', () => {
     harness = await startDriver({ dlms_meters: [{ id: 'ivy', mode: 'poll', host: '127.0.0.1', port, password: 'wrong' }] });
     const h = harness;
     const rec = await deviceWhen(h, 'ivy', (d) => d.status.availability === 'fault', 'fault');
-    expect(rec.status.reason).toMatch(/association rejected .*wrong password\?/);
+    expect(rec.status.reason).toMatch(/association as client 17 rejected .*wrong password/);
     expect(JSON.stringify(h.logLines())).not.toContain('wrong"');
+  });
+
+  it('associates with a password as client 17, which most meters bind LLS to (issue 15)', async () => {
+    server = new DlmsGetServer('LLS17', 'secret12', { llsClient: 17 });
+    const port = await server.listen();
+    harness = await startDriver({ dlms_meters: [{ id: 'lls17', mode: 'poll', host: '127.0.0.1', port, password: 'secret12' }] });
+    const rec = await deviceWhen(harness, 'lls17', (d) => d.state.VOLTAGE_L1 !== undefined, 'poll');
+    expect(rec.status.availability).toBe('online');
+  });
+
+  it('a rejection names the client address it was tried as', async () => {
+    server = new DlmsGetServer('LLS17', 'secret12', { llsClient: 17 });
+    const port = await server.listen();
+    harness = await startDriver({
+      dlms_meters: [{ id: 'lls16', mode: 'poll', host: '127.0.0.1', port, password: 'secret12', client_address: 16 }],
+    });
+    const rec = await deviceWhen(harness, 'lls16', (d) => d.status.availability === 'fault', 'fault');
+    expect(rec.status.reason).toMatch(/association as client 16 rejected .*another client_address than 16/);
+  });
+
+  it('a meter that refuses every GET is a fault naming the access results, not online and empty', async () => {
+    server = new DlmsGetServer('DENY', undefined, { refuseGets: 3 });
+    const port = await server.listen();
+    harness = await startDriver({ dlms_meters: [{ id: 'deny', mode: 'poll', host: '127.0.0.1', port, poll_interval: 1 }] });
+    const rec = await deviceWhen(harness, 'deny', (d) => d.status.availability === 'fault', 'fault');
+    expect(rec.status.reason).toMatch(/^the meter answers but refuses every read: \d+ × read-write-denied \(as client 16\)$/);
+    expect(rec.state).toEqual({});
+  });
+
+  it('a meter that answers every GET with an exception-response is a fault naming it', async () => {
+    server = new DlmsGetServer('EXC', undefined, { refuseGets: 'exception' });
+    const port = await server.listen();
+    harness = await startDriver({ dlms_meters: [{ id: 'exc', mode: 'poll', host: '127.0.0.1', port, poll_interval: 1 }] });
+    const rec = await deviceWhen(harness, 'exc', (d) => d.status.availability === 'fault', 'fault');
+    expect(rec.status.reason).toMatch(/refuses every read: \d+ × exception-response 1\/3 \(as client 16\)$/);
+  });
+
+  it('a meter that has none of the objects is a fault naming object-undefined, in later polls too', async () => {
+    server = new DlmsGetServer('NONE', undefined, { refuseGets: 4 });
+    const port = await server.listen();
+    harness = await startDriver({ dlms_meters: [{ id: 'none', mode: 'poll', host: '127.0.0.1', port, poll_interval: 1 }] });
+    const rec = await deviceWhen(harness, 'none', (d) => d.status.availability === 'fault', 'fault');
+    expect(rec.status.reason).toMatch(/× object-undefined/);
+    const requests = server.requests;
+    await waitFor(() => server!.requests > requests + 2, { what: 'a later poll' });
+    expect(harness.hub.get('none')?.status.availability).toBe('fault');
   });
 
   it('an unreachable meter is offline with the address', async () => {

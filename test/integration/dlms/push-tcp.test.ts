@@ -36,6 +36,30 @@ async function setup(meter: Record<string, unknown>, simKey = EK, security: 'non
 }
 
 describe('DLMS push over TCP', () => {
+  it('a Smarty-style DSMR push publishes the logical device name as text and the clock as ISO 8601 (issue 15)', async () => {
+    const port = await freePort();
+    harness = await startDriver({
+      dlms: { listen: true, listen_port: port },
+      dlms_meters: [{ mode: 'push', meter_type: 'smarty_p1', system_title: ST, encryption_key: EK, authentication_key: AK }],
+    });
+    sim = new DlmsPushSim({
+      target: { host: '127.0.0.1', port },
+      framing: 'wrapper',
+      security: 'auth-encrypt',
+      systemTitle: Buffer.from(ST, 'hex'),
+      encryptionKey: Buffer.from(EK, 'hex'),
+      authenticationKey: Buffer.from(AK, 'hex'),
+      intervalMs: 100,
+      payload: 'dsmr',
+    });
+    await sim.start();
+    const rec = await deviceWhen(harness, ST, (d) => d.state.LOGICAL_DEVICE_NAME !== undefined, 'DSMR readings');
+    expect(rec.state.LOGICAL_DEVICE_NAME).toBe(`SIM${ST}`);
+    expect(rec.state.CLOCK).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
+    expect(Math.abs(Date.parse(String(rec.state.CLOCK)) - Date.now())).toBeLessThan(60_000);
+    expect(rec.state.ACTIVE_ENERGY_IMPORT).toBeCloseTo(1234.567, 0);
+  });
+
   it('decrypts authenticated telegrams and publishes registers named by the table, with the system title as id', async () => {
     const h = await setup({ encryption_key: EK, authentication_key: AK });
     const rec = await deviceWhen(h, ST, (d) => d.state.ACTIVE_ENERGY_IMPORT !== undefined, 'energy reading');
@@ -57,7 +81,7 @@ describe('DLMS push over TCP', () => {
   });
 
   it('a wrong key is diagnosed as a decryption failure, logged once', async () => {
-    const h = await setup({ encryption_key: EK, authentication_key: AK }, '000102030405060708090A0B0C0D0E0F');
+    const h = await setup({ system_title: ST, encryption_key: EK, authentication_key: AK }, '000102030405060708090A0B0C0D0E0F');
     const rec = await deviceWhen(h, ST, (d) => d.status.availability === 'fault', 'fault status');
     expect(rec.status.reason).toMatch(/^telegrams arrive but decryption fails \(wrong key\?\)/);
     expect(rec.state).toEqual({});
@@ -68,7 +92,7 @@ describe('DLMS push over TCP', () => {
   });
 
   it('encrypted telegrams without a configured key say so', async () => {
-    const h = await setup({ id: 'garage_meter' }, EK, 'encrypt');
+    const h = await setup({ id: 'garage_meter', system_title: ST }, EK, 'encrypt');
     const rec = await deviceWhen(h, 'garage_meter', (d) => d.status.availability === 'fault', 'fault status');
     expect(rec.status.reason).toMatch(/encrypted from system title 4B464D1010000023 but no encryption_key/);
   });

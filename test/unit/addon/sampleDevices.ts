@@ -59,7 +59,7 @@ export const sampleDevices: Record<string, Record<string, unknown>[]> = {
       parity: 'even',
       timeout: 120,
     },
-    { name: 'TCP meter', mode: 'poll', host: '192.168.1.60', port: 4059, password: '00000000', poll_interval: 30 },
+    { name: 'TCP meter', mode: 'poll', host: '192.168.1.60', port: 4059, password: '00000000', client_address: 17, poll_interval: 30 },
   ],
   kostal: [
     { name: 'PIKO 5.5', host: '192.168.1.70', username: 'pvserver', password: 'pvwr', poll_interval: 30, night_power: 'zero' },

@@ -5,6 +5,9 @@ import { decodeApdu } from '../../../server/protocols/dlms/apdu.ts';
 import { DlmsAuthError, DlmsDecryptError, DlmsKeyMissingError } from '../../../server/protocols/dlms/errors.ts';
 import { decryptPayload } from '../../../server/protocols/dlms/security.ts';
 import { decodeTelegram } from '../../../server/protocols/dlms/telegram.ts';
+import { dsmrTimestamp, readingsFromDsmr } from '../../../server/protocols/dlms/dsmr.ts';
+import { mapReadings } from '../../../server/drivers/dlms/readingMapper.ts';
+import { dsmrClock } from '../../../server/sim/dlms/meterModel.ts';
 import { fixtureHex, fixtureText, hex, KEYS } from './fixtures.ts';
 
 function onlyApdu(bytes: Buffer): Buffer {
@@ -119,6 +122,33 @@ describe('Luxembourg Smarty T210-D (§8.3, raw P1, SC 0x30)', () => {
     expect(t.kind).toBe('dsmr-text');
     expect(byObis(t.readings)['1-0:1.8.0.255']).toEqual({ value: 6.695, unit: 'kWh' });
     expect(byObis(t.readings)['1-0:4.8.0.255']).toEqual({ value: 2.745, unit: 'kvarh' });
+  });
+
+  it('decodes the hex-encoded logical device name as text and the W/S clock as ISO 8601 (issue 15)', () => {
+    const t = decodeTelegram(apdu, () => KEYS.smarty);
+    expect(byObis(t.readings)['0-0:42.0.0.255']).toEqual({ value: 'SAG1030700114004' });
+    expect(byObis(t.readings)['0-0:1.0.0.255']).toEqual({ value: '2018-01-30T10:21:22+01:00' });
+    expect(t.dateTime).toBe('2018-01-30T10:21:22+01:00');
+    expect(t.timestamp).toBe(Date.UTC(2018, 0, 30, 9, 21, 22));
+    const { readings } = mapReadings(t.readings, new Set());
+    expect(readings.find((r) => r.key === 'LOGICAL_DEVICE_NAME')?.value).toBe('SAG1030700114004');
+    expect(readings.find((r) => r.key === 'CLOCK')?.value).toBe('2018-01-30T10:21:22+01:00');
+  });
+
+  it('the simulator writes the clock in central European winter and summer time', () => {
+    expect(dsmrClock(new Date(Date.UTC(2018, 0, 30, 9, 21, 22)))).toBe('180130102122W');
+    expect(dsmrClock(new Date(Date.UTC(2018, 6, 30, 8, 21, 22)))).toBe('180730102122S');
+    // Summer time starts on the last Sunday of March at 01:00 UTC (25 March 2018).
+    expect(dsmrClock(new Date(Date.UTC(2018, 2, 25, 0, 59, 59)))).toBe('180325015959W');
+    expect(dsmrClock(new Date(Date.UTC(2018, 2, 25, 1, 0, 0)))).toBe('180325030000S');
+  });
+
+  it('summer time is UTC+2, and digits that are not hex text stay numbers', () => {
+    expect(dsmrTimestamp('180730102122S')).toEqual({ iso: '2018-07-30T10:21:22+02:00', epochMs: Date.UTC(2018, 6, 30, 8, 21, 22) });
+    expect(readingsFromDsmr('/X\r\n0-0:96.7.21(00069)\r\n0-0:42.0.0(4142)\r\n')).toEqual([
+      { obis: '0-0:96.7.21.255', value: 69, raw: '00069' },
+      { obis: '0-0:42.0.0.255', value: 'AB', raw: '4142' },
+    ]);
   });
 
   it('a wrong authentication key fails the tag with DlmsAuthError', () => {
