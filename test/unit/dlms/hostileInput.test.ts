@@ -77,8 +77,9 @@ describe('APDU stream on hostile input', () => {
           // `00 01 00 01 …` is valid wrapper framing (one-byte APDUs), so only there do the garbage bytes yield items.
           if (pattern !== 'wrapperHeaders') expect(errors.length).toBeLessThanOrEqual(2 * pushes + 8);
           const found = apdus.filter((a) => a.kind === 'apdu' && (telegram.apdu.length === 0 || a.apdu.equals(telegram.apdu)));
-          // A wrapper header has no checksum: `00 01 00 01 00 01 00 FF` is a valid frame swallowing what follows.
-          expect(found.length).toBeGreaterThanOrEqual(pattern === 'wrapperHeaders' ? 1 : 2);
+          // A wrapper header has no checksum: in a run of `00 01` a header can claim up to 256
+          // bytes (`01 00`) and validly swallow both telegrams, so only the work is bounded there.
+          expect(found.length).toBeGreaterThanOrEqual(pattern === 'wrapperHeaders' ? 0 : 2);
         },
       ),
       { numRuns: 150 },
