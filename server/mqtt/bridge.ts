@@ -4,7 +4,9 @@
  * (re)connect and after Home Assistant's birth message.
  */
 import type { DeviceRecord, Hub, PublishedReading } from '../core/hub.ts';
+import { ivyQuantity } from '../core/ivyUnits.ts';
 import type { Logger } from '../core/logger.ts';
+import { dlmsTelemetryPayload } from '../protocols/dlms/telemetry.ts';
 import { executeCommand } from './commands.ts';
 import { deviceTopic, discoveryPayload, discoveryTopic, type TopicConfig } from './discovery.ts';
 import type { MqttPublisher } from './publisher.ts';
@@ -148,21 +150,23 @@ export class MqttBridge {
     this.publishState(rec);
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
     if (rec.info.telemetry === 'readings') {
-      const body: Record<string, { value: unknown; unit: string | null; obis?: string }> = {};
-      for (const r of readings)
-        body[r.register.key] = { value: r.value, unit: r.register.unit ?? null, ...(r.register.id ? { obis: r.register.id } : {}) };
-      this.mqtt.publish(topic, JSON.stringify({ meterId: rec.info.id, timestamp: ts, source: rec.info.kind, readings: body }));
+      const ivy = readings.map((r) => {
+        const { value, unit } = ivyQuantity(r.register, r.value);
+        return { register: { key: r.register.key, id: r.register.id, unit }, value };
+      });
+      this.mqtt.publish(topic, JSON.stringify(dlmsTelemetryPayload(rec.info.id, ts, ivy)));
       return;
     }
     for (const r of readings) {
+      const { value, unit } = ivyQuantity(r.register, r.value);
       this.mqtt.publish(
         topic,
         JSON.stringify({
           meterId: rec.info.id,
           timestamp: ts,
           register: { id: r.register.id ?? r.register.key, name: r.register.key, description: r.register.description ?? r.register.name },
-          value: r.value,
-          unit: r.register.unit ?? null,
+          value,
+          unit,
           raw: r.raw ?? null,
         }),
       );

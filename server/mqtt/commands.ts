@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { CommandError, type Hub, type PublishedReading } from '../core/hub.ts';
-import { registersInGroup } from '../core/registers.ts';
+import { ivyQuantity } from '../core/ivyUnits.ts';
+import { findRegister, registersInGroup } from '../core/registers.ts';
 import { describeZodError } from '../options/errors.ts';
 
 const MAX_REQUEST_ID = 200;
@@ -35,7 +36,7 @@ export interface CommandResponse {
 }
 
 function readingData(r: PublishedReading) {
-  return { register: r.register.key, dataId: r.register.id, value: r.value, unit: r.register.unit ?? null };
+  return { register: r.register.key, dataId: r.register.id, ...ivyQuantity(r.register, r.value) };
 }
 
 export async function executeCommand(
@@ -94,7 +95,8 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
     }
     case 'write': {
       const value = await hub.write(deviceId, cmd.register, cmd.value);
-      return { register: cmd.register, value };
+      const reg = findRegister(hub.get(deviceId)?.registers ?? [], cmd.register);
+      return { register: cmd.register, ...(reg ? ivyQuantity(reg, value) : { value }) };
     }
   }
 }

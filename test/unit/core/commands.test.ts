@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Hub } from '../../../server/core/hub.ts';
 import { executeCommand } from '../../../server/mqtt/commands.ts';
 import type { RegisterDescriptor } from '../../../server/core/registers.ts';
+import { DLT645_REGISTERS } from '../../../server/drivers/dlt645/registers.ts';
 
 const table: RegisterDescriptor[] = [
   {
@@ -123,5 +124,34 @@ describe('topic API commands', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('answers in the IVY seed\'s units: kW, kvar, kVA, and "-" for power factor', async () => {
+    const hub = new Hub();
+    const values: Record<string, number> = {
+      totalActivePower: 1234.5,
+      totalReactivePower: -250.1,
+      totalApparentPower: 1300,
+      totalPowerFactor: 0.95,
+    };
+    hub
+      .addDevice({ id: '000000000002', kind: 'dlt645', name: 'M' }, DLT645_REGISTERS, {
+        read: async (keys) => keys.map((k) => ({ key: k, value: values[k] })),
+      })
+      .setStatus('online');
+    const res = await executeCommand(
+      hub,
+      '000000000002',
+      JSON.stringify({ requestId: 'u', command: 'readMultiple', registers: Object.keys(values) }),
+    );
+    expect(res).toMatchObject({ success: true });
+    expect((res.data as { readings: unknown[] }).readings).toEqual([
+      { register: 'totalActivePower', dataId: '02030000', value: 1.2345, unit: 'kW' },
+      { register: 'totalReactivePower', dataId: '02040000', value: -0.2501, unit: 'kvar' },
+      { register: 'totalApparentPower', dataId: '02050000', value: 1.3, unit: 'kVA' },
+      { register: 'totalPowerFactor', dataId: '02060000', value: 0.95, unit: '-' },
+    ]);
+    // Home Assistant's state keeps W.
+    expect(hub.get('000000000002')?.state.totalActivePower).toBe(1234.5);
   });
 });
