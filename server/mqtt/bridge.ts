@@ -150,14 +150,17 @@ export class MqttBridge {
     this.publishState(rec);
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
     if (rec.info.telemetry === 'readings') {
-      const ivy = readings.map((r) => {
-        const { value, unit } = ivyQuantity(r.register, r.value);
-        return { register: { key: r.register.key, id: r.register.id, unit }, value };
-      });
+      const ivy = readings
+        .filter((r) => r.error === undefined)
+        .map((r) => {
+          const { value, unit } = ivyQuantity(r.register, r.value);
+          return { register: { key: r.register.key, id: r.register.id, unit }, value };
+        });
       this.mqtt.publish(topic, JSON.stringify(dlmsTelemetryPayload(rec.info.id, ts, ivy)));
       return;
     }
-    for (const r of readings) {
+    // A register the device refused has no value to report (the state shows it as unknown).
+    for (const r of readings.filter((x) => x.error === undefined)) {
       const { value, unit } = ivyQuantity(r.register, r.value);
       this.mqtt.publish(
         topic,

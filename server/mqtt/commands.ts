@@ -35,6 +35,12 @@ export interface CommandResponse {
   error?: string;
 }
 
+interface RefusedRegister {
+  register: string;
+  dataId: string | undefined;
+  error: string;
+}
+
 function readingData(r: PublishedReading) {
   return { register: r.register.key, dataId: r.register.id, ...ivyQuantity(r.register, r.value) };
 }
@@ -70,10 +76,11 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
   switch (cmd.command) {
     case 'read': {
       const [reading] = await hub.read(deviceId, [(cmd.register ?? cmd.dataId) as string]);
+      if (reading.error !== undefined) throw new CommandError(reading.error);
       return readingData(reading);
     }
     case 'readMultiple':
-      return { readings: (await hub.read(deviceId, cmd.registers)).map(readingData) };
+      return readingsData(await hub.read(deviceId, cmd.registers));
     case 'readGroup': {
       const rec = hub.get(deviceId);
       if (!rec) throw new CommandError(`Unknown device ${deviceId}`);
@@ -85,12 +92,12 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
       }
       return {
         group: cmd.group,
-        readings: (
+        ...readingsData(
           await hub.read(
             deviceId,
             regs.map((r) => r.key),
-          )
-        ).map(readingData),
+          ),
+        ),
       };
     }
     case 'write': {
@@ -99,4 +106,16 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
       return { register: cmd.register, ...(reg ? ivyQuantity(reg, value) : { value }) };
     }
   }
+}
+
+/**
+ * The values read, and the registers the device refused under `errors` (a single-phase
+ * meter has no phase B); the command fails only when every register was refused.
+ */
+function readingsData(readings: PublishedReading[]): { readings: ReturnType<typeof readingData>[]; errors?: RefusedRegister[] } {
+  const refused = readings.filter((r) => r.error !== undefined);
+  if (refused.length === readings.length) throw new CommandError(refused.map((r) => r.error).join('; '));
+  const data = { readings: readings.filter((r) => r.error === undefined).map(readingData) };
+  if (refused.length === 0) return data;
+  return { ...data, errors: refused.map((r) => ({ register: r.register.key, dataId: r.register.id, error: r.error as string })) };
 }

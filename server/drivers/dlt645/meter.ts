@@ -209,7 +209,8 @@ export class MeterSession {
     const reply = parseReply(frame);
     if (reply.kind === 'error') {
       this.noteErrorReply(reg.key, reg.id, reply.errorWord, reply.meanings);
-      return { key: reg.key, value: null, raw: bcdDigits(Uint8Array.of(reply.errorWord)) };
+      const error = `the meter refused ${reg.key} (${reg.id}): ${reply.meanings.join(', ')}`;
+      return { key: reg.key, value: null, raw: bcdDigits(Uint8Array.of(reply.errorWord)), error };
     }
     if (reply.kind !== 'data') {
       this.stats.invalidReplies++;

@@ -154,4 +154,40 @@ describe('topic API commands', () => {
     // Home Assistant's state keeps W.
     expect(hub.get('000000000002')?.state.totalActivePower).toBe(1234.5);
   });
+
+  it('answers a register the meter refuses with success:false and its error, never a null value', async () => {
+    const hub = new Hub();
+    hub
+      .addDevice({ id: '000000000003', kind: 'dlt645', name: 'M' }, table, {
+        read: async (keys) =>
+          keys.map((k) =>
+            k === 'voltageA'
+              ? { key: k, value: null, raw: '02', error: 'the meter refused voltageA (02010100): no requested data' }
+              : { key: k, value: 42.5 },
+          ),
+      })
+      .setStatus('online');
+    const one = await executeCommand(hub, '000000000003', JSON.stringify({ requestId: 'e1', command: 'read', register: 'voltageA' }));
+    expect(one).toEqual({
+      requestId: 'e1',
+      success: false,
+      timestamp: expect.any(Number),
+      error: 'the meter refused voltageA (02010100): no requested data',
+    });
+    const some = await executeCommand(
+      hub,
+      '000000000003',
+      JSON.stringify({ requestId: 'e2', command: 'readMultiple', registers: ['totalActiveEnergy', 'voltageA'] }),
+    );
+    expect(some).toMatchObject({
+      success: true,
+      data: {
+        readings: [{ register: 'totalActiveEnergy', dataId: '00010000', value: 42.5, unit: 'kWh' }],
+        errors: [{ register: 'voltageA', dataId: '02010100', error: expect.stringMatching(/no requested data/) }],
+      },
+    });
+    const none = await executeCommand(hub, '000000000003', JSON.stringify({ requestId: 'e3', command: 'readGroup', group: 'voltage' }));
+    expect(none).toMatchObject({ success: false, error: expect.stringMatching(/refused voltageA/) });
+    expect(hub.get('000000000003')?.state.voltageA).toBeNull();
+  });
 });
