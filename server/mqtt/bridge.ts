@@ -18,7 +18,12 @@ export interface BridgeConfig extends TopicConfig {
   statsIntervalMs?: number;
   /** Extra statistics merged into `<bridge>/stats`. */
   extraStats?: () => Record<string, unknown>;
+  /** Clients on the embedded broker; without it the count comes from the broker's `$SYS`. */
+  brokerClients?: () => number;
 }
+
+/** Mosquitto's count of connected clients (published every `sys_interval`, retained). */
+const SYS_CLIENTS_TOPIC = '$SYS/broker/clients/connected';
 
 const RETAINED = { retain: true, qos: 1 } as const;
 
@@ -29,6 +34,8 @@ export class MqttBridge {
   private birthTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
+  /** Last count from `$SYS`; null while the broker has not told (or does not publish `$SYS`). */
+  private sysClients: number | null = null;
 
   constructor(
     private readonly hub: Hub,
@@ -54,6 +61,7 @@ export class MqttBridge {
     this.mqtt.subscribe(`${this.cfg.base}/+/command/request`);
     this.mqtt.subscribe(`${this.cfg.base}/+/set/+`);
     this.mqtt.subscribe(`${this.cfg.discoveryPrefix}/status`);
+    if (!this.cfg.brokerClients) this.mqtt.subscribe(SYS_CLIENTS_TOPIC);
     this.mqtt.on('message', (topic, payload, retained) => void this.onMessage(topic, payload, retained));
     this.mqtt.on('connect', () => this.republishAll());
 
@@ -89,6 +97,7 @@ export class MqttBridge {
         total: devices.length,
       },
       mqtt: {
+        clients: this.cfg.brokerClients?.() ?? this.sysClients,
         messagesPublished: this.mqtt.counters.published,
         queued: this.mqtt.queued,
         dropped: this.mqtt.counters.dropped,
@@ -133,6 +142,9 @@ export class MqttBridge {
 
   private publishStatus(rec: DeviceRecord): void {
     const { availability, reason, since } = rec.status;
+    // Not known yet (a meter that just dialled in and has not answered): IVY publishes status
+    // only when a meter connects or disconnects, so its first status must not be a spurious offline.
+    if (availability === 'unknown') return;
     const online = availability === 'online' || availability === 'asleep';
     const extra = online ? rec.info.statusExtra : undefined;
     this.mqtt.publish(
@@ -188,6 +200,11 @@ export class MqttBridge {
   }
 
   private async onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    if (topic === SYS_CLIENTS_TOPIC) {
+      const text = payload.length <= 12 ? payload.toString() : '';
+      if (/^\d+$/.test(text)) this.sysClients = Number(text);
+      return;
+    }
     if (topic === `${this.cfg.discoveryPrefix}/status`) {
       if (payload.toString().trim() === 'online') this.onHomeAssistantBirth();
       return;

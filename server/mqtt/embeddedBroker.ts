@@ -7,6 +7,8 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 export interface EmbeddedBroker {
   port: number;
   wsPort: number;
+  /** Clients connected now (the bridge itself included). */
+  clients(): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startEmbeddedBroker(port: number, wsPort: number, host = '
   return {
     port: (tcp.address() as net.AddressInfo).port,
     wsPort: (httpServer.address() as net.AddressInfo).port,
+    clients: () => aedes.connectedClients,
     async close() {
       for (const s of sockets) s.destroy();
       for (const c of wss.clients) c.terminate();
