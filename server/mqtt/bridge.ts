@@ -161,18 +161,17 @@ export class MqttBridge {
   private publishReadings(rec: DeviceRecord, readings: PublishedReading[], ts: number): void {
     this.publishState(rec);
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
+    // A register the device refused has no value to report (the state shows it as unknown).
+    const valued = readings.filter((r) => r.error === undefined);
     if (rec.info.telemetry === 'readings') {
-      const ivy = readings
-        .filter((r) => r.error === undefined)
-        .map((r) => {
-          const { value, unit } = ivyQuantity(r.register, r.value);
-          return { register: { key: r.register.key, id: r.register.id, unit }, value };
-        });
+      const ivy = valued.map((r) => {
+        const { value, unit } = ivyQuantity(r.register, r.value);
+        return { register: { key: r.register.key, id: r.register.id, unit }, value };
+      });
       this.mqtt.publish(topic, JSON.stringify(dlmsTelemetryPayload(rec.info.id, ts, ivy)));
       return;
     }
-    // A register the device refused has no value to report (the state shows it as unknown).
-    for (const r of readings.filter((x) => x.error === undefined)) {
+    for (const r of valued) {
       const { value, unit } = ivyQuantity(r.register, r.value);
       this.mqtt.publish(
         topic,
