@@ -132,6 +132,7 @@ export class WattwireApp {
         birthDelayMs: this.settings.birthDelayMs,
         statsIntervalMs: this.settings.statsIntervalMs,
         extraStats: () => ({ polling: this.pollingStats(), process: this.processStats() }),
+        ...(this.embedded ? { brokerClients: this.embedded.clients } : {}),
       },
       this.log,
     );
@@ -154,8 +155,24 @@ export class WattwireApp {
     };
   }
 
+  /**
+   * IVY's `polling` (seeds/002): whether a running driver polls, its shortest interval (ms)
+   * and when a polled device last gave readings (ms, null before the first).
+   */
   private pollingStats(): Record<string, unknown> {
-    return { enabled: this.drivers.size > 0, drivers: [...this.drivers.keys()] };
+    const polling = [...this.drivers.keys()].filter((kind) => (DRIVER_SECTIONS[kind]?.pollIntervals(this.options).length ?? 0) > 0);
+    const intervals = polling.flatMap((kind) => DRIVER_SECTIONS[kind].pollIntervals(this.options));
+    const lastRuns = this.hub
+      .list()
+      .filter((d) => polling.includes(d.info.kind))
+      .map((d) => d.counters.lastReadingAt ?? 0);
+    const lastRun = Math.max(0, ...lastRuns);
+    return {
+      enabled: intervals.length > 0,
+      interval: intervals.length > 0 ? Math.min(...intervals) * 1000 : null,
+      lastRun: lastRun > 0 ? lastRun : null,
+      drivers: [...this.drivers.keys()],
+    };
   }
 
   private driverContext(kind: string): DriverContext {

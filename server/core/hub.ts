@@ -36,6 +36,8 @@ export interface Reading {
   value: RegisterValue;
   /** Raw protocol bytes/text as hex or string, for telemetry. */
   raw?: string;
+  /** The device refused this register (its own error reply): there is no value, and a command reading it fails with this. */
+  error?: string;
 }
 
 export interface DeviceEvent {
@@ -49,6 +51,8 @@ export interface PublishedReading {
   register: RegisterDescriptor;
   value: RegisterValue;
   raw?: string;
+  /** Set when the device refused the register; `value` is then null. */
+  error?: string;
 }
 
 export interface DeviceController {
@@ -167,6 +171,13 @@ export class Hub extends EventEmitter<HubEvents> {
     for (const reading of readings) {
       const reg = rec.registers.find((r) => r.key === reading.key);
       if (!reg) continue;
+      if (reading.error !== undefined) {
+        // The device has no value for it now: Home Assistant shows it as unknown.
+        rec.state[reg.key] = null;
+        rec.updated[reg.key] = ts;
+        accepted.push({ register: reg, value: null, raw: reading.raw, error: reading.error });
+        continue;
+      }
       const value = this.normalise(rec, reg, reading.value, ts);
       if (value === undefined) {
         this.stats.rejected++;

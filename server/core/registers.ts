@@ -2,6 +2,8 @@
  * The declarative register table every driver exports. One table drives polling, the
  * state JSON, Home Assistant discovery, the register browser and write checks.
  */
+import type { IvyUnit } from './ivyUnits.ts';
+
 export type StateClass = 'measurement' | 'total' | 'total_increasing';
 export type EntityCategory = 'diagnostic' | 'config';
 export type RegisterValue = number | string | boolean | null;
@@ -15,6 +17,8 @@ export interface RegisterDescriptor {
   /** The protocol's own address: DL/T 645 DI, OBIS code, SCOM object id, GX path… */
   id?: string;
   unit?: string;
+  /** The unit IVY clients get in telemetry and command responses, when it is not `unit` (ivyUnits.ts). */
+  ivyUnit?: IvyUnit;
   deviceClass?: string;
   stateClass?: StateClass;
   /** Decimal places Home Assistant shows. */

@@ -4,7 +4,9 @@
  * (re)connect and after Home Assistant's birth message.
  */
 import type { DeviceRecord, Hub, PublishedReading } from '../core/hub.ts';
+import { ivyQuantity } from '../core/ivyUnits.ts';
 import type { Logger } from '../core/logger.ts';
+import { dlmsTelemetryPayload } from '../protocols/dlms/telemetry.ts';
 import { executeCommand } from './commands.ts';
 import { deviceTopic, discoveryPayload, discoveryTopic, type TopicConfig } from './discovery.ts';
 import type { MqttPublisher } from './publisher.ts';
@@ -16,7 +18,12 @@ export interface BridgeConfig extends TopicConfig {
   statsIntervalMs?: number;
   /** Extra statistics merged into `<bridge>/stats`. */
   extraStats?: () => Record<string, unknown>;
+  /** Clients on the embedded broker; without it the count comes from the broker's `$SYS`. */
+  brokerClients?: () => number;
 }
+
+/** Mosquitto's count of connected clients (published every `sys_interval`, retained). */
+const SYS_CLIENTS_TOPIC = '$SYS/broker/clients/connected';
 
 const RETAINED = { retain: true, qos: 1 } as const;
 
@@ -29,6 +36,8 @@ export class MqttBridge {
   private birthTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
+  /** Last count from `$SYS`; null while the broker has not told (or does not publish `$SYS`). */
+  private sysClients: number | null = null;
 
   constructor(
     private readonly hub: Hub,
@@ -54,6 +63,7 @@ export class MqttBridge {
     this.mqtt.subscribe(`${this.cfg.base}/+/command/request`);
     this.mqtt.subscribe(`${this.cfg.base}/+/set/+`);
     this.mqtt.subscribe(`${this.cfg.discoveryPrefix}/status`);
+    if (!this.cfg.brokerClients) this.mqtt.subscribe(SYS_CLIENTS_TOPIC);
     this.mqtt.on('message', (topic, payload, retained) => void this.onMessage(topic, payload, retained));
     this.mqtt.on('connect', () => this.republishAll());
 
@@ -89,6 +99,7 @@ export class MqttBridge {
         total: devices.length,
       },
       mqtt: {
+        clients: this.cfg.brokerClients?.() ?? this.sysClients,
         messagesPublished: this.mqtt.counters.published,
         queued: this.mqtt.queued,
         dropped: this.mqtt.counters.dropped,
@@ -142,6 +153,9 @@ export class MqttBridge {
 
   private publishStatus(rec: DeviceRecord): void {
     const { availability, reason, since } = rec.status;
+    // Not known yet (a meter that just dialled in and has not answered): IVY publishes status
+    // only when a meter connects or disconnects, so its first status must not be a spurious offline.
+    if (availability === 'unknown') return;
     const online = availability === 'online' || availability === 'asleep';
     const extra = online ? rec.info.statusExtra : undefined;
     this.mqtt.publish(
@@ -158,22 +172,26 @@ export class MqttBridge {
   private publishReadings(rec: DeviceRecord, readings: PublishedReading[], ts: number): void {
     this.publishState(rec);
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
+    // A register the device refused has no value to report (the state shows it as unknown).
+    const valued = readings.filter((r) => r.error === undefined);
     if (rec.info.telemetry === 'readings') {
-      const body: Record<string, { value: unknown; unit: string | null; obis?: string }> = {};
-      for (const r of readings)
-        body[r.register.key] = { value: r.value, unit: r.register.unit ?? null, ...(r.register.id ? { obis: r.register.id } : {}) };
-      this.mqtt.publish(topic, JSON.stringify({ meterId: rec.info.id, timestamp: ts, source: rec.info.kind, readings: body }));
+      const ivy = valued.map((r) => {
+        const { value, unit } = ivyQuantity(r.register, r.value);
+        return { register: { key: r.register.key, id: r.register.id, unit }, value };
+      });
+      this.mqtt.publish(topic, JSON.stringify(dlmsTelemetryPayload(rec.info.id, ts, ivy)));
       return;
     }
-    for (const r of readings) {
+    for (const r of valued) {
+      const { value, unit } = ivyQuantity(r.register, r.value);
       this.mqtt.publish(
         topic,
         JSON.stringify({
           meterId: rec.info.id,
           timestamp: ts,
           register: { id: r.register.id ?? r.register.key, name: r.register.key, description: r.register.description ?? r.register.name },
-          value: r.value,
-          unit: r.register.unit ?? null,
+          value,
+          unit,
           raw: r.raw ?? null,
         }),
       );
@@ -193,6 +211,11 @@ export class MqttBridge {
   }
 
   private async onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    if (topic === SYS_CLIENTS_TOPIC) {
+      const text = payload.length <= 12 ? payload.toString() : '';
+      if (/^\d+$/.test(text)) this.sysClients = Number(text);
+      return;
+    }
     if (topic === `${this.cfg.discoveryPrefix}/status`) {
       if (payload.toString().trim() === 'online') this.onHomeAssistantBirth();
       return;

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { CommandError, type Hub, type PublishedReading } from '../core/hub.ts';
-import { registersInGroup } from '../core/registers.ts';
+import { ivyQuantity } from '../core/ivyUnits.ts';
+import { findRegister, registersInGroup } from '../core/registers.ts';
 import { describeZodError } from '../options/errors.ts';
 
 const MAX_REQUEST_ID = 200;
@@ -34,8 +35,14 @@ export interface CommandResponse {
   error?: string;
 }
 
+interface RefusedRegister {
+  register: string;
+  dataId: string | undefined;
+  error: string;
+}
+
 function readingData(r: PublishedReading) {
-  return { register: r.register.key, dataId: r.register.id, value: r.value, unit: r.register.unit ?? null };
+  return { register: r.register.key, dataId: r.register.id, ...ivyQuantity(r.register, r.value) };
 }
 
 export async function executeCommand(
@@ -69,10 +76,11 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
   switch (cmd.command) {
     case 'read': {
       const [reading] = await hub.read(deviceId, [(cmd.register ?? cmd.dataId) as string]);
+      if (reading.error !== undefined) throw new CommandError(reading.error);
       return readingData(reading);
     }
     case 'readMultiple':
-      return { readings: (await hub.read(deviceId, cmd.registers)).map(readingData) };
+      return readingsData(await hub.read(deviceId, cmd.registers));
     case 'readGroup': {
       const rec = hub.get(deviceId);
       if (!rec) throw new CommandError(`Unknown device ${deviceId}`);
@@ -84,17 +92,30 @@ async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
       }
       return {
         group: cmd.group,
-        readings: (
+        ...readingsData(
           await hub.read(
             deviceId,
             regs.map((r) => r.key),
-          )
-        ).map(readingData),
+          ),
+        ),
       };
     }
     case 'write': {
       const value = await hub.write(deviceId, cmd.register, cmd.value);
-      return { register: cmd.register, value };
+      const reg = findRegister(hub.get(deviceId)?.registers ?? [], cmd.register);
+      return { register: cmd.register, ...(reg ? ivyQuantity(reg, value) : { value }) };
     }
   }
+}
+
+/**
+ * The values read, and the registers the device refused under `errors` (a single-phase
+ * meter has no phase B); the command fails only when every register was refused.
+ */
+function readingsData(readings: PublishedReading[]): { readings: ReturnType<typeof readingData>[]; errors?: RefusedRegister[] } {
+  const refused = readings.filter((r) => r.error !== undefined);
+  if (refused.length === readings.length) throw new CommandError(refused.map((r) => r.error).join('; '));
+  const data = { readings: readings.filter((r) => r.error === undefined).map(readingData) };
+  if (refused.length === 0) return data;
+  return { ...data, errors: refused.map((r) => ({ register: r.register.key, dataId: r.register.id, error: r.error as string })) };
 }

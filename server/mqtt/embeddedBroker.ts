@@ -30,6 +30,8 @@ export interface EmbeddedBrokerSettings {
 export interface EmbeddedBroker {
   port: number;
   wsPort: number;
+  /** Clients connected now (the bridge itself included). */
+  clients(): number;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   return {
     port: (tcp.address() as net.AddressInfo).port,
     wsPort: (httpServer.address() as net.AddressInfo).port,
+    clients: () => aedes.connectedClients,
     async close() {
       warnings.stop();
       for (const s of sockets) s.destroy();

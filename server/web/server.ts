@@ -65,7 +65,14 @@ export async function createWebServer(ctx: WebContext, opts: WebServerOptions): 
       throw new CommandError('body must be {"keys": ["register", ...]}');
     }
     const readings = await ctx.hub.read(req.params.id, keys);
-    return { readings: readings.map((r) => ({ key: r.register.key, value: r.value, unit: r.register.unit ?? null })) };
+    return {
+      readings: readings.map((r) => ({
+        key: r.register.key,
+        value: r.value,
+        unit: r.register.unit ?? null,
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      })),
+    };
   });
   app.post<{ Params: { id: string }; Body: unknown }>('/api/devices/:id/write', async (req, reply) => {
     const body = req.body as { key?: unknown; value?: unknown } | null;

@@ -19,11 +19,13 @@ export class Mosquitto {
     this.url = `mqtt://127.0.0.1:${port}`;
   }
 
-  static async start(port?: number): Promise<Mosquitto> {
+  /** `extraConf`: more mosquitto.conf lines (e.g. `sys_interval 1` for a fresh `$SYS`). */
+  static async start(port?: number, extraConf: string[] = []): Promise<Mosquitto> {
     const p = port ?? (await freePort());
     const dir = mkdtempSync(path.join(tmpdir(), 'mosq-'));
     const conf = path.join(dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+    const lines = [`listener ${p} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest none', ...extraConf];
+    writeFileSync(conf, `${lines.join('\n')}\n`);
     const m = new Mosquitto(p, conf);
     await m.restart();
     return m;

@@ -11,7 +11,7 @@ import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { isNoDataError } from '../../protocols/dlt645/errors.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { diFromBytes, parseReply, readDataRequest, readFollowUpRequest } from '../../protocols/dlt645/messages.ts';
-import { decodeBcdValue, decodeBlock, toHex } from '../../protocols/dlt645/values.ts';
+import { bcdDigits, decodeBcdValue, decodeBlock } from '../../protocols/dlt645/values.ts';
 import { LinkClosedError, RequestTimeoutError, type Dlt645Link } from './link.ts';
 import { DLT645_REGISTERS, registerByKey, scaleValue, type Dlt645Register } from './registers.ts';
 import { ThresholdWatch, type Thresholds } from './thresholds.ts';
@@ -240,14 +240,15 @@ export class MeterSession {
     const reply = parseReply(frame);
     if (reply.kind === 'error') {
       this.noteErrorReply(reg.key, reg.id, reply.errorWord, reply.meanings);
-      return { key: reg.key, value: null, raw: toHex(Uint8Array.of(reply.errorWord)) };
+      const error = `the meter refused ${reg.key} (${reg.id}): ${reply.meanings.join(', ')}`;
+      return { key: reg.key, value: null, raw: bcdDigits(Uint8Array.of(reply.errorWord)), error };
     }
     if (reply.kind !== 'data') {
       this.stats.invalidReplies++;
       return undefined;
     }
     const value = reply.followUp ? await this.withFollowUps(reg.id, reply.value) : reply.value;
-    return { key: reg.key, value: scaleValue(reg, decodeBcdValue(value, reg.format)), raw: toHex(value) };
+    return { key: reg.key, value: scaleValue(reg, decodeBcdValue(value, reg.format)), raw: bcdDigits(value) };
   }
 
   /** A block DI (e.g. 0201FF00, voltages A, B, C); undefined means "read the members one by one". */
@@ -271,7 +272,7 @@ export class MeterSession {
     }
     return members.map((m) => {
       const i = m.block?.index ?? 0;
-      return { key: m.key, value: scaleValue(m, values[i]), raw: toHex(value.subarray(i * m.format.bytes, (i + 1) * m.format.bytes)) };
+      return { key: m.key, value: scaleValue(m, values[i]), raw: bcdDigits(value.subarray(i * m.format.bytes, (i + 1) * m.format.bytes)) };
     });
   }
 

@@ -26,7 +26,7 @@ const ENERGY: ValueFormat = { bytes: 4, decimals: 2, signed: false };
 const SIGNED_ENERGY: ValueFormat = { bytes: 4, decimals: 2, signed: true };
 const VOLTAGE: ValueFormat = { bytes: 2, decimals: 1, signed: false };
 const CURRENT: ValueFormat = { bytes: 3, decimals: 3, signed: true };
-/** XX.XXXX kW / kvar / kVA; published in W / var / VA (scale 1000). */
+/** XX.XXXX kW / kvar / kVA: W / var / VA for Home Assistant (scale 1000), kW / kvar / kVA again for IVY clients. */
 const POWER: ValueFormat = { bytes: 3, decimals: 4, signed: true };
 const POWER_FACTOR: ValueFormat = { bytes: 2, decimals: 3, signed: true };
 const FREQUENCY: ValueFormat = { bytes: 2, decimals: 2, signed: false };
@@ -52,6 +52,7 @@ const power = (key: string, id: string, name: string, description: string): Dlt6
   description,
   format: POWER,
   unit: 'W',
+  ivyUnit: 'kW',
   scale: 1000,
   deviceClass: 'power',
   stateClass: 'measurement',
@@ -118,6 +119,7 @@ export const DLT645_REGISTERS: Dlt645Register[] = [
     description: 'Total reactive power',
     format: POWER,
     unit: 'var',
+    ivyUnit: 'kvar',
     scale: 1000,
     deviceClass: 'reactive_power',
     stateClass: 'measurement',
@@ -131,6 +133,7 @@ export const DLT645_REGISTERS: Dlt645Register[] = [
     description: 'Total apparent power',
     format: POWER,
     unit: 'VA',
+    ivyUnit: 'kVA',
     scale: 1000,
     deviceClass: 'apparent_power',
     stateClass: 'measurement',

@@ -11,13 +11,13 @@ export interface DlmsTelemetryPayload {
   readings: Record<string, { value: RegisterValue; unit: string; obis: string }>;
 }
 
-/** Built from published readings: each register's `id` is its OBIS code, `unit` its unit. */
+/** Built from published readings: each register's `id` is its OBIS code, `unit` its unit ("-" for none, as the seed's table). */
 export function dlmsTelemetryPayload(
   meterId: string,
   timestamp: number,
   readings: readonly { register: Pick<RegisterDescriptor, 'key' | 'id' | 'unit'>; value: RegisterValue }[],
 ): DlmsTelemetryPayload {
   const out: DlmsTelemetryPayload['readings'] = {};
-  for (const r of readings) out[r.register.key] = { value: r.value, unit: r.register.unit ?? '', obis: r.register.id ?? '' };
+  for (const r of readings) out[r.register.key] = { value: r.value, unit: r.register.unit ?? '-', obis: r.register.id ?? '' };
   return { meterId, timestamp, source: 'dlms', readings: out };
 }

@@ -58,3 +58,11 @@ export function decodeBlock(bytes: Uint8Array, format: ValueFormat): (number | n
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
 }
+
+/**
+ * A value's BCD bytes as the digits they hold, most significant first: the IVY gateway's
+ * `raw` (bytes 67 45 23 01 of 12345.67 kWh → "01234567"). Non-BCD nibbles show as A–F.
+ */
+export function bcdDigits(bytes: Uint8Array): string {
+  return Buffer.from(bytes).reverse().toString('hex').toUpperCase();
+}

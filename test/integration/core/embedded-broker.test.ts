@@ -228,3 +228,29 @@ describe('embedded MQTT broker retained store', () => {
     }
   });
 });
+
+describe('embedded MQTT broker client count', () => {
+  it('counts the clients connected now, for the gateway stats', async () => {
+    const credentials = { username: 'wattwire', password: 'count-test-password' };
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      wsPort: 0,
+      host: '127.0.0.1',
+      credentials,
+      maxPacketBytes: 64 * 1024,
+      log: createLogger('error', quiet()),
+    });
+    try {
+      expect(broker.clients()).toBe(0);
+      const url = `mqtt://127.0.0.1:${broker.port}`;
+      const one = await mqtt.connectAsync(url, { ...credentials, reconnectPeriod: 0 });
+      const two = await mqtt.connectAsync(url, { ...credentials, reconnectPeriod: 0 });
+      await waitFor(() => broker.clients() === 2, { what: 'two clients' });
+      await one.endAsync();
+      await waitFor(() => broker.clients() === 1, { what: 'one client left' });
+      await two.endAsync();
+    } finally {
+      await broker.close();
+    }
+  });
+});

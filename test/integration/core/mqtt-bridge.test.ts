@@ -178,11 +178,14 @@ describe('MQTT bridge against Mosquitto', () => {
 
   it('clears retained discovery, status and state of a removed device', async () => {
     expect(await app.hub.removeDevice('000000000161')).toBe(true);
+    const cleared = ['homeassistant/device/000000000161/config', 'wattwire/000000000161/status', 'wattwire/000000000161/state'];
+    // The broker has the clears once a subscriber has them; a new subscriber before that would race them.
+    for (const t of cleared) await probe.waitFor(t, (m) => m.payload === '');
     const fresh = await MqttProbe.connect(broker.url);
     try {
       await fresh.waitFor('wattwire/bridge/status');
       await new Promise((r) => setTimeout(r, 300));
-      for (const t of ['homeassistant/device/000000000161/config', 'wattwire/000000000161/status', 'wattwire/000000000161/state']) {
+      for (const t of cleared) {
         expect(fresh.on(t).filter((m) => m.payload !== '')).toEqual([]);
       }
     } finally {

@@ -48,11 +48,12 @@ describe('DL/T 645 faults', () => {
     expect(status(b, '000000000102')?.availability).toBe('online');
   });
 
-  it('turns error replies into null, with the error meaning in diagnostics', async () => {
+  it('turns error replies into a refusal without a value, with the error meaning in diagnostics', async () => {
     const { b, s } = await setUp('000000000103');
     s.errors('000000000103', 0x04);
     const [reading] = await b.hub.read('000000000103', ['voltageA']);
-    expect(reading.value).toBeNull();
+    expect(reading).toMatchObject({ value: null, error: 'the meter refused voltageA (02010100): password error or unauthorised' });
+    expect(b.hub.get('000000000103')?.state.voltageA).toBeNull();
     expect(diag(b, '000000000103')).toMatchObject({
       lastErrorReply: { register: 'voltageA', di: '02010100', errorWord: 4, meaning: 'password error or unauthorised' },
     });

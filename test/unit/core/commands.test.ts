@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Hub } from '../../../server/core/hub.ts';
 import { executeCommand } from '../../../server/mqtt/commands.ts';
 import type { RegisterDescriptor } from '../../../server/core/registers.ts';
+import { DLT645_REGISTERS } from '../../../server/drivers/dlt645/registers.ts';
 
 const table: RegisterDescriptor[] = [
   {
@@ -123,5 +124,70 @@ describe('topic API commands', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('answers in the IVY seed\'s units: kW, kvar, kVA, and "-" for power factor', async () => {
+    const hub = new Hub();
+    const values: Record<string, number> = {
+      totalActivePower: 1234.5,
+      totalReactivePower: -250.1,
+      totalApparentPower: 1300,
+      totalPowerFactor: 0.95,
+    };
+    hub
+      .addDevice({ id: '000000000002', kind: 'dlt645', name: 'M' }, DLT645_REGISTERS, {
+        read: async (keys) => keys.map((k) => ({ key: k, value: values[k] })),
+      })
+      .setStatus('online');
+    const res = await executeCommand(
+      hub,
+      '000000000002',
+      JSON.stringify({ requestId: 'u', command: 'readMultiple', registers: Object.keys(values) }),
+    );
+    expect(res).toMatchObject({ success: true });
+    expect((res.data as { readings: unknown[] }).readings).toEqual([
+      { register: 'totalActivePower', dataId: '02030000', value: 1.2345, unit: 'kW' },
+      { register: 'totalReactivePower', dataId: '02040000', value: -0.2501, unit: 'kvar' },
+      { register: 'totalApparentPower', dataId: '02050000', value: 1.3, unit: 'kVA' },
+      { register: 'totalPowerFactor', dataId: '02060000', value: 0.95, unit: '-' },
+    ]);
+    // Home Assistant's state keeps W.
+    expect(hub.get('000000000002')?.state.totalActivePower).toBe(1234.5);
+  });
+
+  it('answers a register the meter refuses with success:false and its error, never a null value', async () => {
+    const hub = new Hub();
+    hub
+      .addDevice({ id: '000000000003', kind: 'dlt645', name: 'M' }, table, {
+        read: async (keys) =>
+          keys.map((k) =>
+            k === 'voltageA'
+              ? { key: k, value: null, raw: '02', error: 'the meter refused voltageA (02010100): no requested data' }
+              : { key: k, value: 42.5 },
+          ),
+      })
+      .setStatus('online');
+    const one = await executeCommand(hub, '000000000003', JSON.stringify({ requestId: 'e1', command: 'read', register: 'voltageA' }));
+    expect(one).toEqual({
+      requestId: 'e1',
+      success: false,
+      timestamp: expect.any(Number),
+      error: 'the meter refused voltageA (02010100): no requested data',
+    });
+    const some = await executeCommand(
+      hub,
+      '000000000003',
+      JSON.stringify({ requestId: 'e2', command: 'readMultiple', registers: ['totalActiveEnergy', 'voltageA'] }),
+    );
+    expect(some).toMatchObject({
+      success: true,
+      data: {
+        readings: [{ register: 'totalActiveEnergy', dataId: '00010000', value: 42.5, unit: 'kWh' }],
+        errors: [{ register: 'voltageA', dataId: '02010100', error: expect.stringMatching(/no requested data/) }],
+      },
+    });
+    const none = await executeCommand(hub, '000000000003', JSON.stringify({ requestId: 'e3', command: 'readGroup', group: 'voltage' }));
+    expect(none).toMatchObject({ success: false, error: expect.stringMatching(/refused voltageA/) });
+    expect(hub.get('000000000003')?.state.voltageA).toBeNull();
   });
 });

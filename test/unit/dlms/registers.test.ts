@@ -96,6 +96,18 @@ describe('telemetry payload', () => {
       },
     });
   });
+  it('writes "-" as the unit of a unitless reading, as the seed\'s table does', () => {
+    const pf = registerForObis('1-0:13.7.0.255')!;
+    const tariff = registerForObis('0-0:96.14.0.255')!;
+    const payload = dlmsTelemetryPayload('000000000000', 1, [
+      { register: pf, value: 0.98 },
+      { register: tariff, value: 2 },
+    ]);
+    expect(payload.readings).toEqual({
+      POWER_FACTOR_TOTAL: { value: 0.98, unit: '-', obis: '1-0:13.7.0.255' },
+      CURRENT_TARIFF: { value: 2, unit: '-', obis: '0-0:96.14.0.255' },
+    });
+  });
 });
 
 describe('diagnosis', () => {

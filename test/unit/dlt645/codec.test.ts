@@ -11,7 +11,7 @@ import {
   readDataRequest,
   readFollowUpRequest,
 } from '../../../server/protocols/dlt645/messages.ts';
-import { decodeBcdValue, decodeBlock, encodeBcdValue, toHex } from '../../../server/protocols/dlt645/values.ts';
+import { bcdDigits, decodeBcdValue, decodeBlock, encodeBcdValue, toHex } from '../../../server/protocols/dlt645/values.ts';
 import { DLT645_REGISTERS } from '../../../server/drivers/dlt645/registers.ts';
 import { bytes, frameByRef, WORKED_FRAMES } from './vectors.ts';
 
@@ -127,6 +127,14 @@ describe('values', () => {
     expect(decodeBcdValue(Uint8Array.of(0xff, 0xff, 0xff, 0xff), formatOf('00010000'))).toBeNull();
     expect(decodeBcdValue(Uint8Array.of(0x1a, 0x00), formatOf('02010100'))).toBeNull();
     expect(decodeBcdValue(Uint8Array.of(0x01), formatOf('02010100'))).toBeNull();
+  });
+
+  it("gives a value's digits most significant first, as the IVY gateway's raw", () => {
+    const bytes = encodeBcdValue(12345.67, formatOf('00010000'));
+    expect(toHex(bytes)).toBe('67452301');
+    expect(bcdDigits(bytes)).toBe('01234567');
+    expect(bcdDigits(encodeBcdValue(-1.234, formatOf('02020100')))).toBe('801234');
+    expect(bcdDigits(Uint8Array.of(0xff, 0x1a))).toBe('1AFF');
   });
 
   it('splits a block DI into its values', () => {

@@ -53,7 +53,7 @@ describe('MeterSession', () => {
     });
     const { session: s } = newSession(link);
     const [reading] = await s.read(['totalActiveEnergy']);
-    expect(reading).toEqual({ key: 'totalActiveEnergy', value: 123456.78, raw: '78563412' });
+    expect(reading).toEqual({ key: 'totalActiveEnergy', value: 123456.78, raw: '12345678' });
     expect(seqs).toEqual([1]);
   });
 
@@ -88,9 +88,9 @@ describe('MeterSession', () => {
     });
     const { session: s } = newSession(link);
     expect(await s.read(['voltageA', 'voltageB', 'voltageC'])).toEqual([
-      { key: 'voltageA', value: 230.1, raw: '0123' },
-      { key: 'voltageB', value: 230.2, raw: '0223' },
-      { key: 'voltageC', value: 230.3, raw: '0323' },
+      { key: 'voltageA', value: 230.1, raw: '2301' },
+      { key: 'voltageB', value: 230.2, raw: '2302' },
+      { key: 'voltageC', value: 230.3, raw: '2303' },
     ]);
     expect(asked).toEqual(['0201FF00']);
     blocks = false;
