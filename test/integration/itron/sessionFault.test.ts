@@ -30,18 +30,17 @@ describe('Itron session boundary', () => {
     await driver.start();
     await waitFor(() => ctx.hub.get(sim.lfdi)?.status.availability === 'online', { what: 'online', timeoutMs: 15_000 });
 
-    const poll = Reflect.get(MeterSession.prototype, 'poll') as (this: MeterSession, ...args: unknown[]) => Promise<void>;
+    const collect = Reflect.get(MeterSession.prototype, 'collect') as (this: MeterSession, ...args: unknown[]) => Promise<unknown>;
     let thrown = 0;
-    vi.spyOn(MeterSession.prototype as unknown as { poll: (...args: unknown[]) => Promise<void> }, 'poll').mockImplementation(function (
-      this: MeterSession,
-      ...args: unknown[]
-    ) {
-      if (thrown === 0) {
-        thrown++;
-        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'value')"));
-      }
-      return poll.apply(this, args);
-    });
+    vi.spyOn(MeterSession.prototype as unknown as { collect: (...args: unknown[]) => Promise<unknown> }, 'collect').mockImplementation(
+      function (this: MeterSession, ...args: unknown[]) {
+        if (thrown === 0) {
+          thrown++;
+          return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'value')"));
+        }
+        return collect.apply(this, args);
+      },
+    );
     await waitFor(() => seen.some((s) => s.availability === 'fault'), { what: 'fault', timeoutMs: 15_000 });
     expect(seen.find((s) => s.availability === 'fault')?.reason).toBe(
       "internal error: Cannot read properties of undefined (reading 'value')",
