@@ -9,11 +9,14 @@ const PAGE_FAULTS: Record<string, SimFault> = { 'kostal: HTTP 500': '500', 'kost
 const DUSK_HOUR = 21;
 const NIGHT_HOUR = 23;
 
-/** Each demo inverter has a serial number of its own (the chaos run starts several). */
+/**
+ * Each demo inverter has a serial number of its own (the chaos run starts several), apart
+ * from the standalone simulator's default, so that one started beside the demo is another inverter.
+ */
 let started = 0;
 
 export async function startDemoSim(): Promise<DemoSim> {
-  const serial = `90553KSE${String(123 + started++).padStart(5, '0')}`;
+  const serial = `90553KSE${String(50_123 + started++).padStart(5, '0')}`;
   const sim = new KostalSim({ layout: '8.3-en', night: 'refused', serial, clock: { daySeconds: 1200, startHour: 9 } });
   await sim.start();
   // The bridge names the inverter after the serial number on its settings page.
