@@ -3,13 +3,14 @@
  * names the meter; if it says nothing for ~2 s, it is asked with read-address (0x13) on the
  * wildcard address (a few times quickly, then once a poll interval for as long as the
  * connection stays up). Registration packets and heartbeats are stripped before framing.
+ * A connection that sends no valid meter frame within its byte or time budget is closed.
  */
 import type net from 'node:net';
 import { isMeterAddress } from '../../protocols/dlt645/address.ts';
 import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { DtuFilter } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
-import { readAddressRequest } from '../../protocols/dlt645/messages.ts';
+import { diFromBytes, readAddressRequest, readDataRequest } from '../../protocols/dlt645/messages.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
 
 export interface DtuConnectionOptions {
@@ -21,12 +22,21 @@ export interface DtuConnectionOptions {
   registrationPattern?: string;
   heartbeat?: Uint8Array;
   totals: LinkTotals;
+  /** Closed after this long without a valid meter frame. */
+  idleTimeoutMs: number;
+  /** Closed after this many bytes without a valid meter frame. */
+  byteBudget: number;
 }
+
+/** Total active energy: every meter has it, so any meter answers a read of it (or says it lacks it). */
+export const PROBE_DI = '00010000';
 
 export interface DtuConnectionEvents {
   /** A valid frame from a meter address arrived on this connection. */
   frame(conn: DtuConnection, frame: Dlt645Frame): void;
   closed(conn: DtuConnection, reason: string): void;
+  /** It is being closed for sending nothing valid within its budget. */
+  overBudget(conn: DtuConnection, reason: string): void;
 }
 
 export class DtuConnection {
@@ -35,8 +45,14 @@ export class DtuConnection {
   readonly ip: string;
   /** Meter addresses whose session uses this connection now. */
   readonly addresses = new Set<string>();
+  /** Addresses whose claim (a real read) is under way on this connection. */
+  readonly claiming = new Set<string>();
   private identified = false;
   private identifyTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastValidAt = Date.now();
+  private bytesSinceValid = 0;
+  private closed = false;
   private closeReason = 'connection closed';
 
   constructor(
@@ -51,29 +67,76 @@ export class DtuConnection {
     this.link.on('frame', (frame) => {
       if (!isMeterAddress(frame.address)) return;
       this.identified = true;
+      this.lastValidAt = Date.now();
+      this.bytesSinceValid = 0;
       this.events.frame(this, frame);
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    socket.on('data', (chunk: Buffer) => this.link.receive(chunk));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => {
       this.closeReason = `connection error: ${err.message}`;
     });
     socket.on('close', () => {
+      this.closed = true;
       clearTimeout(this.identifyTimer);
+      clearTimeout(this.idleTimer);
       this.link.detach(this.closeReason);
       this.events.closed(this, this.closeReason);
     });
     this.scheduleIdentify(opts.identifyAttempts);
+    this.armIdleTimer(opts.idleTimeoutMs);
   }
 
   get isIdentified(): boolean {
     return this.identified;
   }
 
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   close(reason: string): void {
     this.closeReason = reason;
     this.socket.destroy();
+  }
+
+  /**
+   * Does `address` answer a real read on this connection? A matching reply (data or "no
+   * such data") within the timeout proves the meter is behind it; an announcement does not.
+   */
+  async answersFor(address: string): Promise<boolean> {
+    try {
+      await this.link.request(readDataRequest(address, PROBE_DI), (f) => answersProbe(f, address));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.bytesSinceValid += chunk.length;
+    this.link.receive(chunk);
+    if (this.bytesSinceValid > this.opts.byteBudget) {
+      this.overBudget(`${this.bytesSinceValid} bytes without a valid meter frame (budget ${this.opts.byteBudget})`);
+    }
+  }
+
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      const idle = Date.now() - this.lastValidAt;
+      if (idle < this.opts.idleTimeoutMs) return this.armIdleTimer(this.opts.idleTimeoutMs - idle);
+      this.overBudget(`no valid meter frame for ${Math.round(idle / 1000)} s`);
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private overBudget(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.overBudget(this, reason);
+    this.close(reason);
   }
 
   private scheduleIdentify(attemptsLeft: number): void {
@@ -89,4 +152,10 @@ export class DtuConnection {
     );
     this.identifyTimer.unref();
   }
+}
+
+function answersProbe(frame: Dlt645Frame, address: string): boolean {
+  if (frame.address !== address || !answersRequest(FUNCTION.readData, frame.control)) return false;
+  const isError = (frame.control & 0x40) !== 0;
+  return isError || (frame.data.length >= 4 && diFromBytes(frame.data) === PROBE_DI);
 }
