@@ -47,6 +47,9 @@ export class MeterSession {
   private readonly unsupported = new Map<string, string>();
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
   private lastErrorReply: Record<string, unknown> | undefined;
+  /** On-demand reads done, and after how many each register was last read that way. */
+  private onDemandReads = 0;
+  private readonly readOnDemandAt = new Map<string, number>();
 
   constructor(
     private readonly hub: Hub,
@@ -121,6 +124,8 @@ export class MeterSession {
   async read(keys: string[]): Promise<Reading[]> {
     const regs = keys.map(registerByKey).filter((r): r is Dlt645Register => r !== undefined);
     const readings = await this.readRegisters(regs, false);
+    this.onDemandReads++;
+    for (const r of readings) this.readOnDemandAt.set(r.key, this.onDemandReads);
     this.checkThresholds(readings);
     this.publishDiagnostics();
     return readings;
@@ -159,12 +164,15 @@ export class MeterSession {
 
   private async pollOnce(): Promise<void> {
     const started = Date.now();
+    const readsBefore = this.onDemandReads;
     const regs = DLT645_REGISTERS.filter((r) => !r.onDemand && !this.unsupported.has(r.key));
     const readings = await this.readRegisters(regs, true);
+    // A register read on demand during this poll may hold a newer value than the poll's: keep that one.
+    const fresh = readings.filter((r) => (this.readOnDemandAt.get(r.key) ?? 0) <= readsBefore);
     this.stats.polls++;
     this.stats.pollLatencyMs = Date.now() - started;
-    this.handle.publish(readings);
-    this.checkThresholds(readings);
+    this.handle.publish(fresh);
+    this.checkThresholds(fresh);
     this.publishDiagnostics();
     if (readings.length === 0 && regs.length > 0) throw new Error('no register answered');
   }
