@@ -182,6 +182,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
           // A healthy meter answers every poll; a silent one is asked its address each poll interval.
           idleTimeoutMs: Math.max(this.opts.idle_timeout, 3 * this.opts.poll_interval) * 1000,
           byteBudget: BYTE_BUDGET,
+          unconnectedMeters: () => this.unconnectedMeters(),
         },
         {
           frame: (c, f) => this.onTcpFrame(c, f),
@@ -296,6 +297,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
     // The meter answers on the new connection and not on the old one: the old one is dead.
     if (previous && previous.addresses.size === 0) previous.close('replaced by a new connection from the same meter');
     session.seen();
+  }
+
+  /** Listed dial-in meters without a connection now. */
+  private unconnectedMeters(): string[] {
+    const out: string[] = [];
+    for (const config of this.configured.values()) {
+      if (!config.serial_port && !this.meters.get(config.address)?.link) out.push(config.address);
+    }
+    return out;
   }
 
   private usable(conn: DtuConnection): boolean {

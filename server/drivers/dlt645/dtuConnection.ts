@@ -1,12 +1,13 @@
 /**
  * One TCP connection from a DTU (or a meter with its own modem). The first frame's address
- * names the meter; if it says nothing for ~2 s, it is asked with read-address (0x13) on the
- * wildcard address (a few times quickly, then once a poll interval for as long as the
- * connection stays up). Registration packets and heartbeats are stripped before framing.
+ * names the meter; if it says nothing for ~2 s, it is asked: read-address (0x13) on the
+ * wildcard address, then on 99…99 (some meters answer only there), then a register read
+ * addressed to each listed meter not connected yet (a few rounds quickly, then one a poll
+ * interval for as long as the connection stays up). Registration packets and heartbeats are stripped before framing.
  * A connection that sends no valid meter frame within its byte or time budget is closed.
  */
 import type net from 'node:net';
-import { isMeterAddress } from '../../protocols/dlt645/address.ts';
+import { BROADCAST_ADDRESS, isMeterAddress, WILDCARD_ADDRESS } from '../../protocols/dlt645/address.ts';
 import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { DtuFilter } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
@@ -26,6 +27,8 @@ export interface DtuConnectionOptions {
   idleTimeoutMs: number;
   /** Closed after this many bytes without a valid meter frame. */
   byteBudget: number;
+  /** Listed meters not connected now: a silent connection may be one of them. */
+  unconnectedMeters?: () => string[];
 }
 
 /** Total active energy: every meter has it, so any meter answers a read of it (or says it lacks it). */
@@ -143,14 +146,32 @@ export class DtuConnection {
     this.identifyTimer = setTimeout(
       () => {
         if (this.identified || !this.link.isOpen) return;
-        // The reply's own frame names the meter through the `frame` listener above.
-        this.link
-          .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
-          .catch(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1)));
+        // The answer's own frame names the meter through the `frame` listener above.
+        void this.identifyRound().then((answered) => {
+          if (!answered && !this.identified && this.link.isOpen) this.scheduleIdentify(Math.max(0, attemptsLeft - 1));
+        });
       },
       attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs,
     );
     this.identifyTimer.unref();
+  }
+
+  /** One round of asking; true once something answered. */
+  private async identifyRound(): Promise<boolean> {
+    for (const target of [WILDCARD_ADDRESS, BROADCAST_ADDRESS]) {
+      if (this.identified || !this.link.isOpen) return true;
+      try {
+        await this.link.request(readAddressRequest(target), (f) => answersRequest(FUNCTION.readAddress, f.control));
+        return true;
+      } catch {
+        // Not on this address: try the next.
+      }
+    }
+    for (const address of this.opts.unconnectedMeters?.() ?? []) {
+      if (this.identified || !this.link.isOpen) return true;
+      if (await this.answersFor(address)) return true;
+    }
+    return false;
   }
 }
 

@@ -83,6 +83,21 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
     expect(asked).toBe(6);
   }, 30_000);
 
+  it('identifies a silent meter that answers read-address only on 99…99 (as the IVY gateway simulator)', async () => {
+    bridge = await startBridge();
+    const b = bridge;
+    sim = startDlt645Sim({ port: b.port, addresses: ['000000000081'], silentShare: 1, readAddressOn: 'broadcast', heartbeatMs: 0 });
+    await waitFor(() => online(b, '000000000081'), { what: 'identified through 99…99', timeoutMs: 20_000 });
+  }, 30_000);
+
+  it('identifies a silent listed meter that answers no read-address by reading a register addressed to it', async () => {
+    bridge = await startBridge({}, [{ address: '000000000091' }, { address: '000000000092' }]);
+    const b = bridge;
+    sim = startDlt645Sim({ port: b.port, addresses: ['000000000092'], silentShare: 1, readAddressOn: 'never', heartbeatMs: 0 });
+    await waitFor(() => online(b, '000000000092'), { what: 'identified by a register read', timeoutMs: 20_000 });
+    expect(online(b, '000000000091')).toBe(false);
+  }, 30_000);
+
   it('strips a registration prefix sent before every packet', async () => {
     bridge = await startBridge();
     sim = startDlt645Sim({ port: bridge.port, addresses: ['000000000021'], silentShare: 0, prefixShare: 1, heartbeatMs: 0 });
