@@ -110,7 +110,10 @@ class Dlt645DriverImpl implements Dlt645Driver {
     }
     if (this.opts.listen) {
       await this.listen();
-      this.sweepTimer = setInterval(() => this.adoptWaiting(), ADOPT_SWEEP_MS);
+      this.sweepTimer = setInterval(() => {
+        this.adoptWaiting();
+        this.retryContenders();
+      }, ADOPT_SWEEP_MS);
       this.sweepTimer.unref();
     }
   }
@@ -226,8 +229,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     }
     if (this.contenders.get(address) === conn) return;
     if (conn.claiming.has(address) || conn.claiming.size >= MAX_CLAIMS_PER_CONNECTION) return;
-    conn.claiming.add(address);
-    void this.claim(conn, address).finally(() => conn.claiming.delete(address));
+    this.startClaim(conn, address);
   }
 
   /** `conn` announced `address`: give it the meter if it proves it and the rules allow. */
@@ -288,6 +290,20 @@ class Dlt645DriverImpl implements Dlt645Driver {
     }
   }
 
+  /** A meter that stopped answering on its connection goes to the contender that proved it. */
+  private retryContenders(): void {
+    for (const [address, conn] of this.contenders) {
+      if (this.meters.get(address)?.isOnline !== false || conn.claiming.has(address)) continue;
+      this.contenders.delete(address);
+      this.startClaim(conn, address);
+    }
+  }
+
+  private startClaim(conn: DtuConnection, address: string): void {
+    conn.claiming.add(address);
+    void this.claim(conn, address).finally(() => conn.claiming.delete(address));
+  }
+
   private attach(session: MeterSession, conn: DtuConnection): void {
     const address = session.address;
     const previous = session.link ? this.connections.get(session.link) : undefined;
@@ -344,10 +360,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       const next = this.contenders.get(address);
       if (!next) continue;
       this.contenders.delete(address);
-      if (this.usable(next) && !next.claiming.has(address)) {
-        next.claiming.add(address);
-        void this.claim(next, address).finally(() => next.claiming.delete(address));
-      }
+      if (this.usable(next) && !next.claiming.has(address)) this.startClaim(next, address);
     }
   }
 

@@ -151,6 +151,23 @@ describe('DL/T 645 dial-in guards', () => {
     expect(second.isClosed).toBe(false);
   }, 30_000);
 
+  it('a refused claimant takes over once the first DTU stays connected but stops answering', async () => {
+    bridge = await startBridge();
+    const b = bridge;
+    const address = '000000000351';
+    const first = await dial({ port: b.port, address, localAddress: '127.0.0.2' });
+    await waitFor(() => online(b, address), { what: 'online on the first DTU' });
+    const second = await dial({ port: b.port, address, localAddress: '127.0.0.3' });
+    await waitFor(() => eventsOf(b, address, 'meter_address_conflict').length === 1, { what: 'conflict event' });
+    first.answering = false;
+    await waitFor(() => b.hub.get(address)?.info.statusExtra?.ip === '127.0.0.3' && online(b, address), {
+      what: 'taken over by the second',
+      timeoutMs: 25_000,
+    });
+    await first.closed;
+    expect(second.isClosed).toBe(false);
+  }, 30_000);
+
   it('a claimant takes over when the first DTU stops answering (dead link), and the old connection is closed', async () => {
     bridge = await startBridge();
     const b = bridge;
