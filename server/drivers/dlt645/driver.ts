@@ -315,6 +315,16 @@ class Dlt645DriverImpl implements Dlt645Driver {
     session.seen();
   }
 
+  /** The device was removed: stop polling it and free its place under max_meters. */
+  private forget(address: string): void {
+    const session = this.meters.get(address);
+    if (!session) return;
+    session.stop();
+    this.meters.delete(address);
+    if (session.link) this.connections.get(session.link)?.addresses.delete(address);
+    this.contenders.delete(address);
+  }
+
   /** Listed dial-in meters without a connection now. */
   private unconnectedMeters(): string[] {
     const out: string[] = [];
@@ -405,6 +415,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       initialDelayMs,
       retries: this.opts.retries,
       thresholds: this.opts,
+      onRemoved: () => this.forget(address),
     });
     this.meters.set(address, session);
     return session;

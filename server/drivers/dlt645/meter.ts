@@ -24,6 +24,8 @@ export interface MeterSessionOptions {
   initialDelayMs: number;
   retries: number;
   thresholds: Thresholds;
+  /** The user removed the device: the driver forgets the meter (it may be adopted again). */
+  onRemoved?: () => void;
 }
 
 /** Consecutive unanswered requests after which a meter counts as offline. */
@@ -158,7 +160,7 @@ export class MeterSession {
         statusExtra: this.ip ? { ip: this.ip } : {},
       },
       DLT645_REGISTERS,
-      { read: (keys) => this.read(keys) },
+      { read: (keys) => this.read(keys), remove: () => this.opts.onRemoved?.() },
     );
   }
 

@@ -118,6 +118,24 @@ describe('DL/T 645 dial-in guards', () => {
     expect(new Set(b.driver.pendingMeters().map((p) => p.reason))).toEqual(new Set(['max_meters']));
   }, 60_000);
 
+  it('a meter waiting for a place under max_meters is adopted once a device is removed', async () => {
+    bridge = await startBridge({ max_meters: 2, adopt_per_minute: 100 });
+    const b = bridge;
+    await flood(b, 3, 700000);
+    await waitFor(() => b.driver.pendingMeters().length === 1, { what: 'the third waiting' });
+    const [waiting] = b.driver.pendingMeters();
+    const adopted = dlt645Devices(b).map((r) => r.info.id);
+    expect(adopted).toHaveLength(2);
+    expect(await b.hub.removeDevice(adopted[0])).toBe(true);
+    await waitFor(() => online(b, waiting.address), { what: 'the waiting meter adopted', timeoutMs: 20_000 });
+    expect(
+      dlt645Devices(b)
+        .map((r) => r.info.id)
+        .sort(),
+    ).toEqual([adopted[1], waiting.address].sort());
+    expect(b.driver.pendingMeters()).toEqual([]);
+  }, 30_000);
+
   it('with auto_adopt off, listed meters are adopted and a flood of others is listed, bounded', async () => {
     bridge = await startBridge({ auto_adopt: false, max_connections_per_ip: 500, timeout: 2 }, [{ address: '000000600001' }]);
     const b = bridge;
