@@ -7,9 +7,9 @@ export const dlt645Options = z.object({
   listen_port: port().default(8899),
   auto_adopt: z.boolean().default(true),
   /** Meters in all (listed ones included); beyond it, new meters wait in the pending list. */
-  max_meters: interval(1, 10_000).default(32),
+  max_meters: interval(1, 100_000).default(32),
   /** New meters adopted automatically per minute; listed meters do not count. */
-  adopt_per_minute: interval(1, 10_000).default(10),
+  adopt_per_minute: interval(1, 100_000).default(10),
   /** Seconds a dial-in connection may go without a valid meter frame (at least 3 poll intervals). */
   idle_timeout: interval(5, 86_400).default(120),
   max_connections: interval(1, 100_000).default(2000),
