@@ -7,8 +7,16 @@
  * when its header is in, and each candidate frame is checked once, when its last byte
  * arrives, against a running checksum. Only a window of one maximal frame is kept, in a ring.
  */
-import { checkFrameAt, END, HEADER_LENGTH, OVERHEAD, PREAMBLE, START, type Dlt645Frame } from './frame.ts';
+import * as wire from './frame.ts';
+import type { Dlt645Frame } from './frame.ts';
 import { Dlt645FrameError, type Dlt645FrameErrorReason } from './errors.ts';
+
+/** Copied once: an imported binding is looked up on every use, and these are used per byte. */
+const START_BYTE = wire.START;
+const END_BYTE = wire.END;
+const PREAMBLE_BYTE = wire.PREAMBLE;
+const HEADER = wire.HEADER_LENGTH;
+const FRAME_OVERHEAD = wire.OVERHEAD;
 
 export interface ExtractorStats {
   frames: number;
@@ -20,7 +28,7 @@ export interface ExtractorStats {
 }
 
 /** The longest frame (L = 255); a candidate is settled once this many bytes follow its start. */
-export const MAX_FRAME_LENGTH = OVERHEAD + 255;
+export const MAX_FRAME_LENGTH = FRAME_OVERHEAD + 255;
 /** Ring size: a power of two above the longest frame, so the window never wraps onto itself. */
 const RING = 512;
 const MASK = RING - 1;
@@ -69,8 +77,8 @@ export class Dlt645FrameExtractor {
       this.length = pos + 1;
       this.steps++;
       // Nothing held and no frame start: the byte is settled at once.
-      if (this.head === pos && b !== START) {
-        if (b !== PREAMBLE) this.garbageBytes++;
+      if (this.head === pos && b !== START_BYTE) {
+        if (b !== PREAMBLE_BYTE) this.garbageBytes++;
         sums[(pos + 1) & MASK] = (sums[pos & MASK] + b) & 0xff;
         // Candidates ending here were dropped with an emitted frame; forget them before the slot is reused.
         this.endsAt[(pos + 1) & MASK] = NONE;
@@ -107,13 +115,13 @@ export class Dlt645FrameExtractor {
   private classify(): void {
     while (this.scan < this.length) {
       const p = this.scan;
-      if (this.at(p) !== START) {
+      if (this.at(p) !== START_BYTE) {
         this.scan++;
         continue;
       }
-      if (this.length - p < HEADER_LENGTH) {
+      if (this.length - p < HEADER) {
         // The second 0x68 can rule it out before the header is complete.
-        if (this.length - p > 7 && this.at(p + 7) !== START) {
+        if (this.length - p > 7 && this.at(p + 7) !== START_BYTE) {
           this.scan++;
           continue;
         }
@@ -121,8 +129,8 @@ export class Dlt645FrameExtractor {
       }
       this.scan++;
       this.steps++;
-      if (this.at(p + 7) !== START) continue;
-      const end = p + OVERHEAD + this.at(p + 9);
+      if (this.at(p + 7) !== START_BYTE) continue;
+      const end = p + FRAME_OVERHEAD + this.at(p + 9);
       this.nextSameEnd[p & MASK] = this.endsAt[end & MASK];
       this.endsAt[end & MASK] = p;
       this.open[this.openTail++ & MASK] = p;
@@ -138,7 +146,7 @@ export class Dlt645FrameExtractor {
       this.steps++;
       if (p < this.consumedTo) continue;
       const dataEnd = end - 2;
-      if (this.at(end - 1) !== END) this.reject('no_end', 'expected 0x16 at the end');
+      if (this.at(end - 1) !== END_BYTE) this.reject('no_end', 'expected 0x16 at the end');
       else if (((this.sums[dataEnd & MASK] - this.sums[p & MASK]) & 0xff) !== this.at(dataEnd))
         this.reject('bad_checksum', 'checksum does not match the bytes');
       else if (best === NONE || p < best) best = p;
@@ -162,7 +170,7 @@ export class Dlt645FrameExtractor {
     this.consumedTo = end;
     this.head = end;
     this.scan = Math.max(this.scan, end);
-    const result = checkFrameAt(bytes, 0);
+    const result = wire.checkFrameAt(bytes, 0);
     if (result instanceof Dlt645FrameError) return undefined;
     this.stats.frames++;
     return result;
@@ -173,7 +181,7 @@ export class Dlt645FrameExtractor {
     while (this.openHead < this.openTail) {
       const p = this.open[this.openHead & MASK];
       // Settled candidates (checked, or inside an emitted frame) are finished.
-      if (p >= this.consumedTo && this.length - p < OVERHEAD + this.at(p + 9)) break;
+      if (p >= this.consumedTo && this.length - p < FRAME_OVERHEAD + this.at(p + 9)) break;
       this.openHead++;
     }
     const firstOpen = this.openHead < this.openTail ? this.open[this.openHead & MASK] : this.scan;
@@ -183,7 +191,7 @@ export class Dlt645FrameExtractor {
   private dropTo(pos: number): void {
     for (; this.head < pos; this.head++) {
       this.steps++;
-      if (this.head >= this.consumedTo && this.at(this.head) !== PREAMBLE) this.garbageBytes++;
+      if (this.head >= this.consumedTo && this.at(this.head) !== PREAMBLE_BYTE) this.garbageBytes++;
     }
   }
 
