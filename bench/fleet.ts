@@ -38,7 +38,18 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     JSON.stringify({
       log_level: 'error',
       mqtt: { host: '127.0.0.1', port: broker.port, queue_size: 200_000 },
-      dlt645: { listen: true, listen_port: listenPort, poll_interval: pollSeconds, timeout: 5, retries: 1 },
+      dlt645: {
+        listen: true,
+        listen_port: listenPort,
+        poll_interval: pollSeconds,
+        timeout: 5,
+        retries: 1,
+        // The whole fleet dials in from this host at once: lift the flood guards above it.
+        max_meters: meters,
+        adopt_per_minute: meters,
+        max_connections: meters + 100,
+        max_connections_per_ip: meters + 100,
+      },
     }),
   );
   const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {

@@ -1,6 +1,11 @@
 /**
  * DL/T 645-2007 meters: a TCP listener for 4G/GPRS DTUs dialing in, and RS-485 ports with
  * one or more meters each. A meter's device id is its 12-digit address (IVY's meterId).
+ *
+ * A dial-in connection gets a meter only after the meter answered a real read on it (an
+ * announced address proves nothing). New meters then pass the adoption gate (auto_adopt,
+ * max_meters, adopt_per_minute); a meter already on a live connection stays there until that
+ * connection is gone or stops answering, and a pinned meter only goes to its own DTU.
  */
 import net from 'node:net';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
@@ -9,6 +14,8 @@ import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
 import type { Driver, DriverContext } from '../types.ts';
+import { AdoptionGate, type HoldReason } from './adoption.ts';
+import { ConnectionLimits } from './connectionLimits.ts';
 import { DtuConnection } from './dtuConnection.ts';
 import type { Dlt645Link, LinkTotals } from './link.ts';
 import { MeterSession } from './meter.ts';
@@ -22,12 +29,26 @@ const IDENTIFY_ATTEMPTS = 3;
 const STAGGER_STEP_MS = 250;
 const STAGGER_SLOTS = 40;
 const LISTEN_BACKLOG = 4096;
+/** Bytes a connection may send without one valid meter frame. */
+const BYTE_BUDGET = 16 * 1024;
+/** Pending meters listed at most, and how long one stays listed unseen. */
+const MAX_PENDING = 256;
+const PENDING_EXPIRE_MS = 60 * 60_000;
+/** How often waiting meters are reconsidered for adoption. */
+const ADOPT_SWEEP_MS = 5000;
+/** Addresses one connection may be proving at once (a DTU on an RS-485 bus carries a few). */
+const MAX_CLAIMS_PER_CONNECTION = 4;
+/** One conflict or pin warning event per meter this often. */
+const IDENTITY_EVENT_EVERY_MS = 60_000;
 
 export interface PendingMeter {
   address: string;
   ip: string;
   registration?: string;
   since: number;
+  lastSeen: number;
+  /** Why it is not adopted: auto_adopt_off, max_meters or adopt_per_minute. */
+  reason: HoldReason;
 }
 
 export interface Dlt645Driver extends Driver {
@@ -45,12 +66,16 @@ class Dlt645DriverImpl implements Dlt645Driver {
   private readonly meters = new Map<string, MeterSession>();
   private readonly configured = new Map<string, Dlt645Meter>();
   private readonly serialAddresses = new Set<string>();
-  private readonly pending = new Map<string, PendingMeter>();
+  private readonly adoption: AdoptionGate<DtuConnection>;
+  private readonly limits: ConnectionLimits;
+  private readonly warnings: RepeatedWarnings;
+  /** Connections that proved a meter already live elsewhere: they get it if that link goes. */
+  private readonly contenders = new Map<string, DtuConnection>();
+  private readonly identityEventAt = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly connections = new Map<Dlt645Link, DtuConnection>();
   private readonly buses: SerialBus[] = [];
   private readonly busBoundaries: SessionBoundary[] = [];
-  /** Internal errors on connections that no meter is known on yet: a hostile peer could repeat them. */
-  private readonly connectionFaults: RepeatedWarnings;
   private readonly totals: LinkTotals = { frames: 0, badFrames: 0, garbageBytes: 0, timeouts: 0 };
   private server: net.Server | undefined;
   private listenError: string | undefined;
@@ -59,7 +84,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
 
   constructor(private readonly ctx: DriverContext) {
     this.opts = ctx.options.dlt645;
-    this.connectionFaults = new RepeatedWarnings(ctx.log);
+    this.adoption = new AdoptionGate({
+      autoAdopt: this.opts.auto_adopt,
+      maxMeters: this.opts.max_meters,
+      perMinute: this.opts.adopt_per_minute,
+      maxPending: MAX_PENDING,
+      expireMs: PENDING_EXPIRE_MS,
+    });
+    this.limits = new ConnectionLimits({ total: this.opts.max_connections, perIp: this.opts.max_connections_per_ip });
+    this.warnings = new RepeatedWarnings(ctx.log);
   }
 
   async start(): Promise<void> {
@@ -77,14 +110,22 @@ class Dlt645DriverImpl implements Dlt645Driver {
       if (config.serial_port) continue;
       this.session(config.address).markOffline('waiting for its DTU to connect');
     }
-    if (this.opts.listen) await this.listen();
+    if (this.opts.listen) {
+      await this.listen();
+      this.sweepTimer = setInterval(() => {
+        this.adoptWaiting();
+        this.retryContenders();
+      }, ADOPT_SWEEP_MS);
+      this.sweepTimer.unref();
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweepTimer);
+    this.warnings.stop();
     for (const session of this.meters.values()) session.stop();
     for (const boundary of this.busBoundaries) boundary.dispose();
-    this.connectionFaults.stop();
     const server = this.server;
     this.server = undefined;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
@@ -93,7 +134,14 @@ class Dlt645DriverImpl implements Dlt645Driver {
   }
 
   pendingMeters(): PendingMeter[] {
-    return [...this.pending.values()];
+    return this.adoption.entries().map(({ address, ip, registration, since, lastSeen, reason }) => ({
+      address,
+      ip,
+      registration,
+      since,
+      lastSeen,
+      reason,
+    }));
   }
 
   diagnostics(): Record<string, unknown> {
@@ -108,6 +156,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       meters: this.meters.size,
       online,
       pendingMeters: this.pendingMeters(),
+      pendingNotListed: this.adoption.overflow,
       serialPorts: this.buses.map((b) => ({ path: b.path, open: b.isOpen, lastError: b.lastError, waitingForPort: b.waitingForPort })),
       ...this.totals,
     };
@@ -117,6 +166,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
     const heartbeat = this.opts.heartbeat === undefined ? undefined : parseHeartbeat(this.opts.heartbeat);
     const server = net.createServer((socket) => {
       if (this.stopped) return void socket.destroy();
+      const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+      const refused = this.limits.admit(ip);
+      if (refused) {
+        const limit = refused === 'max_connections' ? this.opts.max_connections : this.opts.max_connections_per_ip;
+        this.warnings.warn(ip, `dlt645 connection from ${ip} refused: ${refused} (${limit}) reached`);
+        socket.on('error', () => {});
+        return void socket.destroy();
+      }
+      socket.once('close', () => this.limits.release(ip));
       const conn = new DtuConnection(
         socket,
         {
@@ -127,10 +185,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
           registrationPattern: this.opts.registration_pattern,
           heartbeat,
           totals: this.totals,
+          // A healthy meter answers every poll; a silent one is asked its address each poll interval.
+          idleTimeoutMs: Math.max(this.opts.idle_timeout, 3 * this.opts.poll_interval) * 1000,
+          byteBudget: BYTE_BUDGET,
+          unconnectedMeters: () => this.unconnectedMeters(),
         },
         {
           frame: (c, f) => this.onTcpFrame(c, f),
           closed: (c, reason) => this.onTcpClosed(c, reason),
+          overBudget: (c, reason) => this.warnings.warn(c.ip, `dlt645 connection from ${c.ip} closed: ${reason}`),
           fault: (c, err) => this.onTcpFault(c, err),
         },
       );
@@ -158,33 +221,161 @@ class Dlt645DriverImpl implements Dlt645Driver {
   private onTcpFrame(conn: DtuConnection, frame: Dlt645Frame): void {
     const address = frame.address;
     if (this.serialAddresses.has(address)) return;
-    let session = this.meters.get(address);
-    if (!session) {
-      if (!this.opts.auto_adopt && !this.configured.has(address)) {
-        if (!this.pending.has(address)) {
-          this.ctx.log.info({ address, ip: conn.ip }, 'dlt645 meter not adopted (auto_adopt is off and it is not in dlt645_meters)');
-          this.pending.set(address, { address, ip: conn.ip, registration: conn.filter.registrationId, since: Date.now() });
-        }
-        return;
-      }
-      session = this.session(address, conn.ip);
-      this.ctx.log.info({ address, ip: conn.ip, registration: conn.filter.registrationId }, 'dlt645 meter connected');
+    const session = this.meters.get(address);
+    if (session?.link === conn.link) {
+      session.seen();
+      return;
     }
-    if (session.link !== conn.link) {
-      const previous = session.link ? this.connections.get(session.link) : undefined;
-      previous?.addresses.delete(address);
-      conn.addresses.add(address);
-      session.attach(conn.link, conn.ip, conn.filter.registrationId);
-      // The DTU dialed in again: its old connection is dead even if TCP has not noticed.
-      if (previous && previous.addresses.size === 0) previous.close('replaced by a new connection from the same meter');
+    const waiting = this.adoption.get(address);
+    if (waiting?.conn === conn) {
+      waiting.lastSeen = Date.now();
+      return;
     }
+    if (this.contenders.get(address) === conn) return;
+    if (conn.claiming.has(address) || conn.claiming.size >= MAX_CLAIMS_PER_CONNECTION) return;
+    this.startClaim(conn, address);
+  }
+
+  /** `conn` announced `address`: give it the meter if it proves it and the rules allow. */
+  private async claim(conn: DtuConnection, address: string): Promise<void> {
+    const pinned = this.pinRefusal(address, conn);
+    if (pinned)
+      return this.identityEvent(address, 'meter_dtu_mismatch', pinned, { claimant: conn.ip, registration: conn.filter.registrationId });
+    if (!(await conn.answersFor(address)) || !this.usable(conn)) return;
+    const session = this.meters.get(address);
+    if (!session) return this.adoptNew(conn, address);
+    if (session.link === conn.link) return;
+    const current = session.link ? this.connections.get(session.link) : undefined;
+    if (current && current !== conn && (await current.answersFor(address)) && current.isOpen) {
+      this.contenders.set(address, conn);
+      this.identityEvent(
+        address,
+        'meter_address_conflict',
+        `Meter ${address} is claimed from ${conn.ip} but answers on ${current.ip}; kept on ${current.ip}`,
+        {
+          current: current.ip,
+          claimant: conn.ip,
+          currentRegistration: current.filter.registrationId,
+          claimantRegistration: conn.filter.registrationId,
+        },
+      );
+      return;
+    }
+    if (!this.usable(conn) || this.meters.get(address) !== session) return;
+    if (this.contenders.get(address) === conn) this.contenders.delete(address);
+    this.attach(session, conn);
+  }
+
+  private adoptNew(conn: DtuConnection, address: string): void {
+    if (this.meters.has(address)) return;
+    const reason = this.configured.has(address) ? undefined : this.adoption.refusal(this.meters.size);
+    if (reason) {
+      const listed = this.adoption.hold(address, conn.ip, conn.filter.registrationId, reason, conn);
+      const waiting = this.adoption.size;
+      this.warnings.warn(
+        'dlt645 adoption',
+        `dlt645 meter ${address} from ${conn.ip} not adopted (${reason}); ${waiting} meters waiting${listed ? '' : ', pending list full'}`,
+      );
+      return;
+    }
+    if (this.configured.has(address)) this.adoption.forget(address);
+    else this.adoption.adopted(address);
+    this.ctx.log.info({ address, ip: conn.ip, registration: conn.filter.registrationId }, 'dlt645 meter connected');
+    this.attach(this.session(address, conn.ip), conn);
+  }
+
+  /** Waiting meters whose turn came (a minute passed, or meters were removed). */
+  private adoptWaiting(): void {
+    for (const entry of this.adoption.waiting()) {
+      const conn = entry.conn;
+      if (!conn || !this.usable(conn)) continue;
+      if (this.adoption.refusal(this.meters.size)) return;
+      this.adoptNew(conn, entry.address);
+    }
+  }
+
+  /** A meter that stopped answering on its connection goes to the contender that proved it. */
+  private retryContenders(): void {
+    for (const [address, conn] of this.contenders) {
+      if (this.meters.get(address)?.isOnline !== false || conn.claiming.has(address)) continue;
+      this.contenders.delete(address);
+      this.startClaim(conn, address);
+    }
+  }
+
+  private startClaim(conn: DtuConnection, address: string): void {
+    conn.claiming.add(address);
+    void this.claim(conn, address).finally(() => conn.claiming.delete(address));
+  }
+
+  private attach(session: MeterSession, conn: DtuConnection): void {
+    const address = session.address;
+    const previous = session.link ? this.connections.get(session.link) : undefined;
+    previous?.addresses.delete(address);
+    conn.addresses.add(address);
+    session.attach(conn.link, conn.ip, conn.filter.registrationId);
+    // The meter answers on the new connection and not on the old one: the old one is dead.
+    if (previous && previous.addresses.size === 0) previous.close('replaced by a new connection from the same meter');
     session.seen();
+  }
+
+  /** The device was removed: stop polling it and free its place under max_meters. */
+  private forget(address: string): void {
+    const session = this.meters.get(address);
+    if (!session) return;
+    session.stop();
+    this.meters.delete(address);
+    if (session.link) this.connections.get(session.link)?.addresses.delete(address);
+    this.contenders.delete(address);
+  }
+
+  /** Listed dial-in meters without a connection now. */
+  private unconnectedMeters(): string[] {
+    const out: string[] = [];
+    for (const config of this.configured.values()) {
+      if (!config.serial_port && !this.meters.get(config.address)?.link) out.push(config.address);
+    }
+    return out;
+  }
+
+  private usable(conn: DtuConnection): boolean {
+    return !this.stopped && conn.isOpen && this.connections.get(conn.link) === conn;
+  }
+
+  /** Why `conn` may never carry `address` (its dlt645_meters entry pins another DTU). */
+  private pinRefusal(address: string, conn: DtuConnection): string | undefined {
+    const config = this.configured.get(address);
+    if (config?.dtu_ip && config.dtu_ip !== conn.ip)
+      return `Meter ${address} announced from ${conn.ip}, but it is pinned to ${config.dtu_ip}; refused`;
+    const registration = conn.filter.registrationId;
+    if (config?.dtu_registration && config.dtu_registration !== registration)
+      return `Meter ${address} announced by a DTU registered as ${registration ?? '(none)'} from ${conn.ip}, but it is pinned to ${config.dtu_registration}; refused`;
+    return undefined;
+  }
+
+  private identityEvent(address: string, event: string, message: string, data: Record<string, unknown>): void {
+    const session = this.meters.get(address);
+    const now = Date.now();
+    const last = this.identityEventAt.get(`${event} ${address}`);
+    this.warnings.warn(`${event} ${address}`, `dlt645 ${message}`);
+    if (!session || (last !== undefined && now - last < IDENTITY_EVENT_EVERY_MS)) return;
+    this.identityEventAt.set(`${event} ${address}`, now);
+    session.handle.event({ type: 'warning', event, message, data });
   }
 
   private onTcpClosed(conn: DtuConnection, reason: string): void {
     this.connections.delete(conn.link);
+    this.adoption.disconnected(conn);
+    for (const [address, contender] of this.contenders) if (contender === conn) this.contenders.delete(address);
     if (this.stopped) return;
-    for (const address of conn.addresses) this.meters.get(address)?.detach(conn.link, reason);
+    for (const address of conn.addresses) {
+      this.meters.get(address)?.detach(conn.link, reason);
+      // A connection that proved this meter while this one still answered gets it now.
+      const next = this.contenders.get(address);
+      if (!next) continue;
+      this.contenders.delete(address);
+      if (this.usable(next) && !next.claiming.has(address)) this.startClaim(next, address);
+    }
   }
 
   /** A throw while handling a DTU connection: its meters go fault and restart, the DTU dials in again. */
@@ -192,7 +383,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     const message = err instanceof Error ? err.message : String(err);
     const sessions = [...conn.addresses].flatMap((address) => this.meters.get(address) ?? []);
     for (const session of sessions) session.boundary.fault(err);
-    if (sessions.length === 0) this.connectionFaults.warn(conn.ip, `dlt645 connection from ${conn.ip}: internal error: ${message}; closed`);
+    if (sessions.length === 0) this.warnings.warn(conn.ip, `dlt645 connection from ${conn.ip}: internal error: ${message}; closed`);
     conn.close(`internal error: ${message}`);
   }
 
@@ -266,6 +457,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       retries: this.opts.retries,
       thresholds: this.opts,
       boundary,
+      onRemoved: () => this.forget(address),
     });
     this.meters.set(address, session);
     return session;

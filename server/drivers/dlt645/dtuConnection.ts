@@ -1,15 +1,17 @@
 /**
  * One TCP connection from a DTU (or a meter with its own modem). The first frame's address
- * names the meter; if it says nothing for ~2 s, it is asked with read-address (0x13) on the
- * wildcard address (a few times quickly, then once a poll interval for as long as the
- * connection stays up). Registration packets and heartbeats are stripped before framing.
+ * names the meter; if it says nothing for ~2 s, it is asked: read-address (0x13) on the
+ * wildcard address, then on 99…99 (some meters answer only there), then a register read
+ * addressed to each listed meter not connected yet (a few rounds quickly, then one a poll
+ * interval for as long as the connection stays up). Registration packets and heartbeats are stripped before framing.
+ * A connection that sends no valid meter frame within its byte or time budget is closed.
  */
 import type net from 'node:net';
-import { isMeterAddress } from '../../protocols/dlt645/address.ts';
+import { BROADCAST_ADDRESS, isMeterAddress, WILDCARD_ADDRESS } from '../../protocols/dlt645/address.ts';
 import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { DtuFilter } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
-import { readAddressRequest } from '../../protocols/dlt645/messages.ts';
+import { diFromBytes, readAddressRequest, readDataRequest } from '../../protocols/dlt645/messages.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
 
 export interface DtuConnectionOptions {
@@ -21,7 +23,16 @@ export interface DtuConnectionOptions {
   registrationPattern?: string;
   heartbeat?: Uint8Array;
   totals: LinkTotals;
+  /** Closed after this long without a valid meter frame. */
+  idleTimeoutMs: number;
+  /** Closed after this many bytes without a valid meter frame. */
+  byteBudget: number;
+  /** Listed meters not connected now: a silent connection may be one of them. */
+  unconnectedMeters?: () => string[];
 }
+
+/** Total active energy: every meter has it, so any meter answers a read of it (or says it lacks it). */
+export const PROBE_DI = '00010000';
 
 export interface DtuConnectionEvents {
   /** A valid frame from a meter address arrived on this connection. */
@@ -29,6 +40,8 @@ export interface DtuConnectionEvents {
   closed(conn: DtuConnection, reason: string): void;
   /** An internal error in this connection's handling (the driver faults its meters and closes it). */
   fault(conn: DtuConnection, err: unknown): void;
+  /** It is being closed for sending nothing valid within its budget. */
+  overBudget(conn: DtuConnection, reason: string): void;
 }
 
 export class DtuConnection {
@@ -37,8 +50,14 @@ export class DtuConnection {
   readonly ip: string;
   /** Meter addresses whose session uses this connection now. */
   readonly addresses = new Set<string>();
+  /** Addresses whose claim (a real read) is under way on this connection. */
+  readonly claiming = new Set<string>();
   private identified = false;
   private identifyTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastValidAt = Date.now();
+  private bytesSinceValid = 0;
+  private closed = false;
   private closeReason = 'connection closed';
 
   constructor(
@@ -53,26 +72,35 @@ export class DtuConnection {
     this.link.on('frame', (frame) => {
       if (!isMeterAddress(frame.address)) return;
       this.identified = true;
+      this.lastValidAt = Date.now();
+      this.bytesSinceValid = 0;
       this.events.frame(this, frame);
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    socket.on('data', (chunk: Buffer) => this.guarded(() => this.link.receive(chunk)));
+    socket.on('data', (chunk: Buffer) => this.guarded(() => this.receive(chunk)));
     socket.on('error', (err) => {
       this.closeReason = `connection error: ${err.message}`;
     });
     socket.on('close', () =>
       this.guarded(() => {
+        this.closed = true;
         clearTimeout(this.identifyTimer);
+        clearTimeout(this.idleTimer);
         this.link.detach(this.closeReason);
         this.events.closed(this, this.closeReason);
       }),
     );
     this.scheduleIdentify(opts.identifyAttempts);
+    this.armIdleTimer(opts.idleTimeoutMs);
   }
 
   get isIdentified(): boolean {
     return this.identified;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   close(reason: string): void {
@@ -89,18 +117,88 @@ export class DtuConnection {
     }
   }
 
+  /**
+   * Does `address` answer a real read on this connection? A matching reply (data or "no
+   * such data") within the timeout proves the meter is behind it; an announcement does not.
+   */
+  async answersFor(address: string): Promise<boolean> {
+    try {
+      await this.link.request(readDataRequest(address, PROBE_DI), (f) => answersProbe(f, address));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.bytesSinceValid += chunk.length;
+    this.link.receive(chunk);
+    if (this.bytesSinceValid > this.opts.byteBudget) {
+      this.overBudget(`${this.bytesSinceValid} bytes without a valid meter frame (budget ${this.opts.byteBudget})`);
+    }
+  }
+
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(
+      () =>
+        this.guarded(() => {
+          const idle = Date.now() - this.lastValidAt;
+          if (idle < this.opts.idleTimeoutMs) return this.armIdleTimer(this.opts.idleTimeoutMs - idle);
+          this.overBudget(`no valid meter frame for ${Math.round(idle / 1000)} s`);
+        }),
+      ms,
+    );
+    this.idleTimer.unref();
+  }
+
+  private overBudget(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.overBudget(this, reason);
+    this.close(reason);
+  }
+
   private scheduleIdentify(attemptsLeft: number): void {
     this.identifyTimer = setTimeout(
       () =>
         this.guarded(() => {
           if (this.identified || !this.link.isOpen) return;
-          // The reply's own frame names the meter through the `frame` listener above.
-          this.link
-            .request(readAddressRequest(), (f) => answersRequest(FUNCTION.readAddress, f.control))
-            .catch(() => this.guarded(() => this.scheduleIdentify(Math.max(0, attemptsLeft - 1))));
+          // The answer's own frame names the meter through the `frame` listener above.
+          this.identifyRound().then(
+            (answered) =>
+              this.guarded(() => {
+                if (!answered && !this.identified && this.link.isOpen) this.scheduleIdentify(Math.max(0, attemptsLeft - 1));
+              }),
+            (err: unknown) => this.events.fault(this, err),
+          );
         }),
       attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs,
     );
     this.identifyTimer.unref();
   }
+
+  /** One round of asking; true once something answered. */
+  private async identifyRound(): Promise<boolean> {
+    for (const target of [WILDCARD_ADDRESS, BROADCAST_ADDRESS]) {
+      if (this.identified || !this.link.isOpen) return true;
+      try {
+        await this.link.request(readAddressRequest(target), (f) => answersRequest(FUNCTION.readAddress, f.control));
+        return true;
+      } catch {
+        // Not on this address: try the next.
+      }
+    }
+    for (const address of this.opts.unconnectedMeters?.() ?? []) {
+      if (this.identified || !this.link.isOpen) return true;
+      if (await this.answersFor(address)) return true;
+    }
+    return false;
+  }
+}
+
+function answersProbe(frame: Dlt645Frame, address: string): boolean {
+  if (frame.address !== address || !answersRequest(FUNCTION.readData, frame.control)) return false;
+  const isError = (frame.control & 0x40) !== 0;
+  return isError || (frame.data.length >= 4 && diFromBytes(frame.data) === PROBE_DI);
 }

@@ -26,6 +26,8 @@ interface Job {
   bytes: Uint8Array;
   match: (frame: Dlt645Frame) => boolean;
   timeoutMs: number;
+  /** The chunk count when it was written: a reply comes in a later chunk, never in that one. */
+  writtenAtChunk?: number;
   resolve: (frame: Dlt645Frame) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
@@ -40,6 +42,7 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
   private transport: LinkTransport | undefined;
   private readonly queue: Job[] = [];
   private active: Job | undefined;
+  private chunks = 0;
 
   constructor(
     readonly name: string,
@@ -72,6 +75,7 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
   }
 
   receive(chunk: Uint8Array): void {
+    const chunkNo = ++this.chunks;
     const bytes = this.filter ? this.filter.filter(chunk) : chunk;
     if (bytes.length === 0) return;
     const s = this.extractor.stats;
@@ -82,9 +86,11 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
     this.totals.badFrames += s.badFrames - bad;
     this.totals.garbageBytes += s.garbageBytes - garbage;
     for (const frame of frames) {
-      this.emit('frame', frame);
+      // A frame that came with (or triggered) a request cannot answer it: it was sent before the request.
       const job = this.active;
-      if (job?.match(frame)) this.finish(job, frame);
+      const answers = job !== undefined && job.writtenAtChunk !== undefined && job.writtenAtChunk < chunkNo && job.match(frame);
+      this.emit('frame', frame);
+      if (answers && this.active === job) this.finish(job, frame);
     }
   }
 
@@ -107,6 +113,7 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
       this.totals.timeouts++;
       this.finish(job, new RequestTimeoutError(`no answer within ${job.timeoutMs} ms`));
     }, job.timeoutMs);
+    job.writtenAtChunk = this.chunks;
     this.transport.write(job.bytes);
   }
 

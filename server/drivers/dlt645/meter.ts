@@ -27,6 +27,8 @@ export interface MeterSessionOptions {
   thresholds: Thresholds;
   /** The link's boundary when it carries several meters (RS-485); else the meter has its own. */
   boundary?: SessionBoundary;
+  /** The user removed the device: the driver forgets the meter (it may be adopted again). */
+  onRemoved?: () => void;
 }
 
 /** Consecutive unanswered requests after which a meter counts as offline. */
@@ -51,6 +53,9 @@ export class MeterSession {
   private readonly unsupported = new Map<string, string>();
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
   private lastErrorReply: Record<string, unknown> | undefined;
+  /** On-demand reads done, and after how many each register was last read that way. */
+  private onDemandReads = 0;
+  private readonly readOnDemandAt = new Map<string, number>();
 
   constructor(
     private readonly hub: Hub,
@@ -152,6 +157,8 @@ export class MeterSession {
   async read(keys: string[]): Promise<Reading[]> {
     const regs = keys.map(registerByKey).filter((r): r is Dlt645Register => r !== undefined);
     const readings = await this.readRegisters(regs, false);
+    this.onDemandReads++;
+    for (const r of readings) this.readOnDemandAt.set(r.key, this.onDemandReads);
     this.checkThresholds(readings);
     this.publishDiagnostics();
     return readings;
@@ -184,18 +191,21 @@ export class MeterSession {
         statusExtra: this.ip ? { ip: this.ip } : {},
       },
       DLT645_REGISTERS,
-      { read: (keys) => this.read(keys) },
+      { read: (keys) => this.read(keys), remove: () => this.opts.onRemoved?.() },
     );
   }
 
   private async pollOnce(): Promise<void> {
     const started = Date.now();
+    const readsBefore = this.onDemandReads;
     const regs = DLT645_REGISTERS.filter((r) => !r.onDemand && !this.unsupported.has(r.key));
     const readings = await this.readRegisters(regs, true);
+    // A register read on demand during this poll may hold a newer value than the poll's: keep that one.
+    const fresh = readings.filter((r) => (this.readOnDemandAt.get(r.key) ?? 0) <= readsBefore);
     this.stats.polls++;
     this.stats.pollLatencyMs = Date.now() - started;
-    this.handle.publish(readings);
-    this.checkThresholds(readings);
+    this.handle.publish(fresh);
+    this.checkThresholds(fresh);
     this.publishDiagnostics();
     if (readings.length === 0 && regs.length > 0) throw new Error('no register answered');
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { interval, optional, port } from '../../options/fields.ts';
 
@@ -5,6 +6,15 @@ export const dlt645Options = z.object({
   listen: z.boolean().default(true),
   listen_port: port().default(8899),
   auto_adopt: z.boolean().default(true),
+  /** Meters in all (listed ones included); beyond it, new meters wait in the pending list. */
+  max_meters: interval(1, 100_000).default(32),
+  /** New meters adopted automatically per minute; listed meters do not count. */
+  adopt_per_minute: interval(1, 100_000).default(10),
+  /** Seconds a dial-in connection may go without a valid meter frame (at least 3 poll intervals). */
+  idle_timeout: interval(5, 86_400).default(120),
+  max_connections: interval(1, 100_000).default(2000),
+  /** Many DTUs can share one public address behind a carrier's NAT. */
+  max_connections_per_ip: interval(1, 100_000).default(100),
   poll_interval: interval(1, 86_400).default(60),
   timeout: interval(1, 60).default(5),
   retries: interval(0, 5).default(1),
@@ -24,6 +34,10 @@ export const dlt645Meter = z.object({
   serial_port: optional(z.string()),
   baud: optional(z.union([z.literal(1200), z.literal(2400), z.literal(4800), z.literal(9600)])),
   parity: optional(z.enum(['even', 'none', 'odd'])),
+  /** Only a DTU whose registration packet (IMEI/ICCID) is exactly this may carry the meter. */
+  dtu_registration: optional(z.string().min(1)),
+  /** Only a connection from this IP address may carry the meter. */
+  dtu_ip: optional(z.string().refine((s) => isIP(s) !== 0, { error: 'must be an IPv4 or IPv6 address' })),
 });
 
 export type Dlt645Options = z.infer<typeof dlt645Options>;

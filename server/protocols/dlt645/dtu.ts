@@ -7,6 +7,11 @@
 /** ICCID (89…, 19–20 characters) or IMEI (15 digits) in ASCII, the usual registration packets. */
 export const DEFAULT_REGISTRATION_PATTERN = '89[0-9]{17}[0-9A-Fa-f]?|[0-9]{15}';
 
+/** A DTU set to "both" sends two registrations in a row; more at once are not registrations. */
+const MAX_REGISTRATIONS_PER_CHUNK = 2;
+/** Longest registration packet looked at (ICCID and IMEI are 15–20 characters). */
+const REGISTRATION_WINDOW = 96;
+
 export interface DtuFilterOptions {
   /** Regular expression for the registration packet (matched at the start of a chunk). */
   registrationPattern?: string;
@@ -27,9 +32,11 @@ export function parseHeartbeat(option: string): Uint8Array {
 export class DtuFilter {
   private readonly registration: RegExp;
   private readonly heartbeat: Buffer | undefined;
-  /** The registration packet seen, e.g. the IMEI. */
+  /** The first registration packet seen, e.g. the IMEI; later ones cannot rename the connection. */
   registrationId: string | undefined;
   heartbeats = 0;
+  /** Bytes looked at so far: at most a few times each chunk's length, whatever it holds. */
+  work = 0;
 
   constructor(opts: DtuFilterOptions = {}) {
     this.registration = new RegExp(`^(?:${opts.registrationPattern ?? DEFAULT_REGISTRATION_PATTERN})`);
@@ -46,19 +53,23 @@ export class DtuFilter {
   /** Registration packets at the start of a chunk; a DTU set to "both" sends two in a row. */
   private stripRegistration(data: Buffer): Buffer {
     let rest = data;
-    for (;;) {
+    for (let n = 0; n < MAX_REGISTRATIONS_PER_CHUNK; n++) {
       // Frames start with 0xFE or 0x68; a registration packet is text before them.
       if (rest.length === 0 || rest[0] === 0xfe || rest[0] === 0x68) return rest;
       const known = this.registrationId;
-      if (known && rest.toString('latin1', 0, known.length) === known) {
+      if (known && rest.length >= known.length && rest.toString('latin1', 0, known.length) === known) {
+        this.work += known.length;
         rest = rest.subarray(known.length);
         continue;
       }
-      const m = this.registration.exec(rest.toString('latin1', 0, Math.min(rest.length, 96)));
+      const window = Math.min(rest.length, REGISTRATION_WINDOW);
+      this.work += window;
+      const m = this.registration.exec(rest.toString('latin1', 0, window));
       if (!m || m[0].length === 0) return rest;
-      this.registrationId = m[0];
+      this.registrationId ??= m[0];
       rest = rest.subarray(m[0].length);
     }
+    return rest;
   }
 
   private stripHeartbeats(data: Buffer): Buffer {
@@ -68,12 +79,15 @@ export class DtuFilter {
     let end = data.length;
     while (end - start >= hb.length && data.subarray(start, start + hb.length).equals(hb)) {
       start += hb.length;
+      this.work += hb.length;
       this.heartbeats++;
     }
     while (end - start >= hb.length && data.subarray(end - hb.length, end).equals(hb)) {
       end -= hb.length;
+      this.work += hb.length;
       this.heartbeats++;
     }
+    this.work += Math.min(hb.length, end - start) * 2;
     return data.subarray(start, end);
   }
 }

@@ -1,9 +1,22 @@
 /**
  * Finds frames in a byte stream (TCP or serial): skips wake-up bytes and garbage, waits for
  * split frames, returns merged ones one by one, and resyncs one byte further on a bad frame.
+ *
+ * Every byte is looked at a bounded number of times whatever the stream holds (runs of 0x68,
+ * headers claiming 255 data bytes, frames inside garbage): each position is classified once
+ * when its header is in, and each candidate frame is checked once, when its last byte
+ * arrives, against a running checksum. Only a window of one maximal frame is kept, in a ring.
  */
-import { checkFrameAt, HEADER_LENGTH, OVERHEAD, PREAMBLE, START, type Dlt645Frame } from './frame.ts';
-import { Dlt645FrameError } from './errors.ts';
+import * as wire from './frame.ts';
+import type { Dlt645Frame } from './frame.ts';
+import { Dlt645FrameError, type Dlt645FrameErrorReason } from './errors.ts';
+
+/** Copied once: an imported binding is looked up on every use, and these are used per byte. */
+const START_BYTE = wire.START;
+const END_BYTE = wire.END;
+const PREAMBLE_BYTE = wire.PREAMBLE;
+const HEADER = wire.HEADER_LENGTH;
+const FRAME_OVERHEAD = wire.OVERHEAD;
 
 export interface ExtractorStats {
   frames: number;
@@ -14,91 +27,198 @@ export interface ExtractorStats {
   lastError?: Dlt645FrameError;
 }
 
-export class Dlt645FrameExtractor {
-  private buf: Uint8Array = new Uint8Array(0);
-  readonly stats: ExtractorStats = { frames: 0, badFrames: 0, garbageBytes: 0 };
+/** The longest frame (L = 255); a candidate is settled once this many bytes follow its start. */
+export const MAX_FRAME_LENGTH = FRAME_OVERHEAD + 255;
+/** Ring size: a power of two above the longest frame, so the window never wraps onto itself. */
+const RING = 512;
+const MASK = RING - 1;
+const NONE = -1;
 
-  /** Bytes held while waiting for the rest of a frame. */
+export class Dlt645FrameExtractor {
+  /** Stream bytes by absolute position, modulo RING. */
+  private readonly ring = new Uint8Array(RING);
+  /** sums[i & MASK] = sum of every byte before absolute position i, mod 256. */
+  private readonly sums = new Uint8Array(RING);
+  /** Candidates ending at a position: head of a list linked through `nextSameEnd`, by position. */
+  private readonly endsAt = new Float64Array(RING).fill(NONE);
+  private readonly nextSameEnd = new Float64Array(RING).fill(NONE);
+  /** Open candidates (header complete, frame not yet), in stream order. */
+  private readonly open = new Float64Array(RING);
+  private openHead = 0;
+  private openTail = 0;
+  /** Absolute positions: bytes seen, next position to classify, first byte still held. */
+  private length = 0;
+  private scan = 0;
+  private head = 0;
+  /** Positions below this were consumed by an emitted frame or dropped with it. */
+  private consumedTo = 0;
+  private steps = 0;
+  private badFrames = 0;
+  private garbageBytes = 0;
+  readonly stats = new Stats();
+
+  /** Bytes held while waiting for the rest of a frame (at most one maximal frame). */
   get pending(): number {
-    return this.buf.length;
+    return this.length - this.head;
+  }
+
+  /** Work done so far (positions classified, candidates checked, bytes dropped or copied). */
+  get work(): number {
+    return this.steps;
   }
 
   push(chunk: Uint8Array): Dlt645Frame[] {
-    const buf = this.buf.length === 0 ? chunk : concat(this.buf, chunk);
     const frames: Dlt645Frame[] = [];
-    let pos = 0;
-    while (pos < buf.length) {
-      const start = this.skipToStart(buf, pos);
-      pos = start;
-      if (start >= buf.length) break;
-      const avail = buf.length - start;
-      if (avail < HEADER_LENGTH) break;
-      if (buf[start + 7] !== START) {
-        this.skipGarbage(1);
-        pos = start + 1;
+    const ring = this.ring;
+    const sums = this.sums;
+    for (let k = 0; k < chunk.length; k++) {
+      const pos = this.length;
+      const b = chunk[k];
+      this.length = pos + 1;
+      this.steps++;
+      // Nothing held and no frame start: the byte is settled at once.
+      if (this.head === pos && b !== START_BYTE) {
+        if (b !== PREAMBLE_BYTE) this.garbageBytes++;
+        sums[(pos + 1) & MASK] = (sums[pos & MASK] + b) & 0xff;
+        // Candidates ending here were dropped with an emitted frame; forget them before the slot is reused.
+        this.endsAt[(pos + 1) & MASK] = NONE;
+        this.head = this.scan = pos + 1;
         continue;
       }
-      const total = OVERHEAD + buf[start + 9];
-      if (avail < total) {
-        // A 0x68 in garbage can look like a long header; do not let it hide a whole frame behind it.
-        if (this.completeFrameAfter(buf, start + 1)) {
-          this.reject(
-            new Dlt645FrameError('length_mismatch', `header at offset ${start} claims ${total} bytes but a complete frame follows`),
-          );
-          pos = start + 1;
-          continue;
-        }
-        break;
+      ring[pos & MASK] = b;
+      sums[(pos + 1) & MASK] = (sums[pos & MASK] + b) & 0xff;
+      this.classify();
+      if (this.endsAt[this.length & MASK] !== NONE) {
+        const frame = this.settle(this.length);
+        if (frame) frames.push(frame);
       }
-      const result = checkFrameAt(buf, start, total);
-      if (result instanceof Dlt645FrameError) {
-        this.reject(result);
-        pos = start + 1;
-        continue;
-      }
-      this.stats.frames++;
-      frames.push(result);
-      pos = start + total;
+      this.dropSettled();
     }
-    this.buf = pos >= buf.length ? new Uint8Array(0) : buf.slice(pos);
+    this.stats.badFrames = this.badFrames;
+    this.stats.garbageBytes = this.garbageBytes;
     return frames;
   }
 
   reset(): void {
-    this.buf = new Uint8Array(0);
+    this.endsAt.fill(NONE);
+    this.nextSameEnd.fill(NONE);
+    this.openHead = this.openTail = 0;
+    this.length = this.scan = this.head = this.consumedTo = 0;
+    this.sums[0] = 0;
   }
 
-  private skipToStart(buf: Uint8Array, pos: number): number {
-    let i = pos;
-    while (i < buf.length && buf[i] !== START) {
-      if (buf[i] !== PREAMBLE) this.stats.garbageBytes++;
-      i++;
+  private at(pos: number): number {
+    return this.ring[pos & MASK];
+  }
+
+  /** Classify every position whose header is complete: not a frame start, or an open candidate. */
+  private classify(): void {
+    while (this.scan < this.length) {
+      const p = this.scan;
+      if (this.at(p) !== START_BYTE) {
+        this.scan++;
+        continue;
+      }
+      if (this.length - p < HEADER) {
+        // The second 0x68 can rule it out before the header is complete.
+        if (this.length - p > 7 && this.at(p + 7) !== START_BYTE) {
+          this.scan++;
+          continue;
+        }
+        return;
+      }
+      this.scan++;
+      this.steps++;
+      if (this.at(p + 7) !== START_BYTE) continue;
+      const end = p + FRAME_OVERHEAD + this.at(p + 9);
+      this.nextSameEnd[p & MASK] = this.endsAt[end & MASK];
+      this.endsAt[end & MASK] = p;
+      this.open[this.openTail++ & MASK] = p;
     }
-    return i;
   }
 
-  private skipGarbage(n: number): void {
-    this.stats.garbageBytes += n;
-  }
-
-  private reject(err: Dlt645FrameError): void {
-    this.stats.badFrames++;
-    this.stats.lastError = err;
-  }
-
-  private completeFrameAfter(buf: Uint8Array, from: number): boolean {
-    for (let i = buf.indexOf(START, from); i >= 0 && buf.length - i >= OVERHEAD; i = buf.indexOf(START, i + 1)) {
-      if (buf[i + 7] !== START) continue;
-      const total = OVERHEAD + buf[i + 9];
-      if (buf.length - i >= total && !(checkFrameAt(buf, i, total) instanceof Dlt645FrameError)) return true;
+  /** Check the candidates whose last byte is the one just in; the earliest valid one wins. */
+  private settle(end: number): Dlt645Frame | undefined {
+    let p = this.endsAt[end & MASK];
+    this.endsAt[end & MASK] = NONE;
+    let best = NONE;
+    for (; p !== NONE; p = this.nextSameEnd[p & MASK]) {
+      this.steps++;
+      if (p < this.consumedTo) continue;
+      const dataEnd = end - 2;
+      if (this.at(end - 1) !== END_BYTE) this.reject('no_end', 'expected 0x16 at the end');
+      else if (((this.sums[dataEnd & MASK] - this.sums[p & MASK]) & 0xff) !== this.at(dataEnd))
+        this.reject('bad_checksum', 'checksum does not match the bytes');
+      else if (best === NONE || p < best) best = p;
     }
-    return false;
+    if (best === NONE) return undefined;
+    return this.emit(best, end);
+  }
+
+  private emit(start: number, end: number): Dlt645Frame | undefined {
+    // Open candidates before it overlap this frame: they were not frames.
+    while (this.openHead < this.openTail) {
+      const p = this.open[this.openHead & MASK];
+      if (p >= start) break;
+      this.openHead++;
+      if (p >= this.consumedTo) this.reject('length_mismatch', 'a header claims more bytes than came before a complete frame');
+    }
+    this.dropTo(start);
+    const bytes = new Uint8Array(end - start);
+    for (let i = start; i < end; i++) bytes[i - start] = this.at(i);
+    this.steps += bytes.length;
+    this.consumedTo = end;
+    this.head = end;
+    this.scan = Math.max(this.scan, end);
+    const result = wire.checkFrameAt(bytes, 0);
+    if (result instanceof Dlt645FrameError) return undefined;
+    this.stats.frames++;
+    return result;
+  }
+
+  /** Drop leading bytes no open candidate or unclassified position needs. */
+  private dropSettled(): void {
+    while (this.openHead < this.openTail) {
+      const p = this.open[this.openHead & MASK];
+      // Settled candidates (checked, or inside an emitted frame) are finished.
+      if (p >= this.consumedTo && this.length - p < FRAME_OVERHEAD + this.at(p + 9)) break;
+      this.openHead++;
+    }
+    const firstOpen = this.openHead < this.openTail ? this.open[this.openHead & MASK] : this.scan;
+    this.dropTo(Math.min(firstOpen, this.scan));
+  }
+
+  private dropTo(pos: number): void {
+    for (; this.head < pos; this.head++) {
+      this.steps++;
+      if (this.head >= this.consumedTo && this.at(this.head) !== PREAMBLE_BYTE) this.garbageBytes++;
+    }
+  }
+
+  private reject(reason: Dlt645FrameErrorReason, detail: string): void {
+    this.steps++;
+    this.badFrames++;
+    this.stats.noteRejection(reason, detail);
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+class Stats implements ExtractorStats {
+  frames = 0;
+  badFrames = 0;
+  garbageBytes = 0;
+  private reason: Dlt645FrameErrorReason | undefined;
+  private detail = '';
+  private built: Dlt645FrameError | undefined;
+
+  /** Built on demand: a flood of bad candidates must not cost one Error (and stack trace) each. */
+  get lastError(): Dlt645FrameError | undefined {
+    if (this.reason && !this.built) this.built = new Dlt645FrameError(this.reason, this.detail);
+    return this.built;
+  }
+
+  noteRejection(reason: Dlt645FrameErrorReason, detail: string): void {
+    this.reason = reason;
+    this.detail = detail;
+    this.built = undefined;
+  }
 }

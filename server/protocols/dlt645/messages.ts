@@ -34,8 +34,9 @@ export function readFollowUpRequest(address: string, di: string, seq: number): D
   return { address, control: FUNCTION.readFollowUp, data };
 }
 
-export function readAddressRequest(): Dlt645Frame {
-  return { address: WILDCARD_ADDRESS, control: FUNCTION.readAddress, data: new Uint8Array(0) };
+/** Read-address on the wildcard (the standard) or another address some meters want (99…99). */
+export function readAddressRequest(address = WILDCARD_ADDRESS): Dlt645Frame {
+  return { address, control: FUNCTION.readAddress, data: new Uint8Array(0) };
 }
 
 export function readDataReply(address: string, di: string, value: Uint8Array, followUp = false): Dlt645Frame {

@@ -1,10 +1,12 @@
 /** `wattwire sim dlt645 --meters N --port P [--host H] [fault flags]`: meters dialing in like 4G DTUs. */
 import { parseArgs } from 'node:util';
+import type { ReadAddressOn } from './simMeter.ts';
 import { startDlt645Sim } from './tcpSim.ts';
 
 const USAGE = `usage: wattwire sim dlt645 --port P [--host H] [--meters N] [--first-address N]
   [--silent-share F] [--registration-share F] [--prefix-share F] [--heartbeat TEXT] [--heartbeat-ms MS]
-  [--slow-ms MS] [--error-share F] [--drop-every-ms MS] [--garbage-every-ms MS] [--time-scale X]`;
+  [--slow-ms MS] [--error-share F] [--drop-every-ms MS] [--garbage-every-ms MS] [--time-scale X]
+  [--read-address-on wildcard|broadcast|never]`;
 
 export async function runSimCli(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -24,6 +26,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
       'drop-every-ms': { type: 'string' },
       'garbage-every-ms': { type: 'string' },
       'time-scale': { type: 'string' },
+      'read-address-on': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -38,6 +41,9 @@ export async function runSimCli(argv: string[]): Promise<void> {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name}: "${raw}" is not a non-negative number`);
     return n;
   };
+  const readAddressOn = values['read-address-on'];
+  if (readAddressOn !== undefined && !isReadAddressOn(readAddressOn))
+    throw new Error(`--read-address-on: "${readAddressOn}" is not wildcard, broadcast or never`);
   const sim = startDlt645Sim({
     port: num('port', values.port) ?? 8899,
     host: values.host,
@@ -53,6 +59,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
     dropEveryMs: num('drop-every-ms', values['drop-every-ms']),
     garbageEveryMs: num('garbage-every-ms', values['garbage-every-ms']),
     timeScale: num('time-scale', values['time-scale']),
+    readAddressOn,
   });
   const first = sim.meters[0]?.address ?? '-';
   console.log(`dlt645 sim: ${sim.meters.length} meters (first ${first}) dialing in to ${values.host}:${values.port}`);
@@ -61,4 +68,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
     process.once('SIGTERM', resolve);
   });
   await sim.stop();
+}
+
+function isReadAddressOn(s: string): s is ReadAddressOn {
+  return s === 'wildcard' || s === 'broadcast' || s === 'never';
 }

@@ -1,6 +1,7 @@
 /**
  * One simulated DL/T 645-2007 meter: answers read-data (0x11) for the DIs of the reference's
- * tables, read-address (0x13) on the wildcard, and error replies for everything else.
+ * tables, read-address (0x13) on the wildcard (or only on 99…99, or not at all), and error
+ * replies for everything else.
  */
 import type { Household } from './household.ts';
 import { addressBytes, diFromWire, diToWire, meterFrame, toBcd, type MasterRequest } from './slaveFrames.ts';
@@ -51,17 +52,28 @@ const DIS: Record<string, SimDi> = {
 
 export const SUPPORTED_DIS = Object.keys(DIS);
 
+/** Where a meter answers read-address: the standard wildcard, 99…99 only (as the IVY gateway's simulator), or nowhere. */
+export type ReadAddressOn = 'wildcard' | 'broadcast' | 'never';
+
+const READ_ADDRESS_ON: Record<ReadAddressOn, string | undefined> = {
+  wildcard: 'AAAAAAAAAAAA',
+  broadcast: '999999999999',
+  never: undefined,
+};
+
 export interface SimMeterOptions {
   address: string;
   household: Household;
   /** Wake-up bytes in front of each reply (vendors send 0–4). */
   wakeUp?: number;
+  readAddressOn?: ReadAddressOn;
 }
 
 export class SimMeter {
   readonly address: string;
   readonly household: Household;
   private readonly wakeUp: number;
+  private readonly readAddressOn: ReadAddressOn;
   /** Answer every read with this error word instead of data (fault injection). */
   errorWord: number | undefined;
   reads = 0;
@@ -70,11 +82,12 @@ export class SimMeter {
     this.address = opts.address;
     this.household = opts.household;
     this.wakeUp = opts.wakeUp ?? 0;
+    this.readAddressOn = opts.readAddressOn ?? 'wildcard';
   }
 
-  /** Whether this meter takes the request (its own address, or the wildcard). */
+  /** Whether this meter takes the request (its own address, the wildcard, or the broadcast 99…99). */
   accepts(req: MasterRequest): boolean {
-    return req.address === this.address || req.address === 'AAAAAAAAAAAA';
+    return req.address === this.address || req.address === 'AAAAAAAAAAAA' || req.address === '999999999999';
   }
 
   /** The reply to a master request, or undefined where a meter stays silent. */
@@ -83,9 +96,10 @@ export class SimMeter {
     const func = req.control & 0x1f;
     if ((req.control & 0x80) !== 0) return undefined;
     if (func === 0x13) {
-      if (req.address !== 'AAAAAAAAAAAA') return undefined;
+      if (req.address !== READ_ADDRESS_ON[this.readAddressOn]) return undefined;
       return meterFrame(this.address, 0x93, addressBytes(this.address), this.wakeUp);
     }
+    if (req.address === '999999999999') return undefined;
     if (func !== 0x11 || req.data.length < 4) return this.error(func, 0x01);
     this.reads++;
     if (errorWord !== undefined) return this.error(func, errorWord);

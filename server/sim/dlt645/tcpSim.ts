@@ -9,7 +9,7 @@
  */
 import net from 'node:net';
 import { Household } from './household.ts';
-import { SimMeter } from './simMeter.ts';
+import { type ReadAddressOn, SimMeter } from './simMeter.ts';
 import { diFromWire, RequestReader } from './slaveFrames.ts';
 
 const CONNECT_BATCH = 200;
@@ -26,6 +26,8 @@ export interface Dlt645SimOptions {
   firstAddress?: number;
   /** Share of meters that send nothing until asked their address. */
   silentShare?: number;
+  /** Where the meters answer read-address (default: the wildcard). */
+  readAddressOn?: ReadAddressOn;
   /** Share of DTUs that send their IMEI once after connecting. */
   registrationShare?: number;
   /** Share of DTUs that put their IMEI in front of every packet. */
@@ -185,7 +187,7 @@ export class Dlt645Sim {
         solar: rand() < (opts.solarShare ?? 0.3),
         timeScale: opts.timeScale,
       });
-      const meter = new SimMeter({ address, household, wakeUp: rand() < 0.5 ? 4 : 0 });
+      const meter = new SimMeter({ address, household, wakeUp: rand() < 0.5 ? 4 : 0, readAddressOn: opts.readAddressOn });
       this.connections.set(address, new SimConnection(meter, info, this));
     }
   }

@@ -11,7 +11,7 @@ export const sampleDevices: Record<string, Record<string, unknown>[]> = {
       baud: 2400,
       parity: 'even',
     },
-    { address: '210987654321' },
+    { address: '210987654321', dtu_registration: '860000000000121', dtu_ip: '192.168.1.50' },
   ],
   itron_meters: [
     {
