@@ -50,7 +50,8 @@ export class WattwireApp {
   readonly drivers = new Map<string, Driver>();
   private options: Options;
   private readonly configErrors: { where: string; message: string }[] = [];
-  private driverErrors: { where: string; message: string }[] = [];
+  /** Per driver kind, so that a restart of one driver clears only its own. */
+  private readonly driverErrors = new Map<string, { where: string; message: string }[]>();
   private publisher: MqttPublisher | undefined;
   private bridge: MqttBridge | undefined;
   private embedded: EmbeddedBroker | undefined;
@@ -182,24 +183,30 @@ export class WattwireApp {
       options: this.options,
       dataDir: this.settings.env.dataDir,
       reportConfigError: (where, message) => {
-        this.driverErrors.push({ where, message });
+        this.driverErrorsOf(kind).push({ where, message });
         this.log.warn(`options: ${where}: ${message}; this device is skipped`);
       },
     };
+  }
+
+  private driverErrorsOf(kind: string): { where: string; message: string }[] {
+    const errors = this.driverErrors.get(kind) ?? [];
+    this.driverErrors.set(kind, errors);
+    return errors;
   }
 
   private async startDriver(kind: string): Promise<void> {
     const factory = DRIVERS[kind];
     const section = DRIVER_SECTIONS[kind];
     if (!factory || !section?.active(this.options)) return;
-    this.driverErrors = this.driverErrors.filter((e) => !section.keys.some((k) => e.where.startsWith(String(k))));
+    this.driverErrors.delete(kind);
     try {
       const driver = factory(this.driverContext(kind));
       await driver.start();
       this.drivers.set(kind, driver);
     } catch (err) {
       const message = (err as Error).message;
-      this.driverErrors.push({ where: kind, message });
+      this.driverErrorsOf(kind).push({ where: kind, message });
       this.log.error(`driver ${kind} could not start: ${message}`);
     }
   }
@@ -261,7 +268,7 @@ export class WattwireApp {
       brokerLogin: () => this.brokerLogin(),
       stats: () => this.bridge?.statsPayload() ?? {},
       recentLogs: () => this.logRing.recent(),
-      configErrors: () => [...this.configErrors, ...this.driverErrors],
+      configErrors: () => [...this.configErrors, ...[...this.driverErrors.values()].flat()],
       options: () => this.options,
       saveOptions: (next) => this.applyOptions(next),
       drivers: () => this.drivers,

@@ -18,6 +18,8 @@ export interface DeviceInfo {
   swVersion?: string;
   /** Writes to this device are allowed by the user. */
   allowWrites?: boolean;
+  /** The option that turns this device's writes on, for the refusal; none: it takes no writes. */
+  writesOption?: string;
   /** `readings`: one telemetry message per batch (DLMS); `register`: one per reading. */
   telemetry?: 'register' | 'readings';
   /** Extra fields for the MQTT status payload (e.g. `ip`). */
@@ -94,6 +96,9 @@ export interface HubEvents {
 }
 
 export class CommandError extends Error {}
+
+/** A write to a device whose writes are off (a permission, not a bad request). */
+export class WritesOffError extends CommandError {}
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
@@ -294,9 +299,8 @@ export class Hub extends EventEmitter<HubEvents> {
     const rec = this.requireOnline(id);
     const reg = findRegister(rec.registers, key);
     if (!reg) throw new CommandError(`Unknown register "${key}" for ${rec.info.kind} device ${id}`);
-    if (!reg.writable) throw new CommandError(`Register "${reg.key}" is read-only`);
-    if (!rec.info.allowWrites || !rec.controller.write)
-      throw new CommandError(`Writes are not allowed for device ${id}; enable them in its options`);
+    if (!reg.writable && !reg.writesOff) throw new CommandError(`Register "${reg.key}" is read-only`);
+    if (!rec.info.allowWrites || reg.writesOff || !rec.controller.write) throw writesOff(rec.info);
     const checked = checkWriteValue(reg, value);
     const readBack = await rec.controller.write(reg.key, checked);
     this.publish(id, [{ key: reg.key, value: readBack }]);
@@ -311,6 +315,12 @@ export class Hub extends EventEmitter<HubEvents> {
     }
     return rec;
   }
+}
+
+/** The refusal for a device whose writes are off, naming the option that turns them on. */
+export function writesOff(info: Pick<DeviceInfo, 'id' | 'name' | 'writesOption'>): WritesOffError {
+  const remedy = info.writesOption ? `turn on ${info.writesOption} in its options` : 'it takes no writes';
+  return new WritesOffError(`Writes are off for device ${info.id} ("${info.name}"): ${remedy}`);
 }
 
 function localDay(ts: number | undefined): string {

@@ -31,6 +31,8 @@ export interface RegisterDescriptor {
   /** Raw values for `options` where they are not 0..n-1. */
   enumValues?: number[];
   writable?: boolean;
+  /** Writable on the device, but not offered because this device's writes are off. */
+  writesOff?: boolean;
   min?: number;
   max?: number;
   step?: number;

@@ -6,7 +6,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { optionsSchema, type Options } from './schema.ts';
-import { describeZodError } from './errors.ts';
+import { parse as parseYaml } from 'yaml';
+import { describeOptionIssues, issuePath } from './errors.ts';
+import { optionIssueText } from './issueText.ts';
+import { describeJsonError, describeYamlError } from './syntaxErrors.ts';
+import { type OptionProblem, unknownKeyWarnings } from './unknownKeys.ts';
 
 export class OptionsError extends Error {}
 
@@ -50,33 +54,79 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 
 /** Strict parse: every problem is an error naming its field. */
 export function parseOptions(raw: unknown): Options {
-  const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new OptionsError(describeZodError(parsed.error));
+  const parsed = optionsSchema.safeParse(raw ?? {}, { error: optionIssueText });
+  if (!parsed.success) throw new OptionsError(describeOptionIssues(parsed.error.issues));
   return parsed.data;
 }
 
 /**
- * Lenient parse for start-up: a section with a wrong value falls back to its defaults and
- * is reported, so one mistake does not stop every other device.
+ * Lenient parse for start-up: a wrong value falls back to its default and is reported, so
+ * one mistake neither stops every other device nor drops the rest of its section (the
+ * broker's host and login stay when only queue_size is wrong). Unknown keys are reported
+ * with the known key they most likely meant.
  */
-export function parseOptionsLenient(raw: unknown): { options: Options; errors: { where: string; message: string }[] } {
-  const errors: { where: string; message: string }[] = [];
-  const input: Record<string, unknown> =
-    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
-  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-    errors.push({ where: '(options)', message: 'options must be an object; using the defaults' });
-  }
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const parsed = optionsSchema.safeParse(input);
-    if (parsed.success) return { options: parsed.data, errors };
-    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
-    for (const key of bad) {
-      const issues = parsed.error.issues.filter((i) => String(i.path[0] ?? '') === key);
-      errors.push({ where: key || '(options)', message: `${describeZodError({ issues } as never)}; using the defaults for ${key}` });
-      delete input[key];
+export function parseOptionsLenient(raw: unknown): { options: Options; errors: OptionProblem[] } {
+  const errors: OptionProblem[] = [];
+  let input: Record<string, unknown> = {};
+  if (isPlainObject(raw)) input = raw;
+  else if (raw !== undefined && raw !== null) errors.push({ where: '(options)', message: 'must be a set of options; using the defaults' });
+  errors.push(...unknownKeyWarnings(raw));
+  const replaced: { issuePath: PropertyKey[]; removed: PropertyKey[]; message: string }[] = [];
+  // Each round removes at least one wrong value, and a file has finitely many.
+  for (;;) {
+    const parsed = optionsSchema.safeParse(input, { error: optionIssueText });
+    if (parsed.success) {
+      for (const r of replaced) errors.push(replacementProblem(r, parsed.data));
+      return { options: parsed.data, errors };
+    }
+    const before = input;
+    for (const issue of parsed.error.issues) {
+      const removed = removablePath(input, issue.path);
+      if (removed.length === 0) continue;
+      input = withoutPath(input, removed);
+      replaced.push({ issuePath: [...issue.path], removed, message: issue.message });
+    }
+    if (input === before) {
+      errors.push({ where: '(options)', message: `${describeOptionIssues(parsed.error.issues)}; using the defaults` });
+      return { options: optionsSchema.parse({}), errors };
     }
   }
-  return { options: optionsSchema.parse({}), errors };
+}
+
+/** The part of an issue's path to drop: the wrong value itself, or the nearest part present. */
+function removablePath(input: Record<string, unknown>, path: readonly PropertyKey[]): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  let node: unknown = input;
+  for (const key of path) {
+    // Lists are removed whole: dropping one item would shift the others' positions.
+    if (!isPlainObject(node) || typeof key !== 'string' || !Object.hasOwn(node, key)) break;
+    out.push(key);
+    node = node[key];
+  }
+  return out;
+}
+
+function withoutPath(input: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> {
+  const [head, ...rest] = path as string[];
+  const copy = { ...input };
+  if (rest.length === 0) delete copy[head];
+  else copy[head] = withoutPath(copy[head] as Record<string, unknown>, rest);
+  return copy;
+}
+
+function replacementProblem(r: { issuePath: PropertyKey[]; removed: PropertyKey[]; message: string }, options: Options): OptionProblem {
+  const where = r.issuePath.length > 1 ? issuePath(r.issuePath.slice(0, 1)) : '(options)';
+  const field = issuePath(r.issuePath.length > 1 ? r.issuePath.slice(1) : r.issuePath);
+  if (r.removed.length < r.issuePath.length) {
+    return { where, message: `${field} ${r.message}; using the defaults for ${issuePath(r.removed)}` };
+  }
+  const value = r.removed.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)?.[key], options);
+  const fallback = value === undefined ? 'it is left unset' : `using the default ${JSON.stringify(value)}`;
+  return { where, message: `${field} ${r.message}; ${fallback}` };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export async function readOptionsFile(file: string | undefined): Promise<unknown> {
@@ -87,10 +137,17 @@ export async function readOptionsFile(file: string | undefined): Promise<unknown
   } catch (err) {
     throw new OptionsError(`cannot read options file ${file}: ${(err as Error).message}`);
   }
+  if (/\.ya?ml$/.test(file)) {
+    try {
+      return parseYaml(text);
+    } catch (err) {
+      throw new OptionsError(`options file ${file} is not valid YAML: ${describeYamlError(err as Error)}`);
+    }
+  }
   try {
-    return file.endsWith('.yaml') || file.endsWith('.yml') ? (await import('yaml')).parse(text) : JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new OptionsError(`options file ${file} is not valid ${/\.ya?ml$/.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+    throw new OptionsError(`options file ${file} is not valid JSON: ${describeJsonError(text, err as Error)}`);
   }
 }
 

@@ -45,6 +45,13 @@ export const optionsSchema = z.object({
   victron: z.array(z.unknown()).default([]),
 });
 
+/** The sections that are one set of options each (not lists). */
+export const sectionSchemas = {
+  mqtt: mqttOptions,
+  dlt645: dlt645Options,
+  dlms: dlmsOptions,
+} as const;
+
 /**
  * Device lists are validated item by item (by each driver, with `deviceSchemas`) so that
  * one wrong device is reported and skipped while the others run.

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CommandError } from '../core/hub.ts';
+import { CommandError, WritesOffError } from '../core/hub.ts';
 import { installAccessGuard } from './accessGuard.ts';
 import type { WebContext } from './context.ts';
 import { deviceView } from './deviceView.ts';
@@ -82,7 +82,7 @@ export async function createWebServer(ctx: WebContext, opts: WebServerOptions): 
     try {
       return { value: await ctx.hub.write(req.params.id, body.key, body.value as number | string | boolean) };
     } catch (err) {
-      if (err instanceof CommandError && /not allowed/.test(err.message)) return reply.code(403).send({ error: err.message });
+      if (err instanceof WritesOffError) return reply.code(403).send({ error: err.message });
       throw err;
     }
   });

@@ -248,7 +248,7 @@ describe('ingress web UI', () => {
     await dialog.getByRole('button', { name: 'Write' }).click();
     await expect
       .poll(() => page.locator('tr[data-key="relay"] .result.error').textContent())
-      .toMatch(/Writes are not allowed for device e2e_meter/);
+      .toMatch(/Writes are off for device e2e_meter/);
     await shot('registers-write-refused');
     expect(demo.app.hub.get(E2E_ID)?.state.relay).toBe('closed');
     // The refusal is the only error the browser saw (Chromium logs every 4xx response).

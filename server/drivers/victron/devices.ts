@@ -193,7 +193,7 @@ export class GxDevices {
   }
 
   private info(dev: ServiceDevice): DeviceInfo {
-    const common = { kind: 'victron', manufacturer: 'Victron Energy', allowWrites: this.cfg.allowWrites };
+    const common = { kind: 'victron', manufacturer: 'Victron Energy', allowWrites: this.cfg.allowWrites, writesOption: 'allow_writes' };
     if (dev.id === this.cfg.gxId) {
       return {
         ...common,
@@ -219,7 +219,7 @@ export class GxDevices {
 
   /** Register as the hub sees it: writable only when the user allowed writes. */
   private descriptor(reg: VictronRegister): VictronRegister {
-    return reg.writable && !this.cfg.allowWrites ? { ...reg, writable: false, entityCategory: undefined } : reg;
+    return reg.writable && !this.cfg.allowWrites ? { ...reg, writable: false, writesOff: true, entityCategory: undefined } : reg;
   }
 
   private materialise(dev: ServiceDevice): void {

@@ -5,7 +5,7 @@
  * the devices' status and the diagnostics.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { CommandError, type DeviceController, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
+import { CommandError, WritesOffError, type DeviceController, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { RegisterValue } from '../../core/registers.ts';
@@ -349,7 +349,7 @@ export class GxSession {
    * the timeout an R/ asks for the value, and whatever comes back then is the read-back.
    */
   private async write(deviceId: string, key: string, value: RegisterValue): Promise<RegisterValue> {
-    if (!this.config.allow_writes) throw new CommandError(`Writes are not allowed for ${deviceId}; enable allow_writes in its options`);
+    if (!this.config.allow_writes) throw new WritesOffError(`Writes are off for device ${deviceId}: turn on allow_writes in its options`);
     const target = this.devices?.target(deviceId, key);
     if (!target?.register.writable) throw new CommandError(`Register "${key}" of ${deviceId} is not writable`);
     const gxValue = typeof value === 'boolean' ? (value ? 1 : 0) : value;

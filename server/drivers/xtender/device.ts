@@ -65,6 +65,7 @@ export class XtenderDevice {
         serialNumber: this.found.serial,
         swVersion: this.found.swVersion,
         allowWrites: this.config.allow_writes && this.family !== 'xcom',
+        writesOption: this.family === 'xcom' ? undefined : 'allow_writes',
         statusExtra: { address: this.address, serialPort: this.config.serial_port },
       },
       this.registers,

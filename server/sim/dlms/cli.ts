@@ -5,10 +5,10 @@
  *   wattwire sim dlms --serial /dev/pts/5 --framing mbus --security encrypt
  *   wattwire sim dlms --get-port 4059 --password 12345678
  */
-import { parseArgs } from 'node:util';
 import { DlmsGetServer } from './getServer.ts';
 import { DlmsPushSim, type Fault, type Framing } from './pushSim.ts';
 import type { Security } from './wire.ts';
+import { parseSimFlags, simUsage, type SimFlag } from '../simFlags.ts';
 
 export const SIM_DEFAULTS = {
   systemTitle: '4B464D1010000023',
@@ -26,34 +26,36 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
   return value as T;
 }
 
+const FLAGS = {
+  'push-to': { type: 'string', value: 'HOST:PORT', help: 'push telegrams to this TCP listener' },
+  serial: { type: 'string', value: 'PATH', help: 'push telegrams on this serial device or PTY' },
+  framing: { type: 'string', default: 'wrapper', value: 'wrapper|hdlc|mbus', help: 'framing of pushed telegrams' },
+  security: { type: 'string', default: 'auth-encrypt', value: 'none|encrypt|auth-encrypt', help: 'security of pushed telegrams' },
+  'system-title': { type: 'string', default: SIM_DEFAULTS.systemTitle, value: 'HEX16', help: "the meter's system title" },
+  key: { type: 'string', default: SIM_DEFAULTS.encryptionKey, value: 'HEX32', help: 'encryption key' },
+  'auth-key': { type: 'string', default: SIM_DEFAULTS.authenticationKey, value: 'HEX32', help: 'authentication key' },
+  interval: { type: 'string', default: '5', value: 'SECONDS', help: 'seconds between pushes' },
+  fault: { type: 'string', default: 'none', value: 'NAME', help: 'line fault: none, corrupt, garbage, silent, wrong-key, replay' },
+  payload: { type: 'string', default: 'cosem', value: 'cosem|dsmr', help: 'telegram content: COSEM registers or Smarty/DSMR text' },
+  'get-port': { type: 'string', value: 'PORT', help: 'also answer GET requests on this TCP port' },
+  password: { type: 'string', value: 'TEXT', help: 'LLS password the GET server asks for' },
+  'lls-client': { type: 'string', value: 'N', help: 'the client address the password is bound to (default: any)' },
+  'refuse-gets': {
+    type: 'string',
+    value: 'CODE|exception',
+    help: 'refuse every GET with this data-access-result, or an exception-response',
+  },
+  ldn: { type: 'string', default: 'SIM1100100000035', value: 'NAME', help: 'logical device name' },
+} as const satisfies Record<string, SimFlag>;
+
+const ABOUT = 'A DLMS/COSEM meter pushing telegrams (--push-to or --serial) and/or answering GET (--get-port).';
+
 export async function runSimCli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'push-to': { type: 'string' },
-      serial: { type: 'string' },
-      framing: { type: 'string', default: 'wrapper' },
-      security: { type: 'string', default: 'auth-encrypt' },
-      'system-title': { type: 'string', default: SIM_DEFAULTS.systemTitle },
-      key: { type: 'string', default: SIM_DEFAULTS.encryptionKey },
-      'auth-key': { type: 'string', default: SIM_DEFAULTS.authenticationKey },
-      interval: { type: 'string', default: '5' },
-      fault: { type: 'string', default: 'none' },
-      payload: { type: 'string', default: 'cosem' },
-      'get-port': { type: 'string' },
-      password: { type: 'string' },
-      'lls-client': { type: 'string' },
-      'refuse-gets': { type: 'string' },
-      ldn: { type: 'string', default: 'SIM1100100000035' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help || (!values['push-to'] && !values.serial && !values['get-port'])) {
-    console.log(
-      'usage: wattwire sim dlms [--push-to HOST:PORT | --serial PATH] [--framing wrapper|hdlc|mbus] [--security none|encrypt|auth-encrypt]\n' +
-        '  [--system-title HEX16] [--key HEX32] [--auth-key HEX32] [--interval SECONDS] [--fault none|corrupt|garbage|silent|wrong-key|replay] [--payload cosem|dsmr]\n' +
-        '  [--get-port PORT] [--password TEXT] [--lls-client N] [--refuse-gets CODE|exception] [--ldn NAME]',
-    );
+  const values = parseSimFlags('dlms', argv, FLAGS, ABOUT);
+  if (!values) return;
+  if (!values['push-to'] && !values.serial && !values['get-port']) {
+    console.log(simUsage('dlms', FLAGS, ABOUT));
+    process.exitCode = 2;
     return;
   }
   const stops: (() => Promise<void>)[] = [];
@@ -82,6 +84,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
     console.log(
       `DLMS push meter ${values['system-title']} sending ${values.security} ${values.framing} telegrams every ${values.interval} s to ${values.serial ?? values['push-to']}`,
     );
+    console.log(`starts with ${values.fault === 'none' ? 'no fault' : `fault ${values.fault}`}`);
   }
   if (values['get-port']) {
     const server = new DlmsGetServer(values.ldn!, values.password, {

@@ -1,38 +1,38 @@
 /** `wattwire sim dlt645 --meters N --port P [--host H] [fault flags]`: meters dialing in like 4G DTUs. */
-import { parseArgs } from 'node:util';
+import { parseSimFlags, simUsage, type SimFlag } from '../simFlags.ts';
 import type { ReadAddressOn } from './simMeter.ts';
 import { startDlt645Sim } from './tcpSim.ts';
 
-const USAGE = `usage: wattwire sim dlt645 --port P [--host H] [--meters N] [--first-address N]
-  [--silent-share F] [--registration-share F] [--prefix-share F] [--heartbeat TEXT] [--heartbeat-ms MS]
-  [--slow-ms MS] [--error-share F] [--drop-every-ms MS] [--garbage-every-ms MS] [--time-scale X]
-  [--read-address-on wildcard|broadcast|never]`;
+const FLAGS = {
+  port: { type: 'string', value: 'P', help: "the bridge's dial-in port (required)" },
+  host: { type: 'string', default: '127.0.0.1', value: 'H', help: "the bridge's address" },
+  meters: { type: 'string', default: '3', value: 'N', help: 'number of meters, each on its own DTU connection' },
+  'first-address': { type: 'string', default: '1', value: 'N', help: 'address of the first meter' },
+  'silent-share': { type: 'string', value: 'F', help: 'share of meters silent until asked their address (default 0.3)' },
+  'registration-share': { type: 'string', value: 'F', help: 'share of DTUs sending their IMEI once on connecting (default 0.3)' },
+  'prefix-share': { type: 'string', value: 'F', help: 'share of DTUs putting their IMEI before every packet (default 0)' },
+  heartbeat: { type: 'string', value: 'TEXT', help: 'DTU heartbeat payload' },
+  'heartbeat-ms': { type: 'string', value: 'MS', help: 'heartbeat period; 0 turns heartbeats off' },
+  'slow-ms': { type: 'string', value: 'MS', help: 'delay every answer' },
+  'error-share': { type: 'string', value: 'F', help: 'share of reads answered with an error word' },
+  'drop-every-ms': { type: 'string', value: 'MS', help: "drop a random meter's connection this often" },
+  'garbage-every-ms': { type: 'string', value: 'MS', help: 'send a random meter garbage this often' },
+  'time-scale': { type: 'string', value: 'X', help: "run the meters' clocks X times faster" },
+  'read-address-on': {
+    type: 'string',
+    value: 'wildcard|broadcast|never',
+    help: 'which address read-address (0x13) is answered on (default wildcard)',
+  },
+} as const satisfies Record<string, SimFlag>;
+
+const ABOUT = 'DL/T 645 meters dialing in to the bridge like 4G DTUs.';
 
 export async function runSimCli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      meters: { type: 'string', default: '3' },
-      'first-address': { type: 'string', default: '1' },
-      'silent-share': { type: 'string' },
-      'registration-share': { type: 'string' },
-      'prefix-share': { type: 'string' },
-      heartbeat: { type: 'string' },
-      'heartbeat-ms': { type: 'string' },
-      'slow-ms': { type: 'string' },
-      'error-share': { type: 'string' },
-      'drop-every-ms': { type: 'string' },
-      'garbage-every-ms': { type: 'string' },
-      'time-scale': { type: 'string' },
-      'read-address-on': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help || !values.port) {
-    console.log(USAGE);
-    if (!values.help) process.exitCode = 2;
+  const values = parseSimFlags('dlt645', argv, FLAGS, ABOUT);
+  if (!values) return;
+  if (!values.port) {
+    console.log(simUsage('dlt645', FLAGS, ABOUT));
+    process.exitCode = 2;
     return;
   }
   const num = (name: string, raw: string | undefined): number | undefined => {
@@ -63,6 +63,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
   });
   const first = sim.meters[0]?.address ?? '-';
   console.log(`dlt645 sim: ${sim.meters.length} meters (first ${first}) dialing in to ${values.host}:${values.port}`);
+  console.log(`starts with ${faultsOf(values)}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -72,4 +73,10 @@ export async function runSimCli(argv: string[]): Promise<void> {
 
 function isReadAddressOn(s: string): s is ReadAddressOn {
   return s === 'wildcard' || s === 'broadcast' || s === 'never';
+}
+
+/** The faults given on the command line, or that there are none. */
+function faultsOf(values: Partial<Record<string, string>>): string {
+  const given = ['slow-ms', 'error-share', 'drop-every-ms', 'garbage-every-ms'].filter((f) => values[f] !== undefined);
+  return given.length === 0 ? 'no faults' : `faults: ${given.map((f) => `--${f} ${values[f]}`).join(' ')}`;
 }

@@ -1,31 +1,30 @@
 /**
- * `wattwire sim itron [--port 8081] [--host 0.0.0.0] [--register LFDI]... [--register-cert FILE]
- * [--any] [--refusal http401|close] [--hang] [--tou] [--no-mdns] [--cert FILE --key FILE]`. SIGUSR1
+ * `wattwire sim itron [flags]`: an IEEE 2030.5 meter (`--help` lists the flags). SIGUSR1
  * toggles the hung agent. `--cert/--key` give the meter a fixed identity (its LFDI).
  */
 import { readFileSync } from 'node:fs';
 import { createHash, X509Certificate } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { advertiseMeter } from './advertise.ts';
 import { startItronSim, type Refusal } from './server.ts';
+import { parseSimFlags, type SimFlag } from '../simFlags.ts';
+
+const FLAGS = {
+  port: { type: 'string', default: '8081', value: 'N', help: 'TLS port of the meter' },
+  host: { type: 'string', default: '0.0.0.0', value: 'ADDR', help: 'address to listen on' },
+  register: { type: 'string', multiple: true, default: [], value: 'LFDI', help: 'a client LFDI the meter accepts' },
+  'register-cert': { type: 'string', multiple: true, default: [], value: 'FILE', help: 'accept the client with this certificate' },
+  any: { type: 'boolean', default: false, help: 'accept every client certificate' },
+  refusal: { type: 'string', default: 'http401', value: 'http401|close', help: 'how an unregistered client is refused' },
+  hang: { type: 'boolean', default: false, help: 'start hung: accept connections, answer nothing (SIGUSR1 toggles)' },
+  tou: { type: 'boolean', default: false, help: 'report time-of-use tiers' },
+  'no-mdns': { type: 'boolean', default: false, help: 'do not advertise _smartenergy._tcp over mDNS' },
+  cert: { type: 'string', value: 'FILE', help: "the meter's certificate (a fixed LFDI; with --key)" },
+  key: { type: 'string', value: 'FILE', help: "the meter's private key" },
+} as const satisfies Record<string, SimFlag>;
 
 export async function runSimCli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '8081' },
-      host: { type: 'string', default: '0.0.0.0' },
-      register: { type: 'string', multiple: true, default: [] },
-      'register-cert': { type: 'string', multiple: true, default: [] },
-      any: { type: 'boolean', default: false },
-      refusal: { type: 'string', default: 'http401' },
-      hang: { type: 'boolean', default: false },
-      tou: { type: 'boolean', default: false },
-      'no-mdns': { type: 'boolean', default: false },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-    },
-  });
+  const values = parseSimFlags('itron', argv, FLAGS, 'An Itron/IEEE 2030.5 meter over TLS. SIGUSR1 toggles the hung agent.');
+  if (!values) return;
   if (values.refusal !== 'http401' && values.refusal !== 'close') throw new Error('--refusal must be http401 or close');
   const fromCerts = values['register-cert'].map((f) =>
     createHash('sha256')
@@ -50,6 +49,9 @@ export async function runSimCli(argv: string[]): Promise<void> {
     `meter LFDI ${sim.lfdi}; registered clients: ${values.any ? 'any' : [...values.register, ...fromCerts].join(', ') || 'none (use --register LFDI or --any)'}`,
   );
   if (ad) console.log('advertised as _smartenergy._tcp over mDNS');
+  console.log(
+    `starts ${values.hang ? 'hung (connections accepted, nothing answered)' : 'answering'}; unregistered clients: ${values.refusal === 'close' ? 'connection closed' : 'HTTP 401'}`,
+  );
   let hung = values.hang;
   process.on('SIGUSR1', () => {
     hung = !hung;

@@ -1,19 +1,12 @@
 /**
- * `wattwire sim kostal [flags]`: a Kostal PIKO web server on this machine.
- *
- *   --port N            (default 8080)          --host ADDR (default 127.0.0.1)
- *   --generation classic|dxs                    --layout 8.3-en|8.3-de|5.5-de|5.5-nl|3.6-en
- *   --page FILE         serve one sample page unchanged (e.g. piko-8.3-index-de-off-night.html)
- *   --user U --password P   Basic auth of the classic page (default pvserver / pvwr)
- *   --night refused|placeholders   what the server does 22:00–05:00 (default refused)
- *   --hour H            fixed hour of day;  --day-seconds N [--start-hour H]  a fast day
- *   --fault slow|500|truncated|refused   --slow-ms N
- * Type a fault name (or "none", or "hour H") on stdin to change it while running.
+ * `wattwire sim kostal [flags]`: a Kostal PIKO web server on this machine
+ * (`wattwire sim kostal --help` lists the flags).
  */
-import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { LAYOUTS, type Layout } from './classicPages.ts';
 import { SIM_FAULTS, KostalSim, type SimFault } from './simulator.ts';
+import type { SunPhase } from './daylight.ts';
+import { parseSimFlags, type SimFlag } from '../simFlags.ts';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
@@ -28,25 +21,39 @@ function number(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+const FLAGS = {
+  port: { type: 'string', default: '8080', value: 'N', help: 'TCP port of the web server' },
+  host: { type: 'string', default: '127.0.0.1', value: 'ADDR', help: 'address to listen on' },
+  generation: { type: 'string', default: 'classic', value: 'classic|dxs', help: 'classic HTML page or the DXS JSON API' },
+  layout: { type: 'string', default: '8.3-en', value: 'NAME', help: `firmware and language of the classic page: ${LAYOUTS.join(', ')}` },
+  page: { type: 'string', value: 'FILE', help: 'serve one sample page unchanged (e.g. piko-8.3-index-de-off-night.html)' },
+  user: { type: 'string', default: 'pvserver', value: 'U', help: 'Basic auth user of the classic page' },
+  password: { type: 'string', default: 'pvwr', value: 'P', help: 'Basic auth password of the classic page' },
+  night: {
+    type: 'string',
+    default: 'refused',
+    value: 'refused|placeholders',
+    help: 'at night (22:00-05:00) refuse every connection, or serve x x x pages',
+  },
+  hour: { type: 'string', value: 'H', help: 'fixed hour of day (default: the real clock)' },
+  'day-seconds': { type: 'string', value: 'N', help: 'a fast day: 24 hours in N seconds' },
+  'start-hour': { type: 'string', value: 'H', help: 'hour a fast day starts at (default 12)' },
+  fault: { type: 'string', value: 'NAME', help: `start with a fault: ${SIM_FAULTS.join(', ')} (change it on stdin)` },
+  'slow-ms': { type: 'string', value: 'N', help: 'delay of the slow fault in milliseconds' },
+} as const satisfies Record<string, SimFlag>;
+
+const ABOUT = 'A Kostal PIKO web server. Type a fault name, "none" or "hour H" on stdin to change it while running.';
+
+const PHASES: Record<SunPhase, string> = {
+  feeding: 'feeding in (day)',
+  idle: 'idle (dawn)',
+  off: 'off, pages show x x x',
+  unpowered: 'night, every connection refused',
+};
+
 export async function runSimCli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      generation: { type: 'string', default: 'classic' },
-      layout: { type: 'string', default: '8.3-en' },
-      page: { type: 'string' },
-      user: { type: 'string', default: 'pvserver' },
-      password: { type: 'string', default: 'pvwr' },
-      night: { type: 'string', default: 'refused' },
-      hour: { type: 'string' },
-      'day-seconds': { type: 'string' },
-      'start-hour': { type: 'string' },
-      fault: { type: 'string' },
-      'slow-ms': { type: 'string' },
-    },
-  });
+  const values = parseSimFlags('kostal', argv, FLAGS, ABOUT);
+  if (!values) return;
   const sim = new KostalSim({
     host: values.host,
     port: number(values.port, 'port'),
@@ -67,6 +74,11 @@ export async function runSimCli(argv: string[]): Promise<void> {
   await sim.start();
   const path = values.generation === 'dxs' ? '/api/dxs.json?dxsEntries=16780032' : '/index.fhtml';
   console.log(`Kostal PIKO simulator (${values.generation}) on ${sim.url}${path}; user ${values.user}`);
+  console.log(
+    values.page
+      ? `serves ${values.page} unchanged at every hour; fault: ${values.fault ?? 'none'}`
+      : startState(sim, values.night, values.fault),
+  );
   const rl = createInterface({ input: process.stdin, terminal: false });
   rl.on('line', (line) => {
     const [cmd, arg] = line.trim().split(/\s+/);
@@ -81,4 +93,10 @@ export async function runSimCli(argv: string[]): Promise<void> {
   });
   rl.close();
   await sim.stop();
+}
+
+/** The state the simulator starts in, so that a refused connection at night is no surprise. */
+function startState(sim: KostalSim, night: string, fault: string | undefined): string {
+  const nightText = night === 'refused' ? 'every connection refused' : 'pages show x x x';
+  return `starts at hour ${Math.floor(sim.hour)}: ${PHASES[sim.phase]}; at night (22:00-05:00): ${nightText}; fault: ${fault ?? 'none'}`;
 }

@@ -90,6 +90,11 @@ export class KostalSim {
     return { totalKwh: this.counters.totalKwh, dailyKwh: this.counters.dailyKwh };
   }
 
+  /** Hour of the simulated day. */
+  get hour(): number {
+    return this.clock.hour();
+  }
+
   get phase(): SunPhase {
     return this.opts.page ? 'feeding' : phaseAt(this.clock.hour(), this.opts.night);
   }

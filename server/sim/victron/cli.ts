@@ -1,25 +1,24 @@
 /**
- * `wattwire sim victron [--port N] [--host H] [--generation flashmq|dbus-mqtt] [--portal-id ID]
- *  [--keepalive-timeout S] [--heartbeat S] [--username U --password P]`:
- * a Victron GX's MQTT broker fed from the synthetic capture.
+ * `wattwire sim victron [flags]`: a Victron GX's MQTT broker fed from the synthetic capture
+ * (`--help` lists the flags).
  */
-import { parseArgs } from 'node:util';
 import { GxSimulator, type Generation } from './gx.ts';
+import { parseSimFlags, type SimFlag } from '../simFlags.ts';
+
+const FLAGS = {
+  port: { type: 'string', default: '1883', value: 'N', help: "port of the GX's MQTT broker" },
+  host: { type: 'string', default: '127.0.0.1', value: 'ADDR', help: 'address to listen on' },
+  generation: { type: 'string', default: 'flashmq', value: 'flashmq|dbus-mqtt', help: 'Venus OS MQTT generation' },
+  'portal-id': { type: 'string', value: 'ID', help: "portal id (default: the capture's)" },
+  'keepalive-timeout': { type: 'string', default: '60', value: 'S', help: 'publishing stops this many seconds after the last keep-alive' },
+  heartbeat: { type: 'string', default: '3', value: 'S', help: 'seconds between heartbeats' },
+  username: { type: 'string', value: 'U', help: 'broker user (default: no login)' },
+  password: { type: 'string', value: 'P', help: 'broker password' },
+} as const satisfies Record<string, SimFlag>;
 
 export async function runSimCli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '1883' },
-      host: { type: 'string', default: '127.0.0.1' },
-      generation: { type: 'string', default: 'flashmq' },
-      'portal-id': { type: 'string' },
-      'keepalive-timeout': { type: 'string', default: '60' },
-      heartbeat: { type: 'string', default: '3' },
-      username: { type: 'string' },
-      password: { type: 'string' },
-    },
-  });
+  const values = parseSimFlags('victron', argv, FLAGS, "A Victron GX's MQTT broker fed from the synthetic capture.");
+  if (!values) return;
   const generation = values.generation;
   if (generation !== 'flashmq' && generation !== 'dbus-mqtt')
     throw new Error(`--generation must be flashmq or dbus-mqtt, not "${generation}"`);
@@ -35,6 +34,9 @@ export async function runSimCli(argv: string[]): Promise<void> {
     password: values.password,
   });
   console.log(`victron GX simulator (${sim.generation}, portal id ${sim.portalId}) listening on ${sim.url}`);
+  console.log(
+    `starts silent: it publishes once a client sends R/${sim.portalId}/keepalive, until ${values['keepalive-timeout']} s after the last one; ${values.username ? `login ${values.username} required` : 'no login'}`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

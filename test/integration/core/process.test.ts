@@ -66,8 +66,8 @@ describe('wattwire process', () => {
     await probe.waitFor('wattwire/bridge/status', (m) => JSON.parse(m.payload).status === 'online', 20_000);
     await waitFor(() => canConnect(listenPort), { what: 'dial-in listener' });
     await waitFor(() => canConnect(httpPort), { what: 'web server' });
-    expect(output).toMatch(/dlt645_meters\[0\]\.address: must be the 12-digit meter address/);
-    expect(output).toMatch(/kostal\[0\]\.host/);
+    expect(output).toMatch(/options: dlt645_meters\[0\]: address must be the 12-digit meter address/);
+    expect(output).toMatch(/options: kostal\[0\]: host /);
   }, 30_000);
 
   it('on SIGTERM publishes the bridge offline, closes its listeners and exits 0', async () => {

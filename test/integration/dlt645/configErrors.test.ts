@@ -22,7 +22,7 @@ describe('DL/T 645 listener', () => {
     const bridge = await startBridge({}, [{ address: '000000000301' }, { address: '000000000301' }, { address: '12' }]);
     try {
       expect(bridge.configErrors).toEqual([
-        expect.stringContaining('dlt645_meters[2].address: must be the 12-digit meter address'),
+        expect.stringContaining('dlt645_meters[2]: address must be the 12-digit meter address'),
         expect.stringContaining('dlt645_meters[1]: address 000000000301 is listed twice'),
       ]);
       expect(bridge.hub.list().map((r) => r.info.id)).toEqual(['000000000301']);

@@ -41,7 +41,7 @@ describe('kostal driver', () => {
       () => driver.stop(),
     );
     await driver.start();
-    expect(errors).toEqual([expect.stringMatching(/^kostal\[1\]: kostal\[1\]\.host/)]);
+    expect(errors).toEqual([expect.stringMatching(/^kostal\[1\]: host is required/)]);
     const device = await waitFor(() =>
       hub.get('kostal_90553KSE00777')?.state.l3_current !== undefined ? hub.get('kostal_90553KSE00777') : undefined,
     );

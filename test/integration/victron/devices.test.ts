@@ -114,7 +114,7 @@ describe('Victron driver options and faults', () => {
     await driver.start();
     try {
       await rig.until('second', 'system_battery_soc');
-      expect(errors.join('\n')).toMatch(/victron\[0\]\.portal_id: is required with vrm/);
+      expect(errors.join('\n')).toMatch(/victron\[0\]: portal_id is required with vrm/);
     } finally {
       await driver.stop();
     }

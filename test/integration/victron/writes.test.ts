@@ -72,7 +72,9 @@ describe('Victron writes off', () => {
     rig = await startRig({ generation: 'flashmq' });
     await rig.until(GX_ID, 'settings_ess_grid_setpoint');
     await waitFor(() => rig!.hub.get(GX_ID)!.status.availability === 'online', { what: 'online' });
-    await expect(rig.hub.write(GX_ID, 'settings_ess_grid_setpoint', -200)).rejects.toThrow(/read-only|not allowed/);
+    await expect(rig.hub.write(GX_ID, 'settings_ess_grid_setpoint', -200)).rejects.toThrow(
+      /^Writes are off for device victron_\w+ \(".*"\): turn on allow_writes in its options$/,
+    );
     const controller = rig.hub.get(GX_ID)!.controller;
     await expect(controller.write!('settings_ess_grid_setpoint', -200)).rejects.toThrow(/allow_writes/);
     expect(rig.sim.writes).toEqual([]);

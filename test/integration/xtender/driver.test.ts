@@ -88,7 +88,7 @@ describe('xtender driver over a PTY', () => {
     await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online' });
     const attempt = r.hub.write(id, 'max_ac_input_current', 16);
     await expect(attempt).rejects.toBeInstanceOf(CommandError);
-    await expect(attempt).rejects.toThrow(/Writes are not allowed/);
+    await expect(attempt).rejects.toThrow(/Writes are off for device .*: turn on allow_writes in its options/);
     expect(r.sim.gateway.stats.ramWrites + r.sim.gateway.stats.flashWrites).toBe(0);
   });
 

@@ -52,6 +52,19 @@ describe('topic API commands', () => {
     expect((all.data as { readings: unknown[] }).readings).toHaveLength(2);
   });
 
+  it('refuses a write on a device with writes off, naming the option that turns them on', async () => {
+    const hub = new Hub();
+    const setting: RegisterDescriptor = { key: 'min_soc', name: 'Minimum SoC', unit: '%', writesOff: true, min: 0, max: 100 };
+    hub.addDevice({ id: 'gx', kind: 'victron', name: 'GX', writesOption: 'allow_writes' }, [setting], {}).setStatus('online');
+    expect(
+      await executeCommand(hub, 'gx', JSON.stringify({ requestId: 'w1', command: 'write', register: 'min_soc', value: 20 })),
+    ).toMatchObject({
+      requestId: 'w1',
+      success: false,
+      error: 'Writes are off for device gx ("GX"): turn on allow_writes in its options',
+    });
+  });
+
   it('answers errors with success:false, the requestId and a message naming the problem', async () => {
     const hub = hubWithMeter();
     expect(await executeCommand(hub, '000000000001', '{not json')).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CommandError, Hub, checkWriteValue } from '../../../server/core/hub.ts';
+import { CommandError, Hub, WritesOffError, checkWriteValue } from '../../../server/core/hub.ts';
 import type { RegisterDescriptor } from '../../../server/core/registers.ts';
 
 const table: RegisterDescriptor[] = [
@@ -72,7 +72,25 @@ describe('Hub', () => {
   it('refuses writes when the device does not allow them', async () => {
     const { hub, handle } = setup();
     handle.setStatus('online');
-    await expect(hub.write('m1', 'limit', 10)).rejects.toThrow(/not allowed/);
+    await expect(hub.write('m1', 'limit', 10)).rejects.toThrow(WritesOffError);
+    await expect(hub.write('m1', 'limit', 10)).rejects.toThrow('Writes are off for device m1 ("Meter 1"): it takes no writes');
+  });
+
+  it('says that writes are off and names the option, also for a register offered read-only because of it', async () => {
+    const hub = new Hub();
+    const offTable: RegisterDescriptor[] = [
+      ...table,
+      { key: 'min_soc', name: 'Minimum SoC', unit: '%', writable: false, writesOff: true, min: 0, max: 100 },
+    ];
+    hub
+      .addDevice({ id: 'gx', kind: 'victron', name: 'GX', writesOption: 'allow_writes' }, offTable, { write: vi.fn() })
+      .setStatus('online');
+    for (const key of ['limit', 'min_soc']) {
+      const attempt = hub.write('gx', key, 10);
+      await expect(attempt).rejects.toThrow(WritesOffError);
+      await expect(attempt).rejects.toThrow('Writes are off for device gx ("GX"): turn on allow_writes in its options');
+    }
+    await expect(hub.write('gx', 'energy', 1)).rejects.toThrow('Register "energy" is read-only');
   });
 
   it('checks writes against min/max and passes the value to the device', async () => {

@@ -14,7 +14,7 @@ function context(): WebContext {
   const hub = new Hub();
   hub
     .addDevice(
-      { id: 'k1', kind: 'kostal', name: 'PIKO' },
+      { id: 'k1', kind: 'kostal', name: 'PIKO', writesOption: 'allow_writes' },
       [
         { key: 'ac_power', name: 'AC power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
         { key: 'limit', name: 'Limit', unit: 'W', writable: true, min: 0, max: 5000 },
@@ -50,7 +50,10 @@ describe('web server', () => {
     expect(read.json()).toEqual({ readings: [{ key: 'ac_power', value: 1234, unit: 'W' }] });
     const write = await app.inject({ method: 'POST', url: '/api/devices/k1/write', payload: { key: 'limit', value: 10 } });
     expect(write.statusCode).toBe(403);
-    expect(write.json().error).toMatch(/not allowed/);
+    expect(write.json().error).toBe('Writes are off for device k1 ("PIKO"): turn on allow_writes in its options');
+    const readOnly = await app.inject({ method: 'POST', url: '/api/devices/k1/write', payload: { key: 'ac_power', value: 10 } });
+    expect(readOnly.statusCode).toBe(400);
+    expect(readOnly.json().error).toBe('Register "ac_power" is read-only');
     const bad = await app.inject({ method: 'POST', url: '/api/devices/k1/read', payload: { keys: 'x' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatch(/keys/);

@@ -47,10 +47,10 @@ export function Overview() {
       {broker.source === 'embedded' && <BrokerLogin />}
       {configErrors.length > 0 && (
         <section class="notice warn" aria-label="Options problems">
-          <strong>Skipped in the options:</strong>
+          <strong>Problems in the options:</strong>
           <ul>
             {configErrors.map((e) => (
-              <li key={e.where}>
+              <li key={`${e.where}: ${e.message}`}>
                 <code>{e.where}</code>: {e.message}
               </li>
             ))}
