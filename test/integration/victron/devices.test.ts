@@ -81,7 +81,7 @@ describe('Victron driver options and faults', () => {
 
   it('names the missing user name when a password comes without one, in the wizard and for the configured system', async () => {
     rig = await startRig({ username: 'remoteconsole', password: 'secret' }, { password: 'secret' });
-    expect(rig.errors.join('\n')).toMatch(/victron\[0\]\.username: .*remoteconsole.*VRM e-mail/);
+    expect(rig.errors.join('\n')).toMatch(/victron\[0\]: username is required with a password: .*remoteconsole.*VRM e-mail/);
     const tested = await rig.driver.testConnection!({ host: '127.0.0.1', port: rig.sim.port, password: 'secret' });
     expect(tested.ok).toBe(false);
     expect(tested.message).toMatch(/username: .*remoteconsole/);
