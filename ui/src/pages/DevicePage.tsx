@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { Availability } from '../components/Availability.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DeviceCharts } from '../components/DeviceCharts.tsx';
 import { KeyValueTable } from '../components/KeyValueTable.tsx';
 import { formatAge, formatValue } from '../format.ts';
 import { useLive } from '../live.ts';
@@ -108,6 +109,7 @@ export function DevicePage({ id }: { id: string }) {
           </table>
         </div>
       </section>
+      <DeviceCharts device={device} />
       {events.length > 0 && (
         <section aria-labelledby="events">
           <h2 id="events">Recent events</h2>
