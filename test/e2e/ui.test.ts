@@ -243,7 +243,7 @@ describe('ingress web UI', () => {
     await page.getByLabel('New value of Relay').selectOption('open');
     await page.locator('tr[data-key="relay"]').getByRole('button', { name: 'Write' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toMatch(/Relay from closed to open/);
+    await expect.poll(() => dialog.textContent()).toMatch(/Relay from Closed to Open/);
     await shot('registers-confirm-write');
     await dialog.getByRole('button', { name: 'Write' }).click();
     await expect

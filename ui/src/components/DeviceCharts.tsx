@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { DeviceView, HistoryView } from '../types.ts';
+import { shownAs } from '../quantity.ts';
+import type { DeviceView, HistoryView, RegisterView } from '../types.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 
 /** The server adds a bucket a minute; fetching more often would show nothing new. */
@@ -41,9 +42,17 @@ export function DeviceCharts({ device }: { device: DeviceView }) {
         {keys.map((k) => {
           const h = histories[k];
           const reg = device.registers.find((r) => r.key === k);
-          return h && reg ? <HistoryChart key={k} name={reg.name} history={h} now={now} /> : null;
+          return h && reg ? <HistoryChart key={k} name={reg.name} history={inShownUnit(reg, h)} now={now} /> : null;
         })}
       </div>
     </section>
   );
+}
+
+/** The chart in the unit the value is shown in elsewhere in the panel (W, kWh). */
+function inShownUnit(reg: RegisterView, h: HistoryView): HistoryView {
+  const { unit, factor, precision } = shownAs(reg);
+  if (factor === 1) return h;
+  const scale = (xs: number[]) => xs.map((x) => x * factor);
+  return { ...h, unit, precision, min: scale(h.min), max: scale(h.max), last: scale(h.last) };
 }

@@ -52,9 +52,9 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
             </text>
           </g>
         ))}
-        {xTicks.map((x) => (
-          <text key={x} class="tick" x={s.x(x)} y={FRAME.height - 6} text-anchor="middle">
-            {new Date(x).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        {xTicks.map((x, i) => (
+          <text key={x} class="tick" x={s.x(x)} y={FRAME.height - 6} text-anchor={i === xTicks.length - 1 ? 'end' : 'middle'}>
+            {clock(x)}
           </text>
         ))}
         <path class="band" d={bandPath(t, min, max, s, GAP_MS)} />
@@ -73,4 +73,8 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
       {t.length === 0 && <p class="muted small">No readings kept yet.</p>}
     </figure>
   );
+}
+
+function clock(t: number): string {
+  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
