@@ -21,7 +21,7 @@ export interface HistorySeries {
 
 /** One register's ring: slot `m % HISTORY_MINUTES` holds minute `m` when `minute[slot] === m`. */
 class MinuteRing {
-  readonly minute = new Float64Array(HISTORY_MINUTES).fill(-1);
+  readonly minute = new Int32Array(HISTORY_MINUTES).fill(-1);
   readonly min = new Float64Array(HISTORY_MINUTES);
   readonly max = new Float64Array(HISTORY_MINUTES);
   readonly last = new Float64Array(HISTORY_MINUTES);

@@ -137,7 +137,7 @@ describe('ingress web UI', () => {
   it('loads every page under the ingress prefix without a console error', async () => {
     const pages: [string, string, string][] = [
       ['#/', 'overview', 'Bridge'],
-      [`#/device/${E2E_ID}`, 'device', 'Diagnostics'],
+      [`#/device/${E2E_ID}`, 'device', 'Last 24 hours'],
       [`#/registers/${E2E_ID}`, 'registers', 'Registers of'],
       ['#/onboarding', 'onboarding', 'Add a device'],
       ['#/certificates', 'certificates', 'Certificates'],

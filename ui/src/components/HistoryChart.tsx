@@ -59,6 +59,8 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
         ))}
         <path class="band" d={bandPath(t, min, max, s, GAP_MS)} />
         <path class="line" d={linePath(t, last, s, GAP_MS)} />
+        {/* The latest minute as a dot: a value seen for a minute only is a point, not a line. */}
+        {t.length > 0 && <circle class="latest" cx={s.x(t[t.length - 1])} cy={s.y(last[last.length - 1])} r={2.5} />}
         {at >= 0 && (
           <g class="hover">
             <line x1={s.x(t[at])} x2={s.x(t[at])} y1={FRAME.top} y2={FRAME.height - FRAME.bottom} />
