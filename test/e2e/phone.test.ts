@@ -134,4 +134,16 @@ describe('the panel on a 390 px phone', () => {
     await page.mouse.move(box!.x + box!.width - 12, box!.y + box!.height / 2);
     await expect.poll(() => chart.locator('.hover text').textContent(), { timeout: 10_000 }).toMatch(/2250 W$/);
   }, 120_000);
+
+  it('shows the values of a device that only has diagnostic ones, not "No values yet"', async () => {
+    const handle = demo.app.hub.addDevice({ id: 'e2e_link', kind: 'xtender', name: 'Link only' }, [
+      { key: 'link_quality', name: 'Link quality', unit: '%', precision: 0, entityCategory: 'diagnostic' },
+    ]);
+    handle.setStatus('online');
+    handle.publish([{ key: 'link_quality', value: 87.4 }]);
+    await open('#/');
+    const card = page.locator('article.card', { hasText: 'Link only' });
+    await expect.poll(() => card.locator('tr[data-key="link_quality"] .value').textContent(), { timeout: 20_000 }).toBe('87');
+    expect(await card.textContent()).not.toContain('No values yet');
+  }, 60_000);
 });
