@@ -62,6 +62,8 @@ export class HistoryStore {
   constructor(
     private readonly now: () => number = Date.now,
     readonly maxSeries = MAX_SERIES,
+    /** Told about each value not kept because the store is full. */
+    private readonly onRefused: (deviceId: string, key: string) => void = () => undefined,
   ) {}
 
   get size(): number {
@@ -76,6 +78,7 @@ export class HistoryStore {
     if (!ring) {
       if (this.series.size >= this.maxSeries) {
         this.refused++;
+        this.onRefused(deviceId, key);
         return;
       }
       ring = new MinuteRing();

@@ -5,8 +5,9 @@
  * and when the server closes.
  */
 import type { FastifyInstance } from 'fastify';
-import { HistoryStore } from '../../core/history.ts';
+import { HistoryStore, MAX_SERIES } from '../../core/history.ts';
 import { loadHistory, saveHistory } from '../../core/historyFile.ts';
+import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import type { WebContext } from '../context.ts';
 
 const SAVE_EVERY_MS = 5 * 60_000;
@@ -42,7 +43,11 @@ const historySchema = {
 } as const;
 
 export async function registerHistoryRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
-  const store = new HistoryStore();
+  // Every reading of a value beyond the cap is refused: one line, then a summary a minute.
+  const full = new RepeatedWarnings(ctx.log);
+  const store = new HistoryStore(Date.now, MAX_SERIES, (device, key) =>
+    full.warn('history', `history: ${MAX_SERIES} values are kept already; ${device} ${key} has no chart`),
+  );
   try {
     await loadHistory(ctx.dataDir, store);
   } catch (err) {
@@ -58,6 +63,7 @@ export async function registerHistoryRoutes(app: FastifyInstance, ctx: WebContex
   app.addHook('onClose', async () => {
     clearInterval(timer);
     detach();
+    full.stop();
     await save();
   });
 

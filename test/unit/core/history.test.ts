@@ -58,10 +58,12 @@ describe('history store', () => {
   });
 
   it('keeps at most maxSeries series and counts what it refused', () => {
-    const store = new HistoryStore(Date.now, 3);
+    const refused: string[] = [];
+    const store = new HistoryStore(Date.now, 3, (_d, key) => refused.push(key));
     for (let i = 0; i < 10; i++) store.add('d', `k${i}`, i);
     expect(store.size).toBe(3);
     expect(store.refused).toBe(7);
+    expect(refused).toEqual(['k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
     store.add('d', 'k0', 1);
     expect(store.read('d', 'k0').last).toEqual([1]);
   });
