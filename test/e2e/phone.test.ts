@@ -91,6 +91,10 @@ describe('the panel on a 390 px phone', () => {
       await open(`#/device/${d.info.id}`);
       await page.getByRole('heading', { name: 'Registers' }).waitFor();
       await expectFits(`device ${d.info.kind} ${d.info.id}`);
+      // Codes the panel used to show as they are: an enum value, an options list name.
+      const text = (await page.locator('main').textContent()) ?? '';
+      expect(text, d.info.id).not.toMatch(/feeding_mpp|dlms_meters|optimized_with/);
+      if (d.info.kind === 'dlms') expect(text).toContain('DLMS meters, entry 1');
       await open(`#/registers/${d.info.id}`);
       await page.locator('tbody tr').first().waitFor();
       await expectFits(`registers ${d.info.kind} ${d.info.id}`);
@@ -99,6 +103,10 @@ describe('the panel on a 390 px phone', () => {
       await open(hash);
       await page.locator('main h1').first().waitFor();
       await expectFits(hash.slice(2));
+      if (hash === '#/diagnostics') {
+        await page.getByText('Ignored retained commands').waitFor();
+        expect(await page.locator('main').textContent()).not.toMatch(/ignoredRetainedCommands|eventLoopDelayP99Ms/);
+      }
     }
     await open('#/onboarding');
     const kindsOffered = await page.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? ''));
