@@ -197,6 +197,8 @@ function WriteControl({ register: r, device, onWrite }: { register: RegisterView
           onInput={(e) => setText(e.currentTarget.value)}
         />
       )}
+      {/* Writes are in the register's own unit, which may differ from the one values are shown in (kW, W). */}
+      {r.unit && r.type !== 'enum' && r.type !== 'bool' && <span class="unit">{r.unit}</span>}
       <button type="submit">Write</button>
     </form>
   );
