@@ -1,7 +1,39 @@
-import type { DeviceRecord } from '../core/hub.ts';
+import type { HistorySeries } from '../core/history.ts';
+import type { Availability, DeviceRecord } from '../core/hub.ts';
+import type { RegisterDescriptor, RegisterValue } from '../core/registers.ts';
+
+/* The UI imports these types (ui/src/types.ts), so the panel and the API cannot drift apart. */
+
+/** A register as the API sends it: labels of enum values in `options`, decimals in `precision`. */
+export type RegisterView = RegisterDescriptor;
+
+/** `api/devices/:id/history?key=…`: a day of one value, a bucket per minute. */
+export interface HistoryView extends HistorySeries {
+  key: string;
+  unit?: string;
+  precision?: number;
+}
 
 /** A device as the UI and the REST API see it. */
-export function deviceView(rec: DeviceRecord) {
+export interface DeviceView {
+  id: string;
+  kind: string;
+  name: string;
+  manufacturer?: string;
+  model?: string;
+  serialNumber?: string;
+  swVersion?: string;
+  allowWrites: boolean;
+  availability: Availability;
+  reason?: string;
+  since: number;
+  state: Record<string, RegisterValue>;
+  updated: Record<string, number>;
+  registers: RegisterView[];
+  diagnostics: Record<string, unknown>;
+}
+
+export function deviceView(rec: DeviceRecord): DeviceView {
   const { info, status } = rec;
   return {
     id: info.id,
@@ -21,5 +53,3 @@ export function deviceView(rec: DeviceRecord) {
     diagnostics: { ...rec.diagnostics, counters: rec.counters },
   };
 }
-
-export type DeviceView = ReturnType<typeof deviceView>;

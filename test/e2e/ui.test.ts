@@ -137,7 +137,7 @@ describe('ingress web UI', () => {
   it('loads every page under the ingress prefix without a console error', async () => {
     const pages: [string, string, string][] = [
       ['#/', 'overview', 'Bridge'],
-      [`#/device/${E2E_ID}`, 'device', 'Diagnostics'],
+      [`#/device/${E2E_ID}`, 'device', 'Last 24 hours'],
       [`#/registers/${E2E_ID}`, 'registers', 'Registers of'],
       ['#/onboarding', 'onboarding', 'Add a device'],
       ['#/certificates', 'certificates', 'Certificates'],
@@ -243,7 +243,7 @@ describe('ingress web UI', () => {
     await page.getByLabel('New value of Relay').selectOption('open');
     await page.locator('tr[data-key="relay"]').getByRole('button', { name: 'Write' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toMatch(/Relay from closed to open/);
+    await expect.poll(() => dialog.textContent()).toMatch(/Relay from Closed to Open/);
     await shot('registers-confirm-write');
     await dialog.getByRole('button', { name: 'Write' }).click();
     await expect

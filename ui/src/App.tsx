@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { DevicePage } from './pages/DevicePage.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { lazyPage } from './components/LazyPage.tsx';
 import { href, useRoute, type Route } from './route.ts';
 
+// The device page carries the charts: loaded with it, not with the overview.
+const DevicePage = lazyPage(() => import('./pages/DevicePage.tsx').then((m) => m.DevicePage));
 const RegistersPage = lazyPage(() => import('./pages/RegistersPage.tsx').then((m) => m.RegistersPage));
 const Onboarding = lazyPage(() => import('./pages/Onboarding.tsx').then((m) => m.Onboarding));
 const Certificates = lazyPage(() => import('./pages/Certificates.tsx').then((m) => m.Certificates));

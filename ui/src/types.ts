@@ -1,43 +1,7 @@
 /** The shapes the bridge's REST API and live stream send (see server/web). */
+export type { DeviceView, HistoryView, RegisterView } from '../../server/web/deviceView.ts';
 export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'unknown';
 export type Value = number | string | boolean | null;
-
-export interface RegisterView {
-  key: string;
-  name: string;
-  description?: string;
-  id?: string;
-  unit?: string;
-  deviceClass?: string;
-  stateClass?: string;
-  precision?: number;
-  type?: 'number' | 'enum' | 'bool' | 'text';
-  options?: string[];
-  writable?: boolean;
-  min?: number;
-  max?: number;
-  step?: number;
-  groups?: string[];
-  entityCategory?: 'diagnostic' | 'config';
-}
-
-export interface DeviceView {
-  id: string;
-  kind: string;
-  name: string;
-  manufacturer?: string;
-  model?: string;
-  serialNumber?: string;
-  swVersion?: string;
-  allowWrites: boolean;
-  availability: Availability;
-  reason?: string;
-  since: number;
-  state: Record<string, Value>;
-  updated: Record<string, number>;
-  registers: RegisterView[];
-  diagnostics: Record<string, unknown>;
-}
 
 export interface BrokerView {
   source: string;

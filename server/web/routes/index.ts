@@ -3,6 +3,7 @@ import type { RouteModule } from '../server.ts';
 import { registerBrokerRoutes } from './broker.ts';
 import { registerCertRoutes } from './certs.ts';
 import { registerDiagnosticsRoutes } from './diagnostics.ts';
+import { registerHistoryRoutes } from './history.ts';
 import { registerOnboardingRoutes } from './onboarding.ts';
 import { registerOptionsRoutes } from './options.ts';
 
@@ -12,4 +13,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerOnboardingRoutes,
   registerDiagnosticsRoutes,
   registerBrokerRoutes,
+  registerHistoryRoutes,
 ];

@@ -1,4 +1,6 @@
-/** Any JSON-like object as a table; nested objects and arrays become nested tables. */
+import { words } from '../labels.ts';
+
+/** Any JSON-like object as a table, keys in words; nested objects and arrays become nested tables. */
 export function KeyValueTable({ data, empty = '—' }: { data: unknown; empty?: string }) {
   if (data === null || typeof data !== 'object') return <span>{display(data)}</span>;
   if (Array.isArray(data) && data.every((v) => v === null || typeof v !== 'object')) {
@@ -11,7 +13,7 @@ export function KeyValueTable({ data, empty = '—' }: { data: unknown; empty?: 
       <tbody>
         {entries.map(([k, v]) => (
           <tr key={k}>
-            <th scope="row">{k}</th>
+            <th scope="row">{words(k)}</th>
             <td>{v !== null && typeof v === 'object' ? <KeyValueTable data={v} /> : display(v, k)}</td>
           </tr>
         ))}

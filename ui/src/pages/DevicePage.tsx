@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { Availability } from '../components/Availability.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DeviceCharts } from '../components/DeviceCharts.tsx';
 import { KeyValueTable } from '../components/KeyValueTable.tsx';
-import { formatAge, formatValue } from '../format.ts';
+import { formatAge } from '../format.ts';
+import { optionsPlace } from '../labels.ts';
+import { displayReading } from '../quantity.ts';
 import { useLive } from '../live.ts';
 import { href } from '../route.ts';
 import { useNow } from '../useNow.ts';
@@ -81,7 +84,7 @@ export function DevicePage({ id }: { id: string }) {
       <section aria-labelledby="regs">
         <h2 id="regs">Registers</h2>
         <div class="scroll">
-          <table class="grid narrow">
+          <table class="grid narrow stack">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -93,21 +96,29 @@ export function DevicePage({ id }: { id: string }) {
               </tr>
             </thead>
             <tbody>
-              {device.registers.map((r) => (
-                <tr key={r.key} data-key={r.key}>
-                  <th scope="row">
-                    {r.name}
-                    {r.entityCategory === 'diagnostic' && <span class="tag">diagnostic</span>}
-                  </th>
-                  <td class="num value">{formatValue(device.state[r.key], r.precision)}</td>
-                  <td>{r.unit ?? ''}</td>
-                  <td class="muted">{device.updated[r.key] ? formatAge(now - device.updated[r.key]) : '—'}</td>
-                </tr>
-              ))}
+              {device.registers.map((r) => {
+                const shown = displayReading(r, device.state[r.key]);
+                return (
+                  <tr key={r.key} data-key={r.key}>
+                    <th scope="row">
+                      {r.name}
+                      {r.entityCategory === 'diagnostic' && <span class="tag">diagnostic</span>}
+                    </th>
+                    <td class="num value" data-label="Value">
+                      {shown.text}
+                    </td>
+                    <td data-label="Unit">{shown.unit}</td>
+                    <td class="muted" data-label="Age">
+                      {device.updated[r.key] ? formatAge(now - device.updated[r.key]) : '—'}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
       </section>
+      <DeviceCharts device={device} />
       {events.length > 0 && (
         <section aria-labelledby="events">
           <h2 id="events">Recent events</h2>
@@ -122,7 +133,7 @@ export function DevicePage({ id }: { id: string }) {
       )}
       <section aria-labelledby="diag">
         <h2 id="diag">Diagnostics</h2>
-        <KeyValueTable data={device.diagnostics} empty="The driver reports no diagnostics for this device." />
+        <KeyValueTable data={readableDiagnostics(device.diagnostics)} empty="The driver reports no diagnostics for this device." />
       </section>
       {confirming && (
         <ConfirmDialog
@@ -140,4 +151,9 @@ export function DevicePage({ id }: { id: string }) {
       )}
     </>
   );
+}
+
+/** The options entry a device comes from (`where: dlms_meters[0]`) in words. */
+function readableDiagnostics(diag: Record<string, unknown>): Record<string, unknown> {
+  return typeof diag.where === 'string' ? { ...diag, where: optionsPlace(diag.where) } : diag;
 }

@@ -2,7 +2,8 @@ import { useMemo } from 'preact/hooks';
 import { Availability } from '../components/Availability.tsx';
 import { BrokerLogin } from '../components/BrokerLogin.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
-import { formatDuration, formatValue } from '../format.ts';
+import { formatDuration } from '../format.ts';
+import { displayReading } from '../quantity.ts';
 import { getStreamState, useLive } from '../live.ts';
 import { href } from '../route.ts';
 import type { DeviceView, Health } from '../types.ts';
@@ -76,7 +77,10 @@ export function Overview() {
 }
 
 function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState; now: number }) {
-  const withValues = device.registers.filter((r) => r.entityCategory !== 'diagnostic' && device.state[r.key] !== undefined);
+  const known = device.registers.filter((r) => device.state[r.key] !== undefined);
+  const primary = known.filter((r) => r.entityCategory !== 'diagnostic');
+  // A device that only reports diagnostic values (a link, a counter) shows those rather than nothing.
+  const withValues = primary.length > 0 ? primary : known;
   const shown = withValues.slice(0, CARD_VALUES);
   return (
     <article class="card" aria-labelledby={`dev-${device.id}`}>
@@ -92,17 +96,22 @@ function DeviceCard({ device, live, now }: { device: DeviceView; live: LiveState
       ) : (
         <table class="values">
           <tbody>
-            {shown.map((r) => (
-              <tr key={r.key} data-key={r.key}>
-                <th scope="row">{r.name}</th>
-                <td class="num">
-                  <span class="value">{formatValue(device.state[r.key], r.precision)}</span> <span class="unit">{r.unit ?? ''}</span>
-                </td>
-                <td class="chart">
-                  {typeof device.state[r.key] === 'number' && <Sparkline points={live.series(device.id, r.key)} now={now} label={r.name} />}
-                </td>
-              </tr>
-            ))}
+            {shown.map((r) => {
+              const value = displayReading(r, device.state[r.key]);
+              return (
+                <tr key={r.key} data-key={r.key}>
+                  <th scope="row">{r.name}</th>
+                  <td class="num">
+                    <span class="value">{value.text}</span> <span class="unit">{value.unit}</span>
+                  </td>
+                  <td class="chart">
+                    {typeof device.state[r.key] === 'number' && (
+                      <Sparkline points={live.series(device.id, r.key)} now={now} label={r.name} />
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { formatValue } from '../format.ts';
+import { optionLabel } from '../labels.ts';
+import { displayReading, writeBoxText } from '../quantity.ts';
 import { useLive } from '../live.ts';
 import { href } from '../route.ts';
 import type { DeviceView, RegisterView, Value } from '../types.ts';
@@ -45,7 +47,8 @@ export function RegistersPage({ id }: { id: string }) {
       });
       for (const r of res.readings) {
         const reg = device.registers.find((x) => x.key === r.key);
-        setResult(r.key, { ok: true, text: `read ${formatValue(r.value, reg?.precision)} ${r.unit ?? reg?.unit ?? ''}`.trim() });
+        const shown = reg ? displayReading(reg, r.value) : { text: formatValue(r.value), unit: r.unit ?? '' };
+        setResult(r.key, { ok: true, text: `read ${shown.text} ${shown.unit}`.trim() });
       }
     } catch (err) {
       for (const k of keys) setResult(k, { ok: false, text: errorText(err) });
@@ -60,10 +63,8 @@ export function RegistersPage({ id }: { id: string }) {
         method: 'POST',
         body: { key: register.key, value },
       });
-      setResult(register.key, {
-        ok: true,
-        text: `written, read back ${formatValue(res.value, register.precision)} ${register.unit ?? ''}`.trim(),
-      });
+      const shown = displayReading(register, res.value);
+      setResult(register.key, { ok: true, text: `written, read back ${shown.text} ${shown.unit}`.trim() });
     } catch (err) {
       setResult(register.key, { ok: false, text: errorText(err) });
     }
@@ -118,8 +119,8 @@ export function RegistersPage({ id }: { id: string }) {
                   </div>
                   {r.description && <div class="muted small">{r.description}</div>}
                 </th>
-                <td class="num">
-                  <span class="value">{formatValue(device.state[r.key], r.precision)}</span> {r.unit ?? ''}
+                <td class="num" data-label="Value">
+                  <Reading register={r} value={device.state[r.key]} />
                 </td>
                 <td>
                   <div class="row-actions">
@@ -150,8 +151,8 @@ export function RegistersPage({ id }: { id: string }) {
         >
           <p>
             {device.name}: <strong>{pending.register.name}</strong> from{' '}
-            <strong>{formatValue(device.state[pending.register.key], pending.register.precision)}</strong> to{' '}
-            <strong>{formatValue(pending.value)}</strong> {pending.register.unit ?? ''}
+            <strong>{inWords(pending.register, device.state[pending.register.key])}</strong> to{' '}
+            <strong>{inWords(pending.register, pending.value)}</strong> {pending.register.unit ?? ''}
           </p>
         </ConfirmDialog>
       )}
@@ -161,9 +162,7 @@ export function RegistersPage({ id }: { id: string }) {
 
 function WriteControl({ register: r, device, onWrite }: { register: RegisterView; device: DeviceView; onWrite: (v: Value) => void }) {
   const current = device.state[r.key];
-  const [text, setText] = useState(
-    current === null || current === undefined ? '' : typeof current === 'boolean' ? (current ? 'true' : 'false') : String(current),
-  );
+  const [text, setText] = useState(writeBoxText(r, current));
   const inputId = `w-${r.key}`;
   const submit = (e: Event) => {
     e.preventDefault();
@@ -178,7 +177,7 @@ function WriteControl({ register: r, device, onWrite }: { register: RegisterView
         <select id={inputId} value={text} onChange={(e) => setText(e.currentTarget.value)}>
           {(r.options ?? []).map((o) => (
             <option key={o} value={o}>
-              {o}
+              {optionLabel(o)}
             </option>
           ))}
         </select>
@@ -198,6 +197,8 @@ function WriteControl({ register: r, device, onWrite }: { register: RegisterView
           onInput={(e) => setText(e.currentTarget.value)}
         />
       )}
+      {/* Writes are in the register's own unit, which may differ from the one values are shown in (kW, W). */}
+      {r.unit && r.type !== 'enum' && r.type !== 'bool' && <span class="unit">{r.unit}</span>}
       <button type="submit">Write</button>
     </form>
   );
@@ -208,4 +209,18 @@ function toValue(r: RegisterView, text: string): Value {
   if (r.type === 'enum' || r.type === 'text') return text;
   const n = Number(text);
   return text.trim() !== '' && Number.isFinite(n) ? n : text;
+}
+
+/** A value as the write dialog says it: an enum's label, a number without float noise, in the register's own unit. */
+function inWords(r: RegisterView, value: Value | undefined): string {
+  return r.type === 'enum' && typeof value === 'string' ? optionLabel(value) : writeBoxText(r, value);
+}
+
+function Reading({ register, value }: { register: RegisterView; value: Value | undefined }) {
+  const shown = displayReading(register, value);
+  return (
+    <>
+      <span class="value">{shown.text}</span> {shown.unit}
+    </>
+  );
 }

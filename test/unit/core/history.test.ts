@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { HISTORY_MINUTES, HistoryStore } from '../../../server/core/history.ts';
+import { HISTORY_FILE, HistoryFileError, loadHistory, saveHistory } from '../../../server/core/historyFile.ts';
+import { Hub } from '../../../server/core/hub.ts';
+import { createLogger } from '../../../server/core/logger.ts';
+import { optionsSchema } from '../../../server/options/schema.ts';
+import type { WebContext } from '../../../server/web/context.ts';
+import { registerHistoryRoutes } from '../../../server/web/routes/history.ts';
+import { createWebServer } from '../../../server/web/server.ts';
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+describe('history store', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps min, max and last per minute, a bucket per minute', () => {
+    const store = new HistoryStore();
+    store.add('d', 'p', 10);
+    vi.advanceTimersByTime(10_000);
+    store.add('d', 'p', 30);
+    vi.advanceTimersByTime(10_000);
+    store.add('d', 'p', 20);
+    vi.advanceTimersByTime(MINUTE);
+    store.add('d', 'p', 5);
+    expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + MINUTE], min: [10, 5], max: [30, 5], last: [20, 5] });
+  });
+
+  it('ignores values that have no chart', () => {
+    const store = new HistoryStore();
+    for (const v of ['on', true, null, Number.NaN, Number.POSITIVE_INFINITY]) store.add('d', 'x', v);
+    expect(store.size).toBe(0);
+    expect(store.read('d', 'x').t).toEqual([]);
+  });
+
+  it('rolls over after 24 hours: the oldest minute goes, memory stays one ring', () => {
+    const store = new HistoryStore();
+    for (let m = 0; m < HISTORY_MINUTES + 30; m++) {
+      if (m > 0) vi.advanceTimersByTime(MINUTE);
+      store.add('d', 'p', m);
+    }
+    const day = store.read('d', 'p');
+    expect(day.t).toHaveLength(HISTORY_MINUTES);
+    expect(day.last[0]).toBe(30);
+    expect(day.last.at(-1)).toBe(HISTORY_MINUTES + 29);
+    expect(day.t[0]).toBe(T0 + 30 * MINUTE);
+    // A day later nothing is old enough to show.
+    vi.advanceTimersByTime(HISTORY_MINUTES * MINUTE);
+    expect(store.read('d', 'p').t).toEqual([]);
+  });
+
+  it('keeps at most maxSeries series and counts what it refused', () => {
+    const refused: string[] = [];
+    const store = new HistoryStore(Date.now, 3, (_d, key) => refused.push(key));
+    for (let i = 0; i < 10; i++) store.add('d', `k${i}`, i);
+    expect(store.size).toBe(3);
+    expect(store.refused).toBe(7);
+    expect(refused).toEqual(['k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
+    store.add('d', 'k0', 1);
+    expect(store.read('d', 'k0').last).toEqual([1]);
+  });
+
+  it('follows the hub: accepted numeric readings in, removed devices out', async () => {
+    const hub = new Hub();
+    const store = new HistoryStore();
+    const detach = store.attach(hub);
+    const h = hub.addDevice({ id: 'm', kind: 'dlt645', name: 'M' }, [
+      { key: 'p', name: 'P', unit: 'W' },
+      { key: 'mode', name: 'Mode', type: 'enum', options: ['a', 'b'] },
+    ]);
+    h.publish([
+      { key: 'p', value: 7 },
+      { key: 'mode', value: 1 },
+    ]);
+    expect(store.read('m', 'p').last).toEqual([7]);
+    expect(store.size).toBe(1);
+    await hub.removeDevice('m');
+    expect(store.size).toBe(0);
+    detach();
+    hub.addDevice({ id: 'm', kind: 'dlt645', name: 'M' }, [{ key: 'p', name: 'P' }]).publish([{ key: 'p', value: 1 }]);
+    expect(store.size).toBe(0);
+  });
+});
+
+describe('history file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ww-history-'));
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('saves and restores the buckets as they were', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+    const store = new HistoryStore();
+    store.add('d', 'p', 3);
+    store.add('d', 'p', 9);
+    store.add('d', 'p', 4);
+    vi.advanceTimersByTime(MINUTE);
+    store.add('d', 'e', 1.25);
+    await saveHistory(dir, store);
+    const again = new HistoryStore();
+    expect(await loadHistory(dir, again)).toBe(2);
+    expect(again.read('d', 'p')).toEqual({ t: [T0], min: [3], max: [9], last: [4] });
+    expect(again.read('d', 'e').last).toEqual([1.25]);
+  });
+
+  it('treats a missing file as no history and refuses a file that is not one', async () => {
+    expect(await loadHistory(dir, new HistoryStore())).toBe(0);
+    await writeFile(
+      path.join(dir, HISTORY_FILE),
+      '{"version":1,"series":[{"device":"d","key":"k","series":{"t":[1],"min":[],"max":[],"last":[]}}]}',
+    );
+    await expect(loadHistory(dir, new HistoryStore())).rejects.toThrow(HistoryFileError);
+    await writeFile(path.join(dir, HISTORY_FILE), 'not json');
+    await expect(loadHistory(dir, new HistoryStore())).rejects.toThrow(/not JSON/);
+  });
+});
+
+describe('history route', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ww-history-route-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function context(hub: Hub): WebContext {
+    return {
+      hub,
+      log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
+      version: '0.1.0',
+      startedAt: Date.now(),
+      dataDir: dir,
+      broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 1 }),
+      brokerLogin: () => undefined,
+      stats: () => ({}),
+      recentLogs: () => [],
+      configErrors: () => [],
+      options: () => optionsSchema.parse({}),
+      saveOptions: async () => optionsSchema.parse({}),
+      drivers: () => new Map(),
+      removeDevice: (id) => hub.removeDevice(id),
+    };
+  }
+
+  it('serves a value with its unit, refuses bad keys, and keeps the history over a restart', async () => {
+    const hub = new Hub();
+    const device = hub.addDevice({ id: 'k1', kind: 'kostal', name: 'PIKO' }, [
+      { key: 'ac_power', name: 'AC power', unit: 'W', precision: 0 },
+    ]);
+    const app = await createWebServer(context(hub), { ingressOnly: false, uiDir: '/nonexistent', routeModules: [registerHistoryRoutes] });
+    device.publish([{ key: 'ac_power', value: 1500 }]);
+    const ok = await app.inject({ url: '/api/devices/k1/history?key=ac_power' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ key: 'ac_power', unit: 'W', precision: 0, last: [1500] });
+    for (const bad of ['', '?key=', '?key=a%2Fb', '?key=a.b', `?key=${'x'.repeat(129)}`]) {
+      const res = await app.inject({ url: `/api/devices/k1/history${bad}` });
+      expect(res.statusCode, bad).toBe(400);
+    }
+    expect((await app.inject({ url: '/api/devices/k1/history?key=nope' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/api/devices/zz/history?key=ac_power' })).statusCode).toBe(404);
+    await app.close();
+
+    const restarted = new Hub();
+    restarted.addDevice({ id: 'k1', kind: 'kostal', name: 'PIKO' }, [{ key: 'ac_power', name: 'AC power', unit: 'W' }]);
+    const app2 = await createWebServer(context(restarted), {
+      ingressOnly: false,
+      uiDir: '/nonexistent',
+      routeModules: [registerHistoryRoutes],
+    });
+    expect((await app2.inject({ url: '/api/devices/k1/history?key=ac_power' })).json().last).toEqual([1500]);
+    await app2.close();
+  });
+});
