@@ -116,6 +116,18 @@ describe('devices removed or renamed in the options', () => {
     const fresh = await retainedNow(broker, 'homeassistant/device/pv_a/config');
     expect(fresh.messages.filter((m) => m.topic.includes('pv_b') && m.payload !== '')).toEqual([]);
   });
+
+  it('removes every device of a driver whose section is emptied, with no driver left to wait for', async () => {
+    const { broker, probe, dataDir } = await setup();
+    const a = await inverter('90553KSE00001');
+    const app = await startApp(broker, dataDir, { kostal: [kostalEntry(a, 'pv_a')] });
+    await published(probe, 'pv_a');
+
+    await app.applyOptions({ ...app.currentOptions, kostal: [] });
+
+    expect(app.hub.get('pv_a')).toBeUndefined();
+    await cleared(probe, 'pv_a');
+  });
 });
 
 describe('retained discovery at start', () => {
