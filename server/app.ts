@@ -360,7 +360,8 @@ export class WattwireApp {
       this.removalTimers.delete(kind);
       for (const rec of unlistedDevices(this.hub, this.options, kind)) {
         this.log.info(`device ${rec.info.id} is no longer in the options: removed`);
-        await this.hub.removeDevice(rec.info.id);
+        // A controller's own clean-up failing must not leave the others in place.
+        await this.hub.removeDevice(rec.info.id).catch((err: Error) => this.log.warn(`removing ${rec.info.id}: ${err.message}`));
       }
     };
     if (!DRIVER_SECTIONS[kind]?.active(this.options)) {
