@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { DeviceLedger } from './core/deviceLedger.ts';
 import { Hub } from './core/hub.ts';
 import { createLogger, LogRing, type Logger } from './core/logger.ts';
 import { DRIVERS } from './drivers/registry.ts';
@@ -18,8 +20,10 @@ import { loadBrokerCredentials } from './mqtt/brokerCredentials.ts';
 import { chooseBroker } from './mqtt/brokerSource.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embeddedBroker.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
+import { RetainedDiscoveryScan } from './mqtt/retainedDiscoveryScan.ts';
 import { parseOptions, saveOptions, type Environment } from './options/load.ts';
 import type { Options } from './options/schema.ts';
+import { stillListed, unlistedDevices } from './unlistedDevices.ts';
 import type { BrokerInfo, BrokerLogin, WebContext } from './web/context.ts';
 import { ROUTE_MODULES } from './web/routes/index.ts';
 import { webExposure, type WebExposure } from './web/exposure.ts';
@@ -40,7 +44,15 @@ export interface AppSettings {
   uiDir?: string;
   birthDelayMs?: number;
   statsIntervalMs?: number;
+  /** How long a restarted driver has to register its devices again before unlisted ones go. */
+  removalGraceMs?: number;
+  /** How long after connecting retained discovery is collected, and after the start it is swept. */
+  staleDiscovery?: { windowMs: number; graceMs: number };
 }
+
+const REMOVAL_GRACE_MS = 60_000;
+/** Generous: a polled meter slow to answer after a restart keeps its entities meanwhile. */
+const STALE_DISCOVERY = { windowMs: 10_000, graceMs: 5 * 60_000 };
 
 export class WattwireApp {
   readonly hub = new Hub();
@@ -59,6 +71,13 @@ export class WattwireApp {
   private brokerSource: BrokerInfo['source'] = 'embedded';
   private brokerUrl = '';
   private web: FastifyInstance | undefined;
+  private ledger: DeviceLedger | undefined;
+  private discoveryScan: RetainedDiscoveryScan | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly removalTimers = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
+  /** Settles once retained discovery of devices that no longer exist has been cleared (or nothing was to be). */
+  staleDiscoverySwept: Promise<string[]> = Promise.resolve([]);
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
   webUrl = '';
 
@@ -75,8 +94,12 @@ export class WattwireApp {
     const exposure = this.settings.web === false ? undefined : webExposure(env);
     await mkdir(env.dataDir, { recursive: true });
     this.loopDelay.enable();
+    this.ledger = new DeviceLedger(path.join(env.dataDir, 'devices.json'), this.log);
+    await this.ledger.load();
+    this.ledger.track(this.hub);
     await this.startMqtt();
     for (const kind of Object.keys(DRIVERS)) await this.startDriver(kind);
+    this.staleDiscoverySwept = this.sweepStaleDiscovery();
     if (exposure) await this.startWeb(exposure);
   }
 
@@ -138,7 +161,45 @@ export class WattwireApp {
       this.log,
     );
     this.bridge.start();
+    this.discoveryScan = new RetainedDiscoveryScan(
+      this.publisher,
+      this.bridge.topics,
+      (this.settings.staleDiscovery ?? STALE_DISCOVERY).windowMs,
+    );
+    this.discoveryScan.start();
     this.publisher.start();
+  }
+
+  /**
+   * Clear the retained discovery, status and state of ids this instance published before but
+   * that no longer exist: not in the hub once the drivers had a grace period, and either
+   * unknown to the device ledger or of an options entry or driver that is gone. A dial-in meter
+   * that has not redialed yet keeps its discovery (and Home Assistant its entities). Without a
+   * ledger (the first start of this version) nothing can be told apart and nothing is cleared.
+   */
+  private async sweepStaleDiscovery(): Promise<string[]> {
+    const { graceMs } = this.settings.staleDiscovery ?? STALE_DISCOVERY;
+    const scan = this.discoveryScan;
+    const ledger = this.ledger;
+    if (!scan || !ledger) return [];
+    const grace = new Promise<void>((resolve) => {
+      this.sweepTimer = setTimeout(resolve, graceMs);
+      this.sweepTimer.unref();
+    });
+    const [retained] = await Promise.all([scan.done, grace]);
+    if (!ledger.existed || !this.bridge || this.stopping) return [];
+    const gone = (id: string) => {
+      if (this.hub.get(id)) return false;
+      const entry = ledger.get(id);
+      return entry === undefined || !stillListed(this.options, entry);
+    };
+    const cleared = [...retained].filter(gone);
+    for (const id of cleared) {
+      this.bridge.clearRetained(id);
+      this.log.info(`device ${id} no longer exists: its retained discovery, status and state are cleared`);
+    }
+    for (const id of ledger.ids()) if (gone(id)) ledger.delete(id);
+    return cleared;
   }
 
   /** Memory and event-loop delay (p99 since the last call), for the soak and the UI. */
@@ -290,14 +351,44 @@ export class WattwireApp {
       this.log.info(`options for ${kind} changed: restarting that driver`);
       await this.stopDriver(kind);
       await this.startDriver(kind);
+      this.scheduleUnlistedRemoval(kind);
     }
     return parsed;
   }
 
+  /**
+   * After a driver restarted, the devices whose options entry is gone are removed (hub record
+   * and retained topics). The grace lets the driver register its devices again first: a device
+   * it re-registers carries its current entry. Without a driver nothing re-registers: at once.
+   */
+  private scheduleUnlistedRemoval(kind: string): void {
+    clearTimeout(this.removalTimers.get(kind));
+    const remove = async () => {
+      this.removalTimers.delete(kind);
+      for (const rec of unlistedDevices(this.hub, this.options, kind)) {
+        this.log.info(`device ${rec.info.id} is no longer in the options: removed`);
+        // A controller's own clean-up failing must not leave the others in place.
+        await this.hub.removeDevice(rec.info.id).catch((err: Error) => this.log.warn(`removing ${rec.info.id}: ${err.message}`));
+      }
+    };
+    if (!DRIVER_SECTIONS[kind]?.active(this.options)) {
+      void remove();
+      return;
+    }
+    const timer = setTimeout(() => void remove(), this.settings.removalGraceMs ?? REMOVAL_GRACE_MS);
+    timer.unref();
+    this.removalTimers.set(kind, timer);
+  }
+
   /** Stop everything: drivers first, then MQTT (bridge offline), the web server, the broker. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.loopDelay.disable();
+    clearTimeout(this.sweepTimer);
+    for (const timer of this.removalTimers.values()) clearTimeout(timer);
+    this.discoveryScan?.stop();
     for (const kind of [...this.drivers.keys()]) await this.stopDriver(kind);
+    await this.ledger?.close();
     await this.bridge?.stop();
     await this.web?.close();
     await this.embedded?.close();

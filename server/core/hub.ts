@@ -31,6 +31,11 @@ export interface DeviceInfo {
   uniqueIdBase?: string;
   /** The id this device had until now; its discovery is migrated to this one. */
   replaces?: string;
+  /**
+   * The options entry this device belongs to (`listedKey`); absent for a device its driver
+   * found by itself (an auto-adopted dial-in meter), which options changes leave alone.
+   */
+  listed?: string;
 }
 
 export interface Reading {

@@ -71,6 +71,10 @@ export class MqttBridge {
     this.statsTimer.unref();
   }
 
+  get topics(): TopicConfig {
+    return this.cfg;
+  }
+
   /** Publish the bridge as offline and stop listening. */
   async stop(): Promise<void> {
     clearInterval(this.statsTimer);
@@ -201,10 +205,15 @@ export class MqttBridge {
   /** A device that moved keeps its discovery topic: the new id's discovery migrates it. */
   private clearDevice(rec: DeviceRecord, movedTo: string | undefined): void {
     clearTimeout(this.pendingDiscovery.get(rec.info.id));
+    this.clearRetained(rec.info.id, movedTo === undefined);
+  }
+
+  /** Empty the retained status and state of a device id, and its discovery unless told not to. */
+  clearRetained(id: string, discovery = true): void {
     for (const topic of [
-      ...(movedTo === undefined ? [discoveryTopic(this.cfg, rec.info.id)] : []),
-      deviceTopic(this.cfg, rec.info.id, 'status'),
-      deviceTopic(this.cfg, rec.info.id, 'state'),
+      ...(discovery ? [discoveryTopic(this.cfg, id)] : []),
+      deviceTopic(this.cfg, id, 'status'),
+      deviceTopic(this.cfg, id, 'state'),
     ]) {
       this.mqtt.publish(topic, '', RETAINED);
     }

@@ -110,6 +110,11 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (this.connected) this.client?.subscribe(filter, { qos: 1 });
   }
 
+  unsubscribe(filter: string): void {
+    if (!this.subscriptions.delete(filter)) return;
+    if (this.connected) this.client?.unsubscribe(filter);
+  }
+
   publish(topic: string, payload: string, opts: { retain?: boolean; qos?: 0 | 1 } = {}): void {
     const msg: Queued = { topic, payload, retain: opts.retain ?? false, qos: opts.qos ?? 0 };
     if (this.connected && this.queued === 0) {

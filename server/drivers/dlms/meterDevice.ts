@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { CosemReading } from '../../protocols/dlms/readings.ts';
 import type { DriverContext } from '../types.ts';
 import { Diagnosis, type DiagnosisChange, type Problem } from './diagnosis.ts';
-import type { DlmsMeter } from './options.ts';
+import { type DlmsMeter, dlmsListedKey } from './options.ts';
 import { mapReadings } from './readingMapper.ts';
 import type { DlmsRegister } from './registers.ts';
 
@@ -72,6 +72,7 @@ export class MeterDevice {
     const info: DeviceInfo = {
       id,
       kind: 'dlms',
+      listed: dlmsListedKey(this.cfg),
       name: this.cfg.name ?? `DLMS meter ${id}`,
       manufacturer: flag && /^[A-Z]{3}$/.test(flag) ? flag : undefined,
       model: this.cfg.meter_type === 'generic' ? 'DLMS/COSEM meter' : this.cfg.meter_type,

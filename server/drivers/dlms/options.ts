@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listedKey } from '../listedKey.ts';
 import { hexKey, interval, optional, port } from '../../options/fields.ts';
 
 export const dlmsOptions = z.object({
@@ -50,3 +51,5 @@ export const dlmsMeter = z
   });
 export type DlmsOptions = z.infer<typeof dlmsOptions>;
 export type DlmsMeter = z.infer<typeof dlmsMeter>;
+
+export const dlmsListedKey = (c: DlmsMeter): string => listedKey('dlms', c.id, c.system_title, c.serial_port, c.host, c.port);

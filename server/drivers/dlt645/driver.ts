@@ -451,6 +451,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     const session = new MeterSession(this.ctx.hub, this.ctx.log, {
       address,
       name: this.configured.get(address)?.name,
+      listed: this.configured.has(address),
       ip,
       pollIntervalMs: this.opts.poll_interval * 1000,
       initialDelayMs,

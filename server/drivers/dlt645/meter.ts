@@ -15,10 +15,13 @@ import { bcdDigits, decodeBcdValue, decodeBlock } from '../../protocols/dlt645/v
 import { LinkClosedError, RequestTimeoutError, type Dlt645Link } from './link.ts';
 import { DLT645_REGISTERS, registerByKey, scaleValue, type Dlt645Register } from './registers.ts';
 import { ThresholdWatch, type Thresholds } from './thresholds.ts';
+import { dlt645ListedKey } from './options.ts';
 
 export interface MeterSessionOptions {
   address: string;
   name?: string;
+  /** In `dlt645_meters` (not auto-adopted): the options own it. */
+  listed: boolean;
   /** Where it connected from (TCP), known before the first attach. */
   ip?: string;
   pollIntervalMs: number;
@@ -184,6 +187,7 @@ export class MeterSession {
       {
         id: this.address,
         kind: 'dlt645',
+        listed: this.opts.listed ? dlt645ListedKey(this.address) : undefined,
         name: this.opts.name ?? `Meter ${this.address}`,
         model: 'DL/T 645-2007 meter',
         serialNumber: this.address,

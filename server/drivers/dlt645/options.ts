@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { listedKey } from '../listedKey.ts';
 import { interval, optional, port } from '../../options/fields.ts';
 
 export const dlt645Options = z.object({
@@ -51,3 +52,5 @@ function isRegex(s: string): boolean {
     return false;
   }
 }
+
+export const dlt645ListedKey = (address: string): string => listedKey('dlt645', address);

@@ -18,7 +18,7 @@ import { MeterError } from './diagnosis.ts';
 import { browseSmartEnergy, findMeterByLfdi } from './discovery.ts';
 import { learnLayout, touPoints, type MeterLayout } from './layout.ts';
 import { MeterClient } from './meterClient.ts';
-import type { ItronMeter } from './options.ts';
+import { type ItronMeter, itronListedKey } from './options.ts';
 
 const MDNS_WAIT_MS = 5000;
 /** Reading types older than this are read again (multipliers can change under a running meter). */
@@ -270,6 +270,7 @@ export class MeterSession {
       {
         id,
         kind: 'itron',
+        listed: itronListedKey(this.config),
         name: this.config.name ?? 'Itron meter',
         manufacturer: 'Itron',
         model: info?.mfModel ?? 'Gen5 Riva (IEEE 2030.5)',

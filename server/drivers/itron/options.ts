@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interval, optional, port } from '../../options/fields.ts';
+import { listedKey } from '../listedKey.ts';
 
 /**
  * One Itron 2030.5 meter. `host`/`port` override mDNS; `lfdi` (the meter's, 40 hex digits,
@@ -22,3 +23,5 @@ export const itronMeter = z.object({
   keep_alive: z.boolean().default(true),
 });
 export type ItronMeter = z.infer<typeof itronMeter>;
+
+export const itronListedKey = (c: ItronMeter): string => listedKey('itron', c.lfdi, c.host, c.port);

@@ -14,7 +14,7 @@ import { UnreachableError, baseUrl, type HttpTarget } from './http.ts';
 import { IdentityStore, type StoredInverter } from './identityStore.ts';
 import { InverterClient, type InverterIdentity } from './inverterClient.ts';
 import { NightWatch, type Assessment } from './nightWatch.ts';
-import type { KostalInverter } from './options.ts';
+import { type KostalInverter, kostalListedKey } from './options.ts';
 import { BASE_REGISTERS } from './registers.ts';
 import { liveReadings, registersFor, unreachableNightReadings } from './snapshotReadings.ts';
 
@@ -205,6 +205,7 @@ export class InverterSession {
         serialNumber: identity.serial ?? undefined,
         swVersion: identity.swVersion ?? undefined,
         statusExtra: { ip: baseUrl(this.config.host).hostname },
+        listed: kostalListedKey(this.config),
         ...(uniqueIdBase !== undefined && uniqueIdBase !== id ? { uniqueIdBase } : {}),
         ...(moved ? { replaces: previous } : {}),
       },

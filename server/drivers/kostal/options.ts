@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interval, optional } from '../../options/fields.ts';
+import { listedKey } from '../listedKey.ts';
 
 export const kostalInverter = z.object({
   name: optional(z.string()),
@@ -15,3 +16,6 @@ export const kostalInverter = z.object({
   night_power: z.enum(['zero', 'unavailable']).default('zero'),
 });
 export type KostalInverter = z.infer<typeof kostalInverter>;
+
+/** An inverter is its host, or its id when the options set one. */
+export const kostalListedKey = (c: KostalInverter): string => listedKey('kostal', c.host, c.id);

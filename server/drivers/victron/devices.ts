@@ -21,6 +21,8 @@ export interface GxDevicesConfig {
   portalId: string;
   gxId: string;
   gxName: string;
+  /** The GX's options entry: every device behind it belongs to it. */
+  listed: string;
   allowWrites: boolean;
   extraFilters: string[];
   table: readonly VictronRegister[];
@@ -193,7 +195,13 @@ export class GxDevices {
   }
 
   private info(dev: ServiceDevice): DeviceInfo {
-    const common = { kind: 'victron', manufacturer: 'Victron Energy', allowWrites: this.cfg.allowWrites, writesOption: 'allow_writes' };
+    const common = {
+      kind: 'victron',
+      listed: this.cfg.listed,
+      manufacturer: 'Victron Energy',
+      allowWrites: this.cfg.allowWrites,
+      writesOption: 'allow_writes',
+    };
     if (dev.id === this.cfg.gxId) {
       return {
         ...common,

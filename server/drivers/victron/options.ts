@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optional, port } from '../../options/fields.ts';
+import { listedKey } from '../listedKey.ts';
 import { isValidFilter, splitFilterList } from '../../protocols/victron/topic.ts';
 
 export const victronSystem = z
@@ -49,3 +50,6 @@ export const victronSystem = z
     if (!v.vrm && !v.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'is required (the GX address) unless vrm is on' });
   });
 export type VictronSystem = z.infer<typeof victronSystem>;
+
+/** Every device behind a GX belongs to the GX's entry. */
+export const victronListedKey = (c: VictronSystem): string => listedKey('victron', c.id, c.host, c.portal_id);

@@ -23,7 +23,7 @@ import { gxEndpoint, type GxEndpoint } from './connection.ts';
 import { GxDevices } from './devices.ts';
 import { EchoWaiters } from './echoes.ts';
 import { KeepaliveScheduler, type KeepaliveTiming } from './keepalive.ts';
-import type { VictronSystem } from './options.ts';
+import { type VictronSystem, victronListedKey } from './options.ts';
 import { VICTRON_REGISTERS } from './registers.ts';
 
 export interface VictronTiming extends KeepaliveTiming {
@@ -159,6 +159,7 @@ export class GxSession {
       portalId,
       gxId,
       gxName: this.config.name ?? `Victron GX ${portalId}`,
+      listed: victronListedKey(this.config),
       allowWrites: this.config.allow_writes,
       extraFilters: this.extraFilters,
       table: VICTRON_REGISTERS,

@@ -11,7 +11,7 @@ import type { FlashWriteLedger } from './flashLedger.ts';
 import { roundFloat } from './floatPrecision.ts';
 import { ScomError, type ScomLink } from './link.ts';
 import { readInfo, readParameter, writeParameter } from './objects.ts';
-import type { XtenderLink } from './options.ts';
+import { type XtenderLink, xtenderListedKey } from './options.ts';
 import { FAMILY_LABEL, FAMILY_REGISTERS, type XtenderRegister } from './registers.ts';
 import type { FoundDevice } from './scan.ts';
 
@@ -59,6 +59,7 @@ export class XtenderDevice {
       {
         id: this.id,
         kind: 'xtender',
+        listed: xtenderListedKey(this.config),
         name: `${this.config.name ? `${this.config.name} ` : ''}${label}${index}`,
         manufacturer: 'Studer Innotec',
         model: this.found.model ?? label,

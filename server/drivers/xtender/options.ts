@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interval, optional } from '../../options/fields.ts';
+import { listedKey } from '../listedKey.ts';
 
 export const xtenderLink = z.object({
   name: optional(z.string()),
@@ -21,3 +22,6 @@ export const xtenderLink = z.object({
   flash_write_min_interval: interval(1, 10_080).default(60),
 });
 export type XtenderLink = z.infer<typeof xtenderLink>;
+
+/** Every unit found on a link's bus belongs to the link's entry. */
+export const xtenderListedKey = (c: XtenderLink): string => listedKey('xtender', c.serial_port);

@@ -32,6 +32,7 @@ function newSession(link: Dlt645Link): { hub: Hub; session: MeterSession } {
   const hub = new Hub();
   session = new MeterSession(hub, createLogger('error'), {
     address: ADDRESS,
+    listed: true,
     pollIntervalMs: 60_000,
     initialDelayMs: 60_000,
     retries: 0,

@@ -1,0 +1,20 @@
+/**
+ * Which devices no options entry owns any more: every device of a driver whose section is
+ * gone, and the devices whose entry (`DeviceInfo.listed`) was removed or renamed. Devices the
+ * driver found by itself (no entry) stay while their driver runs.
+ */
+import type { DeviceRecord, Hub } from './core/hub.ts';
+import type { LedgerEntry } from './core/deviceLedger.ts';
+import { DRIVER_SECTIONS } from './driverSections.ts';
+import type { Options } from './options/schema.ts';
+
+/** Whether a device of this kind and entry still belongs to the options. */
+export function stillListed(options: Options, entry: LedgerEntry): boolean {
+  const section = DRIVER_SECTIONS[entry.kind];
+  if (!section?.active(options)) return false;
+  return entry.listed === undefined || section.listedKeys(options).includes(entry.listed);
+}
+
+export function unlistedDevices(hub: Hub, options: Options, kind: string): DeviceRecord[] {
+  return hub.list().filter((rec) => rec.info.kind === kind && !stillListed(options, rec.info));
+}
