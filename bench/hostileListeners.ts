@@ -47,10 +47,26 @@ function healthLatencyMs(port: number): Promise<number> {
   });
 }
 
-/** Stream the pattern until 4 MB are written or the bridge closes the connection. */
-function stream(port: number, pattern: Pattern): Promise<{ written: number; closedByPeer: boolean }> {
+/**
+ * Stream the pattern until 4 MB have been handed to the bridge: a listener with a byte budget
+ * closes each connection early, so the hostile peer connects again, as a real one would.
+ */
+async function stream(port: number, pattern: Pattern): Promise<{ written: number; connections: number; closedByPeer: number }> {
+  const deadline = performance.now() + STREAM_LIMIT_MS;
+  let written = 0;
+  let connections = 0;
+  let closedByPeer = 0;
+  while (written < STREAM_BYTES && performance.now() < deadline) {
+    connections++;
+    const one = await streamOnce(port, pattern, STREAM_BYTES - written, deadline);
+    written += one.written;
+    if (one.closedByPeer) closedByPeer++;
+  }
+  return { written, connections, closedByPeer };
+}
+
+function streamOnce(port: number, pattern: Pattern, bytes: number, deadline: number): Promise<{ written: number; closedByPeer: boolean }> {
   return new Promise((resolve) => {
-    let written = 0;
     let done = false;
     const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.9' });
     const finish = (closedByPeer: boolean) => {
@@ -58,13 +74,15 @@ function stream(port: number, pattern: Pattern): Promise<{ written: number; clos
       done = true;
       clearTimeout(limit);
       socket.destroy();
-      resolve({ written, closedByPeer });
+      // What the kernel took, not what was queued in this process.
+      resolve({ written: socket.bytesWritten, closedByPeer });
     };
-    const limit = setTimeout(() => finish(false), STREAM_LIMIT_MS);
+    const limit = setTimeout(() => finish(false), Math.max(0, deadline - performance.now()));
     if (pattern.listener === 'http') socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
+    let queued = 0;
     const pump = () => {
-      while (written < STREAM_BYTES) {
-        written += CHUNK;
+      while (queued < bytes) {
+        queued += CHUNK;
         if (!socket.write(pattern.chunk)) return void socket.once('drain', pump);
       }
       // What the bridge still has to chew on after the last write shows in the probe meanwhile.
@@ -72,7 +90,7 @@ function stream(port: number, pattern: Pattern): Promise<{ written: number; clos
     };
     socket.on('connect', pump);
     socket.on('error', () => finish(true));
-    socket.on('close', () => finish(written < STREAM_BYTES));
+    socket.on('close', () => finish(true));
   });
 }
 
@@ -97,6 +115,7 @@ async function worstHealthWhile(h: Harness, pattern: Pattern): Promise<Record<st
     listener: pattern.listener,
     pattern: pattern.name,
     mb_written: Number((result.written / 1048576).toFixed(2)),
+    connections: result.connections,
     closed_by_bridge: result.closedByPeer,
     seconds: Number(seconds.toFixed(2)),
     health_requests: asked,
