@@ -33,8 +33,11 @@ export interface DialInClaim {
    * prefix only.
    */
   recognise(head: Buffer): string | 'more' | null;
-  /** A meter of this protocol with this address, adopted by the port. */
-  open(address: string): DialInMeter;
+  /**
+   * A meter of this protocol with this address, adopted by the port.
+   * @param removed the user removed its device: the port forgets it (it may be adopted again).
+   */
+  open(address: string, removed: () => void): DialInMeter;
 }
 
 export type DialInClaimFactory = (ctx: DriverContext) => DialInClaim;

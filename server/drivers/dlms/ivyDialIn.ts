@@ -19,7 +19,7 @@ import { PollMeter } from './pollMeter.ts';
 const PUSH_TAGS = new Set([0x0f, 0xc2]);
 
 export function ivyDialInClaim(ctx: DriverContext): DialInClaim {
-  return { name: 'IVY EM114070 (DLMS)', recognise: ivyHeartbeatAt, open: (address) => new IvyDialInMeter(ctx, address) };
+  return { name: 'IVY EM114070 (DLMS)', recognise: ivyHeartbeatAt, open: (address, removed) => new IvyDialInMeter(ctx, address, removed) };
 }
 
 /** A client on the meter's own connection: "connecting" only checks that it is still there. */
@@ -63,7 +63,7 @@ export class IvyDialInMeter implements DialInMeter {
   private started = false;
   private readonly timeoutMs: number;
 
-  constructor(ctx: DriverContext, address: string) {
+  constructor(ctx: DriverContext, address: string, removed: () => void) {
     const { poll_interval: pollInterval, timeout } = ctx.options.dlt645;
     this.timeoutMs = timeout * 1000;
     this.client = new LinkClient(undefined, this.timeoutMs);
@@ -78,6 +78,7 @@ export class IvyDialInMeter implements DialInMeter {
     this.poll = new PollMeter(ctx, cfg, `IVY meter ${address}`, {
       address: `IVY meter ${address} (dial-in)`,
       client: () => this.client,
+      removed,
     });
   }
 

@@ -37,6 +37,8 @@ export interface PollTransport {
   client(): DlmsSessionClient;
   /** The hub's options key, if the meter has an options entry. */
   listed?: string;
+  /** The user removed the device. */
+  removed?: () => void;
 }
 
 export class PollMeter {
@@ -62,7 +64,7 @@ export class PollMeter {
       ctx,
       cfg,
       where,
-      { read: (keys) => this.read(keys) },
+      { read: (keys) => this.read(keys), remove: transport?.removed },
       () => `no answer from ${this.address}`,
       transport ? { listed: transport.listed } : undefined,
     );

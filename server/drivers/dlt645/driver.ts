@@ -323,7 +323,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     const foreign = conn.foreign;
     if (foreign) {
       this.ctx.log.info({ address, ip: conn.ip, protocol: foreign.claim.name }, 'dlt645 port: meter of another protocol connected');
-      const meter = foreign.claim.open(address);
+      const meter = foreign.claim.open(address, () => this.forgetDialIn(address));
       this.dialIn.set(address, { meter, conn });
       conn.hand(meter);
       return;
@@ -375,6 +375,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
     this.meters.delete(address);
     if (session.link) this.connections.get(session.link)?.addresses.delete(address);
     this.contenders.delete(address);
+  }
+
+  /** Another protocol's meter whose device was removed: it goes through adoption again when it dials in. */
+  private forgetDialIn(address: string): void {
+    const entry = this.dialIn.get(address);
+    if (!entry) return;
+    this.dialIn.delete(address);
+    entry.meter.stop();
+    entry.conn?.close('device removed');
   }
 
   /** Listed dial-in meters without a connection now. */

@@ -36,7 +36,7 @@ function polls(requests: readonly string[]): string[][] {
   return out;
 }
 
-describe('IVY EM114070 dialing in to the DL/T 645 port', () => {
+describe('IVY EM114070 dialing in to the DL/T 645 port', { timeout: 120_000 }, () => {
   it('is polled over its own connection (AARQ, one GET at a time, RLRQ) beside a DL/T 645 meter on the same port', async () => {
     bridge = await startBridge({}, [], [ivyDialInClaim]);
     const b = bridge;
@@ -96,7 +96,21 @@ describe('IVY EM114070 dialing in to the DL/T 645 port', () => {
     await waitFor(() => polls(sim.requests).length >= 8, { what: 'eight polls', timeoutMs: 60_000 });
     expect(sim.connections).toBe(1);
     expect(b.logs.filter((l) => l.msg.includes('closed'))).toEqual([]);
-  }, 90_000);
+  });
+
+  it('is forgotten when its device is removed, and adopted again when it dials in again', async () => {
+    bridge = await startBridge({}, [], [ivyDialInClaim]);
+    const b = bridge;
+    ivy = new IvyMeterSim({ host: '127.0.0.1', port: b.port, address: IVY });
+    ivy.start();
+    const sim = ivy;
+    await waitFor(() => b.hub.get(IVY)?.status.availability === 'online', { what: 'the IVY meter online', timeoutMs: LONG });
+    await b.hub.removeDevice(IVY);
+    await waitFor(() => sim.connections >= 2 && b.hub.get(IVY)?.status.availability === 'online', {
+      what: 'the IVY meter back after dialing in again',
+      timeoutMs: LONG,
+    });
+  });
 
   it('is adopted under the DL/T 645 adoption limits', async () => {
     bridge = await startBridge({ auto_adopt: false }, [], [ivyDialInClaim]);
