@@ -1,4 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Hub } from '../../../server/core/hub.ts';
+import { createLogger } from '../../../server/core/logger.ts';
+import { DRIVERS } from '../../../server/drivers/registry.ts';
+import type { Driver } from '../../../server/drivers/types.ts';
+import { optionsSchema } from '../../../server/options/schema.ts';
+import { freePort } from '../../support/ports.ts';
 import { ivyDialInClaim } from '../../../server/drivers/dlms/ivyDialIn.ts';
 import { startDlt645Sim, type Dlt645Sim } from '../../../server/sim/dlt645/tcpSim.ts';
 import { IvyMeterSim } from '../../../server/sim/dlms/ivyMeterSim.ts';
@@ -12,7 +18,11 @@ let bridge: Bridge | undefined;
 let ivy: IvyMeterSim | undefined;
 let dlt: Dlt645Sim | undefined;
 
+let registryDriver: Driver | undefined;
+
 afterEach(async () => {
+  await registryDriver?.stop();
+  registryDriver = undefined;
   await ivy?.stop();
   await dlt?.stop();
   await bridge?.stop();
@@ -110,6 +120,17 @@ describe('IVY EM114070 dialing in to the DL/T 645 port', { timeout: 120_000 }, (
       what: 'the IVY meter back after dialing in again',
       timeoutMs: LONG,
     });
+  });
+
+  it('is routed by the driver the registry builds, with no DLMS options at all', async () => {
+    const port = await freePort();
+    const hub = new Hub();
+    const options = optionsSchema.parse({ dlt645: { listen_port: port, poll_interval: 1, timeout: 1 } });
+    registryDriver = DRIVERS.dlt645({ hub, log: createLogger('silent'), options, dataDir: '/tmp', reportConfigError: () => undefined });
+    await registryDriver.start();
+    ivy = new IvyMeterSim({ host: '127.0.0.1', port, address: IVY });
+    ivy.start();
+    await waitFor(() => typeof hub.get(IVY)?.state.VOLTAGE_TOTAL === 'number', { what: 'a polled voltage', timeoutMs: LONG });
   });
 
   it('is adopted under the DL/T 645 adoption limits', async () => {
