@@ -1,7 +1,7 @@
 /**
- * A DLMS client over the TCP wrapper: one request at a time, each answered within a
- * timeout. Association is LN without ciphering, with lowest-level security when a
- * password is given.
+ * A DLMS client over the wrapper: one request at a time, each answered within a timeout.
+ * Association is LN without ciphering, with lowest-level security when a password is
+ * given. `DlmsClient` speaks over any link; `DlmsTcpClient` opens its own TCP connection.
  */
 import net from 'node:net';
 import {
@@ -28,61 +28,46 @@ export const LLS_CLIENT = 17;
 const MANAGEMENT_LD = 1;
 const INVOKE = 0xc1;
 
-export class DlmsTcpClient {
-  private socket: net.Socket | undefined;
-  private readonly stream = new ApduStream();
+/** What a poll needs of a client, whichever link it speaks over. */
+export interface DlmsSessionClient {
+  connect(): Promise<void>;
+  associate(password?: string): Promise<void>;
+  get(classId: number, obis: string, attribute: number): Promise<GetResult>;
+  release(): Promise<void>;
+  close(): void;
+}
+
+export class DlmsClient {
   private waiter: { resolve: (a: Apdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
 
+  /** @param send writes one wrapped request; false when the link is gone. */
   constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly timeoutMs = 5000,
-    private readonly clientAddress = PUBLIC_CLIENT,
+    private readonly send: (bytes: Buffer) => boolean,
+    protected readonly timeoutMs = 5000,
+    protected readonly clientAddress = PUBLIC_CLIENT,
   ) {}
 
-  async connect(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const s = net.connect({ host: this.host, port: this.port });
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: timed out`));
-      }, this.timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      s.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: ${err.message}`));
-      });
-      this.socket = s;
-    });
-    const s = this.socket!;
-    s.on('data', (chunk: Buffer) => this.onData(chunk));
-    s.on('error', () => undefined);
-    s.on('close', () => this.fail(new DlmsClientError(`${this.host}:${this.port} closed the connection`)));
-  }
-
-  private onData(chunk: Buffer): void {
-    for (const item of this.stream.push(chunk)) {
-      if (item.kind !== 'apdu' || !this.waiter) continue;
-      let apdu: Apdu;
-      try {
-        apdu = decodeApdu(item.apdu);
-      } catch (err) {
-        this.fail(new DlmsClientError(`meter sent an undecodable answer: ${(err as Error).message}`));
-        continue;
-      }
-      // Pushed notifications on the same link are not answers.
-      if (apdu.type === 'data-notification' || apdu.type === 'event-notification') continue;
-      const w = this.waiter;
-      this.waiter = undefined;
-      clearTimeout(w.timer);
-      w.resolve(apdu);
+  /** An APDU from the meter: true when it answered the request under way. */
+  answer(raw: Buffer): boolean {
+    if (!this.waiter) return false;
+    let apdu: Apdu;
+    try {
+      apdu = decodeApdu(raw);
+    } catch (err) {
+      this.fail(new DlmsClientError(`meter sent an undecodable answer: ${(err as Error).message}`));
+      return false;
     }
+    // Pushed notifications on the same link are not answers.
+    if (apdu.type === 'data-notification' || apdu.type === 'event-notification') return false;
+    const w = this.waiter;
+    this.waiter = undefined;
+    clearTimeout(w.timer);
+    w.resolve(apdu);
+    return true;
   }
 
-  private fail(err: Error): void {
+  /** The request under way, if any, fails with `err` (the link closed). */
+  fail(err: Error): void {
     const w = this.waiter;
     this.waiter = undefined;
     if (w) {
@@ -92,12 +77,10 @@ export class DlmsTcpClient {
   }
 
   private request(apdu: Buffer, what: string): Promise<Apdu> {
-    const s = this.socket;
-    if (!s || s.destroyed) return Promise.reject(new DlmsClientError('not connected'));
     return new Promise<Apdu>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new DlmsClientError(`no answer to ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
       this.waiter = { resolve, reject, timer };
-      s.write(encodeWrapper(this.clientAddress, MANAGEMENT_LD, apdu));
+      if (!this.send(encodeWrapper(this.clientAddress, MANAGEMENT_LD, apdu))) this.fail(new DlmsClientError('not connected'));
     });
   }
 
@@ -148,6 +131,52 @@ export class DlmsTcpClient {
 
   async release(): Promise<void> {
     await this.request(encodeReleaseRequest(), 'RLRQ').catch(() => undefined);
+  }
+}
+
+export class DlmsTcpClient extends DlmsClient implements DlmsSessionClient {
+  private socket: net.Socket | undefined;
+  private readonly stream = new ApduStream();
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    timeoutMs = 5000,
+    clientAddress = PUBLIC_CLIENT,
+  ) {
+    super((bytes) => this.write(bytes), timeoutMs, clientAddress);
+  }
+
+  private write(bytes: Buffer): boolean {
+    const s = this.socket;
+    if (!s || s.destroyed) return false;
+    s.write(bytes);
+    return true;
+  }
+
+  async connect(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: this.host, port: this.port });
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: timed out`));
+      }, this.timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      s.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new DlmsClientError(`cannot connect to ${this.host}:${this.port}: ${err.message}`));
+      });
+      this.socket = s;
+    });
+    const s = this.socket!;
+    s.on('data', (chunk: Buffer) => {
+      for (const item of this.stream.push(chunk)) if (item.kind === 'apdu') this.answer(item.apdu);
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => this.fail(new DlmsClientError(`${this.host}:${this.port} closed the connection`)));
   }
 
   close(): void {

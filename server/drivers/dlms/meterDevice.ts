@@ -43,6 +43,8 @@ export class MeterDevice {
     readonly where: string,
     private readonly controller: DeviceController,
     private readonly describeSilence: () => string,
+    /** A meter without a dlms_meters entry (a dial-in IVY meter) names its own options key, or none. */
+    private readonly options?: { listed?: string },
   ) {
     this.diag = new Diagnosis(describeSilence);
     this.log = ctx.log.child({ meter: cfg.name ?? where });
@@ -72,7 +74,7 @@ export class MeterDevice {
     const info: DeviceInfo = {
       id,
       kind: 'dlms',
-      listed: dlmsListedKey(this.cfg),
+      listed: this.options ? this.options.listed : dlmsListedKey(this.cfg),
       name: this.cfg.name ?? `DLMS meter ${id}`,
       manufacturer: flag && /^[A-Z]{3}$/.test(flag) ? flag : undefined,
       model: this.cfg.meter_type === 'generic' ? 'DLMS/COSEM meter' : this.cfg.meter_type,

@@ -10,7 +10,15 @@ import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { DriverContext } from '../types.ts';
-import { accessResultName, DlmsAssociationRejected, DlmsGetRefused, DlmsTcpClient, LLS_CLIENT, PUBLIC_CLIENT } from './client.ts';
+import {
+  accessResultName,
+  DlmsAssociationRejected,
+  DlmsGetRefused,
+  type DlmsSessionClient,
+  DlmsTcpClient,
+  LLS_CLIENT,
+  PUBLIC_CLIENT,
+} from './client.ts';
 import type { GetResult } from '../../protocols/dlms/apdu.ts';
 import { MeterDevice } from './meterDevice.ts';
 import type { DlmsMeter } from './options.ts';
@@ -21,6 +29,18 @@ const LDN = '0-0:42.0.0.255';
 /** Answers meaning "this meter has no such object": stop asking. */
 const ABSENT = new Set([4, 9, 11]);
 
+/** A meter reached over a link it opened itself (a dial-in meter), instead of host:port. */
+export interface PollTransport {
+  /** Where it is, for messages: "IVY meter 000000000001 (dial-in)". */
+  address: string;
+  /** A client on the link as it is now; its `connect` fails while there is none. */
+  client(): DlmsSessionClient;
+  /** The hub's options key, if the meter has an options entry. */
+  listed?: string;
+  /** The user removed the device. */
+  removed?: () => void;
+}
+
 export class PollMeter {
   readonly device: MeterDevice;
   readonly boundary: SessionBoundary;
@@ -30,16 +50,24 @@ export class PollMeter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly address: string;
   private readonly clientAddress: number;
-  private active: DlmsTcpClient | undefined;
+  private active: DlmsSessionClient | undefined;
 
   constructor(
     ctx: DriverContext,
     readonly cfg: DlmsMeter,
     where: string,
+    private readonly transport?: PollTransport,
   ) {
-    this.address = `${cfg.host}:${cfg.port ?? 4059}`;
+    this.address = transport?.address ?? `${cfg.host}:${cfg.port ?? 4059}`;
     this.clientAddress = cfg.client_address ?? (cfg.password !== undefined ? LLS_CLIENT : PUBLIC_CLIENT);
-    this.device = new MeterDevice(ctx, cfg, where, { read: (keys) => this.read(keys) }, () => `no answer from ${this.address}`);
+    this.device = new MeterDevice(
+      ctx,
+      cfg,
+      where,
+      { read: (keys) => this.read(keys), remove: transport?.removed },
+      () => `no answer from ${this.address}`,
+      transport ? { listed: transport.listed } : undefined,
+    );
     this.boundary = new SessionBoundary({
       hub: ctx.hub,
       log: this.device.log,
@@ -85,7 +113,7 @@ export class PollMeter {
   }
 
   private async session(regs: readonly DlmsRegister[]): Promise<CosemReading[]> {
-    const client = new DlmsTcpClient(this.cfg.host!, this.cfg.port ?? 4059, undefined, this.clientAddress);
+    const client = this.transport?.client() ?? new DlmsTcpClient(this.cfg.host!, this.cfg.port ?? 4059, undefined, this.clientAddress);
     this.active = client;
     try {
       try {
@@ -126,7 +154,7 @@ export class PollMeter {
   }
 
   /** A GET's result, with an exception-response as a refusal like a data-access-result (named by its codes). */
-  private async getOrRefusal(client: DlmsTcpClient, reg: DlmsRegister): Promise<GetResult | { ok: false; error: string }> {
+  private async getOrRefusal(client: DlmsSessionClient, reg: DlmsRegister): Promise<GetResult | { ok: false; error: string }> {
     try {
       return await client.get(reg.classId, reg.id, 2);
     } catch (err) {
@@ -141,7 +169,7 @@ export class PollMeter {
     return `${counts || 'every register was reported missing in earlier polls'} (as client ${this.clientAddress})`;
   }
 
-  private async identify(client: DlmsTcpClient): Promise<void> {
+  private async identify(client: DlmsSessionClient): Promise<void> {
     const ldn = await client.get(1, LDN, 2);
     const value = ldn.ok ? scalarValue(ldn.data) : null;
     if (typeof value === 'string' && value !== '') this.device.identify({ logicalDeviceName: value });
@@ -152,7 +180,7 @@ export class PollMeter {
     }
   }
 
-  private async scalerUnit(client: DlmsTcpClient, reg: DlmsRegister): Promise<ScalerUnit | undefined> {
+  private async scalerUnit(client: DlmsSessionClient, reg: DlmsRegister): Promise<ScalerUnit | undefined> {
     if (!this.scalerUnits.has(reg.id)) {
       const r = await client.get(3, reg.id, 3);
       this.scalerUnits.set(reg.id, r.ok ? (scalerUnitOf(r.data) ?? null) : null);

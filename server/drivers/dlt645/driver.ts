@@ -6,6 +6,10 @@
  * announced address proves nothing). New meters then pass the adoption gate (auto_adopt,
  * max_meters, adopt_per_minute); a meter already on a live connection stays there until that
  * connection is gone or stops answering, and a pinned meter only goes to its own DTU.
+ *
+ * Meters of other protocols that dial in to the same port (`claims`: the IVY EM114070 speaking
+ * DLMS) are recognised by their first bytes and handed to their protocol's meter, under the
+ * same connection limits, budgets and adoption gate; their heartbeat's address is proof enough.
  */
 import net from 'node:net';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
@@ -13,6 +17,7 @@ import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { validDeviceItems } from '../../options/deviceItems.ts';
+import type { DialInClaim, DialInClaimFactory, DialInMeter } from '../dialIn.ts';
 import type { Driver, DriverContext } from '../types.ts';
 import { AdoptionGate, type HoldReason } from './adoption.ts';
 import { ConnectionLimits } from './connectionLimits.ts';
@@ -56,8 +61,12 @@ export interface Dlt645Driver extends Driver {
   pendingMeters(): PendingMeter[];
 }
 
-export function createDlt645Driver(ctx: DriverContext): Dlt645Driver {
-  return new Dlt645DriverImpl(ctx);
+/** @param dialIn other protocols' meters that may dial in to the listener (see server/drivers/dialIn.ts). */
+export function createDlt645Driver(ctx: DriverContext, dialIn: readonly DialInClaimFactory[] = []): Dlt645Driver {
+  return new Dlt645DriverImpl(
+    ctx,
+    dialIn.map((factory) => factory(ctx)),
+  );
 }
 
 class Dlt645DriverImpl implements Dlt645Driver {
@@ -81,8 +90,13 @@ class Dlt645DriverImpl implements Dlt645Driver {
   private listenError: string | undefined;
   private staggerSlot = 0;
   private stopped = false;
+  /** Adopted meters of other protocols, by address, and the connection each is on now. */
+  private readonly dialIn = new Map<string, { meter: DialInMeter; conn: DtuConnection | undefined }>();
 
-  constructor(private readonly ctx: DriverContext) {
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly claims: readonly DialInClaim[],
+  ) {
     this.opts = ctx.options.dlt645;
     this.adoption = new AdoptionGate({
       autoAdopt: this.opts.auto_adopt,
@@ -125,6 +139,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     clearInterval(this.sweepTimer);
     this.warnings.stop();
     for (const session of this.meters.values()) session.stop();
+    for (const { meter } of this.dialIn.values()) meter.stop();
     for (const boundary of this.busBoundaries) boundary.dispose();
     const server = this.server;
     this.server = undefined;
@@ -154,6 +169,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
       connections: this.connections.size,
       unidentifiedConnections: [...this.connections.values()].filter((c) => !c.isIdentified).length,
       meters: this.meters.size,
+      otherProtocolMeters: this.dialIn.size,
       online,
       pendingMeters: this.pendingMeters(),
       pendingNotListed: this.adoption.overflow,
@@ -189,12 +205,14 @@ class Dlt645DriverImpl implements Dlt645Driver {
           idleTimeoutMs: Math.max(this.opts.idle_timeout, 3 * this.opts.poll_interval) * 1000,
           byteBudget: BYTE_BUDGET,
           unconnectedMeters: () => this.unconnectedMeters(),
+          claims: this.claims,
         },
         {
           frame: (c, f) => this.onTcpFrame(c, f),
           closed: (c, reason) => this.onTcpClosed(c, reason),
           overBudget: (c, reason) => this.warnings.warn(c.ip, `dlt645 connection from ${c.ip} closed: ${reason}`),
           fault: (c, err) => this.onTcpFault(c, err),
+          foreign: (c, claim, address) => this.onForeign(c, claim, address),
         },
       );
       this.connections.set(conn.link, conn);
@@ -266,9 +284,31 @@ class Dlt645DriverImpl implements Dlt645Driver {
     this.attach(session, conn);
   }
 
+  /** Another protocol's meter announced `address` on `conn`: its own again, or a new one through the gate. */
+  private onForeign(conn: DtuConnection, claim: DialInClaim, address: string): void {
+    if (this.meters.has(address) || this.configured.has(address)) {
+      this.warnings.warn(
+        `${claim.name} ${address}`,
+        `dlt645 ${claim.name} meter ${address} from ${conn.ip} refused: a DL/T 645 meter has this address`,
+      );
+      conn.close('address taken by a DL/T 645 meter');
+      return;
+    }
+    const known = this.dialIn.get(address);
+    if (!known) {
+      this.adoptNew(conn, address);
+      return;
+    }
+    const previous = known.conn;
+    known.conn = conn;
+    conn.hand(known.meter);
+    previous?.close('replaced by a new connection from the same meter');
+  }
+
   private adoptNew(conn: DtuConnection, address: string): void {
-    if (this.meters.has(address)) return;
-    const reason = this.configured.has(address) ? undefined : this.adoption.refusal(this.meters.size);
+    if (this.meters.has(address) || this.dialIn.has(address)) return;
+    const listed = this.configured.has(address) && !conn.foreign;
+    const reason = listed ? undefined : this.adoption.refusal(this.meters.size + this.dialIn.size);
     if (reason) {
       const listed = this.adoption.hold(address, conn.ip, conn.filter.registrationId, reason, conn);
       const waiting = this.adoption.size;
@@ -278,8 +318,16 @@ class Dlt645DriverImpl implements Dlt645Driver {
       );
       return;
     }
-    if (this.configured.has(address)) this.adoption.forget(address);
+    if (listed) this.adoption.forget(address);
     else this.adoption.adopted(address);
+    const foreign = conn.foreign;
+    if (foreign) {
+      this.ctx.log.info({ address, ip: conn.ip, protocol: foreign.claim.name }, 'dlt645 port: meter of another protocol connected');
+      const meter = foreign.claim.open(address, () => this.forgetDialIn(address));
+      this.dialIn.set(address, { meter, conn });
+      conn.hand(meter);
+      return;
+    }
     this.ctx.log.info({ address, ip: conn.ip, registration: conn.filter.registrationId }, 'dlt645 meter connected');
     this.attach(this.session(address, conn.ip), conn);
   }
@@ -289,7 +337,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
     for (const entry of this.adoption.waiting()) {
       const conn = entry.conn;
       if (!conn || !this.usable(conn)) continue;
-      if (this.adoption.refusal(this.meters.size)) return;
+      if (this.adoption.refusal(this.meters.size + this.dialIn.size)) return;
       this.adoptNew(conn, entry.address);
     }
   }
@@ -327,6 +375,15 @@ class Dlt645DriverImpl implements Dlt645Driver {
     this.meters.delete(address);
     if (session.link) this.connections.get(session.link)?.addresses.delete(address);
     this.contenders.delete(address);
+  }
+
+  /** Another protocol's meter whose device was removed: it goes through adoption again when it dials in. */
+  private forgetDialIn(address: string): void {
+    const entry = this.dialIn.get(address);
+    if (!entry) return;
+    this.dialIn.delete(address);
+    entry.meter.stop();
+    entry.conn?.close('device removed');
   }
 
   /** Listed dial-in meters without a connection now. */
@@ -368,6 +425,11 @@ class Dlt645DriverImpl implements Dlt645Driver {
     this.adoption.disconnected(conn);
     for (const [address, contender] of this.contenders) if (contender === conn) this.contenders.delete(address);
     if (this.stopped) return;
+    const other = conn.foreign ? this.dialIn.get(conn.foreign.address) : undefined;
+    if (other?.conn === conn) {
+      other.conn = undefined;
+      other.meter.detach(reason);
+    }
     for (const address of conn.addresses) {
       this.meters.get(address)?.detach(conn.link, reason);
       // A connection that proved this meter while this one still answered gets it now.

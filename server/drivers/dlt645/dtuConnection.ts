@@ -5,6 +5,10 @@
  * addressed to each listed meter not connected yet (a few rounds quickly, then one a poll
  * interval for as long as the connection stays up). Registration packets and heartbeats are stripped before framing.
  * A connection that sends no valid meter frame within its byte or time budget is closed.
+ *
+ * A connection whose first bytes another protocol's claim recognises (an IVY EM114070
+ * speaking DLMS) is not DL/T 645: its bytes go to that protocol's meter, whose valid frames
+ * count for the same budgets.
  */
 import type net from 'node:net';
 import { BROADCAST_ADDRESS, isMeterAddress, WILDCARD_ADDRESS } from '../../protocols/dlt645/address.ts';
@@ -12,6 +16,7 @@ import { answersRequest, FUNCTION } from '../../protocols/dlt645/control.ts';
 import { DtuFilter } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { diFromBytes, readAddressRequest, readDataRequest } from '../../protocols/dlt645/messages.ts';
+import { decideDialIn, type DialInClaim, type DialInLink, type DialInMeter } from '../dialIn.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
 
 export interface DtuConnectionOptions {
@@ -29,6 +34,8 @@ export interface DtuConnectionOptions {
   byteBudget: number;
   /** Listed meters not connected now: a silent connection may be one of them. */
   unconnectedMeters?: () => string[];
+  /** Other protocols' meters that dial in to this port, recognised by their first bytes. */
+  claims?: readonly DialInClaim[];
 }
 
 /** Total active energy: every meter has it, so any meter answers a read of it (or says it lacks it). */
@@ -42,6 +49,8 @@ export interface DtuConnectionEvents {
   fault(conn: DtuConnection, err: unknown): void;
   /** It is being closed for sending nothing valid within its budget. */
   overBudget(conn: DtuConnection, reason: string): void;
+  /** Its first bytes are another protocol's meter announcing `address`: see `hand`. */
+  foreign(conn: DtuConnection, claim: DialInClaim, address: string): void;
 }
 
 export class DtuConnection {
@@ -59,6 +68,12 @@ export class DtuConnection {
   private bytesSinceValid = 0;
   private closed = false;
   private closeReason = 'connection closed';
+  /** The first bytes, held while a claim may still recognise them (a few dozen at most). */
+  private sniffed: Buffer | undefined;
+  /** The claim that recognised this connection, and the bytes it will be handed first. */
+  private foreignClaim: { claim: DialInClaim; address: string } | undefined;
+  private foreignHead: Buffer | undefined;
+  private foreignMeter: DialInMeter | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -69,6 +84,7 @@ export class DtuConnection {
     this.filter = new DtuFilter({ registrationPattern: opts.registrationPattern, heartbeat: opts.heartbeat });
     this.link = new Dlt645Link(`tcp ${this.ip}:${socket.remotePort ?? 0}`, opts.timeoutMs, opts.totals, this.filter);
     this.link.attach({ write: (bytes) => socket.write(bytes) });
+    if (opts.claims && opts.claims.length > 0) this.sniffed = Buffer.alloc(0);
     this.link.on('frame', (frame) => {
       if (!isMeterAddress(frame.address)) return;
       this.identified = true;
@@ -103,6 +119,32 @@ export class DtuConnection {
     return !this.closed;
   }
 
+  /** The other protocol's meter address this connection announced, if it is one. */
+  get foreign(): { claim: DialInClaim; address: string } | undefined {
+    return this.foreignClaim;
+  }
+
+  /** Give this (foreign) connection to its meter: the bytes so far first, then all that follow. */
+  hand(meter: DialInMeter): void {
+    this.foreignMeter = meter;
+    const link: DialInLink = {
+      ip: this.ip,
+      write: (bytes) => void this.socket.write(bytes),
+      valid: () => this.markValid(),
+      close: (reason) => this.close(reason),
+    };
+    meter.attach(link);
+    const head = this.foreignHead;
+    this.foreignHead = undefined;
+    if (head) meter.receive(head);
+  }
+
+  private markValid(): void {
+    this.identified = true;
+    this.lastValidAt = Date.now();
+    this.bytesSinceValid = 0;
+  }
+
   close(reason: string): void {
     this.closeReason = reason;
     this.socket.destroy();
@@ -133,10 +175,28 @@ export class DtuConnection {
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     this.bytesSinceValid += chunk.length;
-    this.link.receive(chunk);
+    if (this.sniffed) this.sniff(Buffer.concat([this.sniffed, chunk]));
+    else if (this.foreignClaim) this.foreignMeter?.receive(chunk);
+    else this.link.receive(chunk);
     if (this.bytesSinceValid > this.opts.byteBudget) {
       this.overBudget(`${this.bytesSinceValid} bytes without a valid meter frame (budget ${this.opts.byteBudget})`);
     }
+  }
+
+  private sniff(head: Buffer): void {
+    const decision = decideDialIn(this.opts.claims ?? [], head);
+    if (decision === 'more') {
+      this.sniffed = head;
+      return;
+    }
+    this.sniffed = undefined;
+    if (!decision) {
+      this.link.receive(head);
+      return;
+    }
+    this.foreignClaim = decision;
+    this.foreignHead = head;
+    this.events.foreign(this, decision.claim, decision.address);
   }
 
   private armIdleTimer(ms: number): void {
@@ -163,7 +223,9 @@ export class DtuConnection {
     this.identifyTimer = setTimeout(
       () =>
         this.guarded(() => {
-          if (this.identified || !this.link.isOpen) return;
+          // An IVY meter halfway through its heartbeat is not asked DL/T 645 questions.
+          if (this.identified || this.foreignClaim || !this.link.isOpen) return;
+          if (this.sniffed?.length) return this.scheduleIdentify(attemptsLeft);
           // The answer's own frame names the meter through the `frame` listener above.
           this.identifyRound().then(
             (answered) =>

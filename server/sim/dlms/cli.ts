@@ -4,8 +4,10 @@
  *   wattwire sim dlms --push-to 127.0.0.1:4059 --security auth-encrypt --key 000102… --interval 5
  *   wattwire sim dlms --serial /dev/pts/5 --framing mbus --security encrypt
  *   wattwire sim dlms --get-port 4059 --password 12345678
+ *   wattwire sim dlms --ivy-dial 127.0.0.1:8899 --ivy-address 000000000001 --ivy-push 10
  */
 import { DlmsGetServer } from './getServer.ts';
+import { IvyMeterSim } from './ivyMeterSim.ts';
 import { DlmsPushSim, type Fault, type Framing } from './pushSim.ts';
 import type { Security } from './wire.ts';
 import { parseSimFlags, simUsage, type SimFlag } from '../simFlags.ts';
@@ -46,14 +48,22 @@ const FLAGS = {
     help: 'refuse every GET with this data-access-result, or an exception-response',
   },
   ldn: { type: 'string', default: 'SIM1100100000035', value: 'NAME', help: 'logical device name' },
+  'ivy-dial': {
+    type: 'string',
+    value: 'HOST:PORT',
+    help: 'dial in as an IVY EM114070 (heartbeat, then answer AARQ/GET/RLRQ) to this port, e.g. the DL/T 645 one',
+  },
+  'ivy-address': { type: 'string', default: '000000000001', value: 'DIGITS12', help: "the IVY meter's 12-digit address" },
+  'ivy-push': { type: 'string', default: '0', value: 'SECONDS', help: 'the IVY meter also pushes this often (0: never)' },
 } as const satisfies Record<string, SimFlag>;
 
-const ABOUT = 'A DLMS/COSEM meter pushing telegrams (--push-to or --serial) and/or answering GET (--get-port).';
+const ABOUT =
+  'A DLMS/COSEM meter pushing telegrams (--push-to or --serial) and/or answering GET (--get-port), or an IVY EM114070 dialing in (--ivy-dial).';
 
 export async function runSimCli(argv: string[]): Promise<void> {
   const values = parseSimFlags('dlms', argv, FLAGS, ABOUT);
   if (!values) return;
-  if (!values['push-to'] && !values.serial && !values['get-port']) {
+  if (!values['push-to'] && !values.serial && !values['get-port'] && !values['ivy-dial']) {
     console.log(simUsage('dlms', FLAGS, ABOUT));
     process.exitCode = 2;
     return;
@@ -94,6 +104,18 @@ export async function runSimCli(argv: string[]): Promise<void> {
     const port = await server.listen(Number(values['get-port']), '0.0.0.0');
     stops.push(() => server.stop());
     console.log(`DLMS meter ${values.ldn} answering GET on TCP port ${port}${values.password ? ' (LLS password required)' : ''}`);
+  }
+  if (values['ivy-dial']) {
+    const [host, port] = values['ivy-dial'].split(':');
+    if (!host || !Number(port)) throw new Error('--ivy-dial must be HOST:PORT');
+    const pushSeconds = Number(values['ivy-push']);
+    if (!(pushSeconds >= 0)) throw new Error('--ivy-push must be a number of seconds');
+    const sim = new IvyMeterSim({ host, port: Number(port), address: values['ivy-address']!, pushIntervalMs: pushSeconds * 1000 });
+    sim.start();
+    stops.push(() => sim.stop());
+    console.log(
+      `IVY EM114070 ${values['ivy-address']} dialing in to ${values['ivy-dial']}${pushSeconds > 0 ? `, pushing every ${pushSeconds} s` : ''}`,
+    );
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

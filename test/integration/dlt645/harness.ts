@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Hub, type DeviceEvent } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
+import type { DialInClaimFactory } from '../../../server/drivers/dialIn.ts';
 import { createDlt645Driver, type Dlt645Driver } from '../../../server/drivers/dlt645/driver.ts';
 import { freePort } from '../../support/ports.ts';
 
@@ -17,7 +18,12 @@ export interface Bridge {
   stop(): Promise<void>;
 }
 
-export async function startBridge(dlt645: Record<string, unknown> = {}, meters: unknown[] = []): Promise<Bridge> {
+/** @param dialIn other protocols' meters the port recognises (as the driver registry gives them). */
+export async function startBridge(
+  dlt645: Record<string, unknown> = {},
+  meters: unknown[] = [],
+  dialIn: DialInClaimFactory[] = [],
+): Promise<Bridge> {
   const port = await freePort();
   const hub = new Hub();
   const events: Bridge['events'] = [];
@@ -34,13 +40,16 @@ export async function startBridge(dlt645: Record<string, unknown> = {}, meters: 
     dlt645: { listen_port: port, poll_interval: 1, timeout: 1, retries: 1, heartbeat: 'HEARTBEAT', ...dlt645 },
     dlt645_meters: meters,
   });
-  const driver = createDlt645Driver({
-    hub,
-    log: createLogger('warn', sink),
-    options,
-    dataDir: '/tmp',
-    reportConfigError: (where, message) => configErrors.push(`${where}: ${message}`),
-  });
+  const driver = createDlt645Driver(
+    {
+      hub,
+      log: createLogger('warn', sink),
+      options,
+      dataDir: '/tmp',
+      reportConfigError: (where, message) => configErrors.push(`${where}: ${message}`),
+    },
+    dialIn,
+  );
   await driver.start();
   return { hub, driver, port, events, configErrors, logs, stop: () => driver.stop() };
 }

@@ -38,7 +38,23 @@ const FLAGS: Record<string, string[]> = {
     'garbage-every-ms',
     'time-scale',
   ],
-  dlms: ['push-to', 'serial', 'framing', 'security', 'system-title', 'key', 'auth-key', 'interval', 'fault', 'get-port', 'password', 'ldn'],
+  dlms: [
+    'push-to',
+    'serial',
+    'framing',
+    'security',
+    'system-title',
+    'key',
+    'auth-key',
+    'interval',
+    'fault',
+    'get-port',
+    'password',
+    'ldn',
+    'ivy-dial',
+    'ivy-address',
+    'ivy-push',
+  ],
 };
 
 const CLI: Record<string, () => Promise<{ runSimCli(argv: string[]): Promise<void> }>> = {
