@@ -56,6 +56,10 @@ export interface Dlt645Driver extends Driver {
   pendingMeters(): PendingMeter[];
 }
 
+export function isDlt645Driver(driver: Driver | undefined): driver is Dlt645Driver {
+  return driver?.kind === 'dlt645' && 'pendingMeters' in driver;
+}
+
 export function createDlt645Driver(ctx: DriverContext): Dlt645Driver {
   return new Dlt645DriverImpl(ctx);
 }
