@@ -8,8 +8,21 @@ import { PollMeter } from './pollMeter.ts';
 import { PushListener } from './pushListener.ts';
 import { PushMeter } from './pushMeter.ts';
 import { SerialPush } from './serialPush.ts';
+import type { PendingDlmsMeter } from './unknownMeters.ts';
 
-export function createDlmsDriver(ctx: DriverContext): Driver {
+export type { PendingDlmsMeter };
+
+export interface DlmsDriver extends Driver {
+  readonly kind: 'dlms';
+  /** System titles that pushed to the TCP listener and are in no dlms_meters item. */
+  pendingMeters(): PendingDlmsMeter[];
+}
+
+export function isDlmsDriver(driver: Driver | undefined): driver is DlmsDriver {
+  return driver?.kind === 'dlms' && 'pendingMeters' in driver;
+}
+
+export function createDlmsDriver(ctx: DriverContext): DlmsDriver {
   const serial: SerialPush[] = [];
   const tcpPush: PushMeter[] = [];
   const polled: PollMeter[] = [];
@@ -31,12 +44,16 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
     } else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
   }
 
+  const pendingMeters = (): PendingDlmsMeter[] => listener?.pendingMeters() ?? [];
+
   return {
     kind: 'dlms',
+    pendingMeters,
     async start() {
       for (const s of serial) s.start();
       for (const p of polled) p.start();
-      if (listen && tcpPush.length > 0) {
+      // Open even without TCP push meters: an unknown meter that pushes is listed for adoption.
+      if (listen) {
         listener = new PushListener(tcpPush, listenPort, ctx.log, { maxMeters, perMinute });
         try {
           await listener.start();
@@ -56,7 +73,7 @@ export function createDlmsDriver(ctx: DriverContext): Driver {
     diagnostics() {
       return {
         listener: listener?.diagnostics() ?? null,
-        pendingMeters: listener?.pendingMeters() ?? [],
+        pendingMeters: pendingMeters(),
         meters: [
           ...serial.map((s) => s.meterDiagnostics()),
           ...tcpPush.map((m) => m.device.diagnostics()),

@@ -15,7 +15,7 @@ import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { cipheredSystemTitle } from '../../protocols/dlms/telegram.ts';
 import { LinkReader } from './linkReader.ts';
 import type { PushMeter } from './pushMeter.ts';
-import { type UnknownMeterLimits, UnknownMeters } from './unknownMeters.ts';
+import { type PendingDlmsMeter, type UnknownMeterLimits, UnknownMeters } from './unknownMeters.ts';
 
 export interface ConnectionLimits {
   /** Time without a valid frame before a connection is closed: ten pushes of a meter sending every minute. */
@@ -150,7 +150,7 @@ export class PushListener {
     return undefined;
   }
 
-  pendingMeters(): ReturnType<UnknownMeters['list']> {
+  pendingMeters(): PendingDlmsMeter[] {
     return this.unknown.list();
   }
 
@@ -166,7 +166,6 @@ export class PushListener {
   }
 
   async stop(): Promise<void> {
-    this.warnings.stop();
     for (const m of this.meters) m.stop();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();

@@ -9,8 +9,11 @@ import type { Logger } from '../../core/logger.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 
 export interface PendingDlmsMeter {
+  /** 16 hexadecimal digits, upper case: the `system_title` of the dlms_meters item to add. */
   systemTitle: string;
+  /** Source address of its latest telegram. */
   ip: string;
+  /** First and latest telegram, ms since the epoch. */
   since: number;
   lastSeen: number;
   telegrams: number;

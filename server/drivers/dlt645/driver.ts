@@ -61,6 +61,10 @@ export interface Dlt645Driver extends Driver {
   pendingMeters(): PendingMeter[];
 }
 
+export function isDlt645Driver(driver: Driver | undefined): driver is Dlt645Driver {
+  return driver?.kind === 'dlt645' && 'pendingMeters' in driver;
+}
+
 /** @param dialIn other protocols' meters that may dial in to the listener (see server/drivers/dialIn.ts). */
 export function createDlt645Driver(ctx: DriverContext, dialIn: readonly DialInClaimFactory[] = []): Dlt645Driver {
   return new Dlt645DriverImpl(

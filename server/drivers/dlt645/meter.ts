@@ -13,7 +13,8 @@ import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { diFromBytes, parseReply, readDataRequest, readFollowUpRequest } from '../../protocols/dlt645/messages.ts';
 import { bcdDigits, decodeBcdValue, decodeBlock } from '../../protocols/dlt645/values.ts';
 import { LinkClosedError, RequestTimeoutError, type Dlt645Link } from './link.ts';
-import { DLT645_REGISTERS, registerByKey, scaleValue, type Dlt645Register } from './registers.ts';
+import { combinedIsImportOnly, describeModeWord, MODE_WORD_DI } from '../../protocols/dlt645/modeWord.ts';
+import { DLT645_REGISTERS, IMPORT_FROM_COMBINED, registerByKey, scaleValue, type Dlt645Register } from './registers.ts';
 import { ThresholdWatch, type Thresholds } from './thresholds.ts';
 import { dlt645ListedKey } from './options.ts';
 
@@ -38,6 +39,13 @@ export interface MeterSessionOptions {
 const OFFLINE_AFTER_TIMEOUTS = 3;
 /** Follow-up frames (0x12) fetched at most for one value. */
 const MAX_FOLLOW_UPS = 16;
+const IMPORT_KEY = IMPORT_FROM_COMBINED.key;
+
+/** Whether the import energy is read from 00000000 because the meter has no 00010000, and why. */
+interface CombinedImport {
+  use: boolean;
+  reason: string;
+}
 
 export class MeterSession {
   readonly address: string;
@@ -54,6 +62,8 @@ export class MeterSession {
   private readonly thresholds: ThresholdWatch;
   /** Registers (and block DIs) the meter answered "no requested data" for: skipped until it reconnects. */
   private readonly unsupported = new Map<string, string>();
+  /** Decided when the meter refuses 00010000; forgotten with `unsupported`. */
+  private combinedImport: CombinedImport | undefined;
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
   private lastErrorReply: Record<string, unknown> | undefined;
   /** On-demand reads done, and after how many each register was last read that way. */
@@ -96,7 +106,7 @@ export class MeterSession {
   /** The meter is reachable over `link` now (a new DTU connection replaces the old one). */
   attach(link: Dlt645Link, ip?: string, registration?: string): void {
     // A new connection may be a different meter firmware behind a swapped DTU: probe again.
-    if (this.link !== link) this.unsupported.clear();
+    if (this.link !== link) this.forgetUnsupported();
     const ipChanged = this.ip !== ip;
     this.link = link;
     this.ip = ip;
@@ -151,7 +161,7 @@ export class MeterSession {
     this.online = false;
     this.timedOut = false;
     this.consecutiveTimeouts = 0;
-    this.unsupported.clear();
+    this.forgetUnsupported();
     if (this.link) this.poll.start();
     else this.markOffline('waiting for its DTU to connect');
   }
@@ -179,7 +189,14 @@ export class MeterSession {
       ...this.stats,
       lastErrorReply: this.lastErrorReply,
       unsupported: Object.fromEntries(this.unsupported),
+      importEnergyFrom: this.combinedImport?.use ? '00000000' : '00010000',
+      combinedImport: this.combinedImport?.reason,
     };
+  }
+
+  private forgetUnsupported(): void {
+    this.unsupported.clear();
+    this.combinedImport = undefined;
   }
 
   private register(): DeviceHandle {
@@ -248,12 +265,15 @@ export class MeterSession {
   }
 
   /** One register; undefined when the meter gave no usable answer. */
-  private async readOne(reg: Dlt645Register): Promise<Reading | undefined> {
+  private async readOne(wanted: Dlt645Register): Promise<Reading | undefined> {
+    const reg = wanted.key === IMPORT_KEY && this.combinedImport?.use ? IMPORT_FROM_COMBINED : wanted;
     const frame = await this.exchange(reg.id);
     if (!frame) return undefined;
     const reply = parseReply(frame);
     if (reply.kind === 'error') {
       this.noteErrorReply(reg.key, reg.id, reply.errorWord, reply.meanings);
+      if (reg.key === IMPORT_KEY && !this.combinedImport && isNoDataError(reply.errorWord) && (await this.decideCombinedImport()))
+        return this.readOne(wanted);
       const error = `the meter refused ${reg.key} (${reg.id}): ${reply.meanings.join(', ')}`;
       return { key: reg.key, value: null, raw: bcdDigits(Uint8Array.of(reply.errorWord)), error };
     }
@@ -263,6 +283,32 @@ export class MeterSession {
     }
     const value = reply.followUp ? await this.withFollowUps(reg.id, reply.value) : reply.value;
     return { key: reg.key, value: scaleValue(reg, decodeBcdValue(value, reg.format)), raw: bcdDigits(value) };
+  }
+
+  /**
+   * The meter has no 00010000: its combined counter 00000000 stands in for the import energy
+   * when the mode word says it counts the forward energy alone, or when the mode word cannot
+   * be read (a meter without it, such as the IVY gateway's simulator, has nothing else).
+   * Undecided (no answer) means 00010000 is asked again next poll.
+   */
+  private async decideCombinedImport(): Promise<boolean> {
+    const frame = await this.exchange(MODE_WORD_DI);
+    const reply = frame && parseReply(frame);
+    if (reply?.kind === 'data' && reply.value.length >= 1) {
+      const modeWord = reply.value[0];
+      const use = combinedIsImportOnly(modeWord);
+      const meaning = use ? '00000000 is the import energy' : '00000000 is not the import energy alone, so none is published';
+      this.combinedImport = { use, reason: `00010000 refused; mode word ${describeModeWord(modeWord)}: ${meaning}` };
+    } else if (reply?.kind === 'error') {
+      const refused = reply.meanings.join(', ');
+      this.combinedImport = { use: true, reason: `00010000 refused; mode word refused (${refused}): 00000000 taken as the import energy` };
+    } else {
+      this.unsupported.delete(IMPORT_KEY);
+      return false;
+    }
+    if (this.combinedImport.use) this.unsupported.delete(IMPORT_KEY);
+    this.log.info({ meter: this.address }, `dlt645 meter ${this.address}: ${this.combinedImport.reason}`);
+    return this.combinedImport.use;
   }
 
   /** A block DI (e.g. 0201FF00, voltages A, B, C); undefined means "read the members one by one". */

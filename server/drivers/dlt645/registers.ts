@@ -201,6 +201,16 @@ export const DLT645_REGISTERS: Dlt645Register[] = [
   },
 ];
 
+/**
+ * The import energy entity read from the combined counter, for meters that refuse 00010000
+ * and serve only 00000000 (the IVY gateway's meter simulator); used only when the mode
+ * word says 00000000 counts the forward energy alone, or cannot be read.
+ */
+export const IMPORT_FROM_COMBINED: Dlt645Register = {
+  ...importEnergy('totalActiveEnergy', '00000000', 'Import energy', 'Forward (import) active energy, total, from the combined counter'),
+  format: SIGNED_ENERGY,
+};
+
 export function registerByKey(key: string): Dlt645Register | undefined {
   return DLT645_REGISTERS.find((r) => r.key === key);
 }

@@ -3,8 +3,11 @@
  * form the GX device `victron_<portal id>`; every other service instance (vebus/276,
  * battery/512, …) becomes a device of its own, so that when it leaves the D-Bus (an MPPT at
  * dusk: empty payloads) its status goes offline and Home Assistant shows exactly its entities
- * as unavailable. (Publishing null would show "unknown", which reads as a bad value.) Paths of
- * `settings`/`hub4` that go empty are published as null, since the GX device itself stays.
+ * as unavailable. (Publishing null would show "unknown", which reads as a bad value.) An empty
+ * payload on one path is that value gone, published as null: on the GX's own services always
+ * (the GX device stays; whether the GX is alive is the keep-alive's to decide), on another
+ * service unless it is one of the paths every service has (`Connected`, `ProductName` …),
+ * which go empty only when the service leaves.
  * Registers are added as their paths are first seen, in batches, so a full republish
  * announces each device once.
  */
@@ -15,6 +18,8 @@ import { filterMatches, servicePath, type ValueTopic } from '../../protocols/vic
 import { GX_SERVICES, concretePath, extraRegister, templateFor, type VictronRegister } from './registers.ts';
 
 const IDENTITY = new Set(['ProductName', 'CustomName', 'FirmwareVersion', 'Serial']);
+/** Paths every D-Bus service has: empty only when the service leaves the bus. */
+const SERVICE_PRESENCE = new Set(['Connected', 'DeviceInstance', 'ProductId', 'ProductName', 'Mgmt/ProcessName', 'Mgmt/Connection']);
 const FLUSH_MS = 100;
 
 export interface GxDevicesConfig {
@@ -45,7 +50,7 @@ interface ServiceDevice {
   gone: boolean;
 }
 
-export type IngestResult = 'published' | 'ignored' | 'gx-cleared';
+export type IngestResult = 'published' | 'ignored';
 
 export class GxDevices {
   private readonly devices = new Map<string, ServiceDevice>();
@@ -74,12 +79,11 @@ export class GxDevices {
     const { service, instance, path } = topic;
     const dev = this.device(service, instance);
     if (decoded.kind === 'gone') {
-      // system/0 never leaves the bus: empty payloads there are dbus-mqtt clearing everything at a keep-alive timeout
-      if (service === 'system') return 'gx-cleared';
-      if (GX_SERVICES.has(service)) {
-        // settings/hub4 paths share the GX device: only their own entities lose their value
+      if (GX_SERVICES.has(service) || !SERVICE_PRESENCE.has(path)) {
         const reg = this.template(servicePath(topic));
-        if (reg && dev.registers.has(reg.key)) dev.handle?.publish([{ key: reg.key, value: null }]);
+        if (!reg || !dev.registers.has(reg.key)) return 'ignored';
+        if (dev.pendingRegisters.includes(reg)) dev.pendingReadings.push({ key: reg.key, value: null });
+        else dev.handle?.publish([{ key: reg.key, value: null }]);
         return 'published';
       }
       if (!dev.gone && dev.handle) dev.handle.setStatus('offline', 'left the GX D-Bus');

@@ -4,11 +4,12 @@
  * - dbus-flashmq: `suppress-republish`, with a full republish (echo token) every
  *   `fullRefreshEvery` cycles for values that never change;
  * - dbus-mqtt: the selective topic list (when the GX has the `keepalive` presence flag), else empty.
- * A lapse is a missing heartbeat (flashmq), silence (dbus-mqtt / unknown), or dbus-mqtt clearing
- * values our keep-alive keeps (it expires the topics a list leaves out one window after the
- * keep-alive that covered them: that is no lapse, see `keepsAlive`); it is answered at once with
- * a full keep-alive, repeated each timeout, and after three fruitless tries the link is
- * reported stuck so the session reconnects.
+ * A lapse is decided from what proves the GX alive, never from empty payloads (an empty payload
+ * is one value gone, or dbus-mqtt expiring a topic the list leaves out): on flashmq a missing
+ * heartbeat; on dbus-mqtt, which has no heartbeat, the serial (`system/0/Serial`) read after each
+ * keep-alive and not answered within `heartbeatTimeoutMs`; before the generation is known,
+ * silence. It is answered at once with a full keep-alive, repeated each timeout, and after three
+ * fruitless tries the link is reported stuck so the session reconnects.
  * Timer-driven logic only: the session feeds it what arrives and sends what it asks for.
  */
 import type { KeepaliveRequest } from '../../protocols/victron/payload.ts';
@@ -20,14 +21,16 @@ export interface KeepaliveTiming {
   /** Well inside the GX's 60 s timeout. */
   keepaliveMs: number;
   fullRefreshEvery: number;
-  /** flashmq sends a heartbeat every ~3 s while alive. */
+  /** flashmq sends a heartbeat every ~3 s while alive; dbus-mqtt answers a serial read at once. */
   heartbeatTimeoutMs: number;
-  /** No notification at all for this long means the keep-alive lapsed (dbus-mqtt). */
+  /** No notification at all for this long means the keep-alive lapsed (generation not known yet). */
   silenceTimeoutMs: number;
 }
 
 export interface KeepaliveEvents {
   send(req: KeepaliveRequest): void;
+  /** dbus-mqtt: read `system/0/Serial`; its answer (`serial()`) proves the keep-alive got through. */
+  readSerial(): void;
   lapsed(reason: string): void;
   recovered(afterMs: number): void;
   /** Keep-alives did not bring the GX back: reconnect. */
@@ -50,11 +53,14 @@ export class KeepaliveScheduler {
     lastHeartbeat: undefined as number | undefined,
     lastData: undefined as number | undefined,
     lastFullPublish: undefined as number | undefined,
+    lastSerial: undefined as number | undefined,
   };
   private connectedAt = 0;
   private heartbeatAt = 0;
   private dataAt = 0;
   private dataSinceConnect = false;
+  /** dbus-mqtt: when the oldest serial read not answered since went out. */
+  private serialAskedAt: number | undefined;
   private lapsedAt: number | undefined;
   private attemptAt = 0;
   private attempts = 0;
@@ -84,6 +90,7 @@ export class KeepaliveScheduler {
     this.listSupported = false;
     this.connectedAt = this.heartbeatAt = this.dataAt = now;
     this.dataSinceConnect = false;
+    this.serialAskedAt = undefined;
     this.lapsedAt = undefined;
     this.cycle = 0;
     this.send({ kind: 'full' });
@@ -142,9 +149,11 @@ export class KeepaliveScheduler {
     return this.listInForce === undefined || this.listInForce.some((f) => filterMatches(f, path));
   }
 
-  /** dbus-mqtt published empty payloads on kept-alive paths of the GX's own services: its keep-alive timed out. */
-  cleared(): void {
-    this.lapse('the GX cleared its values (keep-alive timed out)');
+  /** `N/<id>/system/0/Serial` with a value: on dbus-mqtt, the answer to the read after a keep-alive. */
+  serial(): void {
+    this.stats.lastSerial = this.now();
+    this.serialAskedAt = undefined;
+    if (this.generation === 'dbus-mqtt') this.recoveredIfLapsed();
   }
 
   stop(): void {
@@ -185,12 +194,10 @@ export class KeepaliveScheduler {
       // Values but neither a heartbeat nor the presence flag: a dbus-mqtt older than Venus 2.80.
       this.detected('dbus-mqtt');
     }
-    const flashmq = this.generation === 'flashmq';
-    const limit = flashmq ? this.timing.heartbeatTimeoutMs : this.timing.silenceTimeoutMs;
-    const silentFor = now - (flashmq ? this.heartbeatAt : this.dataAt);
+    const limit = this.generation === 'unknown' ? this.timing.silenceTimeoutMs : this.timing.heartbeatTimeoutMs;
     if (this.lapsedAt === undefined) {
-      if (silentFor > limit)
-        this.lapse(flashmq ? `no heartbeat for ${Math.round(silentFor / 1000)} s` : `no data for ${Math.round(silentFor / 1000)} s`);
+      const why = this.lapseReason(now, limit);
+      if (why) this.lapse(why);
       return;
     }
     if (now - this.attemptAt <= limit) return;
@@ -203,6 +210,21 @@ export class KeepaliveScheduler {
     }
     this.attemptAt = now;
     this.send(this.fullRequest());
+  }
+
+  /** Why the GX counts as lapsed now, or undefined while it proves itself alive. */
+  private lapseReason(now: number, limit: number): string | undefined {
+    const seconds = (ms: number) => Math.round(ms / 1000);
+    if (this.generation === 'flashmq') {
+      const silent = now - this.heartbeatAt;
+      return silent > limit ? `no heartbeat for ${seconds(silent)} s` : undefined;
+    }
+    if (this.generation === 'dbus-mqtt') {
+      const unanswered = this.serialAskedAt === undefined ? 0 : now - this.serialAskedAt;
+      return unanswered > limit ? `the serial read after a keep-alive unanswered for ${seconds(unanswered)} s` : undefined;
+    }
+    const silent = now - this.dataAt;
+    return silent > limit ? `no data for ${seconds(silent)} s` : undefined;
   }
 
   private lapse(reason: string): void {
@@ -227,6 +249,9 @@ export class KeepaliveScheduler {
     this.stats.sent++;
     this.stats.lastSent = this.now();
     this.events.send(req);
+    if (this.generation !== 'dbus-mqtt') return;
+    this.serialAskedAt ??= this.now();
+    this.events.readSerial();
   }
 
   private stopTimers(): void {

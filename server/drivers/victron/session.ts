@@ -45,6 +45,9 @@ export const DEFAULT_TIMING: VictronTiming = {
  * dbus-mqtt, which otherwise expires them with empty payloads one window after the first
  * (full) keep-alive.
  */
+/** Retained by both generations; on dbus-mqtt a read of it answers only while the keep-alive gets through. */
+const SERIAL_PATH = 'system/0/Serial';
+
 const IDENTITY_FILTERS = [
   '+/+/ProductName',
   '+/+/CustomName',
@@ -141,6 +144,7 @@ export class GxSession {
       lastHeartbeat: iso(ka?.stats.lastHeartbeat),
       lastData: iso(ka?.stats.lastData),
       lastFullPublish: iso(ka?.stats.lastFullPublish),
+      lastSerial: iso(ka?.stats.lastSerial),
       lapses: ka?.stats.lapses ?? 0,
       lapsesRecovered: ka?.stats.lapsesRecovered ?? 0,
       messagesIn: this.stats.messagesIn,
@@ -171,6 +175,7 @@ export class GxSession {
     // Its timers call these: each runs inside the boundary.
     this.keepalive = new KeepaliveScheduler(this.timing, filters, {
       send: this.guard((req: KeepaliveRequest) => this.sendKeepalive(req)),
+      readSerial: this.guard(() => this.readSerial()),
       lapsed: this.guard((reason: string) => this.onLapse(reason)),
       recovered: this.guard((afterMs: number) => this.onRecovered(afterMs)),
       stuck: this.guard(() => this.onStuck()),
@@ -271,9 +276,11 @@ export class GxSession {
     }
     if (decoded.kind === 'value') {
       ka?.data();
+      if (servicePath(note) === SERIAL_PATH) ka?.serial();
       this.echoes.deliver(servicePath(note), decoded.value);
     }
-    if (this.devices?.ingest(note, decoded) === 'gx-cleared') ka?.cleared();
+    // An empty payload is that value gone (or its service leaving), never the GX going offline.
+    this.devices?.ingest(note, decoded);
   }
 
   private learnPortalId(portalId: string): void {
@@ -287,6 +294,12 @@ export class GxSession {
     if (!this.portalId || !this.client?.connected) return;
     this.client.publish(keepaliveTopic(this.portalId, this.prefix), encodeKeepalive(req), { qos: 0, retain: false });
     this.pushDiagnostics();
+  }
+
+  /** dbus-mqtt, after each keep-alive: the answer shows the keep-alive got through. */
+  private readSerial(): void {
+    if (!this.portalId || !this.client?.connected) return;
+    this.client.publish(requestTopic('R', this.portalId, SERIAL_PATH, this.prefix), '', { qos: 0, retain: false });
   }
 
   private onLapse(reason: string): void {

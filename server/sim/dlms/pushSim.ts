@@ -17,7 +17,8 @@ export type Framing = 'wrapper' | 'hdlc' | 'mbus';
 export type Fault = 'none' | 'corrupt' | 'garbage' | 'silent' | 'wrong-key' | 'replay';
 
 export interface PushSimOptions {
-  target: { host: string; port: number } | { serialPath: string };
+  /** `localAddress` (127.0.0.2 …) makes the meter another host on the LAN. */
+  target: { host: string; port: number; localAddress?: string } | { serialPath: string };
   framing: Framing;
   security: Security;
   systemTitle: Buffer;
@@ -96,7 +97,7 @@ export class DlmsPushSim {
       this.sent++;
       return;
     }
-    const target = this.opts.target as { host: string; port: number };
+    const target = this.opts.target as { host: string; port: number; localAddress?: string };
     if (!this.socket || this.socket.destroyed) {
       const s = net.connect(target);
       s.on('error', () => undefined);

@@ -23,6 +23,12 @@ const FLAGS = {
     value: 'wildcard|broadcast|never',
     help: 'which address read-address (0x13) is answered on (default wildcard)',
   },
+  'energy-dis': {
+    type: 'string',
+    value: 'standard|combined-only',
+    help: 'energy DIs served; combined-only: only 00000000, as the IVY gateway simulator (default standard)',
+  },
+  'mode-word': { type: 'string', value: 'N', help: 'active energy combination mode word answered at 04000601 (default none)' },
 } as const satisfies Record<string, SimFlag>;
 
 const ABOUT = 'DL/T 645 meters dialing in to the bridge like 4G DTUs.';
@@ -44,6 +50,12 @@ export async function runSimCli(argv: string[]): Promise<void> {
   const readAddressOn = values['read-address-on'];
   if (readAddressOn !== undefined && !isReadAddressOn(readAddressOn))
     throw new Error(`--read-address-on: "${readAddressOn}" is not wildcard, broadcast or never`);
+  const energyDis = values['energy-dis'];
+  if (energyDis !== undefined && energyDis !== 'standard' && energyDis !== 'combined-only')
+    throw new Error(`--energy-dis: "${energyDis}" is not standard or combined-only`);
+  const modeWord = num('mode-word', values['mode-word']);
+  if (modeWord !== undefined && (!Number.isInteger(modeWord) || modeWord > 255))
+    throw new Error(`--mode-word: "${modeWord}" is not a byte`);
   const sim = startDlt645Sim({
     port: num('port', values.port) ?? 8899,
     host: values.host,
@@ -60,6 +72,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
     garbageEveryMs: num('garbage-every-ms', values['garbage-every-ms']),
     timeScale: num('time-scale', values['time-scale']),
     readAddressOn,
+    energyDis,
+    modeWord,
   });
   const first = sim.meters[0]?.address ?? '-';
   console.log(`dlt645 sim: ${sim.meters.length} meters (first ${first}) dialing in to ${values.host}:${values.port}`);

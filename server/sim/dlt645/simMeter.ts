@@ -31,7 +31,8 @@ const perPhase = (
 
 /** DI → format and value, from protocols/dlt645.md §4.2–4.3. */
 const DIS: Record<string, SimDi> = {
-  '00000000': { bytes: 4, decimals: 2, signed: true, value: (h) => h.importKwh - h.exportKwh },
+  // The value depends on the meter's mode word: SimMeter.combinedEnergy answers it.
+  '00000000': { bytes: 4, decimals: 2, signed: true, value: () => Number.NaN },
   '00010000': { bytes: 4, decimals: 2, signed: false, value: (h) => h.importKwh },
   '00010100': { bytes: 4, decimals: 2, signed: false, value: (h) => h.tariffKwh[0] },
   '00010200': { bytes: 4, decimals: 2, signed: false, value: (h) => h.tariffKwh[1] },
@@ -52,6 +53,21 @@ const DIS: Record<string, SimDi> = {
 
 export const SUPPORTED_DIS = Object.keys(DIS);
 
+/** Forward and reverse active energy DIs: refused by a meter that serves only 00000000. */
+const SEPARATE_ENERGY_DIS = new Set(['00010000', '00010100', '00010200', '00020000']);
+
+/**
+ * Which energy DIs a meter serves: all of §4.2, or only the combined 00000000 (as the IVY
+ * gateway's meter simulator, which keeps its one total counter there).
+ */
+export type EnergyDis = 'standard' | 'combined-only';
+
+/** Active energy combination mode word (04000601): forward added, reverse subtracted. */
+const NET_MODE_WORD = 0x09;
+/** Forward added alone: 00000000 is the import counter. */
+const IMPORT_MODE_WORD = 0x01;
+const MODE_WORD_DI = '04000601';
+
 /** Where a meter answers read-address: the standard wildcard, 99…99 only (as the IVY gateway's simulator), or nowhere. */
 export type ReadAddressOn = 'wildcard' | 'broadcast' | 'never';
 
@@ -67,6 +83,14 @@ export interface SimMeterOptions {
   /** Wake-up bytes in front of each reply (vendors send 0–4). */
   wakeUp?: number;
   readAddressOn?: ReadAddressOn;
+  /** Default standard. */
+  energyDis?: EnergyDis;
+  /**
+   * Answered at 04000601 and applied to 00000000 (bit 0 + forward, 1 − forward, 2 + reverse,
+   * 3 − reverse). Without it 04000601 is "no requested data" and 00000000 counts forward
+   * − reverse on a standard meter, forward alone on a combined-only one.
+   */
+  modeWord?: number;
 }
 
 export class SimMeter {
@@ -74,6 +98,8 @@ export class SimMeter {
   readonly household: Household;
   private readonly wakeUp: number;
   private readonly readAddressOn: ReadAddressOn;
+  private readonly energyDis: EnergyDis;
+  private readonly modeWord: number | undefined;
   /** Answer every read with this error word instead of data (fault injection). */
   errorWord: number | undefined;
   reads = 0;
@@ -83,6 +109,16 @@ export class SimMeter {
     this.household = opts.household;
     this.wakeUp = opts.wakeUp ?? 0;
     this.readAddressOn = opts.readAddressOn ?? 'wildcard';
+    this.energyDis = opts.energyDis ?? 'standard';
+    this.modeWord = opts.modeWord;
+  }
+
+  /** 00000000: the counters the mode word names, added or subtracted. */
+  combinedEnergy(): number {
+    const mode = this.modeWord ?? (this.energyDis === 'combined-only' ? IMPORT_MODE_WORD : NET_MODE_WORD);
+    const h = this.household;
+    const term = (bit: number, kwh: number) => ((mode & bit) !== 0 ? kwh : 0);
+    return term(0x01, h.importKwh) - term(0x02, h.importKwh) + term(0x04, h.exportKwh) - term(0x08, h.exportKwh);
   }
 
   /** Whether this meter takes the request (its own address, the wildcard, or the broadcast 99…99). */
@@ -106,18 +142,22 @@ export class SimMeter {
     return this.readData(diFromWire(req.data), ms);
   }
 
-  /** An unsolicited import-energy reply, as when the DTU polls the meter itself after connecting. */
+  /** An unsolicited energy reply, as when the DTU polls the meter itself after connecting. */
   announce(ms = Date.now()): Buffer {
-    return this.readData('00010000', ms) ?? Buffer.alloc(0);
+    return this.readData(this.energyDis === 'combined-only' ? '00000000' : '00010000', ms);
   }
 
   private readData(di: string, ms: number): Buffer {
+    if (di === MODE_WORD_DI && this.modeWord !== undefined)
+      return meterFrame(this.address, 0x91, [...diToWire(di), this.modeWord], this.wakeUp);
     const spec = DIS[di];
     const h = this.household;
     if (!spec || (spec.phase !== undefined && spec.phase >= h.phases.length)) return this.error(0x11, 0x02);
+    if (this.energyDis === 'combined-only' && SEPARATE_ENERGY_DIS.has(di)) return this.error(0x11, 0x02);
     h.advance(ms);
     const registerValue = (id: string) => {
       const member = DIS[id];
+      if (id === '00000000') return h.overrides.get(id) ?? this.combinedEnergy();
       return h.overrides.get(id) ?? ('value' in member ? member.value(h, ms) : 0);
     };
     const values = 'members' in spec ? spec.members.map(registerValue) : [registerValue(di)];

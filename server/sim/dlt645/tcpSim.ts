@@ -9,7 +9,7 @@
  */
 import net from 'node:net';
 import { Household } from './household.ts';
-import { type ReadAddressOn, SimMeter } from './simMeter.ts';
+import { type EnergyDis, type ReadAddressOn, SimMeter } from './simMeter.ts';
 import { diFromWire, RequestReader } from './slaveFrames.ts';
 
 const CONNECT_BATCH = 200;
@@ -28,6 +28,10 @@ export interface Dlt645SimOptions {
   silentShare?: number;
   /** Where the meters answer read-address (default: the wildcard). */
   readAddressOn?: ReadAddressOn;
+  /** Energy DIs the meters serve (default all; `combined-only`: only 00000000, as IVY's simulator). */
+  energyDis?: EnergyDis;
+  /** Mode word the meters answer at 04000601 (default: none, "no requested data"). */
+  modeWord?: number;
   /** Share of DTUs that send their IMEI once after connecting. */
   registrationShare?: number;
   /** Share of DTUs that put their IMEI in front of every packet. */
@@ -187,7 +191,14 @@ export class Dlt645Sim {
         solar: rand() < (opts.solarShare ?? 0.3),
         timeScale: opts.timeScale,
       });
-      const meter = new SimMeter({ address, household, wakeUp: rand() < 0.5 ? 4 : 0, readAddressOn: opts.readAddressOn });
+      const meter = new SimMeter({
+        address,
+        household,
+        wakeUp: rand() < 0.5 ? 4 : 0,
+        readAddressOn: opts.readAddressOn,
+        energyDis: opts.energyDis,
+        modeWord: opts.modeWord,
+      });
       this.connections.set(address, new SimConnection(meter, info, this));
     }
   }

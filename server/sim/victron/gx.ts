@@ -8,6 +8,8 @@
  *   `#`) stays alive for the keep-alive window; a topic no live filter matches any more is
  *   expired with an empty retained payload: all of them at a keep-alive timeout, and those a
  *   later, narrower list leaves out one window after the keep-alive that covered them.
+ *   A read of `system/0/Serial` (the traditional keep-alive: any read keeps it alive) renews the
+ *   topics in force, `#` when none are, and is answered with the serial.
  * Both stop publishing changes when the keep-alive times out, apply W/ writes with an N/ echo,
  * answer R/ reads, and send empty payloads for every path of a service that leaves the bus.
  * Built from the protocol reference, not from the driver.
@@ -253,6 +255,17 @@ export class GxSimulator {
     this.absent.delete(serviceInstance);
   }
 
+  /**
+   * dbus-mqtt clears one retained topic (an empty retained payload), as it does for a topic
+   * whose keep-alive filter expired; the value stays on the bus and returns with the next
+   * publish of it.
+   */
+  expireTopic(path: string): void {
+    this.retained.delete(path);
+    this.stats.expiredTopics++;
+    this.raw(`N/${this.portalId}/${path}`, '', this.generation === 'dbus-mqtt');
+  }
+
   /** A payload that is not JSON, on a real topic: clients must survive it. */
   sendGarbage(path = 'system/0/Dc/Battery/Soc'): void {
     this.raw(`N/${this.portalId}/${path}`, '{"value":', false);
@@ -312,11 +325,12 @@ export class GxSimulator {
       if (!suppress && this.takeToken()) this.fullPublish(echo);
       return;
     }
-    const filters = legacy ? ['#'] : parseTopicList(payload);
+    const filters = legacy ? (wasAlive ? this.filters : ['#']) : parseTopicList(payload);
     const changed = filters.join('\n') !== this.filters.join('\n');
     this.filters = filters;
     for (const f of filters) this.liveFilters.set(f, this.aliveUntil);
     if (!wasAlive || changed) this.fullPublish();
+    if (legacy) this.send('system/0/Serial', true);
   }
 
   private onRead(rest: string): void {

@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { SerialPort } from 'serialport';
 import { Hub } from '../../core/hub.ts';
 import { browseSmartEnergy } from '../../drivers/itron/discovery.ts';
+import { isDlmsDriver, type PendingDlmsMeter } from '../../drivers/dlms/driver.ts';
+import { isDlt645Driver, type PendingMeter as PendingDlt645Meter } from '../../drivers/dlt645/driver.ts';
 import type { ConnectionTestResult, Driver } from '../../drivers/types.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { OptionsError } from '../../options/load.ts';
@@ -157,39 +159,20 @@ export async function listSerialPorts(byIdDir = '/dev/serial/by-id'): Promise<Se
 
 /** Meters that dialed in to the DL/T 645 or DLMS listener and are not adopted yet. */
 export function pendingMeters(ctx: WebContext): PendingMeter[] {
-  const out: PendingMeter[] = [];
-  for (const kind of ['dlt645', 'dlms']) {
-    let diag: Record<string, unknown> | undefined;
-    try {
-      diag = ctx.drivers().get(kind)?.diagnostics?.();
-    } catch {
-      continue;
-    }
-    const list = diag?.pendingMeters;
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      const meter = pendingMeter(kind, entry);
-      if (meter) out.push(meter);
-    }
-  }
-  return out;
+  const drivers = ctx.drivers();
+  const dlt645 = drivers.get('dlt645');
+  const dlms = drivers.get('dlms');
+  return [
+    ...(isDlt645Driver(dlt645) ? dlt645.pendingMeters().map(pendingDlt645Meter) : []),
+    ...(isDlmsDriver(dlms) ? dlms.pendingMeters().map(pendingDlmsMeter) : []),
+  ];
 }
 
-/** A driver's pending entry (a bare id, or an object naming it) as an options entry to adopt. */
-function pendingMeter(kind: string, entry: unknown): PendingMeter | undefined {
-  const e: Record<string, unknown> =
-    typeof entry === 'string' ? (kind === 'dlt645' ? { address: entry } : { id: entry }) : ((entry as Record<string, unknown>) ?? {});
-  const remote = [e.ip, e.remote, e.peer].find((v): v is string => typeof v === 'string');
-  if (kind === 'dlt645') {
-    const address = e.address ?? e.id;
-    if (typeof address !== 'string') return undefined;
-    return { kind, label: address, remote, config: { address } };
-  }
-  const systemTitle = e.systemTitle ?? e.system_title;
-  const id = e.id ?? e.logicalDeviceName;
-  if (typeof systemTitle !== 'string' && typeof id !== 'string') return undefined;
-  const config: Record<string, unknown> = { mode: 'push' };
-  if (typeof systemTitle === 'string') config.system_title = systemTitle;
-  if (typeof id === 'string' && /^[A-Za-z0-9_-]+$/.test(id)) config.id = id;
-  return { kind, label: String(id ?? systemTitle), remote, config };
+function pendingDlt645Meter(m: PendingDlt645Meter): PendingMeter {
+  return { kind: 'dlt645', label: m.address, remote: m.ip, config: { address: m.address } };
+}
+
+/** Adopted as a push meter with its system title; the user adds its keys. */
+function pendingDlmsMeter(m: PendingDlmsMeter): PendingMeter {
+  return { kind: 'dlms', label: m.systemTitle, remote: m.ip, config: { mode: 'push', system_title: m.systemTitle } };
 }

@@ -17,7 +17,8 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron recovery with %s', (ge
     const events: string[] = [];
     rig.hub.on('event', (_rec, e) => events.push(e.event));
     const recoveredBefore = rig.diag().lapsesRecovered;
-    rig.sim.loseKeepalives(1500);
+    // dbus-mqtt: long enough that a serial read after a keep-alive stays unanswered past the timeout.
+    rig.sim.loseKeepalives(generation === 'dbus-mqtt' ? 3000 : 1500);
     await waitFor(() => rig!.diag().lapsesRecovered > recoveredBefore && events.includes('keepalive_recovered'), {
       what: 'lapse recovered',
     });

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
+import type { DlmsDriver } from '../../../server/drivers/dlms/driver.ts';
+import type { Dlt645Driver } from '../../../server/drivers/dlt645/driver.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
 import { parseOptions } from '../../../server/options/load.ts';
 import type { Options } from '../../../server/options/schema.ts';
@@ -198,23 +200,29 @@ describe('onboarding routes', () => {
   });
 
   it('list meters that dialed in, from whichever listener has them', async () => {
-    const driver = (kind: string, pendingMeters: unknown): Driver => ({
-      kind,
-      start: async () => undefined,
-      stop: async () => undefined,
-      diagnostics: () => ({ pendingMeters }),
-    });
-    const drivers = new Map([
-      ['dlt645', driver('dlt645', [{ address: '000000123456', ip: '10.1.1.1', registration: 'DTU-7', since: 1 }, '000000654321'])],
-      ['dlms', driver('dlms', [{ systemTitle: '4D4D4D0000BC614E' }])],
+    const idle = { start: async () => undefined, stop: async () => undefined };
+    const dlt645: Dlt645Driver = {
+      kind: 'dlt645',
+      ...idle,
+      pendingMeters: () => [
+        { address: '000000123456', ip: '10.1.1.1', registration: 'DTU-7', since: 1, lastSeen: 2, reason: 'auto_adopt_off' },
+      ],
+    };
+    const dlms: DlmsDriver = {
+      kind: 'dlms',
+      ...idle,
+      pendingMeters: () => [{ systemTitle: '4D4D4D0000BC614E', ip: '10.1.1.2', since: 1, lastSeen: 2, telegrams: 3 }],
+    };
+    const drivers = new Map<string, Driver>([
+      ['dlt645', dlt645],
+      ['dlms', dlms],
     ]);
     const { ctx } = fakeContext({}, drivers);
     app = Fastify();
     await registerOnboardingRoutes(app, ctx);
     expect((await app.inject({ url: '/api/onboarding/pending' })).json()).toEqual([
       { kind: 'dlt645', label: '000000123456', remote: '10.1.1.1', config: { address: '000000123456' } },
-      { kind: 'dlt645', label: '000000654321', config: { address: '000000654321' } },
-      { kind: 'dlms', label: '4D4D4D0000BC614E', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } },
+      { kind: 'dlms', label: '4D4D4D0000BC614E', remote: '10.1.1.2', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } },
     ]);
   });
 });

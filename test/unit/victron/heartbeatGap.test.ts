@@ -15,6 +15,7 @@ function scheduler() {
   const log: string[] = [];
   const ka = new KeepaliveScheduler(TIMING, [], {
     send: (r) => sent.push(r),
+    readSerial: () => undefined,
     lapsed: () => log.push('lapsed'),
     recovered: () => log.push('recovered'),
     stuck: () => log.push('stuck'),

@@ -10,6 +10,7 @@ function scheduler() {
   const log: string[] = [];
   const ka = new KeepaliveScheduler(TIMING, FILTERS, {
     send: (r) => sent.push(r),
+    readSerial: () => log.push('read serial'),
     lapsed: (reason) => log.push(`lapsed: ${reason}`),
     recovered: () => log.push('recovered'),
     stuck: () => log.push('stuck'),
@@ -87,15 +88,33 @@ describe('keep-alive scheduler', () => {
     ka.stop();
   });
 
-  it('dbus-mqtt clearing its values is a lapse answered with the topic list', () => {
-    const { ka, sent } = scheduler();
+  it('dbus-mqtt: a serial read follows each keep-alive; answered, the GX is alive however quiet it is', () => {
+    const { ka, log } = scheduler();
     ka.connected();
     ka.presenceFlag();
-    ka.cleared();
-    ka.cleared();
-    expect(ka.stats.lapses).toBe(1);
-    expect(sent.at(-1)).toEqual({ kind: 'topics', filters: FILTERS });
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(TIMING.keepaliveMs);
+      ka.serial();
+    }
+    expect(log.filter((l) => l === 'read serial')).toHaveLength(10);
+    expect(ka.stats.lapses).toBe(0);
+    ka.stop();
+  });
+
+  it('dbus-mqtt: a serial read unanswered for the timeout is a lapse answered with the topic list; the answer recovers it', () => {
+    const { ka, sent, log } = scheduler();
+    ka.connected();
+    ka.presenceFlag();
+    vi.advanceTimersByTime(TIMING.keepaliveMs);
+    ka.serial();
+    vi.advanceTimersByTime(TIMING.keepaliveMs);
+    // Values still arrive (retained ones, a service's own changes): no proof the keep-alive got through.
     ka.data();
+    vi.advanceTimersByTime(TIMING.heartbeatTimeoutMs * 1.5);
+    expect(ka.stats.lapses).toBe(1);
+    expect(log.find((l) => l.startsWith('lapsed'))).toMatch(/^lapsed: the serial read after a keep-alive unanswered for 1\d s$/);
+    expect(sent.at(-1)).toEqual({ kind: 'topics', filters: FILTERS });
+    ka.serial();
     expect(ka.stats.lapsesRecovered).toBe(1);
     ka.stop();
   });

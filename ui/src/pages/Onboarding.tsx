@@ -326,6 +326,9 @@ function PendingMeters({ kind, onAdopt }: { kind: string; onAdopt: (config: Reco
           ))}
         </ul>
       )}
+      {mine.length > 0 && kind === 'dlms' && (
+        <p class="muted small">Adopt fills in the meter's system title; enter its keys from the grid operator, then save.</p>
+      )}
     </div>
   );
 }
