@@ -24,7 +24,8 @@ interface Case {
   faults: SimFault[];
 }
 
-const SLOW = { timeoutMs: 20_000, intervalMs: 100 };
+// Generous: on a loaded CI machine a reopened link may first see a bad batch and back off (5 s, then 10 s).
+const SLOW = { timeoutMs: 45_000, intervalMs: 100 };
 
 /** Why the hub must say a device is offline during each fault. */
 const OFFLINE_REASON: Record<string, RegExp> = {
@@ -113,5 +114,5 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
     const [victron] = cases.filter((c) => c.sim.kind === 'victron');
     const grid = victron.sim.truth!().find((t) => t.id.endsWith('_grid_30'))!;
     expect(grid.counters.grid_energy_import).toBeGreaterThan(4321.88);
-  }, 60_000);
+  }, 240_000);
 });
