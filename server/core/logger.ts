@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { type LogFormat, TextLogStream } from './logFormat.ts';
 
 export type { Logger };
 
@@ -56,14 +57,24 @@ export class LogRing extends Writable {
   }
 }
 
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout, ring?: LogRing): Logger {
+/**
+ * `format` is for stdout alone: the ring is always fed pino's JSON records. The default
+ * is JSON so that a test's sink reads records; the add-on passes its `log_format`.
+ */
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stdout,
+  ring?: LogRing,
+  format: LogFormat = 'json',
+): Logger {
   const pinoLevel = level === 'warning' ? 'warn' : level;
   const options = { level: pinoLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
-  if (!ring) return pino(options, destination);
+  const out = format === 'text' ? new TextLogStream(destination) : destination;
+  if (!ring) return pino(options, out);
   return pino(
     options,
     pino.multistream([
-      { stream: destination, level: pinoLevel as pino.Level },
+      { stream: out, level: pinoLevel as pino.Level },
       { stream: ring, level: pinoLevel as pino.Level },
     ]),
   );

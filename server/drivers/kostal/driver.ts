@@ -32,7 +32,8 @@ export function createKostalDriver(ctx: DriverContext): Driver {
         session.start();
       },
     });
-    const create = () => new InverterSession(config, { hub: ctx.hub, log: ctx.log, dataDir: ctx.dataDir, boundary });
+    const log = ctx.log.child({ device: config.name ?? config.host });
+    const create = () => new InverterSession(config, { hub: ctx.hub, log, dataDir: ctx.dataDir, boundary });
     session = create();
     return {
       boundary,
