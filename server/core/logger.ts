@@ -42,8 +42,10 @@ export class LogRing extends Writable {
     for (const text of chunk.toString().split('\n')) {
       if (!text) continue;
       try {
-        const rec = JSON.parse(text) as { time: number; level: number; msg: string };
-        this.lines.push({ time: rec.time, level: LEVEL_NAMES[rec.level] ?? String(rec.level), msg: rec.msg });
+        const rec = JSON.parse(text) as { time: number; level: number; msg: string; device?: unknown };
+        // The panel's log names the device as the add-on log does.
+        const msg = typeof rec.device === 'string' ? `${rec.device}: ${rec.msg}` : rec.msg;
+        this.lines.push({ time: rec.time, level: LEVEL_NAMES[rec.level] ?? String(rec.level), msg });
         if (this.lines.length > this.capacity) this.lines.shift();
       } catch {
         // Only pino's own JSON lines arrive here.

@@ -28,7 +28,7 @@ export function createItronDriver(ctx: DriverContext): Driver {
         // A defect in one meter's poll replaces its session with a fresh one; the others go on.
         const boundary: SessionBoundary = new SessionBoundary({
           hub: ctx.hub,
-          log: ctx.log,
+          log: deviceCtx.log,
           describe: () => `Itron meter itron_meters[${index}]`,
           devices: () => (ctx.hub.get(sessions[slot].deviceId) ? [sessions[slot].deviceId] : []),
           halt: () => sessions[slot].stop(),

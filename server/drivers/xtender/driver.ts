@@ -28,7 +28,7 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
         const create = () => new XtenderSession(config, { hub: ctx.hub, log, ledger }, boundary);
         const boundary: SessionBoundary = new SessionBoundary({
           hub: ctx.hub,
-          log: ctx.log,
+          log,
           describe: () => `Xtender link ${config.serial_port}`,
           devices: () => sessions[slot].deviceIds(),
           halt: () => sessions[slot].stop(),

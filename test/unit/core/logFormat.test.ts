@@ -2,12 +2,16 @@
  * The add-on log: readable text lines by default (device name first), pino's JSON records
  * with `log_format: json`, secrets redacted in both, and the in-memory ring fed either way.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hub } from '../../../server/core/hub.ts';
 import type { LogFormat } from '../../../server/core/logFormat.ts';
 import { createLogger, LogRing } from '../../../server/core/logger.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
+import { createKostalDriver } from '../../../server/drivers/kostal/driver.ts';
 import { createVictronDriver } from '../../../server/drivers/victron/driver.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
@@ -59,10 +63,14 @@ describe('text log format', () => {
     expect(lines[1]).toBe('  [00:00:00] ERROR: forged\\x1b[2J');
   });
 
-  it('fills the ring with structured records as before', () => {
+  it('fills the ring from the structured records, naming the device there too', () => {
     const { ring, log } = capture('text');
     log.child({ device: 'Garage PIKO' }).info('online');
-    expect(ring.recent()).toEqual([{ time: expect.any(Number), level: 'info', msg: 'online' }]);
+    log.warn('broker unreachable');
+    expect(ring.recent()).toEqual([
+      { time: expect.any(Number), level: 'info', msg: 'Garage PIKO: online' },
+      { time: expect.any(Number), level: 'warning', msg: 'broker unreachable' },
+    ]);
   });
 });
 
@@ -105,4 +113,24 @@ describe('device sessions name their device', () => {
     expect(first.match(/"driver":/g)).toHaveLength(1);
     expect(JSON.parse(first)).toMatchObject({ driver: 'victron', device: 'Boat GX', msg: 'connecting to Victron GX' });
   });
+
+  it('a Kostal inverter that does not answer is named in its line', async () => {
+    const { lines, log } = capture('text');
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ww-logformat-'));
+    const driver = createKostalDriver({
+      hub: new Hub(),
+      log: log.child({ driver: 'kostal' }),
+      options: optionsSchema.parse({ kostal: [{ host: `127.0.0.2:${port}`, name: 'Garage PIKO' }] }),
+      dataDir,
+      reportConfigError: () => undefined,
+    });
+    cleanup.push(async () => {
+      await driver.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    await driver.start();
+    const line = await waitFor(() => lines.find((l) => l.includes('not identified yet')), { timeoutMs: 30_000, what: 'the waiting line' });
+    expect(line).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: Garage PIKO: Kostal inverter not identified yet \(/);
+  }, 40_000);
 });
