@@ -4,7 +4,10 @@ ARG BUILD_FROM=ghcr.io/home-assistant/base:3.22
 
 # Build stage: same Alpine (musl) as the runtime, so native modules match it.
 FROM ${BUILD_FROM} AS build
-# serialport ships musl prebuilds for x64 and arm64; the toolchain is node-gyp's fallback.
+# @serialport/bindings-cpp 13.0.0 carries N-API prebuilds for linux-x64 (glibc, musl),
+# linux-arm64 (armv8 glibc, musl) and linux-arm (armv6 glibc, armv7 glibc and musl);
+# node-gyp-build loads the musl one here. The toolchain stays for when no prebuild fits
+# (another bindings-cpp version or arch): node-gyp-build then compiles it.
 RUN apk add --no-cache nodejs npm python3 make g++ linux-headers
 WORKDIR /src
 COPY package.json package-lock.json ./

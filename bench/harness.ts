@@ -34,7 +34,11 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
   // Simulators that share files with the bridge (certificates) find them here.
   process.env.WATTWIRE_DATA_DIR = dataDir;
   const broker = await Mosquitto.start();
-  const options: Options = optionsSchema.parse({ log_level: 'warning', mqtt: { host: '127.0.0.1', port: broker.port } });
+  const options: Options = optionsSchema.parse({
+    log_level: 'warning',
+    log_format: 'json',
+    mqtt: { host: '127.0.0.1', port: broker.port },
+  });
   options.dlt645.listen_port = await freePort();
   const sims: DemoSim[] = [];
   const startErrors: string[] = [];

@@ -83,7 +83,7 @@ export class WattwireApp {
 
   constructor(private readonly settings: AppSettings) {
     this.options = settings.options;
-    this.log = settings.log ?? createLogger(settings.options.log_level, process.stdout, this.logRing);
+    this.log = settings.log ?? createLogger(settings.options.log_level, process.stdout, this.logRing, settings.options.log_format);
     this.configErrors.push(...(settings.optionErrors ?? []));
     for (const e of this.configErrors) this.log.warn(`options: ${e.where}: ${e.message}`);
   }

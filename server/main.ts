@@ -10,7 +10,7 @@ import { installFatalHandlers } from './fatal.ts';
 import { parseOptionsLenient, readEnvironment, readOptionsFile } from './options/load.ts';
 
 export async function runMain(argv: string[]): Promise<void> {
-  let log: Logger = createLogger('info');
+  let log: Logger = createLogger('info', process.stdout, undefined, 'text');
   installFatalHandlers({ log: () => log });
   const { values } = parseArgs({
     args: argv,

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { type LogFormat, TextLogStream } from './logFormat.ts';
 
 export type { Logger };
 
@@ -41,8 +42,10 @@ export class LogRing extends Writable {
     for (const text of chunk.toString().split('\n')) {
       if (!text) continue;
       try {
-        const rec = JSON.parse(text) as { time: number; level: number; msg: string };
-        this.lines.push({ time: rec.time, level: LEVEL_NAMES[rec.level] ?? String(rec.level), msg: rec.msg });
+        const rec = JSON.parse(text) as { time: number; level: number; msg: string; device?: unknown };
+        // The panel's log names the device as the add-on log does.
+        const msg = typeof rec.device === 'string' ? `${rec.device}: ${rec.msg}` : rec.msg;
+        this.lines.push({ time: rec.time, level: LEVEL_NAMES[rec.level] ?? String(rec.level), msg });
         if (this.lines.length > this.capacity) this.lines.shift();
       } catch {
         // Only pino's own JSON lines arrive here.
@@ -56,14 +59,24 @@ export class LogRing extends Writable {
   }
 }
 
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout, ring?: LogRing): Logger {
+/**
+ * `format` is for stdout alone: the ring is always fed pino's JSON records. The default
+ * is JSON so that a test's sink reads records; the add-on passes its `log_format`.
+ */
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stdout,
+  ring?: LogRing,
+  format: LogFormat = 'json',
+): Logger {
   const pinoLevel = level === 'warning' ? 'warn' : level;
   const options = { level: pinoLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
-  if (!ring) return pino(options, destination);
+  const out = format === 'text' ? new TextLogStream(destination) : destination;
+  if (!ring) return pino(options, out);
   return pino(
     options,
     pino.multistream([
-      { stream: destination, level: pinoLevel as pino.Level },
+      { stream: out, level: pinoLevel as pino.Level },
       { stream: ring, level: pinoLevel as pino.Level },
     ]),
   );

@@ -34,6 +34,8 @@ export const mqttOptions = z.object({
 
 export const optionsSchema = z.object({
   log_level: z.enum(['trace', 'debug', 'info', 'warning', 'error']).default('info'),
+  /** text: one readable line per event for the Log tab; json: pino's records, for log shippers. */
+  log_format: z.enum(['text', 'json']).default('text'),
   mqtt: mqttOptions.prefault({}),
   dlt645: dlt645Options.prefault({}),
   dlt645_meters: z.array(z.unknown()).default([]),

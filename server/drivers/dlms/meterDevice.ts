@@ -47,7 +47,7 @@ export class MeterDevice {
     private readonly options?: { listed?: string },
   ) {
     this.diag = new Diagnosis(describeSilence);
-    this.log = ctx.log.child({ meter: cfg.name ?? where });
+    this.log = ctx.log.child({ device: cfg.name ?? where });
     const preset = cfg.id ?? cfg.system_title?.toUpperCase();
     if (preset) this.createDevice(preset);
   }
@@ -81,7 +81,7 @@ export class MeterDevice {
       telemetry: 'readings',
     };
     this.handle = this.ctx.hub.addDevice(info, this.registers, this.controller);
-    this.log.info({ device: id }, 'DLMS meter identified');
+    this.log.info({ id }, 'DLMS meter identified');
     if (this.diag.problem !== 'waiting') this.applyStatus();
   }
 

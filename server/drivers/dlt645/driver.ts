@@ -514,9 +514,10 @@ class Dlt645DriverImpl implements Dlt645Driver {
   ): MeterSession {
     const existing = this.meters.get(address);
     if (existing) return existing;
-    const session = new MeterSession(this.ctx.hub, this.ctx.log, {
+    const name = this.configured.get(address)?.name;
+    const session = new MeterSession(this.ctx.hub, this.ctx.log.child({ device: name ?? address }), {
       address,
-      name: this.configured.get(address)?.name,
+      name,
       listed: this.configured.has(address),
       ip,
       pollIntervalMs: this.opts.poll_interval * 1000,

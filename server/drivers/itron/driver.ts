@@ -23,11 +23,12 @@ export function createItronDriver(ctx: DriverContext): Driver {
     async start() {
       sessions = [];
       boundaries = validDeviceItems(ctx, 'itron_meters').map(({ index, config }, slot) => {
-        const create = () => new MeterSession(ctx, config, index, boundary);
+        const deviceCtx = { ...ctx, log: ctx.log.child({ device: config.name ?? `itron_meters[${index}]` }) };
+        const create = () => new MeterSession(deviceCtx, config, index, boundary);
         // A defect in one meter's poll replaces its session with a fresh one; the others go on.
         const boundary: SessionBoundary = new SessionBoundary({
           hub: ctx.hub,
-          log: ctx.log,
+          log: deviceCtx.log,
           describe: () => `Itron meter itron_meters[${index}]`,
           devices: () => (ctx.hub.get(sessions[slot].deviceId) ? [sessions[slot].deviceId] : []),
           halt: () => sessions[slot].stop(),

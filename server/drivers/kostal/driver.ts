@@ -21,9 +21,10 @@ export function createKostalDriver(ctx: DriverContext): Driver {
   const guarded: Guarded[] = [];
   const guard = (config: KostalInverter): Guarded => {
     let session: InverterSession;
+    const log = ctx.log.child({ device: config.name ?? config.host });
     const boundary: SessionBoundary = new SessionBoundary({
       hub: ctx.hub,
-      log: ctx.log,
+      log,
       describe: () => `Kostal inverter ${config.host}`,
       devices: () => (session.deviceId ? [session.deviceId] : []),
       halt: () => session.stop(),
@@ -32,7 +33,7 @@ export function createKostalDriver(ctx: DriverContext): Driver {
         session.start();
       },
     });
-    const create = () => new InverterSession(config, { hub: ctx.hub, log: ctx.log, dataDir: ctx.dataDir, boundary });
+    const create = () => new InverterSession(config, { hub: ctx.hub, log, dataDir: ctx.dataDir, boundary });
     session = create();
     return {
       boundary,

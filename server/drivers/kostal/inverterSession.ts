@@ -124,7 +124,7 @@ export class InverterSession {
     if (!this.handle) return;
     const guarded = this.energy.check(snapshot.totalEnergyKwh, snapshot.dailyEnergyKwh, this.now(), asleep);
     if (guarded.warning) {
-      this.deps.log.warn({ device: this.handle.id }, guarded.warning);
+      this.deps.log.warn({ id: this.handle.id }, guarded.warning);
       this.handle.event({ type: 'warning', event: 'counter_regression', message: guarded.warning });
     }
     this.handle.publish([...liveReadings(snapshot, this.config.night_power), ...guarded.readings]);

@@ -25,7 +25,7 @@ export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronT
       const items = validDeviceItems(ctx, 'victron');
       sessions = [];
       boundaries = items.map(({ index, config }, slot) => {
-        const log = ctx.log.child({ driver: 'victron', system: index });
+        const log = ctx.log.child({ device: config.name ?? config.host ?? `victron[${index}]` });
         const create = () => new GxSession(ctx.hub, log, config, `victron[${index}]`, tuned, boundary);
         // A GX with its devices is one session: a throw in it faults them all and a fresh session replaces it.
         const boundary: SessionBoundary = new SessionBoundary({

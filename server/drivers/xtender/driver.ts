@@ -24,10 +24,11 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
         }
         seen.add(config.serial_port);
         const slot = sessions.length;
-        const create = () => new XtenderSession(config, { hub: ctx.hub, log: ctx.log, ledger }, boundary);
+        const log = ctx.log.child({ device: config.name ?? config.serial_port });
+        const create = () => new XtenderSession(config, { hub: ctx.hub, log, ledger }, boundary);
         const boundary: SessionBoundary = new SessionBoundary({
           hub: ctx.hub,
-          log: ctx.log,
+          log,
           describe: () => `Xtender link ${config.serial_port}`,
           devices: () => sessions[slot].deviceIds(),
           halt: () => sessions[slot].stop(),

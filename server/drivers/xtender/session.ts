@@ -306,7 +306,7 @@ export class XtenderSession {
         continue;
       }
       const keys = batch.map((b) => b.key);
-      if (this.faults.healed(dev.id, keys)) this.deps.log.info({ device: dev.id }, 'xtender device answers plausible values again');
+      if (this.faults.healed(dev.id, keys)) this.deps.log.info({ id: dev.id }, 'xtender device answers plausible values again');
       dev.hubHandle.publish(batch);
       dev.hubHandle.setStatus('online');
     }
