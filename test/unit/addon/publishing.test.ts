@@ -1,6 +1,6 @@
 /**
- * The prebuilt image: config.yaml names it per arch, and the tag workflow builds and pushes
- * exactly those arches, so installing the add-on pulls an image instead of building one.
+ * The prebuilt image: the tag workflow builds one image per arch config.yaml lists and joins
+ * them in the multi-arch image config.yaml names, so installing pulls instead of building.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,32 +11,42 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
-  with?: Record<string, string>;
+  with?: Record<string, string | boolean>;
+}
+interface Job {
+  needs?: string | string[];
+  'runs-on': string;
+  strategy?: { matrix?: { include?: { arch: string; os: string }[] } };
+  steps: Step[];
 }
 interface Workflow {
   on: { push?: { tags?: string[]; branches?: string[] } } & Record<string, unknown>;
-  permissions: Record<string, string>;
-  jobs: Record<string, { strategy?: { matrix?: { arch?: string[] } }; steps: Step[] }>;
+  env: Record<string, string>;
+  jobs: Record<string, Job>;
 }
 
 const config = addonConfig();
 const workflow = readYaml<Workflow>('.github/workflows/builder.yaml');
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-const builder = steps.find((s) => s.uses?.startsWith('home-assistant/builder@'));
+/** A GitHub Actions expression as the workflow writes it. */
+const gh = (expression: string) => `$\{{ ${expression} }}`;
+const action = (name: string) => steps.find((s) => s.uses?.startsWith(`home-assistant/builder/actions/${name}@`));
 
 describe('config.yaml image', () => {
-  it('names a per-arch image on ghcr.io under the repository owner', () => {
-    const image = config.image as string;
-    expect(image).toContain('{arch}');
+  it('names the multi-arch image on ghcr.io under the repository owner', () => {
     const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1].toLowerCase();
-    expect(image).toBe(`ghcr.io/${owner}/${config.slug as string}-{arch}`);
+    expect(config.image).toBe(`ghcr.io/${owner}/${config.slug as string}`);
   });
 });
 
 describe('.github/workflows/builder.yaml', () => {
-  it('builds exactly the arches config.yaml lists', () => {
-    const arches = Object.values(workflow.jobs).flatMap((job) => job.strategy?.matrix?.arch ?? []);
-    expect([...arches].sort()).toEqual([...(config.arch as string[])].sort());
+  it('builds exactly the arches config.yaml lists, each on a runner of its arch', () => {
+    const matrix = workflow.jobs.build?.strategy?.matrix?.include ?? [];
+    expect(matrix.map((m) => m.arch).sort()).toEqual([...(config.arch as string[])].sort());
+    expect(matrix.find((m) => m.arch === 'aarch64')?.os).toMatch(/arm/);
+    expect(JSON.parse(String(action('publish-multi-arch-manifest')?.with?.architectures)).sort()).toEqual(
+      [...(config.arch as string[])].sort(),
+    );
   });
 
   it('runs on version tags only, and refuses a tag that is not config.yaml’s version', () => {
@@ -46,18 +56,19 @@ describe('.github/workflows/builder.yaml', () => {
     expect(check?.run).toMatch(/\.version/);
     expect(check?.run).toMatch(/GITHUB_REF_NAME/);
     expect(check?.run).toMatch(/exit 1/);
+    expect(workflow.jobs.build?.needs).toBe('version');
   });
 
-  it('pushes with the Home Assistant builder, per arch, reading config.yaml at the repository root', () => {
-    expect(workflow.permissions.packages).toBe('write');
-    const login = steps.find((s) => s.uses?.startsWith('docker/login-action@'));
-    expect(login?.with?.registry).toBe('ghcr.io');
-    expect(steps.indexOf(login!)).toBeLessThan(steps.indexOf(builder!));
-    const args = builder?.with?.args.split(/\s*\\?\s*\n\s*/).filter(Boolean);
-    // --addon: the image name, version and arches come from config.yaml; --test would not push.
-    const perArch = `--$\{{ matrix.arch }}`;
-    expect(args).toEqual(expect.arrayContaining([perArch, '--target /data', '--addon']));
-    expect(args).not.toContain('--test');
+  it('pushes per-arch images with the builder and joins them under the name config.yaml pulls', () => {
+    const build = action('build-image');
+    expect(build?.with?.push).toBe(true);
+    expect(build?.with?.image).toBe(`${gh('env.REGISTRY_PREFIX')}/${gh('matrix.arch')}-${gh('env.IMAGE_NAME')}`);
+    const manifest = action('publish-multi-arch-manifest');
+    expect(workflow.jobs.manifest?.needs).toEqual(['version', 'build']);
+    const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1].toLowerCase();
+    const published = `${workflow.env.REGISTRY_PREFIX.replace(gh('github.repository_owner'), owner)}/${workflow.env.IMAGE_NAME}`;
+    expect(published).toBe(config.image);
+    expect(manifest?.with?.['image-name']).toBe(gh('env.IMAGE_NAME'));
   });
 });
 
