@@ -77,7 +77,7 @@ export class InverterSession {
     return this.handle?.id;
   }
 
-  /** Lists the inverter at once (`connecting`), then polls it. */
+  /** Polls from now on; the first poll lists the inverter (`connecting`) before it asks it anything. */
   start(): void {
     this.loop.start();
   }
