@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { enumLabel, findRegister, type RegisterDescriptor, type RegisterValue } from './registers.ts';
 
-export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'unknown';
+/** `connecting`: a configured device that has not answered yet (it is listed before its first answer). */
+export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'connecting' | 'unknown';
 
 export interface DeviceInfo {
   /** Identity from the device itself (address, LFDI, serial, portal id…), `[A-Za-z0-9_-]`. */
@@ -315,7 +316,8 @@ export class Hub extends EventEmitter<HubEvents> {
   private requireOnline(id: string): DeviceRecord {
     const rec = this.devices.get(id);
     if (!rec) throw new CommandError(`Unknown device ${id}`);
-    if (rec.status.availability === 'offline' || rec.status.availability === 'unknown') {
+    const { availability } = rec.status;
+    if (availability === 'offline' || availability === 'unknown' || availability === 'connecting') {
       throw new CommandError(`Meter not connected (${rec.status.reason ?? rec.status.availability})`);
     }
     return rec;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { deviceCounts } from '../core/deviceCounts.ts';
 import { CommandError, WritesOffError } from '../core/hub.ts';
 import { installAccessGuard } from './accessGuard.ts';
 import type { WebContext } from './context.ts';
@@ -47,6 +48,7 @@ export async function createWebServer(ctx: WebContext, opts: WebServerOptions): 
     uptime: Date.now() - ctx.startedAt,
     broker: ctx.broker(),
     configErrors: ctx.configErrors(),
+    devices: deviceCounts(ctx.hub.list()),
   }));
   app.get('/api/stats', async () => ctx.stats());
   app.get('/api/devices', async () => ctx.hub.list().map(deviceView));

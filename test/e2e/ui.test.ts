@@ -346,4 +346,17 @@ describe('ingress web UI', () => {
     ).toBe('ok');
     expect(consoleErrors).toEqual([]);
   });
+
+  it('shows a configured inverter that never answers on the overview, in fault with the reason', async () => {
+    const host = `127.0.0.2:${await freePort()}`;
+    const current = demo.app.currentOptions;
+    await demo.app.applyOptions({ ...current, kostal: [...current.kostal, { host, name: 'Unreachable PIKO', timeout: 2 }] });
+    await open('#/');
+    const card = page.locator('article.card', { hasText: 'Unreachable PIKO' });
+    await card.locator('.badge.fault').waitFor({ timeout: 20_000 });
+    expect(await card.locator('.reason').textContent()).toMatch(/never answered: .*refused/);
+    await page.locator('.device-summary', { hasText: '1 in fault' }).waitFor();
+    await shot('overview-device-in-fault');
+    expect(consoleErrors).toEqual([]);
+  });
 });

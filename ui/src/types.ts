@@ -1,6 +1,6 @@
 /** The shapes the bridge's REST API and live stream send (see server/web). */
 export type { DeviceView, HistoryView, RegisterView } from '../../server/web/deviceView.ts';
-export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'unknown';
+export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'connecting' | 'unknown';
 export type Value = number | string | boolean | null;
 
 export interface BrokerView {
@@ -24,6 +24,8 @@ export interface Health {
   uptime: number;
   broker: BrokerView;
   configErrors?: { where: string; message: string }[];
+  /** Devices by state. */
+  devices?: { total: number; online: number; asleep: number; connecting: number; offline: number; fault: number };
 }
 
 export interface DeviceEventView {

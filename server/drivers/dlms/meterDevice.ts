@@ -36,6 +36,8 @@ export class MeterDevice {
   private registers: DlmsRegister[] = [];
   private readonly unknownObis = new Set<string>();
   private identity: MeterIdentity = {};
+  /** Listed under its options entry until the meter names itself; then replaced. */
+  private provisional = false;
 
   constructor(
     private readonly ctx: DriverContext,
@@ -50,10 +52,18 @@ export class MeterDevice {
     this.log = ctx.log.child({ device: cfg.name ?? where });
     const preset = cfg.id ?? cfg.system_title?.toUpperCase();
     if (preset) this.createDevice(preset);
+    // A configured meter is listed from the start, so a wrong port or key shows; a dial-in one
+    // (options given) is listed once it names itself.
+    else if (!options) this.createProvisional();
   }
 
   get id(): string | undefined {
     return this.handle?.id;
+  }
+
+  /** Known by its own id (options, system title or logical device name), not the provisional one. */
+  get identified(): boolean {
+    return this.handle !== undefined && !this.provisional;
   }
 
   /** The system title this meter is known by (configured or learned). */
@@ -64,12 +74,19 @@ export class MeterDevice {
   /** Learn identity from a telegram; creates the hub device the first time one is known. */
   identify(identity: MeterIdentity): void {
     this.identity = { ...this.identity, ...Object.fromEntries(Object.entries(identity).filter(([, v]) => v)) };
-    if (this.handle) return;
+    if (this.handle && !this.provisional) return;
     const id = this.identity.systemTitle ?? this.identity.logicalDeviceName?.replace(/[^A-Za-z0-9_-]/g, '_');
     if (id) this.createDevice(id);
   }
 
-  private createDevice(id: string): void {
+  private createProvisional(): void {
+    const source = this.cfg.serial_port ?? (this.cfg.host ? `${this.cfg.host}_${this.cfg.port ?? ''}` : this.where);
+    this.createDevice(`dlms_${source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`, true);
+  }
+
+  private createDevice(id: string, provisional = false): void {
+    const replaced = this.provisional && this.handle?.id !== id ? this.handle?.id : undefined;
+    this.provisional = provisional;
     const flag = this.identity.systemTitle ? Buffer.from(this.identity.systemTitle.slice(0, 6), 'hex').toString('latin1') : undefined;
     const info: DeviceInfo = {
       id,
@@ -81,8 +98,10 @@ export class MeterDevice {
       telemetry: 'readings',
     };
     this.handle = this.ctx.hub.addDevice(info, this.registers, this.controller);
-    this.log.info({ id }, 'DLMS meter identified');
+    if (replaced) void this.ctx.hub.removeDevice(replaced);
+    if (!provisional) this.log.info({ id }, 'DLMS meter identified');
     if (this.diag.problem !== 'waiting') this.applyStatus();
+    else if (!this.options) this.handle.setStatus('connecting');
   }
 
   publish(cosem: readonly CosemReading[]): void {

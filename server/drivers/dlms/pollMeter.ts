@@ -124,7 +124,7 @@ export class PollMeter {
         this.device.report(err instanceof DlmsAssociationRejected ? this.device.diag.rejected(msg) : this.device.diag.unreachable(msg));
         throw err;
       }
-      if (!this.device.id) await this.identify(client);
+      if (!this.device.identified) await this.identify(client);
       const out: CosemReading[] = [];
       const refusals = new Map<string, number>();
       for (const reg of regs) {

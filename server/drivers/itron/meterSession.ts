@@ -75,8 +75,10 @@ export class MeterSession {
     return this.handle?.id ?? this.config.lfdi ?? `itron-${this.index + 1}`;
   }
 
+  /** Lists the meter at once (`connecting`), under its LFDI when configured; then polls it. */
   start(): void {
-    if (this.config.lfdi) this.attach(this.config.lfdi);
+    this.attach(this.deviceId);
+    this.handle?.setStatus('connecting');
     this.loop.start();
   }
 

@@ -6,6 +6,7 @@
  */
 import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
+import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
@@ -53,7 +54,9 @@ export class InverterSession {
   private readonly now: () => number;
   private loaded = false;
   private lastAssessment: Assessment | undefined;
-  private waitingLogged = false;
+  private readonly warnings: RepeatedWarnings;
+  /** The id it is listed under until the inverter first answers; nothing is stored under it. */
+  private provisionalId: string | undefined;
   /** The identity was read from the inverter in this run (a stored one may predate the serial number). */
   private identified = false;
 
@@ -63,6 +66,7 @@ export class InverterSession {
   ) {
     this.now = deps.now ?? Date.now;
     this.store = new IdentityStore(deps.dataDir, config.host);
+    this.warnings = new RepeatedWarnings(deps.log);
     const task = () => this.poll();
     this.loop = new PollLoop(deps.boundary ? deps.boundary.poll(task) : task, {
       intervalMs: deps.intervalMs ?? config.poll_interval * 1000,
@@ -73,12 +77,14 @@ export class InverterSession {
     return this.handle?.id;
   }
 
+  /** Polls from now on; the first poll lists the inverter (`connecting`) before it asks it anything. */
   start(): void {
     this.loop.start();
   }
 
   stop(): void {
     this.loop.stop();
+    this.warnings.stop();
   }
 
   /** One poll: read, publish, assess. Throws only for outages and faults (the loop backs off). */
@@ -145,18 +151,15 @@ export class InverterSession {
   private async report(a: Assessment): Promise<void> {
     const prev = this.lastAssessment;
     this.lastAssessment = a;
-    if (!this.handle) {
-      if (!this.waitingLogged)
-        this.deps.log.info({ host: this.config.host }, `Kostal inverter not identified yet (${a.reason}); waiting for it to answer`);
-      this.waitingLogged = true;
-      return;
-    }
+    if (!this.handle) return;
     // Status text changes while feeding are not availability changes.
     const reason = a.availability === 'online' ? undefined : a.reason;
     this.handle.setStatus(a.availability, reason);
     if (prev?.availability !== a.availability) {
-      const line = `Kostal inverter ${this.handle.id}: ${a.availability}${reason ? ` (${reason})` : ''}`;
-      if (a.availability === 'offline' || a.availability === 'fault') this.deps.log.warn(line);
+      const name = this.handle.record?.info.name ?? this.config.host;
+      const line = `Kostal inverter "${name}" (${this.handle.id}): ${a.availability}${reason ? ` (${reason})` : ''}`;
+      // A flapping inverter warns at most once a minute.
+      if (a.availability === 'offline' || a.availability === 'fault') this.warnings.warn(kostalListedKey(this.config), line);
       else this.deps.log.info(line);
       this.handle.diagnostics({ availability: a.availability, reason: a.reason });
       if (a.availability === 'asleep' || prev?.availability === 'asleep') await this.saveStored();
@@ -169,11 +172,34 @@ export class InverterSession {
     if (!this.stored) {
       if (this.config.generation === 'classic') {
         await this.addDevice({ generation: 'classic', serial: null, model: null, name: null, swVersion: null });
+      } else {
+        this.addProvisional();
       }
-      return;
+    } else {
+      this.watch.lastSeen = this.stored.lastSeen;
+      await this.addDevice(this.stored.identity);
     }
-    this.watch.lastSeen = this.stored.lastSeen;
-    await this.addDevice(this.stored.identity);
+    this.handle?.setStatus('connecting');
+  }
+
+  /**
+   * An inverter never seen is listed under its option id or its host until it answers, so a
+   * wrong host or password shows on the overview; its entry under the serial number replaces it.
+   */
+  private addProvisional(): void {
+    const id = deviceIdFor(this.config, { generation: 'dxs', serial: null, model: null, name: null, swVersion: null });
+    this.provisionalId = id;
+    this.handle = this.deps.hub.addDevice(
+      {
+        id,
+        kind: 'kostal',
+        name: this.config.name ?? `Kostal PIKO ${this.config.host}`,
+        manufacturer: 'KOSTAL',
+        statusExtra: { ip: baseUrl(this.config.host).hostname },
+        listed: kostalListedKey(this.config),
+      },
+      [...BASE_REGISTERS],
+    );
   }
 
   private async identify(client: InverterClient): Promise<void> {
@@ -187,7 +213,10 @@ export class InverterSession {
 
   private async addDevice(identity: InverterIdentity): Promise<void> {
     const id = deviceIdFor(this.config, identity);
-    const previous = this.handle?.id ?? this.stored?.deviceId;
+    // A provisional entry never had values: it is replaced, not moved (no entities to keep).
+    const provisional = this.provisionalId;
+    this.provisionalId = undefined;
+    const previous = provisional === undefined ? (this.handle?.id ?? this.stored?.deviceId) : this.stored?.deviceId;
     const moved = previous !== undefined && previous !== id;
     const bySerial = identity.serial ? await IdentityStore.bySerial(this.deps.dataDir, identity.serial).load() : undefined;
     const uniqueIdBase =
@@ -214,6 +243,7 @@ export class InverterSession {
     );
     this.stored = { deviceId: id, identity, lastSeen: this.watch.lastSeen, uniqueIdBase };
     if (moved) await this.moveDevice(previous, id);
+    if (provisional !== undefined && provisional !== id) await this.deps.hub.removeDevice(provisional);
     await this.saveStored();
   }
 

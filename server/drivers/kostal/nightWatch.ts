@@ -6,6 +6,8 @@
  * - unreachable after the last answer was quiet (off, idle, starting, or under
  *   QUIET_POWER_W) → asleep, for at most MAX_SLEEP_MS after that answer;
  * - unreachable after a feeding answer, or for longer than a night → offline;
+ * - unreachable and never seen (a wrong host, or a first start at night) → fault: nothing
+ *   says it is asleep, and a wrong host must not wait unnoticed;
  * - answers that are wrong (401, HTTP 500, truncated page) → fault.
  */
 import type { Availability } from '../../core/hub.ts';
@@ -40,7 +42,8 @@ export class NightWatch {
     if (seen?.quiet && now - seen.at < MAX_SLEEP_MS) {
       return { availability: 'asleep', reason: 'inverter asleep: not answering since dusk' };
     }
-    const since = seen?.quiet ? ` for more than ${MAX_SLEEP_MS / 3600_000} h` : '';
+    if (!seen) return { availability: 'fault', reason: `never answered: ${message}` };
+    const since = seen.quiet ? ` for more than ${MAX_SLEEP_MS / 3600_000} h` : '';
     return { availability: 'offline', reason: `unreachable${since}: ${message}` };
   }
 

@@ -62,6 +62,8 @@ export class GxSession {
   private client: MqttClient | undefined;
   private portalId: string | undefined;
   private devices: GxDevices | undefined;
+  /** The GX as listed before its portal id is known (its `id`, else its host); replaced once it is. */
+  private provisional: DeviceHandle | undefined;
   private keepalive: KeepaliveScheduler | undefined;
   private readonly echoes = new EchoWaiters();
   private readonly endpoint: GxEndpoint;
@@ -89,6 +91,7 @@ export class GxSession {
 
   start(): void {
     if (this.config.portal_id) this.adopt(this.config.portal_id.toLowerCase());
+    else this.listProvisional();
     this.log.info({ where: this.where, endpoint: this.endpoint.describe }, 'connecting to Victron GX');
     const client = mqtt.connect(this.endpoint.url, this.endpoint.options);
     this.client = client;
@@ -112,7 +115,23 @@ export class GxSession {
 
   /** The hub ids of this GX's devices, for its boundary. */
   deviceIds(): string[] {
-    return this.devices?.deviceIds() ?? [];
+    return this.devices?.deviceIds() ?? (this.provisional ? [this.provisional.id] : []);
+  }
+
+  /** A GX whose portal id is still to be learnt is listed at once, so a wrong host or login shows. */
+  private listProvisional(): void {
+    const host = this.endpoint.describe.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+    this.provisional = this.hub.addDevice(
+      {
+        id: this.config.id ?? `victron_${host}`,
+        kind: 'victron',
+        name: this.config.name ?? `Victron GX ${this.endpoint.describe}`,
+        manufacturer: 'Victron Energy',
+        listed: victronListedKey(this.config),
+      },
+      [],
+    );
+    this.provisional.setStatus('connecting');
   }
 
   private guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
@@ -170,7 +189,10 @@ export class GxSession {
       controllerFor: (deviceId) => this.controller(deviceId),
       guard: (handler) => this.guard(handler),
     });
-    this.devices.ensureGx().setStatus('offline', 'connecting');
+    const gx = this.devices.ensureGx();
+    gx.setStatus('connecting');
+    if (this.provisional && this.provisional.id !== gx.id) void this.hub.removeDevice(this.provisional.id);
+    this.provisional = undefined;
     const filters = [...VICTRON_REGISTERS.map((r) => r.id), ...this.extraFilters, ...IDENTITY_FILTERS];
     // Its timers call these: each runs inside the boundary.
     this.keepalive = new KeepaliveScheduler(this.timing, filters, {
@@ -236,7 +258,11 @@ export class GxSession {
     if (err.message === this.lastError) return;
     this.lastError = err.message;
     this.log.warn({ where: this.where, endpoint: this.endpoint.describe, err: err.message }, 'Victron GX connection error');
-    if (!this.connected) this.devices?.setLink(false, err.message);
+    if (!this.connected) {
+      this.devices?.setLink(false, err.message);
+      // A GX never reached (wrong host or login) is a fault, not an outage to wait out.
+      if (!this.everConnected) (this.gx() ?? this.provisional)?.setStatus('fault', `never connected: ${err.message}`);
+    }
     this.pushDiagnostics();
   }
 

@@ -6,7 +6,8 @@
  * (faultEpisodes.ts); a port that vanishes is watched for and reopened the
  * moment its path is back (a replugged adapter), a port that fails otherwise with backoff.
  */
-import type { DeviceEvent, Hub, Reading } from '../../core/hub.ts';
+import path from 'node:path';
+import type { DeviceEvent, DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import { SerialReopen } from '../../core/serialReopen.ts';
@@ -20,7 +21,7 @@ import { FaultEpisodes } from './faultEpisodes.ts';
 import type { FlashWriteLedger } from './flashLedger.ts';
 import { LinkClosed, ScomError, ScomLink, ScomTimeout } from './link.ts';
 import { ValueFormatError } from './objects.ts';
-import type { XtenderLink } from './options.ts';
+import { type XtenderLink, xtenderListedKey } from './options.ts';
 import { scanBus } from './scan.ts';
 import { findImplausible } from './watchdog.ts';
 
@@ -49,6 +50,8 @@ export class XtenderSession {
   private stopped = false;
   private lastMessage = '';
   private readonly faults = new FaultEpisodes();
+  /** The link as listed until a scan finds its devices, so a wrong port shows from the start. */
+  private provisional: DeviceHandle | undefined;
   readonly stats = { reinits: 0, implausibleBatches: 0, lastError: '' as string, scans: 0, messages: 0 };
 
   constructor(
@@ -94,12 +97,29 @@ export class XtenderSession {
 
   start(): void {
     this.stopped = false;
+    if (this.devices.size === 0) this.listLink();
     this.connectInBoundary();
   }
 
-  /** The hub ids of the devices found on this link. */
+  /** The hub ids of the devices found on this link (or of the link, before a scan found any). */
   deviceIds(): string[] {
-    return [...this.devices.keys()];
+    return this.provisional ? [this.provisional.id] : [...this.devices.keys()];
+  }
+
+  private listLink(): void {
+    const port = path.basename(this.config.serial_port).replace(/[^A-Za-z0-9]+/g, '_');
+    this.provisional = this.deps.hub.addDevice(
+      {
+        id: `xtender_${port}`,
+        kind: 'xtender',
+        listed: xtenderListedKey(this.config),
+        name: `${this.config.name ? `${this.config.name} ` : ''}Xcom-232i link`,
+        manufacturer: 'Studer Innotec',
+        statusExtra: { serialPort: this.config.serial_port },
+      },
+      [],
+    );
+    this.provisional.setStatus('connecting');
   }
 
   async stop(): Promise<void> {
@@ -170,6 +190,7 @@ export class XtenderSession {
         const message = this.reopen.missing() ? `${this.config.serial_port} is not there (adapter unplugged?)` : (err as Error).message;
         this.stats.lastError = message;
         for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', `link down: ${message}`);
+        this.provisional?.setStatus('fault', `link down: ${message}`);
         await this.link.close();
         if (!this.stopped) this.planReconnect(message);
       } finally {
@@ -202,6 +223,11 @@ export class XtenderSession {
       this.absent.delete(dev.id);
       if (dev.family === 'xcom') this.publishGatewayFlags(dev);
     }
+    if (this.provisional && this.devices.size > 0) {
+      await this.deps.hub.removeDevice(this.provisional.id);
+      this.provisional = undefined;
+    }
+    this.provisional?.setStatus('fault', 'no Studer device answered on the bus');
     for (const dev of this.devices.values()) {
       if (seen.has(dev.id)) continue;
       this.absent.add(dev.id);

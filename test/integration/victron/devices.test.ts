@@ -76,7 +76,11 @@ describe('Victron driver options and faults', () => {
     );
     await waitFor(() => rig!.diag().lastError, { what: 'connection error' });
     expect(rig.diag().lastError).toMatch(/[Nn]ot authori[sz]ed|[Bb]ad user/);
-    expect(rig.hub.get(GX_ID)!.status.availability).toBe('offline');
+    // Never connected: a wrong login is a fault with the reason, not an outage to wait out.
+    expect(rig.hub.get(GX_ID)!.status).toMatchObject({
+      availability: 'fault',
+      reason: expect.stringMatching(/^never connected: .*([Nn]ot authori[sz]ed|[Bb]ad user)/),
+    });
   });
 
   it('names the missing user name when a password comes without one, in the wizard and for the configured system', async () => {

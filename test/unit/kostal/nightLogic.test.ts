@@ -32,6 +32,13 @@ describe('night watch', () => {
     expect(w.onUnreachable('x', MAX_SLEEP_MS + 1).availability).toBe('offline');
   });
 
+  it('is a fault when unreachable and never seen (a wrong host must not pass for offline or asleep)', () => {
+    expect(new NightWatch().onUnreachable('connection refused', 1000)).toEqual({
+      availability: 'fault',
+      reason: 'never answered: connection refused',
+    });
+  });
+
   it('counts a low dusk power as quiet, and a wrong answer as a fault', () => {
     const w = new NightWatch();
     w.onReading(snap({ acPowerW: 20 }), 0);

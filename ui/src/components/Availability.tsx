@@ -1,6 +1,13 @@
 import type { Availability as A } from '../types.ts';
 
-const LABEL: Record<A, string> = { online: 'online', offline: 'offline', asleep: 'asleep', fault: 'fault', unknown: 'waiting' };
+const LABEL: Record<A, string> = {
+  online: 'online',
+  offline: 'offline',
+  asleep: 'asleep',
+  fault: 'fault',
+  connecting: 'connecting',
+  unknown: 'waiting',
+};
 
 export function Availability({ availability, reason }: { availability: A; reason?: string }) {
   return (

@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { Availability } from '../components/Availability.tsx';
 import { BrokerLogin } from '../components/BrokerLogin.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
+import { deviceSummary } from '../deviceCounts.ts';
 import { formatDuration } from '../format.ts';
 import { displayReading } from '../quantity.ts';
 import { getStreamState, useLive } from '../live.ts';
@@ -39,6 +40,12 @@ export function Overview() {
           {(broker.queued ?? 0) > 0 && <span class="warn-text"> · {broker.queued} queued</span>}
           {(broker.dropped ?? 0) > 0 && <span class="warn-text"> · {broker.dropped} dropped</span>}
         </div>
+        {devices.length > 0 && (
+          <div class="device-summary">
+            <span class={`dot ${devices.some((d) => d.availability === 'fault') ? 'bad' : 'ok'}`} aria-hidden="true" />
+            {deviceSummary(devices)}
+          </div>
+        )}
         {health.error && (
           <p class="error" role="alert">
             Bridge not reachable: {health.error}
