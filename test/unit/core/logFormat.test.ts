@@ -130,7 +130,7 @@ describe('device sessions name their device', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
     await driver.start();
-    const line = await waitFor(() => lines.find((l) => l.includes('not identified yet')), { timeoutMs: 30_000, what: 'the waiting line' });
-    expect(line).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: Garage PIKO: Kostal inverter not identified yet \(/);
+    const line = await waitFor(() => lines.find((l) => l.includes('never answered')), { timeoutMs: 30_000, what: 'the fault line' });
+    expect(line).toMatch(/^\[\d{2}:\d{2}:\d{2}\] WARNING: Garage PIKO: Kostal inverter .*: fault \(never answered: /);
   }, 40_000);
 });
