@@ -5,6 +5,7 @@
  */
 import type { DeviceController, DeviceHandle, DeviceInfo } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
+import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { CosemReading } from '../../protocols/dlms/readings.ts';
 import type { DriverContext } from '../types.ts';
 import { Diagnosis, type DiagnosisChange, type Problem } from './diagnosis.ts';
@@ -55,6 +56,25 @@ export class MeterDevice {
     // A configured meter is listed from the start, so a wrong port or key shows; a dial-in one
     // (options given) is listed once it names itself.
     else if (!options) this.createProvisional();
+  }
+
+  /**
+   * The fault boundary of the session that feeds this meter (push or poll): a defect faults
+   * this meter only; the session is halted and, after the backoff, the meter and the session
+   * start afresh.
+   */
+  sessionBoundary(session: { halt(): void; restart(): void }): SessionBoundary {
+    return new SessionBoundary({
+      hub: this.ctx.hub,
+      log: this.log,
+      describe: () => `DLMS meter ${this.cfg.name ?? this.where}`,
+      devices: () => (this.id ? [this.id] : []),
+      halt: () => session.halt(),
+      restart: () => {
+        this.restart();
+        session.restart();
+      },
+    });
   }
 
   get id(): string | undefined {

@@ -6,7 +6,7 @@
  */
 import type { Reading } from '../../core/hub.ts';
 import { PollLoop } from '../../core/scheduler.ts';
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { makeReading, scalarValue, scalerUnitOf, type CosemReading, type ScalerUnit } from '../../protocols/dlms/readings.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { DriverContext } from '../types.ts';
@@ -68,17 +68,7 @@ export class PollMeter {
       () => `no answer from ${this.address}`,
       transport ? { listed: transport.listed } : undefined,
     );
-    this.boundary = new SessionBoundary({
-      hub: ctx.hub,
-      log: this.device.log,
-      describe: () => `DLMS meter ${cfg.name ?? where}`,
-      devices: () => (this.device.id ? [this.device.id] : []),
-      halt: () => this.stop(),
-      restart: () => {
-        this.device.restart();
-        this.start();
-      },
-    });
+    this.boundary = this.device.sessionBoundary({ halt: () => this.stop(), restart: () => this.start() });
     this.loop = new PollLoop(
       this.boundary.poll(() => this.pollAll()),
       { intervalMs: cfg.poll_interval * 1000 },

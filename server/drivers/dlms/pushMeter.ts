@@ -7,7 +7,7 @@ import {
   DlmsKeyMissingError,
   DlmsUnsupportedError,
 } from '../../protocols/dlms/errors.ts';
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { DlmsKeys } from '../../protocols/dlms/security.ts';
 import { cipheredSystemTitle, decodeTelegram } from '../../protocols/dlms/telegram.ts';
 import type { DriverContext } from '../types.ts';
@@ -36,15 +36,10 @@ export class PushMeter {
           authenticationKey: cfg.authentication_key ? Buffer.from(cfg.authentication_key, 'hex') : undefined,
         }
       : undefined;
-    this.boundary = new SessionBoundary({
-      hub: ctx.hub,
-      log: this.device.log,
-      describe: () => `DLMS meter ${cfg.name ?? where}`,
-      devices: () => (this.device.id ? [this.device.id] : []),
+    this.boundary = this.device.sessionBoundary({
       halt: () => this.stop(),
       restart: () => {
         this.lastFrameCounter = undefined;
-        this.device.restart();
         this.start();
       },
     });
