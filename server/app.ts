@@ -11,9 +11,10 @@ import type { FastifyInstance } from 'fastify';
 import { DeviceLedger } from './core/deviceLedger.ts';
 import { Hub } from './core/hub.ts';
 import { createLogger, LogRing, type Logger } from './core/logger.ts';
-import { DRIVERS } from './drivers/registry.ts';
+import type { DriverDefinition } from './drivers/definition.ts';
+import { DEFINITIONS } from './drivers/registry.ts';
 import type { Driver, DriverContext } from './drivers/types.ts';
-import { DRIVER_SECTIONS, sectionFingerprint } from './driverSections.ts';
+import { driverActive, pollIntervals, sectionFingerprint } from './driverSections.ts';
 import { advertisedHost } from './mqtt/advertisedHost.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { loadBrokerCredentials } from './mqtt/brokerCredentials.ts';
@@ -98,7 +99,7 @@ export class WattwireApp {
     await this.ledger.load();
     this.ledger.track(this.hub);
     await this.startMqtt();
-    for (const kind of Object.keys(DRIVERS)) await this.startDriver(kind);
+    for (const definition of DEFINITIONS) await this.startDriver(definition);
     this.staleDiscoverySwept = this.sweepStaleDiscovery();
     if (exposure) await this.startWeb(exposure);
   }
@@ -222,8 +223,9 @@ export class WattwireApp {
    * and when a polled device last gave readings (ms, null before the first).
    */
   private pollingStats(): Record<string, unknown> {
-    const polling = [...this.drivers.keys()].filter((kind) => (DRIVER_SECTIONS[kind]?.pollIntervals(this.options).length ?? 0) > 0);
-    const intervals = polling.flatMap((kind) => DRIVER_SECTIONS[kind].pollIntervals(this.options));
+    const running = DEFINITIONS.filter((d) => this.drivers.has(d.kind));
+    const polling: string[] = running.filter((d) => pollIntervals(this.options, d).length > 0).map((d) => d.kind);
+    const intervals = running.flatMap((d) => pollIntervals(this.options, d));
     const lastRuns = this.hub
       .list()
       .filter((d) => polling.includes(d.info.kind))
@@ -237,8 +239,9 @@ export class WattwireApp {
     };
   }
 
-  private driverContext(kind: string): DriverContext {
+  private driverContext(kind: string, dialIn: DriverContext['dialIn']): DriverContext {
     return {
+      dialIn,
       hub: this.hub,
       log: this.log.child({ driver: kind }),
       options: this.options,
@@ -256,13 +259,17 @@ export class WattwireApp {
     return errors;
   }
 
-  private async startDriver(kind: string): Promise<void> {
-    const factory = DRIVERS[kind];
-    const section = DRIVER_SECTIONS[kind];
-    if (!factory || !section?.active(this.options)) return;
+  /** Loads the driver's code only now that it has something to do. */
+  private async startDriver(definition: DriverDefinition): Promise<void> {
+    const { kind } = definition;
+    if (!driverActive(this.options, definition)) return;
     this.driverErrors.delete(kind);
     try {
-      const driver = factory(this.driverContext(kind));
+      const { createDriver } = await definition.load();
+      const dialIn = definition.acceptsDialIn
+        ? await Promise.all(DEFINITIONS.flatMap((d) => ('dialIn' in d ? [d.dialIn()] : [])))
+        : undefined;
+      const driver = createDriver(this.driverContext(kind, dialIn));
       await driver.start();
       this.drivers.set(kind, driver);
     } catch (err) {
@@ -346,12 +353,13 @@ export class WattwireApp {
     await saveOptions(parsed, this.settings.env);
     const previous = this.options;
     this.options = parsed;
-    for (const kind of Object.keys(DRIVERS)) {
-      if (sectionFingerprint(previous, kind) === sectionFingerprint(parsed, kind)) continue;
+    for (const definition of DEFINITIONS) {
+      const { kind } = definition;
+      if (sectionFingerprint(previous, definition) === sectionFingerprint(parsed, definition)) continue;
       this.log.info(`options for ${kind} changed: restarting that driver`);
       await this.stopDriver(kind);
-      await this.startDriver(kind);
-      this.scheduleUnlistedRemoval(kind);
+      await this.startDriver(definition);
+      this.scheduleUnlistedRemoval(definition);
     }
     return parsed;
   }
@@ -361,7 +369,8 @@ export class WattwireApp {
    * and retained topics). The grace lets the driver register its devices again first: a device
    * it re-registers carries its current entry. Without a driver nothing re-registers: at once.
    */
-  private scheduleUnlistedRemoval(kind: string): void {
+  private scheduleUnlistedRemoval(definition: DriverDefinition): void {
+    const { kind } = definition;
     clearTimeout(this.removalTimers.get(kind));
     const remove = async () => {
       this.removalTimers.delete(kind);
@@ -371,7 +380,7 @@ export class WattwireApp {
         await this.hub.removeDevice(rec.info.id).catch((err: Error) => this.log.warn(`removing ${rec.info.id}: ${err.message}`));
       }
     };
-    if (!DRIVER_SECTIONS[kind]?.active(this.options)) {
+    if (!driverActive(this.options, definition)) {
       void remove();
       return;
     }

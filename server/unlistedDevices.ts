@@ -5,14 +5,15 @@
  */
 import type { DeviceRecord, Hub } from './core/hub.ts';
 import type { LedgerEntry } from './core/deviceLedger.ts';
-import { DRIVER_SECTIONS } from './driverSections.ts';
+import { driverActive, listedKeys } from './driverSections.ts';
+import { definitionOf } from './drivers/registry.ts';
 import type { Options } from './options/schema.ts';
 
 /** Whether a device of this kind and entry still belongs to the options. */
 export function stillListed(options: Options, entry: LedgerEntry): boolean {
-  const section = DRIVER_SECTIONS[entry.kind];
-  if (!section?.active(options)) return false;
-  return entry.listed === undefined || section.listedKeys(options).includes(entry.listed);
+  const definition = definitionOf(entry.kind);
+  if (!definition || !driverActive(options, definition)) return false;
+  return entry.listed === undefined || listedKeys(options, definition).includes(entry.listed);
 }
 
 export function unlistedDevices(hub: Hub, options: Options, kind: string): DeviceRecord[] {

@@ -6,7 +6,9 @@
  */
 import type { z } from 'zod';
 import type { DemoSim } from '../sim/demoSim.ts';
-import type { DriverFactory } from './types.ts';
+import { type DeviceItem, validDeviceItems } from '../options/deviceItems.ts';
+import type { DialInClaimFactory } from './dialIn.ts';
+import type { DriverContext, DriverFactory } from './types.ts';
 
 /** How the onboarding wizard can find a device of this kind. */
 export type DiscoveryMethod = 'mdns' | 'serial' | 'pending' | 'host';
@@ -37,7 +39,7 @@ export interface SimulatorModules {
   demo(): Promise<{ startDemoSim(): Promise<DemoSim> }>;
 }
 
-export interface DriverDefinition<Item extends z.ZodType = z.ZodType, Settings extends z.ZodType = z.ZodType> {
+export interface DriverDefinition<Item extends z.ZodObject = z.ZodObject, Settings extends z.ZodObject = z.ZodObject> {
   /** The name in the options (`kind` of onboarding), topics and logs. */
   readonly kind: string;
   /** What a user calls this kind of device, e.g. "Kostal PIKO inverter". */
@@ -50,8 +52,8 @@ export interface DriverDefinition<Item extends z.ZodType = z.ZodType, Settings e
   readonly settings?: { readonly key: string; readonly schema: Settings };
   /** Names a device's entry by the fields that make it that device (see `listedKey.ts`). */
   listedKey(config: z.output<Item>): string;
-  /** Whether the driver has anything to do; by default, when a device is listed. */
-  active?(devices: z.output<Item>[], settings: z.output<Settings>): boolean;
+  /** Whether the driver runs with no device listed (a listener waiting for meters to dial in). */
+  listening?(settings: z.output<Settings>): boolean;
   /** The poll intervals (s) the driver runs at; none for devices that push. */
   pollIntervals(devices: z.output<Item>[], settings: z.output<Settings>): number[];
   /** The driver, loaded only when this kind has something to do. */
@@ -63,6 +65,10 @@ export interface DriverDefinition<Item extends z.ZodType = z.ZodType, Settings e
     scan?(milliseconds: number): Promise<FoundDevice[]>;
   };
   readonly simulator: SimulatorModules;
+  /** Meters of this kind that dial in to another driver's listener (IVY meters on the DL/T 645 port). */
+  dialIn?(): Promise<DialInClaimFactory>;
+  /** This driver's listener takes other kinds' dial-in meters (`dialIn`). */
+  readonly acceptsDialIn?: boolean;
 }
 
 /**
@@ -71,4 +77,14 @@ export interface DriverDefinition<Item extends z.ZodType = z.ZodType, Settings e
  */
 export function defineDriver<const D extends DriverDefinition>(definition: D): D {
   return definition;
+}
+
+/** The valid device entries of this definition's list; each invalid one is reported and skipped. */
+export function devicesOf<D extends DriverDefinition>(
+  ctx: Pick<DriverContext, 'options' | 'reportConfigError'>,
+  definition: D,
+): DeviceItem<z.output<D['devices']['item']>>[] {
+  const { key, item } = definition.devices;
+  const items = validDeviceItems((ctx.options as Record<string, unknown>)[key], key, item, ctx.reportConfigError);
+  return items as DeviceItem<z.output<D['devices']['item']>>[];
 }

@@ -40,7 +40,15 @@ export interface DialInClaim {
   open(address: string, removed: () => void): DialInMeter;
 }
 
-export type DialInClaimFactory = (ctx: DriverContext) => DialInClaim;
+/** The listener's settings a dial-in meter is polled with. */
+export interface DialInListener {
+  /** Seconds between polls. */
+  pollInterval: number;
+  /** Seconds to wait for an answer. */
+  timeout: number;
+}
+
+export type DialInClaimFactory = (ctx: DriverContext, listener: DialInListener) => DialInClaim;
 
 export type DialInDecision = { claim: DialInClaim; address: string } | 'more' | null;
 

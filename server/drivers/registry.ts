@@ -1,19 +1,28 @@
-/** Every driver, by the kind named in the options and the topic API. */
-import type { DriverFactory } from './types.ts';
-import { createXtenderDriver } from './xtender/driver.ts';
-import { createDlt645Driver } from './dlt645/driver.ts';
-import { createDlmsDriver } from './dlms/driver.ts';
-import { ivyDialInClaim } from './dlms/ivyDialIn.ts';
-import { createItronDriver } from './itron/driver.ts';
-import { createVictronDriver } from './victron/driver.ts';
-import { createKostalDriver } from './kostal/driver.ts';
+/**
+ * Every kind of device Wattwire reads: the one list the options, the onboarding wizard, the
+ * simulator command, the demo and the bench are derived from. A new driver is one line here.
+ */
+import type { DriverDefinition } from './definition.ts';
+import { dlmsDefinition } from './dlms/definition.ts';
+import { dlt645Definition } from './dlt645/definition.ts';
+import { itronDefinition } from './itron/definition.ts';
+import { kostalDefinition } from './kostal/definition.ts';
+import { victronDefinition } from './victron/definition.ts';
+import { xtenderDefinition } from './xtender/definition.ts';
 
-export const DRIVERS: Record<string, DriverFactory> = {
-  xtender: createXtenderDriver,
-  // IVY EM114070 meters speak DLMS on the DL/T 645 dial-in port.
-  dlt645: (ctx) => createDlt645Driver(ctx, [ivyDialInClaim]),
-  dlms: createDlmsDriver,
-  itron: createItronDriver,
-  victron: createVictronDriver,
-  kostal: createKostalDriver,
-};
+export const DEFINITIONS = [
+  xtenderDefinition,
+  dlt645Definition,
+  dlmsDefinition,
+  itronDefinition,
+  victronDefinition,
+  kostalDefinition,
+] as const satisfies readonly DriverDefinition[];
+
+export type Definition = (typeof DEFINITIONS)[number];
+
+const BY_KIND: ReadonlyMap<string, DriverDefinition> = new Map(DEFINITIONS.map((d) => [d.kind, d]));
+
+export function definitionOf(kind: string): DriverDefinition | undefined {
+  return BY_KIND.get(kind);
+}

@@ -1,3 +1,4 @@
+import type { DialInClaimFactory } from './dialIn.ts';
 import type { Hub } from '../core/hub.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Options } from '../options/schema.ts';
@@ -10,6 +11,8 @@ export interface DriverContext {
   dataDir: string;
   /** Report a device whose options are wrong; it is skipped, everything else runs. */
   reportConfigError(where: string, message: string): void;
+  /** Other kinds' meters that may dial in to this driver's listener (see `dialIn.ts`). */
+  dialIn?: readonly DialInClaimFactory[];
 }
 
 export interface ConnectionTestResult {

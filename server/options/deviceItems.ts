@@ -1,26 +1,31 @@
-import type { DriverContext } from '../drivers/types.ts';
-import { deviceSchemas, type DeviceListKey } from './schema.ts';
 import type { z } from 'zod';
 import { deviceLabel } from './deviceLabel.ts';
 import { describeOptionIssues } from './errors.ts';
 import { optionIssueText } from './issueText.ts';
+
+export interface DeviceItem<T> {
+  /** Position in the options list, for messages and secrets. */
+  index: number;
+  config: T;
+}
 
 /**
  * The valid entries of one device list; each invalid one is reported by its name and
  * skipped (not run with the wrong field defaulted: a defaulted port or address could
  * reach another device).
  */
-export function validDeviceItems<K extends DeviceListKey>(
-  ctx: Pick<DriverContext, 'options' | 'reportConfigError'>,
-  key: K,
-): { index: number; config: z.infer<(typeof deviceSchemas)[K]> }[] {
-  const schema = deviceSchemas[key];
-  const items = ctx.options[key] as unknown[];
-  const out: { index: number; config: z.infer<(typeof deviceSchemas)[K]> }[] = [];
-  items.forEach((item, index) => {
+export function validDeviceItems<S extends z.ZodType>(
+  items: unknown,
+  key: string,
+  schema: S,
+  reportConfigError: (where: string, message: string) => void,
+): DeviceItem<z.output<S>>[] {
+  const out: DeviceItem<z.output<S>>[] = [];
+  if (!Array.isArray(items)) return out;
+  items.forEach((item: unknown, index) => {
     const parsed = schema.safeParse(item, { error: optionIssueText });
-    if (parsed.success) out.push({ index, config: parsed.data as z.infer<(typeof deviceSchemas)[K]> });
-    else ctx.reportConfigError(deviceLabel(key, index, item), describeOptionIssues(parsed.error.issues));
+    if (parsed.success) out.push({ index, config: parsed.data });
+    else reportConfigError(deviceLabel(key, index, item), describeOptionIssues(parsed.error.issues));
   });
   return out;
 }

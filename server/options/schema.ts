@@ -1,14 +1,9 @@
 /**
- * The add-on's options, mirroring config.yaml's `schema` (a test keeps both in step).
- * Each driver owns the schema of its own section.
+ * The add-on's options, mirroring config.yaml's `schema` (a test keeps both in step): the
+ * general sections here, and each driver's device list and settings from its definition.
  */
 import { z } from 'zod';
-import { dlt645Meter, dlt645Options } from '../drivers/dlt645/options.ts';
-import { itronMeter } from '../drivers/itron/options.ts';
-import { xtenderLink } from '../drivers/xtender/options.ts';
-import { dlmsMeter, dlmsOptions } from '../drivers/dlms/options.ts';
-import { kostalInverter } from '../drivers/kostal/options.ts';
-import { victronSystem } from '../drivers/victron/options.ts';
+import { DEFINITIONS, type Definition } from '../drivers/registry.ts';
 import { optional, port } from './fields.ts';
 
 export const mqttOptions = z.object({
@@ -32,41 +27,49 @@ export const mqttOptions = z.object({
   max_packet_kb: z.number().int().min(1).max(65_536).default(256),
 });
 
-export const optionsSchema = z.object({
+const generalOptions = z.object({
   log_level: z.enum(['trace', 'debug', 'info', 'warning', 'error']).default('info'),
   /** text: one readable line per event for the Log tab; json: pino's records, for log shippers. */
   log_format: z.enum(['text', 'json']).default('text'),
   mqtt: mqttOptions.prefault({}),
-  dlt645: dlt645Options.prefault({}),
-  dlt645_meters: z.array(z.unknown()).default([]),
-  itron_meters: z.array(z.unknown()).default([]),
-  xtender: z.array(z.unknown()).default([]),
-  dlms: dlmsOptions.prefault({}),
-  dlms_meters: z.array(z.unknown()).default([]),
-  kostal: z.array(z.unknown()).default([]),
-  victron: z.array(z.unknown()).default([]),
 });
 
+/** Each driver's settings section, by its options key. */
+type SettingsOptions = {
+  [D in Definition as D extends { settings: { key: infer K extends string } } ? K : never]: D extends {
+    settings: { schema: infer S extends z.ZodType };
+  }
+    ? z.output<S>
+    : never;
+};
+
+/** Each driver's device list; its entries are validated one by one by their driver. */
+type DeviceListOptions = { [D in Definition as D['devices']['key']]: unknown[] };
+
+export type Options = z.output<typeof generalOptions> & SettingsOptions & DeviceListOptions;
+export type MqttOptions = z.infer<typeof mqttOptions>;
+export type DeviceListKey = keyof DeviceListOptions;
+
 /** The sections that are one set of options each (not lists). */
-export const sectionSchemas = {
+export const sectionSchemas: Readonly<Record<string, z.ZodObject>> = {
   mqtt: mqttOptions,
-  dlt645: dlt645Options,
-  dlms: dlmsOptions,
-} as const;
+  ...Object.fromEntries(DEFINITIONS.flatMap((d) => ('settings' in d ? [[d.settings.key, d.settings.schema]] : []))),
+};
 
 /**
- * Device lists are validated item by item (by each driver, with `deviceSchemas`) so that
- * one wrong device is reported and skipped while the others run.
+ * Device lists are validated item by item (by each driver) so that one wrong device is
+ * reported and skipped while the others run.
  */
-export const deviceSchemas = {
-  dlt645_meters: dlt645Meter,
-  itron_meters: itronMeter,
-  xtender: xtenderLink,
-  dlms_meters: dlmsMeter,
-  kostal: kostalInverter,
-  victron: victronSystem,
-} as const;
+export const deviceSchemas: Readonly<Record<string, z.ZodObject>> = Object.fromEntries(
+  DEFINITIONS.map((d) => [d.devices.key, d.devices.item]),
+);
 
-export type DeviceListKey = keyof typeof deviceSchemas;
-export type Options = z.infer<typeof optionsSchema>;
-export type MqttOptions = z.infer<typeof mqttOptions>;
+const driverShape = Object.fromEntries(
+  DEFINITIONS.flatMap((d) => [
+    ...('settings' in d ? [[d.settings.key, d.settings.schema.prefault({})] as const] : []),
+    [d.devices.key, z.array(z.unknown()).default([])] as const,
+  ]),
+);
+
+/** The whole options object; `shape` names the sections (for unknown-key warnings). */
+export const optionsSchema = generalOptions.extend(driverShape) as unknown as z.ZodType<Options, unknown> & { shape: z.ZodRawShape };

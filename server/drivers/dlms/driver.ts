@@ -2,13 +2,14 @@
  * DLMS/COSEM driver: push meters on serial ports or on one TCP listener, polled meters
  * over the TCP wrapper. Keys stay in memory and are never logged.
  */
-import { validDeviceItems } from '../../options/deviceItems.ts';
+import { devicesOf } from '../definition.ts';
 import type { Driver, DriverContext } from '../types.ts';
 import { PollMeter } from './pollMeter.ts';
 import { PushListener } from './pushListener.ts';
 import { PushMeter } from './pushMeter.ts';
 import { SerialPush } from './serialPush.ts';
 import type { PendingDlmsMeter } from './unknownMeters.ts';
+import { dlmsDefinition } from './definition.ts';
 
 export type { PendingDlmsMeter };
 
@@ -30,7 +31,7 @@ export function createDlmsDriver(ctx: DriverContext): DlmsDriver {
   let listener: PushListener | undefined;
   const { listen, listen_port: listenPort, max_meters: maxMeters, adopt_per_minute: perMinute } = ctx.options.dlms;
 
-  for (const { index, config } of validDeviceItems(ctx, 'dlms_meters')) {
+  for (const { index, config } of devicesOf(ctx, dlmsDefinition)) {
     const where = `dlms_meters[${index}]`;
     if (config.mode === 'poll') polled.push(new PollMeter(ctx, config, where));
     else if (config.serial_port) {

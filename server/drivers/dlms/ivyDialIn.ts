@@ -9,7 +9,7 @@ import { ApduStream } from '../../protocols/dlms/apduStream.ts';
 import { DlmsError } from '../../protocols/dlms/errors.ts';
 import { ivyHeartbeatAt } from '../../protocols/dlms/ivy.ts';
 import { decodeTelegram } from '../../protocols/dlms/telegram.ts';
-import type { DialInClaim, DialInLink, DialInMeter } from '../dialIn.ts';
+import type { DialInClaim, DialInLink, DialInListener, DialInMeter } from '../dialIn.ts';
 import type { DriverContext } from '../types.ts';
 import { DlmsClient, DlmsClientError, type DlmsSessionClient, PUBLIC_CLIENT } from './client.ts';
 import type { DlmsMeter } from './options.ts';
@@ -18,8 +18,12 @@ import { PollMeter } from './pollMeter.ts';
 /** data-notification and event-notification: pushes, never answers. */
 const PUSH_TAGS = new Set([0x0f, 0xc2]);
 
-export function ivyDialInClaim(ctx: DriverContext): DialInClaim {
-  return { name: 'IVY EM114070 (DLMS)', recognise: ivyHeartbeatAt, open: (address, removed) => new IvyDialInMeter(ctx, address, removed) };
+export function ivyDialInClaim(ctx: DriverContext, listener: DialInListener): DialInClaim {
+  return {
+    name: 'IVY EM114070 (DLMS)',
+    recognise: ivyHeartbeatAt,
+    open: (address, removed) => new IvyDialInMeter(ctx, listener, address, removed),
+  };
 }
 
 /** A client on the meter's own connection: "connecting" only checks that it is still there. */
@@ -63,8 +67,8 @@ export class IvyDialInMeter implements DialInMeter {
   private started = false;
   private readonly timeoutMs: number;
 
-  constructor(ctx: DriverContext, address: string, removed: () => void) {
-    const { poll_interval: pollInterval, timeout } = ctx.options.dlt645;
+  constructor(ctx: DriverContext, listener: DialInListener, address: string, removed: () => void) {
+    const { pollInterval, timeout } = listener;
     this.timeoutMs = timeout * 1000;
     this.client = new LinkClient(undefined, this.timeoutMs);
     const cfg: DlmsMeter = {

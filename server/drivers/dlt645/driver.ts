@@ -16,9 +16,10 @@ import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
-import { validDeviceItems } from '../../options/deviceItems.ts';
 import type { DialInClaim, DialInClaimFactory, DialInMeter } from '../dialIn.ts';
+import { devicesOf } from '../definition.ts';
 import type { Driver, DriverContext } from '../types.ts';
+import { dlt645Definition } from './definition.ts';
 import { AdoptionGate, type HoldReason } from './adoption.ts';
 import { ConnectionLimits } from './connectionLimits.ts';
 import { DtuConnection } from './dtuConnection.ts';
@@ -66,14 +67,15 @@ export function isDlt645Driver(driver: Driver | undefined): driver is Dlt645Driv
 }
 
 /** @param dialIn other protocols' meters that may dial in to the listener (see server/drivers/dialIn.ts). */
-export function createDlt645Driver(ctx: DriverContext, dialIn: readonly DialInClaimFactory[] = []): Dlt645Driver {
-  return new Dlt645DriverImpl(
+export function createDlt645Driver(ctx: DriverContext, dialIn: readonly DialInClaimFactory[] = ctx.dialIn ?? []): Dlt645Driver {
+  const { poll_interval: pollInterval, timeout } = ctx.options.dlt645;
+  return new Dlt645Listener(
     ctx,
-    dialIn.map((factory) => factory(ctx)),
+    dialIn.map((factory) => factory(ctx, { pollInterval, timeout })),
   );
 }
 
-class Dlt645DriverImpl implements Dlt645Driver {
+class Dlt645Listener implements Dlt645Driver {
   readonly kind = 'dlt645';
   private readonly opts: Dlt645Options;
   private readonly meters = new Map<string, MeterSession>();
@@ -115,7 +117,7 @@ class Dlt645DriverImpl implements Dlt645Driver {
 
   async start(): Promise<void> {
     const byPort = new Map<string, Dlt645Meter[]>();
-    for (const { index, config } of validDeviceItems(this.ctx, 'dlt645_meters')) {
+    for (const { index, config } of devicesOf(this.ctx, dlt645Definition)) {
       if (this.configured.has(config.address)) {
         this.ctx.reportConfigError(`dlt645_meters[${index}]`, `address ${config.address} is listed twice; the first entry is used`);
         continue;

@@ -6,7 +6,7 @@ import { loadClientCredentials } from '../../certs/store.ts';
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { DEFAULT_METER_PORT } from '../../protocols/ieee2030_5/dnssd.ts';
 import { describeZodError } from '../../options/errors.ts';
-import { validDeviceItems } from '../../options/deviceItems.ts';
+import { devicesOf } from '../definition.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { MeterError } from './diagnosis.ts';
 import { findMeterByLfdi } from './discovery.ts';
@@ -14,6 +14,7 @@ import { fetchAs } from './layout.ts';
 import { MeterClient } from './meterClient.ts';
 import { MeterSession } from './meterSession.ts';
 import { itronMeter } from './options.ts';
+import { itronDefinition } from './definition.ts';
 
 export function createItronDriver(ctx: DriverContext): Driver {
   let sessions: MeterSession[] = [];
@@ -22,7 +23,7 @@ export function createItronDriver(ctx: DriverContext): Driver {
     kind: 'itron',
     async start() {
       sessions = [];
-      boundaries = validDeviceItems(ctx, 'itron_meters').map(({ index, config }, slot) => {
+      boundaries = devicesOf(ctx, itronDefinition).map(({ index, config }, slot) => {
         const deviceCtx = { ...ctx, log: ctx.log.child({ device: config.name ?? `itron_meters[${index}]` }) };
         const create = () => new MeterSession(deviceCtx, config, index, boundary);
         // A defect in one meter's poll replaces its session with a fresh one; the others go on.

@@ -3,13 +3,14 @@
  * API, detected automatically. One session per `kostal` option entry.
  */
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
-import { validDeviceItems } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
+import { devicesOf } from '../definition.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { UnreachableError } from './http.ts';
 import { InverterClient } from './inverterClient.ts';
 import { InverterSession, deviceIdFor, targetOf } from './inverterSession.ts';
 import { type KostalInverter, kostalInverter } from './options.ts';
+import { kostalDefinition } from './definition.ts';
 
 /** One inverter's session and the boundary that replaces it with a fresh one after an internal error. */
 interface Guarded {
@@ -46,7 +47,7 @@ export function createKostalDriver(ctx: DriverContext): Driver {
     kind: 'kostal',
     async start() {
       const hosts = new Set<string>();
-      for (const { index, config } of validDeviceItems(ctx, 'kostal')) {
+      for (const { index, config } of devicesOf(ctx, kostalDefinition)) {
         if (hosts.has(config.host)) {
           ctx.reportConfigError(`kostal[${index}]`, `host ${config.host} is listed twice; the first entry is used`);
           continue;

@@ -5,12 +5,13 @@
 import mqtt from 'mqtt';
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { describeZodError } from '../../options/errors.ts';
-import { validDeviceItems } from '../../options/deviceItems.ts';
 import { notificationFilter, parseNotification, serialDiscoveryFilter } from '../../protocols/victron/topic.ts';
+import { devicesOf } from '../definition.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { gxEndpoint } from './connection.ts';
 import { victronSystem } from './options.ts';
 import { DEFAULT_TIMING, GxSession, type VictronTiming } from './session.ts';
+import { victronDefinition } from './definition.ts';
 
 const TEST_TIMEOUT_MS = 10_000;
 
@@ -22,7 +23,7 @@ export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronT
   return {
     kind: 'victron',
     async start() {
-      const items = validDeviceItems(ctx, 'victron');
+      const items = devicesOf(ctx, victronDefinition);
       sessions = [];
       boundaries = items.map(({ index, config }, slot) => {
         const log = ctx.log.child({ device: config.name ?? config.host ?? `victron[${index}]` });

@@ -1,13 +1,14 @@
 /** Studer Xtender systems through Xcom-232i gateways: one session per configured serial port. */
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import { devicesOf } from '../definition.ts';
 import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
-import { validDeviceItems } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { FlashWriteLedger } from './flashLedger.ts';
 import { ScomLink } from './link.ts';
 import { xtenderLink } from './options.ts';
 import { scanBus } from './scan.ts';
 import { XtenderSession } from './session.ts';
+import { xtenderDefinition } from './definition.ts';
 
 export function createXtenderDriver(ctx: DriverContext): Driver {
   const sessions: XtenderSession[] = [];
@@ -17,7 +18,7 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
     async start() {
       const seen = new Set<string>();
       const ledger = new FlashWriteLedger(ctx.dataDir);
-      for (const { index, config } of validDeviceItems(ctx, 'xtender')) {
+      for (const { index, config } of devicesOf(ctx, xtenderDefinition)) {
         if (seen.has(config.serial_port)) {
           ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
           continue;

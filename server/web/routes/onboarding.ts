@@ -10,6 +10,7 @@ import { Hub } from '../../core/hub.ts';
 import { browseSmartEnergy } from '../../drivers/itron/discovery.ts';
 import { isDlmsDriver, type PendingDlmsMeter } from '../../drivers/dlms/driver.ts';
 import { isDlt645Driver, type PendingMeter as PendingDlt645Meter } from '../../drivers/dlt645/driver.ts';
+import { definitionOf } from '../../drivers/registry.ts';
 import type { ConnectionTestResult, Driver } from '../../drivers/types.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { OptionsError } from '../../options/load.ts';
@@ -105,9 +106,9 @@ function sameDevice(item: unknown, config: Record<string, unknown>): boolean {
 async function testConnection(ctx: WebContext, kind: string, config: unknown): Promise<ConnectionTestResult> {
   let driver: Driver | undefined = ctx.drivers().get(kind);
   if (!driver?.testConnection) {
-    const { DRIVERS } = await import('../../drivers/registry.ts');
-    const factory = DRIVERS[kind];
-    driver = factory?.({
+    const definition = definitionOf(kind);
+    const createDriver = definition ? (await definition.load()).createDriver : undefined;
+    driver = createDriver?.({
       hub: new Hub(),
       log: ctx.log.child({ driver: kind, onboarding: true }),
       options: ctx.options(),

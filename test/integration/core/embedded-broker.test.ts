@@ -18,7 +18,7 @@ import type { BrokerLogin } from '../../../server/web/context.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
 
 // The core is tested on its own here; each driver has its own end-to-end tests.
-vi.mock('../../../server/drivers/registry.ts', () => ({ DRIVERS: {} }));
+vi.mock('../../../server/drivers/registry.ts', () => ({ DEFINITIONS: [], definitionOf: () => undefined }));
 
 const quiet = () => new Writable({ write: (_c, _e, cb) => cb() });
 /** What the latest app logged. */

@@ -18,7 +18,7 @@ import { waitFor } from '../../support/ports.ts';
 import { Writable } from 'node:stream';
 
 // The core is tested on its own here; each driver has its own end-to-end tests.
-vi.mock('../../../server/drivers/registry.ts', () => ({ DRIVERS: {} }));
+vi.mock('../../../server/drivers/registry.ts', () => ({ DEFINITIONS: [], definitionOf: () => undefined }));
 
 const table: RegisterDescriptor[] = [
   {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
-import { DRIVERS } from '../../../server/drivers/registry.ts';
+import { DEFINITIONS } from '../../../server/drivers/registry.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import { freePort } from '../../support/ports.ts';
@@ -126,7 +126,18 @@ describe('IVY EM114070 dialing in to the DL/T 645 port', { timeout: 120_000 }, (
     const port = await freePort();
     const hub = new Hub();
     const options = optionsSchema.parse({ dlt645: { listen_port: port, poll_interval: 1, timeout: 1 } });
-    registryDriver = DRIVERS.dlt645({ hub, log: createLogger('silent'), options, dataDir: '/tmp', reportConfigError: () => undefined });
+    // What the app does: the DL/T 645 driver with every definition's dial-in claims.
+    const definition = DEFINITIONS.find((d) => d.kind === 'dlt645')!;
+    const dialIn = await Promise.all(DEFINITIONS.flatMap((d) => ('dialIn' in d ? [d.dialIn()] : [])));
+    const { createDriver } = await definition.load();
+    registryDriver = createDriver({
+      hub,
+      log: createLogger('silent'),
+      options,
+      dataDir: '/tmp',
+      reportConfigError: () => undefined,
+      dialIn,
+    });
     await registryDriver.start();
     ivy = new IvyMeterSim({ host: '127.0.0.1', port, address: IVY });
     ivy.start();

@@ -71,7 +71,7 @@ function asSupervisorWrites(options: Record<string, unknown>): Record<string, un
 
 function itemErrors(options: unknown, key: DeviceListKey): { where: string; message: string }[] {
   const errors: { where: string; message: string }[] = [];
-  validDeviceItems({ options: optionsSchema.parse(options), reportConfigError: (where, message) => errors.push({ where, message }) }, key);
+  validDeviceItems(optionsSchema.parse(options)[key], key, deviceSchemas[key]!, (where, message) => errors.push({ where, message }));
   return errors;
 }
 

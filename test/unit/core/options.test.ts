@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError, parseOptions, parseOptionsLenient, readEnvironment } from '../../../server/options/load.ts';
-import { validDeviceItems } from '../../../server/options/deviceItems.ts';
+import { devicesOf } from '../../../server/drivers/definition.ts';
+import { dlt645Definition } from '../../../server/drivers/dlt645/definition.ts';
+import { kostalDefinition } from '../../../server/drivers/kostal/definition.ts';
 
 describe('options', () => {
   it('fills every default from an empty object', () => {
@@ -76,8 +78,8 @@ describe('options', () => {
     });
     const reported: string[] = [];
     const ctx = { options, reportConfigError: (w: string, m: string) => reported.push(`${w}: ${m}`) };
-    expect(validDeviceItems(ctx, 'dlt645_meters').map((v) => v.config.address)).toEqual(['000000000001']);
-    expect(validDeviceItems(ctx, 'kostal').map((v) => v.config.host)).toEqual(['a.lan']);
+    expect(devicesOf(ctx, dlt645Definition).map((v) => v.config.address)).toEqual(['000000000001']);
+    expect(devicesOf(ctx, kostalDefinition).map((v) => v.config.host)).toEqual(['a.lan']);
     expect(reported).toEqual([
       'dlt645_meters[1]: address must be the 12-digit meter address',
       '"Garage PIKO" (kostal[1]): poll_interval must be at least 5',

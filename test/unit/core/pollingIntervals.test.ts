@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVER_SECTIONS } from '../../../server/driverSections.ts';
+import { pollIntervals } from '../../../server/driverSections.ts';
+import { DEFINITIONS } from '../../../server/drivers/registry.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 
 describe("poll intervals for the gateway stats' polling.interval", () => {
@@ -17,7 +18,7 @@ describe("poll intervals for the gateway stats' polling.interval", () => {
       xtender: [{ serial_port: '/dev/ttyUSB1', poll_interval: 10, fast_poll_interval: 3 }],
       victron: [{ host: '10.0.0.8' }],
     });
-    const intervals = Object.fromEntries(Object.entries(DRIVER_SECTIONS).map(([kind, s]) => [kind, s.pollIntervals(o)]));
+    const intervals = Object.fromEntries(DEFINITIONS.map((d) => [d.kind, pollIntervals(o, d)]));
     // The second inverter's 1 s is below Kostal's minimum: that device is skipped, so is its interval.
     expect(intervals).toEqual({ dlt645: [30], dlms: [15], itron: [], xtender: [10, 3], kostal: [20], victron: [] });
   });

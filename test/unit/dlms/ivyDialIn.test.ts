@@ -9,7 +9,7 @@ import { hex } from './fixtures.ts';
 
 /** protocols/dlms-cosem.md §2: wrapper header, `0A 02 0C`, 12 ASCII digits, `0D`, 2 check bytes. */
 const HEARTBEAT = Buffer.concat([hex('00 01 00 01 00 01 00 12 0A 02 0C'), Buffer.from('000000000042', 'latin1'), hex('0D 12 34')]);
-const claim = ivyDialInClaim({} as DriverContext);
+const claim = ivyDialInClaim({} as DriverContext, { pollInterval: 60, timeout: 5 });
 
 describe('IVY heartbeat at the start of a dial-in connection', () => {
   it('names the meter once all 26 bytes are there, and waits for more while they may still be one', () => {
