@@ -9,6 +9,8 @@ import { ApduStream } from '../server/protocols/dlms/apduStream.ts';
 import { encryptPayload } from '../server/protocols/dlms/security.ts';
 import { decodeTelegram } from '../server/protocols/dlms/telegram.ts';
 import { encodeWrapper } from '../server/protocols/dlms/wrapper.ts';
+import { bytes, figure, fill, randomStream, STREAM_BYTES, streamRate, tile } from './hostileInput.ts';
+import type { HostileListener } from './hostileListeners.ts';
 
 const fixture = (name: string) =>
   Buffer.from(readFileSync(path.resolve(import.meta.dirname, '../test/fixtures/dlms', name), 'utf8').replace(/\s+/g, ''), 'hex');
@@ -65,3 +67,36 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     },
   ];
 }
+
+/** The APDU stream over every carrier on hostile bytes (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const n = STREAM_BYTES;
+  return [
+    figure({
+      parser: 'dlms_apdu_stream',
+      random: randomStream(),
+      rate: (input) => streamRate(() => new ApduStream(), input),
+      patterns: {
+        hdlcFlagRun: fill(0x7e)(n),
+        mbusStartRun: fill(0x68)(n),
+        wrapperZeros: fill(0x00)(n),
+        gloTagRun: fill(0xdb)(n),
+        wrapperLongLength: tile(bytes(0, 1, 0, 1, 0, 1, 0xff, 0xff), n),
+        hdlcLongFrame: tile(bytes(0x7e, 0xa7, 0xff), n),
+      },
+    }),
+  ];
+}
+
+/** The push listener against hostile peers (`npm run bench -- hostile_listeners`). */
+export const hostileListener: HostileListener = {
+  listen: (options) => {
+    options.dlms.listen = true;
+  },
+  port: (options) => options.dlms.listen_port,
+  patterns: [
+    { name: 'run of 0x00', bytes: [0x00] },
+    { name: 'runs of 7E A0', bytes: [0x7e, 0xa0] },
+    { name: 'runs of DB 08', bytes: [0xdb, 0x08] },
+  ],
+};

@@ -4,6 +4,12 @@ import { encodeFrame } from '../server/protocols/dlt645/frame.ts';
 import { parseReply, readDataReply, readDataRequest } from '../server/protocols/dlt645/messages.ts';
 import { decodeBcdValue, encodeBcdValue } from '../server/protocols/dlt645/values.ts';
 import { DLT645_REGISTERS } from '../server/drivers/dlt645/registers.ts';
+import { bytes, figure, fill, randomStream, STREAM_BYTES, streamRate, tile } from './hostileInput.ts';
+import net from 'node:net';
+import http from 'node:http';
+import { readAddressReply } from '../server/protocols/dlt645/messages.ts';
+import type { Harness } from './harness.ts';
+import { type HostileListener, healthLatencyMs } from './hostileListeners.ts';
 
 const RUN_MS = 1500;
 
@@ -61,3 +67,76 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     { figure: 'dlt645_requests_encoded_per_s', value: built, unit: 'per_s' },
   ];
 }
+
+/** The frame extractor on hostile bytes (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const header = bytes(0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x91, 0xff);
+  const n = STREAM_BYTES;
+  return [
+    figure({
+      parser: 'dlt645_extractor',
+      random: randomStream(),
+      rate: (input) => streamRate(() => new Dlt645FrameExtractor(), input),
+      patterns: {
+        startRun: fill(0x68)(n),
+        preambleRun: fill(0xfe)(n),
+        longHeaders: tile(header, n),
+        headerThenGarbage: tile(Uint8Array.from([...header, ...new Uint8Array(40)]), n),
+      },
+    }),
+  ];
+}
+
+const FLOOD = 1000;
+
+/** 1,000 connections, each from its own loopback address, each announcing a new meter. */
+async function flood(h: Harness, port: number): Promise<Record<string, unknown>> {
+  await new Promise((r) => setTimeout(r, 2000));
+  const before = h.rssMb();
+  const sockets: net.Socket[] = [];
+  let open = 0;
+  for (let i = 0; i < FLOOD; i++) {
+    const address = String(900_000_000_000 + i).padStart(12, '0');
+    const socket = net.connect({ host: '127.0.0.1', port, localAddress: `127.0.${10 + Math.floor(i / 250)}.${(i % 250) + 1}` });
+    socket.on('error', () => undefined);
+    socket.on('connect', () => {
+      open++;
+      // An unsolicited read-address answer announcing this connection's meter.
+      socket.write(encodeFrame(readAddressReply(address)));
+    });
+    socket.on('close', () => open--);
+    sockets.push(socket);
+  }
+  await new Promise((r) => setTimeout(r, 15_000));
+  const after = h.rssMb();
+  const stillOpen = open;
+  const health = await healthLatencyMs(h.httpPort);
+  const devices = await new Promise<number>((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port: h.httpPort, path: '/api/devices' }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve((JSON.parse(body) as unknown[]).length));
+      })
+      .on('error', () => resolve(-1));
+  });
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => setTimeout(r, 2000));
+  return {
+    figure: 'dlt645_flood_1000_connections',
+    connections: FLOOD,
+    open_after_15s: stillOpen,
+    devices_after: devices,
+    rss_mb_before: Number(before.toFixed(1)),
+    rss_mb_after: Number(after.toFixed(1)),
+    rss_kb_per_connection: Number((((after - before) * 1024) / FLOOD).toFixed(1)),
+    health_ms_after: Number(health.toFixed(1)),
+  };
+}
+
+/** The dial-in listener against hostile peers (`npm run bench -- hostile_listeners`). */
+export const hostileListener: HostileListener = {
+  port: (options) => options.dlt645.listen_port,
+  patterns: [{ name: 'run of 0x68', bytes: [0x68] }],
+  flood,
+};

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { optionsSchema, type Options } from '../server/options/schema.ts';
-import { DEMO_SIMS } from '../server/sim/demoSims.ts';
+import { startDemoFleet } from '../server/sim/demoFleet.ts';
 import type { DemoSim } from '../server/sim/demoSim.ts';
 import { freePort } from '../server/sim/freePort.ts';
 import { Mosquitto } from '../test/support/mosquitto.ts';
@@ -39,18 +39,7 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
     log_format: 'json',
     mqtt: { host: '127.0.0.1', port: broker.port },
   });
-  options.dlt645.listen_port = await freePort();
-  const sims: DemoSim[] = [];
-  const startErrors: string[] = [];
-  for (const [kind, load] of Object.entries(DEMO_SIMS)) {
-    try {
-      const sim = await (await load()).startDemoSim();
-      sim.configure(options);
-      sims.push(sim);
-    } catch (err) {
-      startErrors.push(`${kind} simulator did not start: ${(err as Error).message}`);
-    }
-  }
+  const { sims, errors: startErrors } = await startDemoFleet(options);
   adjust(options);
   const optionsFile = path.join(dataDir, 'options.json');
   writeFileSync(optionsFile, JSON.stringify(options));

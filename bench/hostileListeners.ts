@@ -7,16 +7,25 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { encodeFrame } from '../server/protocols/dlt645/frame.ts';
-import { readAddressReply } from '../server/protocols/dlt645/messages.ts';
-import { freePort } from '../server/sim/freePort.ts';
+import { DRIVER_DEFINITIONS } from '../server/drivers/registry.ts';
+import type { Options } from '../server/options/schema.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 const STREAM_BYTES = 4 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 const STREAM_LIMIT_MS = 120_000;
-const FLOOD = 1000;
 const LINGER_MS = 3000;
+
+/** What a driver's `bench/<kind>.ts` says about its listener (`export const hostileListener`). */
+export interface HostileListener {
+  /** Turns the listener on in the harness's options (it is already on a free port). */
+  listen?(options: Options): void;
+  port(options: Options): number;
+  /** Its worst byte patterns, each repeated for 4 MB. */
+  patterns: { name: string; bytes: number[] }[];
+  /** A flood of connections against it, measured. */
+  flood?(h: Harness, port: number): Promise<Record<string, unknown>>;
+}
 
 interface Pattern {
   listener: string;
@@ -27,15 +36,14 @@ interface Pattern {
 
 const repeat = (bytes: number[]) => Buffer.alloc(CHUNK, Buffer.from(bytes));
 
-const PATTERNS: Pattern[] = [
-  { listener: 'dlt645', name: 'run of 0x68', port: (h) => h.options.dlt645.listen_port, chunk: repeat([0x68]) },
-  { listener: 'dlms', name: 'run of 0x00', port: (h) => h.options.dlms.listen_port, chunk: repeat([0x00]) },
-  { listener: 'dlms', name: 'runs of 7E A0', port: (h) => h.options.dlms.listen_port, chunk: repeat([0x7e, 0xa0]) },
-  { listener: 'dlms', name: 'runs of DB 08', port: (h) => h.options.dlms.listen_port, chunk: repeat([0xdb, 0x08]) },
-  { listener: 'http', name: 'request header without end', port: (h) => h.httpPort, chunk: Buffer.alloc(CHUNK, 'X-a: b\r\n') },
-];
+const HTTP_PATTERN: Pattern = {
+  listener: 'http',
+  name: 'request header without end',
+  port: (h) => h.httpPort,
+  chunk: Buffer.alloc(CHUNK, 'X-a: b\r\n'),
+};
 
-function healthLatencyMs(port: number): Promise<number> {
+export function healthLatencyMs(port: number): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/api/health', timeout: STREAM_LIMIT_MS }, (res) => {
@@ -123,66 +131,42 @@ async function worstHealthWhile(h: Harness, pattern: Pattern): Promise<Record<st
   };
 }
 
-/** 1,000 connections, each from its own loopback address, each announcing a new meter. */
-async function flood(h: Harness): Promise<Record<string, unknown>> {
-  const port = h.options.dlt645.listen_port;
-  await new Promise((r) => setTimeout(r, 2000));
-  const before = h.rssMb();
-  const sockets: net.Socket[] = [];
-  let open = 0;
-  for (let i = 0; i < FLOOD; i++) {
-    const address = String(900_000_000_000 + i).padStart(12, '0');
-    const socket = net.connect({ host: '127.0.0.1', port, localAddress: `127.0.${10 + Math.floor(i / 250)}.${(i % 250) + 1}` });
-    socket.on('error', () => undefined);
-    socket.on('connect', () => {
-      open++;
-      // An unsolicited read-address answer announcing this connection's meter.
-      socket.write(encodeFrame(readAddressReply(address)));
-    });
-    socket.on('close', () => open--);
-    sockets.push(socket);
+async function hostileListeners(): Promise<{ kind: string; listener: HostileListener }[]> {
+  const out: { kind: string; listener: HostileListener }[] = [];
+  for (const { kind } of DRIVER_DEFINITIONS) {
+    const suite = (await import(`./${kind}.ts`)) as { hostileListener?: HostileListener };
+    if (suite.hostileListener) out.push({ kind, listener: suite.hostileListener });
   }
-  await new Promise((r) => setTimeout(r, 15_000));
-  const after = h.rssMb();
-  const stillOpen = open;
-  const health = await healthLatencyMs(h.httpPort);
-  const devices = await new Promise<number>((resolve) => {
-    http
-      .get({ host: '127.0.0.1', port: h.httpPort, path: '/api/devices' }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve((JSON.parse(body) as unknown[]).length));
-      })
-      .on('error', () => resolve(-1));
-  });
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => setTimeout(r, 2000));
-  return {
-    figure: 'dlt645_flood_1000_connections',
-    connections: FLOOD,
-    open_after_15s: stillOpen,
-    devices_after: devices,
-    rss_mb_before: Number(before.toFixed(1)),
-    rss_mb_after: Number(after.toFixed(1)),
-    rss_kb_per_connection: Number((((after - before) * 1024) / FLOOD).toFixed(1)),
-    health_ms_after: Number(health.toFixed(1)),
-  };
+  return out;
 }
 
 export async function bench(): Promise<Record<string, unknown>[]> {
-  const dlmsPort = await freePort();
+  const listeners = await hostileListeners();
   const h = await startHarness((o) => {
-    o.dlms.listen = true;
-    o.dlms.listen_port = dlmsPort;
+    for (const { listener } of listeners) listener.listen?.(o);
   });
+  const patterns: Pattern[] = [
+    ...listeners.flatMap(({ kind, listener }) =>
+      listener.patterns.map((p) => ({
+        listener: kind,
+        name: p.name,
+        port: (h: Harness) => listener.port(h.options),
+        chunk: repeat(p.bytes),
+      })),
+    ),
+    HTTP_PATTERN,
+  ];
   const figures: Record<string, unknown>[] = [];
   try {
     for (let i = 0; i < 100 && (await healthLatencyMs(h.httpPort)) > 5000; i++) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
-    // The flood first, on a fresh process, so that its memory figure is its own.
-    figures.push(await flood(h));
-    if (h.exitCode() !== null) throw new Error(`the bridge exited (${h.exitCode()}) during the flood`);
-    for (const pattern of PATTERNS) {
+    // Floods first, on a fresh process, so that their memory figures are their own.
+    for (const { kind, listener } of listeners) {
+      if (!listener.flood) continue;
+      figures.push(await listener.flood(h, listener.port(h.options)));
+      if (h.exitCode() !== null) throw new Error(`the bridge exited (${h.exitCode()}) during the ${kind} flood`);
+    }
+    for (const pattern of patterns) {
       figures.push(await worstHealthWhile(h, pattern));
       if (h.exitCode() !== null) throw new Error(`the bridge exited (${h.exitCode()}) while streaming ${pattern.name}`);
     }

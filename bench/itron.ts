@@ -15,6 +15,7 @@ import { MeterClient } from '../server/drivers/itron/meterClient.ts';
 import { XMLParser } from 'fast-xml-parser';
 import { parseSep } from '../server/protocols/ieee2030_5/xml.ts';
 import { startItronSim } from '../server/sim/itron/server.ts';
+import { DOC_BYTES, docRate, figure, repeatTo, rnd } from './hostileInput.ts';
 
 const RUN_MS = 1500;
 
@@ -112,4 +113,28 @@ export async function bench(): Promise<Record<string, unknown>[]> {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The 2030.5 XML parser on hostile documents (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const sep = (inner: string): string => `<ReadingList xmlns="urn:ieee:std:2030.5:ns" href="/r" all="1" results="1">${inner}</ReadingList>`;
+  return [
+    figure({
+      parser: 'ieee2030_5_xml',
+      random: {
+        what: 'a ReadingList with random values',
+        input: sep(repeatTo((i) => `<Reading href="/r/${i}"><value>${rnd(1e6)}</value><localID>${rnd(99)}</localID></Reading>`, DOC_BYTES)),
+      },
+      rate: (input) => docRate(parseSep, input),
+      patterns: {
+        nested: sep(repeatTo(() => `${'<a>'.repeat(30)}${'</a>'.repeat(30)}`, DOC_BYTES)),
+        attributeRun: `<DeviceInformation ${repeatTo((i) => `a${i}="1" `, DOC_BYTES)}/>`,
+        siblings: sep(repeatTo(() => '<Reading/>', DOC_BYTES)),
+        comments: sep(repeatTo(() => '<!--<a>-->', DOC_BYTES)),
+        longName: `<DeviceInformation><${'a'.repeat(DOC_BYTES)}/></DeviceInformation>`,
+        entityText: sep(`<Reading><value>${repeatTo(() => '&amp;&lt;', DOC_BYTES)}</value></Reading>`),
+        openBrackets: '<'.repeat(DOC_BYTES),
+      },
+    }),
+  ];
 }

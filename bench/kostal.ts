@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { load } from 'cheerio';
 import { classicSnapshot, parseClassicPage } from '../server/protocols/kostal/classicPage.ts';
 import { dxsSnapshot, parseDxsResponse } from '../server/protocols/kostal/dxs.ts';
+import { DOC_BYTES, docRate, figure, repeatTo, rnd } from './hostileInput.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../test/fixtures/kostal/${name}`, import.meta.url));
 
@@ -45,5 +46,54 @@ export async function bench(): Promise<Record<string, unknown>[]> {
       baseline_per_s: loadPerS,
     },
     { figure: 'kostal_dxs_answers_parsed_per_s', value: dxsPerS, unit: 'per_s' },
+  ];
+}
+
+/** The classic page and the DXS answer on hostile documents (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const page = fixture('piko-8.3-index-en-feeding.html').toString('latin1');
+  const head = page.slice(0, page.indexOf('</body>'));
+  const html = (body: string): string => `${head}${body}</body></html>`;
+  const body = DOC_BYTES - page.length;
+  const dxs = (entries: string): string => `{"dxsEntries":[${entries}{"dxsId":1,"value":1}],"session":{"sessionId":0},"status":{"code":0}}`;
+  return [
+    figure({
+      parser: 'kostal_classic_page',
+      random: {
+        what: 'a real page with random value rows',
+        input: html(
+          repeatTo(
+            () => `<tr><td>Label ${rnd(99)}</td><td bgcolor="#FFFFFF">${rnd(99999)}</td><td>${['W', 'V', 'kWh'][rnd(3)]}</td></tr>\n`,
+            body,
+          ),
+        ),
+      },
+      rate: (input) => docRate(parseClassicPage, input),
+      patterns: {
+        fontsInTable: html(`<table><tr>${repeatTo((i) => `<font id=${i}>x</tr><tr>`, body)}</table>`),
+        unclosedFormatting: html(repeatTo(() => '<b><i><font>x', body)),
+        nestedTables: html(repeatTo(() => '<table><tr><td>', body)),
+        deepUnderlineRuns: html(repeatTo(() => `<tr>${'<u>'.repeat(44)}String 1${'</u>'.repeat(44)}</tr>`, body)),
+        misnestedClose: html(`${'<div>'.repeat(44)}${repeatTo(() => '</span>', body)}`),
+        attributeRun: html(`<td bgcolor=#ffffff ${repeatTo((i) => `a${i}=1 `, body)}>1</td>`),
+        valueCellRun: html(repeatTo(() => '<tr><td>L</td><td bgcolor="#FFFFFF">1</td><td>kWh</td></tr>', body)),
+        entityRun: html(repeatTo(() => '&nbsp&amp;&#x41;', body)),
+      },
+    }),
+    figure({
+      parser: 'kostal_dxs_json',
+      random: {
+        what: 'a DXS answer with random ids and values',
+        input: dxs(repeatTo(() => `{"dxsId":${rnd(1e9)},"value":${rnd(1e6) / 7}},`, DOC_BYTES)),
+      },
+      rate: (input) => docRate(parseDxsResponse, input),
+      patterns: {
+        bracketString: dxs(`{"dxsId":2,"value":"${'['.repeat(DOC_BYTES)}"},`),
+        escapeRun: dxs(`{"dxsId":2,"value":"${'\\\\'.repeat(DOC_BYTES / 2)}"},`),
+        tinyEntries: dxs(repeatTo(() => '{},', DOC_BYTES)),
+        shallowLists: dxs(repeatTo(() => '[[[]]],', DOC_BYTES)),
+        deep: dxs(`${'['.repeat(DOC_BYTES / 2)}${']'.repeat(DOC_BYTES / 2)},`),
+      },
+    }),
   ];
 }

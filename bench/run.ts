@@ -1,14 +1,16 @@
-/** `npm run bench`: every benchmark, one JSON line per figure, all in one run on this machine. */
-const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unknown>[]> }>> = {
+/**
+ * `npm run bench [-- suite …]`: every benchmark, one JSON line per figure, all in one run on
+ * this machine. Each driver's suite is `bench/<kind>.ts`.
+ */
+import { DRIVER_DEFINITIONS } from '../server/drivers/registry.ts';
+
+type Suite = () => Promise<{ bench(): Promise<Record<string, unknown>[]> }>;
+
+const SUITES: Record<string, Suite> = {
   core: () => import('./core.ts'),
   idle: () => import('./idle.ts'),
   fleet: () => import('./fleet.ts'),
-  dlt645: () => import('./dlt645.ts'),
-  dlms: () => import('./dlms.ts'),
-  xtender: () => import('./xtender.ts'),
-  victron: () => import('./victron.ts'),
-  itron: () => import('./itron.ts'),
-  kostal: () => import('./kostal.ts'),
+  ...Object.fromEntries(DRIVER_DEFINITIONS.map((d): [string, Suite] => [d.kind, () => import(`./${d.kind}.ts`)])),
   hostile: () => import('./hostile.ts'),
   ui: () => import('./ui.ts'),
   hostile_listeners: () => import('./hostileListeners.ts'),

@@ -4,35 +4,30 @@
  * 10% from minute 5 to the end is a failure, printed with the sampled series.
  */
 import { parseArgs } from 'node:util';
-import { itronMeter } from '../server/drivers/itron/options.ts';
-import { kostalInverter } from '../server/drivers/kostal/options.ts';
-import { xtenderLink } from '../server/drivers/xtender/options.ts';
+import type { z } from 'zod';
+import { DRIVER_DEFINITIONS } from '../server/drivers/registry.ts';
 import type { Options } from '../server/options/schema.ts';
 import { startHarness } from './harness.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
 const minutes = Number(values.minutes);
 
-/** The polled device lists and their intervals; each option's schema holds its default and the least a driver accepts. */
-const POLLED = [
-  { list: 'itron_meters', intervals: { poll_interval: itronMeter.shape.poll_interval } },
-  { list: 'kostal', intervals: { poll_interval: kostalInverter.shape.poll_interval } },
-  {
-    list: 'xtender',
-    intervals: { poll_interval: xtenderLink.shape.poll_interval, fast_poll_interval: xtenderLink.shape.fast_poll_interval },
-  },
-] as const;
+/** The `…poll_interval` fields of one options object, ten times faster within what its schema accepts. */
+function pollTenTimesFaster(entry: Record<string, unknown>, schema: z.ZodObject): void {
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (!key.endsWith('poll_interval')) continue;
+    const now = typeof entry[key] === 'number' ? entry[key] : (field.parse(undefined) as number);
+    const least = (field as z.ZodType & { unwrap?: () => { minValue?: number | null } }).unwrap?.().minValue ?? 1;
+    entry[key] = Math.max(least, Math.round(now / 10));
+  }
+}
 
 /** Ten times the demo's polling rate, within what each driver accepts (a Kostal inverter: every 5 s at most). */
 function tenTimesFaster(o: Options): void {
-  o.dlt645.poll_interval = Math.max(1, Math.round(o.dlt645.poll_interval / 10));
-  for (const { list, intervals } of POLLED) {
-    for (const item of o[list] as Record<string, unknown>[]) {
-      for (const [key, field] of Object.entries(intervals)) {
-        const now = typeof item[key] === 'number' ? (item[key] as number) : field.parse(undefined);
-        item[key] = Math.max(field.unwrap().minValue ?? 1, Math.round(now / 10));
-      }
-    }
+  const sections = o as unknown as Record<string, unknown>;
+  for (const { devices, settings } of DRIVER_DEFINITIONS) {
+    if (settings) pollTenTimesFaster(sections[settings.key] as Record<string, unknown>, settings.schema);
+    for (const item of sections[devices.key] as Record<string, unknown>[]) pollTenTimesFaster(item, devices.item);
   }
 }
 

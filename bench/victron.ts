@@ -9,6 +9,8 @@ import { createVictronDriver } from '../server/drivers/victron/driver.ts';
 import { DEFAULT_TIMING } from '../server/drivers/victron/session.ts';
 import { optionsSchema } from '../server/options/schema.ts';
 import { GxSimulator } from '../server/sim/victron/gx.ts';
+import { decodePayload } from '../server/protocols/victron/payload.ts';
+import { docRate, figure, repeatTo, rnd } from './hostileInput.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,4 +122,22 @@ async function keepaliveTraffic(): Promise<Record<string, unknown>[]> {
 
 export async function bench(): Promise<Record<string, unknown>[]> {
   return [...(await ingestRate()), ...(await keepaliveTraffic())];
+}
+
+/** The payload decoder on hostile JSON (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const size = 60 * 1024;
+  return [
+    figure({
+      parser: 'victron_payload',
+      random: { what: 'a list of random numbers', input: `{"value":[${repeatTo(() => `${rnd(1e6) / 3},`, size)}0]}` },
+      rate: (input) => docRate(decodePayload, input),
+      patterns: {
+        bracketString: `{"value":"${'{'.repeat(size)}"}`,
+        escapeRun: `{"value":"${'\\"'.repeat(size / 2)}"}`,
+        shallowLists: `{"value":[${repeatTo(() => '[[]],', size)}0]}`,
+        deep: `{"value":${'['.repeat(size / 2)}${']'.repeat(size / 2)}}`,
+      },
+    }),
+  ];
 }

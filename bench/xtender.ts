@@ -15,6 +15,8 @@ import { XtenderSimulator } from '../server/sim/xtender/simulator.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { encodeFrame } from '../server/protocols/scom/frame.ts';
+import { figure, fill, randomStream, STREAM_BYTES, streamRate, tile } from './hostileInput.ts';
 
 const BAUD = 38400;
 const RESPONSE = Uint8Array.from([
@@ -124,5 +126,21 @@ export async function bench(): Promise<Record<string, unknown>[]> {
       unit: 'ms',
       note: 'fast poll every 2 s, then the gateway waits 500 ms before RESPONSE_TIMEOUT',
     },
+  ];
+}
+
+/** The SCOM frame reader on hostile bytes (`npm run bench -- hostile`). */
+export function hostileFigures(): Record<string, unknown>[] {
+  const header = encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(1100) }).subarray(0, 14);
+  const nearHeader = Uint8Array.from(encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(5) }).subarray(0, 14));
+  nearHeader[13] ^= 1;
+  const n = STREAM_BYTES;
+  return [
+    figure({
+      parser: 'scom_frame_reader',
+      random: randomStream(),
+      rate: (input) => streamRate(() => new FrameReader(), input),
+      patterns: { startRun: fill(0xaa)(n), headersAnnouncing1100: tile(header, n), nearHeaders: tile(nearHeader, n) },
+    }),
   ];
 }

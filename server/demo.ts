@@ -4,8 +4,7 @@
  */
 import { WattwireApp } from './app.ts';
 import { optionsSchema } from './options/schema.ts';
-import { DEMO_SIMS } from './sim/demoSims.ts';
-import { freePort } from './sim/freePort.ts';
+import { startDemoFleet } from './sim/demoFleet.ts';
 import type { DemoSim } from './sim/demoSim.ts';
 
 export interface DemoSettings {
@@ -28,19 +27,8 @@ export interface Demo {
 
 export async function startDemo(settings: DemoSettings): Promise<Demo> {
   const options = optionsSchema.parse({ log_level: settings.quiet ? 'error' : 'warning' });
-  // The demo's listeners must not collide with real ones on this machine.
-  options.dlt645.listen_port = await freePort();
-  const sims: DemoSim[] = [];
-  for (const [kind, load] of Object.entries(DEMO_SIMS)) {
-    if (settings.kinds && !settings.kinds.includes(kind)) continue;
-    try {
-      const sim = await (await load()).startDemoSim();
-      sim.configure(options);
-      sims.push(sim);
-    } catch (err) {
-      console.error(`demo: the ${kind} simulator did not start: ${(err as Error).message}`);
-    }
-  }
+  const { sims, errors } = await startDemoFleet(options, settings.kinds);
+  for (const error of errors) console.error(`demo: ${error}`);
   const app = new WattwireApp({
     options,
     env: { dataDir: settings.dataDir, httpPort: settings.httpPort, mqttPort: settings.mqttPort, mqttWsPort: settings.mqttWsPort },

@@ -16,6 +16,8 @@ export class PollLoop {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = true;
+  /** The run under way, for `stop()` to wait for. */
+  private current: Promise<void> | undefined;
   private readonly backoff: Backoff;
   lastRun = 0;
   lastDurationMs = 0;
@@ -34,10 +36,12 @@ export class PollLoop {
     this.schedule(this.opts.initialDelayMs ?? 0);
   }
 
-  stop(): void {
+  /** No run starts after this; settles once the run under way (if any) has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    return this.current ?? Promise.resolve();
   }
 
   /** Run now (e.g. a device just connected) unless a run is under way. */
@@ -52,7 +56,11 @@ export class PollLoop {
   }
 
   private schedule(delay: number): void {
-    this.timer = setTimeout(() => void this.run(), delay);
+    this.timer = setTimeout(() => {
+      this.current = this.run().finally(() => {
+        this.current = undefined;
+      });
+    }, delay);
     this.timer.unref?.();
   }
 

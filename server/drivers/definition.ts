@@ -48,8 +48,11 @@ export interface DriverDefinition<Item extends z.ZodObject = z.ZodObject, Settin
   readonly blurb: string;
   /** The options list of this kind's devices; each entry is validated on its own. */
   readonly devices: { readonly key: string; readonly item: Item };
-  /** Driver-wide settings in one options section, for drivers that have them. */
-  readonly settings?: { readonly key: string; readonly schema: Settings };
+  /**
+   * Driver-wide settings in one options section, for drivers that have them; `listenPorts`
+   * names the settings that are TCP ports it listens on (the demo and bench move them to free ones).
+   */
+  readonly settings?: { readonly key: string; readonly schema: Settings; readonly listenPorts?: readonly string[] };
   /** Names a device's entry by the fields that make it that device (see `listedKey.ts`). */
   listedKey(config: z.output<Item>): string;
   /** Whether the driver runs with no device listed (a listener waiting for meters to dial in). */

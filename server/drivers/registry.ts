@@ -21,7 +21,10 @@ export const DEFINITIONS = [
 
 export type Definition = (typeof DEFINITIONS)[number];
 
-const BY_KIND: ReadonlyMap<string, DriverDefinition> = new Map(DEFINITIONS.map((d) => [d.kind, d]));
+/** The same list, each seen through the common interface. */
+export const DRIVER_DEFINITIONS: readonly DriverDefinition[] = DEFINITIONS;
+
+const BY_KIND: ReadonlyMap<string, DriverDefinition> = new Map(DRIVER_DEFINITIONS.map((d) => [d.kind, d]));
 
 export function definitionOf(kind: string): DriverDefinition | undefined {
   return BY_KIND.get(kind);

@@ -27,9 +27,16 @@ export interface Driver {
   /** Close every socket and port; publish nothing more. */
   stop(): Promise<void>;
   /** Driver-wide diagnostics (listeners, links) for the UI and the bundle. */
-  diagnostics?(): Record<string, unknown>;
+  diagnostics?(): DriverDiagnostics;
   /** Onboarding: try a device configuration without saving it. */
   testConnection?(config: unknown): Promise<ConnectionTestResult>;
 }
+
+/** What diagnostics hold: plain JSON, since they go into the bundle a user attaches to an issue. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type JsonObject = { [key: string]: JsonValue | undefined };
+
+/** A driver's diagnostics, by section (`listener`, `meters`, `links` …). */
+export type DriverDiagnostics = JsonObject;
 
 export type DriverFactory = (ctx: DriverContext) => Driver;

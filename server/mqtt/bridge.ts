@@ -6,7 +6,7 @@
 import type { DeviceRecord, Hub, PublishedReading } from '../core/hub.ts';
 import { ivyQuantity } from '../core/ivyUnits.ts';
 import type { Logger } from '../core/logger.ts';
-import { dlmsTelemetryPayload } from '../protocols/dlms/telemetry.ts';
+import { readingsPayload } from './readingsPayload.ts';
 import { executeCommand } from './commands.ts';
 import { deviceTopic, discoveryPayload, discoveryTopic, type TopicConfig } from './discovery.ts';
 import type { MqttPublisher } from './publisher.ts';
@@ -183,7 +183,7 @@ export class MqttBridge {
         const { value, unit } = ivyQuantity(r.register, r.value);
         return { register: { key: r.register.key, id: r.register.id, unit }, value };
       });
-      this.mqtt.publish(topic, JSON.stringify(dlmsTelemetryPayload(rec.info.id, ts, ivy)));
+      this.mqtt.publish(topic, JSON.stringify(readingsPayload(rec.info.id, ts, rec.info.kind, ivy)));
       return;
     }
     for (const r of valued) {

@@ -1,30 +1,9 @@
 /** Words for the codes the bridge speaks (option names, enum values, statistics keys). */
 
-/** Short forms a reader knows in capitals. */
-const ACRONYMS = new Set([
-  'ac',
-  'bms',
-  'dc',
-  'dlms',
-  'ess',
-  'gx',
-  'ha',
-  'id',
-  'ip',
-  'lfdi',
-  'mpp',
-  'mppt',
-  'mqtt',
-  'obis',
-  'pv',
-  'rss',
-  'sfdi',
-  'soc',
-  'tcp',
-  'tls',
-  'ui',
-  'vebus',
-]);
+/** Short forms a reader knows in capitals; a word without a vowel (DLMS, MPPT, TCP) is one too. */
+const ACRONYMS = new Set(['ac', 'ess', 'ha', 'id', 'ip', 'lfdi', 'obis', 'sfdi', 'soc', 'ui', 'vebus']);
+
+const isAcronym = (word: string): boolean => ACRONYMS.has(word) || /^[b-df-hj-np-tv-xz]+$/.test(word);
 /** Unit suffixes of statistics keys (`uptimeS`, `eventLoopDelayP99Ms`): said in brackets. */
 const UNIT_SUFFIXES: Record<string, string> = { ms: 'ms', s: 's', bytes: 'bytes', mb: 'MB', kb: 'kB', pct: '%' };
 
@@ -39,7 +18,7 @@ export function words(code: string): string {
     .map((w) => w.toLowerCase());
   let unit = '';
   if (parts.length > 1 && UNIT_SUFFIXES[parts[parts.length - 1]] !== undefined) unit = ` (${UNIT_SUFFIXES[parts.pop() as string]})`;
-  const text = parts.map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w)).join(' ');
+  const text = parts.map((w) => (isAcronym(w) ? w.toUpperCase() : w)).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1) + unit;
 }
 

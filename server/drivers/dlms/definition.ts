@@ -6,7 +6,7 @@ export const dlmsDefinition = defineDriver({
   label: 'DLMS/COSEM meter',
   blurb: 'Push meters dialing in are offered below once they call; polled meters need a serial port or a host.',
   devices: { key: 'dlms_meters', item: dlmsMeter },
-  settings: { key: 'dlms', schema: dlmsOptions },
+  settings: { key: 'dlms', schema: dlmsOptions, listenPorts: ['listen_port'] },
   listedKey: dlmsListedKey,
   listening: (settings: DlmsOptions) => settings.listen,
   pollIntervals: (meters: DlmsMeter[]) => meters.filter((m) => m.mode === 'poll').map((m) => m.poll_interval),

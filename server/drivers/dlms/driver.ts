@@ -3,7 +3,7 @@
  * over the TCP wrapper. Keys stay in memory and are never logged.
  */
 import { devicesOf } from '../definition.ts';
-import type { Driver, DriverContext } from '../types.ts';
+import type { Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { PollMeter } from './pollMeter.ts';
 import { PushListener } from './pushListener.ts';
 import { PushMeter } from './pushMeter.ts';
@@ -24,63 +24,66 @@ export function isDlmsDriver(driver: Driver | undefined): driver is DlmsDriver {
 }
 
 export function createDlmsDriver(ctx: DriverContext): DlmsDriver {
-  const serial: SerialPush[] = [];
-  const tcpPush: PushMeter[] = [];
-  const polled: PollMeter[] = [];
-  const pushMeters: PushMeter[] = [];
-  let listener: PushListener | undefined;
-  const { listen, listen_port: listenPort, max_meters: maxMeters, adopt_per_minute: perMinute } = ctx.options.dlms;
+  return new DlmsMeters(ctx);
+}
 
-  for (const { index, config } of devicesOf(ctx, dlmsDefinition)) {
-    const where = `dlms_meters[${index}]`;
-    if (config.mode === 'poll') polled.push(new PollMeter(ctx, config, where));
-    else if (config.serial_port) {
-      const meter = new PushMeter(ctx, config, where, config.serial_port);
-      pushMeters.push(meter);
-      serial.push(new SerialPush(meter, config.serial_port));
-    } else if (listen) {
-      const meter = new PushMeter(ctx, config, where, `TCP port ${listenPort}`);
-      pushMeters.push(meter);
-      tcpPush.push(meter);
-    } else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
+class DlmsMeters implements DlmsDriver {
+  readonly kind = 'dlms';
+  private serial: SerialPush[] = [];
+  private tcpPush: PushMeter[] = [];
+  private polled: PollMeter[] = [];
+  private listener: PushListener | undefined;
+
+  constructor(private readonly ctx: DriverContext) {}
+
+  pendingMeters(): PendingDlmsMeter[] {
+    return this.listener?.pendingMeters() ?? [];
   }
 
-  const pendingMeters = (): PendingDlmsMeter[] => listener?.pendingMeters() ?? [];
-
-  return {
-    kind: 'dlms',
-    pendingMeters,
-    async start() {
-      for (const s of serial) s.start();
-      for (const p of polled) p.start();
-      // Open even without TCP push meters: an unknown meter that pushes is listed for adoption.
-      if (listen) {
-        listener = new PushListener(tcpPush, listenPort, ctx.log, { maxMeters, perMinute });
-        try {
-          await listener.start();
-        } catch (err) {
-          ctx.reportConfigError('dlms.listen_port', `dlms.listen_port ${listenPort} cannot be opened: ${(err as Error).message}`);
-          listener = undefined;
-        }
+  async start(): Promise<void> {
+    const { ctx } = this;
+    const { listen, listen_port: listenPort, max_meters: maxMeters, adopt_per_minute: perMinute } = ctx.options.dlms;
+    for (const { index, config } of devicesOf(ctx, dlmsDefinition)) {
+      const where = `dlms_meters[${index}]`;
+      if (config.mode === 'poll') this.polled.push(new PollMeter(ctx, config, where));
+      else if (config.serial_port)
+        this.serial.push(new SerialPush(new PushMeter(ctx, config, where, config.serial_port), config.serial_port));
+      else if (listen) this.tcpPush.push(new PushMeter(ctx, config, where, `TCP port ${listenPort}`));
+      else ctx.reportConfigError(where, `${where}: a push meter needs serial_port, or dlms.listen enabled to receive it over TCP`);
+    }
+    for (const s of this.serial) s.start();
+    for (const p of this.polled) p.start();
+    // Open even without TCP push meters: an unknown meter that pushes is listed for adoption.
+    if (listen) {
+      const listener = new PushListener(this.tcpPush, listenPort, ctx.log, { maxMeters, perMinute });
+      try {
+        await listener.start();
+        this.listener = listener;
+      } catch (err) {
+        ctx.reportConfigError('dlms.listen_port', `dlms.listen_port ${listenPort} cannot be opened: ${(err as Error).message}`);
       }
-    },
-    async stop() {
-      for (const m of [...polled, ...pushMeters]) m.boundary.dispose();
-      for (const p of polled) p.stop();
-      await Promise.all(serial.map((s) => s.stop()));
-      await listener?.stop();
-      listener = undefined;
-    },
-    diagnostics() {
-      return {
-        listener: listener?.diagnostics() ?? null,
-        pendingMeters: pendingMeters(),
-        meters: [
-          ...serial.map((s) => s.meterDiagnostics()),
-          ...tcpPush.map((m) => m.device.diagnostics()),
-          ...polled.map((p) => p.diagnostics()),
-        ],
-      };
-    },
-  };
+    }
+  }
+
+  async stop(): Promise<void> {
+    const { serial, tcpPush, polled, listener } = this;
+    this.serial = [];
+    this.tcpPush = [];
+    this.polled = [];
+    this.listener = undefined;
+    for (const m of [...polled, ...tcpPush, ...serial.map((s) => s.meter)]) m.boundary.dispose();
+    await Promise.all([...polled.map((p) => p.stop()), ...serial.map((s) => s.stop()), listener?.stop()]);
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return {
+      listener: this.listener?.diagnostics() ?? null,
+      pendingMeters: this.pendingMeters(),
+      meters: [
+        ...this.serial.map((s) => s.meterDiagnostics()),
+        ...this.tcpPush.map((m) => m.device.diagnostics()),
+        ...this.polled.map((p) => p.diagnostics()),
+      ],
+    };
+  }
 }

@@ -3,6 +3,7 @@
  * else the logical device name), its growing register table, and its diagnosis turned
  * into status, events and one log line per change.
  */
+import type { JsonObject } from '../types.ts';
 import type { DeviceController, DeviceHandle, DeviceInfo } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
@@ -159,7 +160,7 @@ export class MeterDevice {
     this.handle?.diagnostics(this.diagnostics());
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     return {
       where: this.where,
       device: this.id ?? null,

@@ -4,6 +4,7 @@
  * scaler/unit once), release. Objects the meter does not have are skipped after the
  * first "object-undefined".
  */
+import type { JsonObject } from '../types.ts';
 import type { Reading } from '../../core/hub.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
@@ -79,9 +80,10 @@ export class PollMeter {
     this.loop.start();
   }
 
-  stop(): void {
-    this.loop.stop();
+  async stop(): Promise<void> {
+    const running = this.loop.stop();
     this.active?.close();
+    await running;
   }
 
   private async pollAll(): Promise<void> {
@@ -178,7 +180,7 @@ export class PollMeter {
     return this.scalerUnits.get(reg.id) ?? undefined;
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     return { ...this.device.diagnostics(), address: this.address, absentObis: [...this.absent], pollErrors: this.loop.errors };
   }
 }

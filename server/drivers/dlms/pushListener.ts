@@ -9,6 +9,7 @@
  * Every connection has a budget: one that sends no valid frame within `idleMs` or
  * `garbageBytes` is closed, and connections are capped per source address and in total.
  */
+import type { JsonObject } from '../types.ts';
 import net from 'node:net';
 import type { Logger } from '../../core/logger.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
@@ -154,7 +155,7 @@ export class PushListener {
     return this.unknown.list();
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     return {
       port: this.port,
       open: this.sockets.size,

@@ -1,4 +1,5 @@
 /** A push meter on a serial port (M-Bus, HAN, P1): opens it with the meter type's line settings and reopens it when it goes away or its adapter is plugged back in. */
+import type { JsonObject } from '../types.ts';
 import { SerialPort } from 'serialport';
 import { SerialReopen } from '../../core/serialReopen.ts';
 import { LinkReader } from './linkReader.ts';
@@ -13,7 +14,7 @@ export class SerialPush {
   readonly parity: 'none' | 'even' | 'odd';
 
   constructor(
-    private readonly meter: PushMeter,
+    readonly meter: PushMeter,
     private readonly path: string,
   ) {
     const defaults = METER_TYPES[meter.cfg.meter_type];
@@ -69,7 +70,7 @@ export class SerialPush {
       this.meter.device.log.warn({ port: this.path }, 'DLMS serial port is gone; reopening when it is back');
   }
 
-  meterDiagnostics(): Record<string, unknown> {
+  meterDiagnostics(): JsonObject {
     return { ...this.meter.device.diagnostics(), serial: this.description, waitingForPort: this.reopen.portGone };
   }
 

@@ -8,7 +8,7 @@
 import type { Logger } from '../../core/logger.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 
-export interface PendingDlmsMeter {
+export type PendingDlmsMeter = {
   /** 16 hexadecimal digits, upper case: the `system_title` of the dlms_meters item to add. */
   systemTitle: string;
   /** Source address of its latest telegram. */
@@ -17,7 +17,7 @@ export interface PendingDlmsMeter {
   since: number;
   lastSeen: number;
   telegrams: number;
-}
+};
 
 export interface UnknownMeterLimits {
   maxMeters: number;

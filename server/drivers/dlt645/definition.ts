@@ -6,7 +6,7 @@ export const dlt645Definition = defineDriver({
   label: 'DL/T 645 meter',
   blurb: 'Meters dialing in through a 4G/GPRS DTU are offered below once they call; RS-485 meters need their serial port.',
   devices: { key: 'dlt645_meters', item: dlt645Meter },
-  settings: { key: 'dlt645', schema: dlt645Options },
+  settings: { key: 'dlt645', schema: dlt645Options, listenPorts: ['listen_port'] },
   listedKey: (m: Dlt645Meter) => dlt645ListedKey(m.address),
   listening: (settings: Dlt645Options) => settings.listen,
   pollIntervals: (_meters: Dlt645Meter[], settings: Dlt645Options) => [settings.poll_interval],

@@ -11,6 +11,7 @@
  * DLMS) are recognised by their first bytes and handed to their protocol's meter, under the
  * same connection limits, budgets and adoption gate; their heartbeat's address is proof enough.
  */
+import type { JsonObject } from '../types.ts';
 import net from 'node:net';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { SessionBoundary } from '../../core/sessionBoundary.ts';
@@ -47,7 +48,7 @@ const MAX_CLAIMS_PER_CONNECTION = 4;
 /** One conflict or pin warning event per meter this often. */
 const IDENTITY_EVENT_EVERY_MS = 60_000;
 
-export interface PendingMeter {
+export type PendingMeter = {
   address: string;
   ip: string;
   registration?: string;
@@ -55,7 +56,7 @@ export interface PendingMeter {
   lastSeen: number;
   /** Why it is not adopted: auto_adopt_off, max_meters or adopt_per_minute. */
   reason: HoldReason;
-}
+};
 
 export interface Dlt645Driver extends Driver {
   /** Meters that connected but are not adopted (auto_adopt off and not in dlt645_meters). */
@@ -165,7 +166,7 @@ class Dlt645Listener implements Dlt645Driver {
     }));
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     let online = 0;
     for (const s of this.meters.values()) online += s.isOnline ? 1 : 0;
     return {

@@ -2,6 +2,7 @@
  * One meter: its hub device, its poll loop, reads through whichever link it is on now,
  * availability, threshold alarms and its own diagnostics.
  */
+import type { JsonObject } from '../types.ts';
 import type { DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { RegisterValue } from '../../core/registers.ts';
@@ -65,7 +66,7 @@ export class MeterSession {
   /** Decided when the meter refuses 00010000; forgotten with `unsupported`. */
   private combinedImport: CombinedImport | undefined;
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
-  private lastErrorReply: Record<string, unknown> | undefined;
+  private lastErrorReply: JsonObject | undefined;
   /** On-demand reads done, and after how many each register was last read that way. */
   private onDemandReads = 0;
   private readonly readOnDemandAt = new Map<string, number>();
@@ -177,7 +178,7 @@ export class MeterSession {
     return readings;
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     return {
       address: this.address,
       ip: this.ip,

@@ -3,57 +3,52 @@
  * with its own kept-alive TLS connection, all sharing the bridge's client certificate.
  */
 import { loadClientCredentials } from '../../certs/store.ts';
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { DeviceItem } from '../../options/deviceItems.ts';
 import { DEFAULT_METER_PORT } from '../../protocols/ieee2030_5/dnssd.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { devicesOf } from '../definition.ts';
-import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { SessionDriver } from '../sessionDriver.ts';
+import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { MeterError } from './diagnosis.ts';
 import { findMeterByLfdi } from './discovery.ts';
 import { fetchAs } from './layout.ts';
 import { MeterClient } from './meterClient.ts';
 import { MeterSession } from './meterSession.ts';
-import { itronMeter } from './options.ts';
+import { type ItronMeter, itronMeter } from './options.ts';
 import { itronDefinition } from './definition.ts';
 
 export function createItronDriver(ctx: DriverContext): Driver {
-  let sessions: MeterSession[] = [];
-  let boundaries: SessionBoundary[] = [];
-  return {
-    kind: 'itron',
-    async start() {
-      sessions = [];
-      boundaries = devicesOf(ctx, itronDefinition).map(({ index, config }, slot) => {
-        const deviceCtx = { ...ctx, log: ctx.log.child({ device: config.name ?? `itron_meters[${index}]` }) };
-        const create = () => new MeterSession(deviceCtx, config, index, boundary);
-        // A defect in one meter's poll replaces its session with a fresh one; the others go on.
-        const boundary: SessionBoundary = new SessionBoundary({
-          hub: ctx.hub,
-          log: deviceCtx.log,
-          describe: () => `Itron meter itron_meters[${index}]`,
-          devices: () => (ctx.hub.get(sessions[slot].deviceId) ? [sessions[slot].deviceId] : []),
-          halt: () => sessions[slot].stop(),
-          restart: () => {
-            sessions[slot] = create();
-            sessions[slot].start();
-          },
-        });
-        sessions.push(create());
-        return boundary;
-      });
-      for (const s of sessions) s.start();
-    },
-    async stop() {
-      for (const b of boundaries) b.dispose();
-      await Promise.all(sessions.map((s) => s.stop()));
-      sessions = [];
-      boundaries = [];
-    },
-    diagnostics() {
-      return { meters: sessions.map((s) => s.diagnostics()) };
-    },
-    testConnection: (config) => testConnection(ctx, config),
-  };
+  return new ItronDriver(ctx);
+}
+
+class ItronDriver extends SessionDriver<ItronMeter, MeterSession> {
+  readonly kind = 'itron';
+
+  protected entries(): DeviceItem<ItronMeter>[] {
+    return devicesOf(this.ctx, itronDefinition);
+  }
+
+  protected logName({ index, config }: DeviceItem<ItronMeter>): string {
+    return config.name ?? `itron_meters[${index}]`;
+  }
+
+  protected describe({ index }: DeviceItem<ItronMeter>): string {
+    return `Itron meter itron_meters[${index}]`;
+  }
+
+  protected createSession({ index, config }: DeviceItem<ItronMeter>, log: Logger, boundary: SessionBoundary): MeterSession {
+    return new MeterSession({ ...this.ctx, log }, config, index, boundary);
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return { meters: this.sessions().map((s) => s.diagnostics()) };
+  }
+
+  testConnection(config: unknown): Promise<ConnectionTestResult> {
+    return testConnection(this.ctx, config);
+  }
 }
 
 /** Onboarding: reach the meter with the stored certificate and read /sdev/sdi. */

@@ -5,8 +5,8 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import { knownEndpointsFor } from '../../protocols/ieee2030_5/firmwareTables.ts';
-import { describe, pointsFromKnownEndpoints, withUniqueKeys, type PollPoint } from '../../protocols/ieee2030_5/pollPlan.ts';
-import { isTouReading, quantityOf } from '../../protocols/ieee2030_5/quantities.ts';
+import { describe, pointsFromKnownEndpoints, withUniqueKeys, type PollPoint } from './pollPlan.ts';
+import { isTouReading, quantityOf } from './quantities.ts';
 import type { DeviceInformation, ReadingType, SepResource, SepType } from '../../protocols/ieee2030_5/resources.ts';
 import { parseSepAs } from '../../protocols/ieee2030_5/xml.ts';
 import { MeterError } from './diagnosis.ts';

@@ -4,6 +4,7 @@
  * under us (a new powerOfTenMultiplier): the layout is learnt again when the meter comes
  * back after a failure, every hour, and at once when a counter would go backwards.
  */
+import type { JsonObject } from '../types.ts';
 import type { DeviceHandle, Reading } from '../../core/hub.ts';
 import type { RegisterDescriptor } from '../../core/registers.ts';
 import { PollLoop } from '../../core/scheduler.ts';
@@ -11,7 +12,7 @@ import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { EXPIRY_WARNING_DAYS } from '../../certs/inspect.ts';
 import { loadClientCredentials, type ClientCredentials } from '../../certs/store.ts';
 import { DEFAULT_METER_PORT, type SmartEnergyServer } from '../../protocols/ieee2030_5/dnssd.ts';
-import { pointValue, registersOf, type PollPoint } from '../../protocols/ieee2030_5/pollPlan.ts';
+import { pointValue, registersOf, type PollPoint } from './pollPlan.ts';
 import { parseSep } from '../../protocols/ieee2030_5/xml.ts';
 import type { DriverContext } from '../types.ts';
 import { MeterError } from './diagnosis.ts';
@@ -82,13 +83,19 @@ export class MeterSession {
     this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.loop.stop();
-    this.dropClient();
+  /** The meter, once it is listed in the hub. */
+  deviceIds(): string[] {
+    return this.ctx.hub.get(this.deviceId) ? [this.deviceId] : [];
   }
 
-  diagnostics(): Record<string, unknown> {
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const running = this.loop.stop();
+    this.dropClient();
+    await running;
+  }
+
+  diagnostics(): JsonObject {
     return {
       id: this.deviceId,
       address: this.endpoint ? `${this.endpoint.host}:${this.endpoint.port}` : null,

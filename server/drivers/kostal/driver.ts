@@ -2,73 +2,57 @@
  * Kostal PIKO inverters: the classic `index.fhtml` page (Basic auth) or the `dxs.json`
  * API, detected automatically. One session per `kostal` option entry.
  */
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { DeviceItem } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { devicesOf } from '../definition.ts';
-import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { SessionDriver } from '../sessionDriver.ts';
+import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { UnreachableError } from './http.ts';
 import { InverterClient } from './inverterClient.ts';
 import { InverterSession, deviceIdFor, targetOf } from './inverterSession.ts';
 import { type KostalInverter, kostalInverter } from './options.ts';
 import { kostalDefinition } from './definition.ts';
 
-/** One inverter's session and the boundary that replaces it with a fresh one after an internal error. */
-interface Guarded {
-  readonly session: InverterSession;
-  boundary: SessionBoundary;
+export function createKostalDriver(ctx: DriverContext): Driver {
+  return new KostalDriver(ctx);
 }
 
-export function createKostalDriver(ctx: DriverContext): Driver {
-  const guarded: Guarded[] = [];
-  const guard = (config: KostalInverter): Guarded => {
-    let session: InverterSession;
-    const log = ctx.log.child({ device: config.name ?? config.host });
-    const boundary: SessionBoundary = new SessionBoundary({
-      hub: ctx.hub,
-      log,
-      describe: () => `Kostal inverter ${config.host}`,
-      devices: () => (session.deviceId ? [session.deviceId] : []),
-      halt: () => session.stop(),
-      restart: () => {
-        session = create();
-        session.start();
-      },
+class KostalDriver extends SessionDriver<KostalInverter, InverterSession> {
+  readonly kind = 'kostal';
+
+  protected entries(): DeviceItem<KostalInverter>[] {
+    const hosts = new Set<string>();
+    return devicesOf(this.ctx, kostalDefinition).filter(({ index, config }) => {
+      if (hosts.has(config.host)) {
+        this.ctx.reportConfigError(`kostal[${index}]`, `host ${config.host} is listed twice; the first entry is used`);
+        return false;
+      }
+      hosts.add(config.host);
+      return true;
     });
-    const create = () => new InverterSession(config, { hub: ctx.hub, log, dataDir: ctx.dataDir, boundary });
-    session = create();
-    return {
-      boundary,
-      get session() {
-        return session;
-      },
-    };
-  };
-  return {
-    kind: 'kostal',
-    async start() {
-      const hosts = new Set<string>();
-      for (const { index, config } of devicesOf(ctx, kostalDefinition)) {
-        if (hosts.has(config.host)) {
-          ctx.reportConfigError(`kostal[${index}]`, `host ${config.host} is listed twice; the first entry is used`);
-          continue;
-        }
-        hosts.add(config.host);
-        const slot = guard(config);
-        guarded.push(slot);
-        slot.session.start();
-      }
-    },
-    async stop() {
-      for (const { session, boundary } of guarded) {
-        boundary.dispose();
-        session.stop();
-      }
-    },
-    diagnostics() {
-      return { inverters: guarded.map(({ session: s }) => ({ host: s.config.host, device: s.deviceId ?? null })) };
-    },
-    testConnection,
-  };
+  }
+
+  protected logName({ config }: DeviceItem<KostalInverter>): string {
+    return config.name ?? config.host;
+  }
+
+  protected describe({ config }: DeviceItem<KostalInverter>): string {
+    return `Kostal inverter ${config.host}`;
+  }
+
+  protected createSession({ config }: DeviceItem<KostalInverter>, log: Logger, boundary: SessionBoundary): InverterSession {
+    return new InverterSession(config, { hub: this.ctx.hub, log, dataDir: this.ctx.dataDir, boundary });
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return { inverters: this.sessions().map((s) => ({ host: s.config.host, device: s.deviceId ?? null })) };
+  }
+
+  testConnection(config: unknown): Promise<ConnectionTestResult> {
+    return testConnection(config);
+  }
 }
 
 /** Onboarding: detect the interface, read the identity and one snapshot. */

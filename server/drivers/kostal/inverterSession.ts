@@ -82,9 +82,14 @@ export class InverterSession {
     this.loop.start();
   }
 
-  stop(): void {
-    this.loop.stop();
+  deviceIds(): string[] {
+    return this.handle ? [this.handle.id] : [];
+  }
+
+  async stop(): Promise<void> {
+    const running = this.loop.stop();
     this.warnings.stop();
+    await running;
   }
 
   /** One poll: read, publish, assess. Throws only for outages and faults (the loop backs off). */

@@ -3,13 +3,16 @@
  * through the VRM cloud broker. One session per configured system.
  */
 import mqtt from 'mqtt';
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { DeviceItem } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { notificationFilter, parseNotification, serialDiscoveryFilter } from '../../protocols/victron/topic.ts';
 import { devicesOf } from '../definition.ts';
-import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { SessionDriver } from '../sessionDriver.ts';
+import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { gxEndpoint } from './connection.ts';
-import { victronSystem } from './options.ts';
+import { type VictronSystem, victronSystem } from './options.ts';
 import { DEFAULT_TIMING, GxSession, type VictronTiming } from './session.ts';
 import { victronDefinition } from './definition.ts';
 
@@ -17,45 +20,43 @@ const TEST_TIMEOUT_MS = 10_000;
 
 /** `timing` is for tests and benchmarks (scaled-down keep-alive); the add-on uses the defaults. */
 export function createVictronDriver(ctx: DriverContext, timing: Partial<VictronTiming> = {}): Driver {
-  const tuned: VictronTiming = { ...DEFAULT_TIMING, ...timing };
-  let sessions: GxSession[] = [];
-  let boundaries: SessionBoundary[] = [];
-  return {
-    kind: 'victron',
-    async start() {
-      const items = devicesOf(ctx, victronDefinition);
-      sessions = [];
-      boundaries = items.map(({ index, config }, slot) => {
-        const log = ctx.log.child({ device: config.name ?? config.host ?? `victron[${index}]` });
-        const create = () => new GxSession(ctx.hub, log, config, `victron[${index}]`, tuned, boundary);
-        // A GX with its devices is one session: a throw in it faults them all and a fresh session replaces it.
-        const boundary: SessionBoundary = new SessionBoundary({
-          hub: ctx.hub,
-          log,
-          describe: () => `Victron GX ${config.name ?? config.host ?? `victron[${index}]`}`,
-          devices: () => sessions[slot].deviceIds(),
-          halt: () => sessions[slot].stop(),
-          restart: () => {
-            sessions[slot] = create();
-            sessions[slot].start();
-          },
-        });
-        sessions.push(create());
-        return boundary;
-      });
-      for (const s of sessions) s.start();
-    },
-    async stop() {
-      for (const b of boundaries) b.dispose();
-      await Promise.all(sessions.map((s) => s.stop()));
-      sessions = [];
-      boundaries = [];
-    },
-    diagnostics() {
-      return { systems: sessions.map((s) => s.diagnostics()) };
-    },
-    testConnection: (config) => testConnection(config),
-  };
+  return new VictronDriver(ctx, { ...DEFAULT_TIMING, ...timing });
+}
+
+/** A GX with its devices is one session: a throw in it faults them all and a fresh session replaces it. */
+class VictronDriver extends SessionDriver<VictronSystem, GxSession> {
+  readonly kind = 'victron';
+
+  constructor(
+    ctx: DriverContext,
+    private readonly timing: VictronTiming,
+  ) {
+    super(ctx);
+  }
+
+  protected entries(): DeviceItem<VictronSystem>[] {
+    return devicesOf(this.ctx, victronDefinition);
+  }
+
+  protected logName({ index, config }: DeviceItem<VictronSystem>): string {
+    return config.name ?? config.host ?? `victron[${index}]`;
+  }
+
+  protected describe(entry: DeviceItem<VictronSystem>): string {
+    return `Victron GX ${this.logName(entry)}`;
+  }
+
+  protected createSession({ index, config }: DeviceItem<VictronSystem>, log: Logger, boundary: SessionBoundary): GxSession {
+    return new GxSession(this.ctx.hub, log, config, `victron[${index}]`, this.timing, boundary);
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return { systems: this.sessions().map((s) => s.diagnostics()) };
+  }
+
+  testConnection(config: unknown): Promise<ConnectionTestResult> {
+    return testConnection(config);
+  }
 }
 
 /** Connect once and wait for the GX's retained serial: proves address, credentials and portal id. */

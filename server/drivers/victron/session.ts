@@ -4,6 +4,7 @@
  * Nothing here throws out: connection errors, bad payloads and lapses end up in the log,
  * the devices' status and the diagnostics.
  */
+import type { JsonObject } from '../types.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { CommandError, WritesOffError, type DeviceController, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -148,7 +149,7 @@ export class GxSession {
     if (client) await client.endAsync(true).catch(() => undefined);
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     const ka = this.keepalive;
     const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
     return {

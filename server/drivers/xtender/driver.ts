@@ -1,59 +1,63 @@
 /** Studer Xtender systems through Xcom-232i gateways: one session per configured serial port. */
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { DeviceItem } from '../../options/deviceItems.ts';
 import { devicesOf } from '../definition.ts';
-import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { SessionDriver } from '../sessionDriver.ts';
+import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { FlashWriteLedger } from './flashLedger.ts';
 import { ScomLink } from './link.ts';
-import { xtenderLink } from './options.ts';
+import { type XtenderLink, xtenderLink } from './options.ts';
 import { scanBus } from './scan.ts';
 import { XtenderSession } from './session.ts';
 import { xtenderDefinition } from './definition.ts';
 
 export function createXtenderDriver(ctx: DriverContext): Driver {
-  const sessions: XtenderSession[] = [];
-  const boundaries: SessionBoundary[] = [];
-  return {
-    kind: 'xtender',
-    async start() {
-      const seen = new Set<string>();
-      const ledger = new FlashWriteLedger(ctx.dataDir);
-      for (const { index, config } of devicesOf(ctx, xtenderDefinition)) {
-        if (seen.has(config.serial_port)) {
-          ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
-          continue;
-        }
-        seen.add(config.serial_port);
-        const slot = sessions.length;
-        const log = ctx.log.child({ device: config.name ?? config.serial_port });
-        const create = () => new XtenderSession(config, { hub: ctx.hub, log, ledger }, boundary);
-        const boundary: SessionBoundary = new SessionBoundary({
-          hub: ctx.hub,
-          log,
-          describe: () => `Xtender link ${config.serial_port}`,
-          devices: () => sessions[slot].deviceIds(),
-          halt: () => sessions[slot].stop(),
-          restart: () => {
-            sessions[slot] = create();
-            sessions[slot].start();
-          },
-        });
-        boundaries.push(boundary);
-        sessions.push(create());
-        sessions[slot].start();
+  return new XtenderDriver(ctx);
+}
+
+class XtenderDriver extends SessionDriver<XtenderLink, XtenderSession> {
+  readonly kind = 'xtender';
+  private ledger: FlashWriteLedger | undefined;
+
+  override async start(): Promise<void> {
+    this.ledger = new FlashWriteLedger(this.ctx.dataDir);
+    await super.start();
+  }
+
+  protected entries(): DeviceItem<XtenderLink>[] {
+    const seen = new Set<string>();
+    return devicesOf(this.ctx, xtenderDefinition).filter(({ index, config }) => {
+      if (seen.has(config.serial_port)) {
+        this.ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
+        return false;
       }
-    },
-    async stop() {
-      for (const b of boundaries) b.dispose();
-      boundaries.length = 0;
-      await Promise.all(sessions.map((s) => s.stop()));
-      sessions.length = 0;
-    },
-    diagnostics() {
-      return { links: sessions.map((s) => s.diagnostics()) };
-    },
-    testConnection: testXtenderConnection,
-  };
+      seen.add(config.serial_port);
+      return true;
+    });
+  }
+
+  protected logName({ config }: DeviceItem<XtenderLink>): string {
+    return config.name ?? config.serial_port;
+  }
+
+  protected describe({ config }: DeviceItem<XtenderLink>): string {
+    return `Xtender link ${config.serial_port}`;
+  }
+
+  protected createSession({ config }: DeviceItem<XtenderLink>, log: Logger, boundary: SessionBoundary): XtenderSession {
+    if (!this.ledger) throw new Error('the flash write ledger is created in start()');
+    return new XtenderSession(config, { hub: this.ctx.hub, log, ledger: this.ledger }, boundary);
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return { links: this.sessions().map((s) => s.diagnostics()) };
+  }
+
+  testConnection(config: unknown): Promise<ConnectionTestResult> {
+    return testXtenderConnection(config);
+  }
 }
 
 /** Onboarding: open the port, scan the bus, close again. */

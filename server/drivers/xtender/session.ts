@@ -6,6 +6,7 @@
  * (faultEpisodes.ts); a port that vanishes is watched for and reopened the
  * moment its path is back (a replugged adapter), a port that fails otherwise with backoff.
  */
+import type { JsonObject } from '../types.ts';
 import path from 'node:path';
 import type { DeviceEvent, DeviceHandle, Hub, Reading } from '../../core/hub.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -130,7 +131,7 @@ export class XtenderSession {
     for (const dev of this.devices.values()) dev.hubHandle.setStatus('offline', 'bridge stopped');
   }
 
-  diagnostics(): Record<string, unknown> {
+  diagnostics(): JsonObject {
     return {
       serialPort: this.config.serial_port,
       waitingForPort: this.reopen.portGone,

@@ -5,7 +5,7 @@ import { Diagnosis } from '../../../server/drivers/dlms/diagnosis.ts';
 import { dlmsMeter } from '../../../server/drivers/dlms/options.ts';
 import { mapReadings } from '../../../server/drivers/dlms/readingMapper.ts';
 import { DLMS_REGISTERS, registerForObis, registerForUnknownObis } from '../../../server/drivers/dlms/registers.ts';
-import { dlmsTelemetryPayload } from '../../../server/protocols/dlms/telemetry.ts';
+import { readingsPayload } from '../../../server/mqtt/readingsPayload.ts';
 
 const SEED_TABLE: [string, string, string | undefined][] = [
   ['ACTIVE_POWER_IMPORT', '1-0:1.7.0.255', 'W'],
@@ -80,7 +80,7 @@ describe('mapping readings', () => {
 describe('telemetry payload', () => {
   it("builds the seed's example exactly", () => {
     const reg = (key: string) => registerForObis(SEED_TABLE.find(([k]) => k === key)![1])!;
-    const payload = dlmsTelemetryPayload('000000000000', 1706500000000, [
+    const payload = readingsPayload('000000000000', 1706500000000, 'dlms', [
       { register: reg('VOLTAGE_TOTAL'), value: 236.36 },
       { register: reg('CURRENT_TOTAL'), value: 0.5 },
       { register: reg('ACTIVE_POWER_IMPORT'), value: 118 },
@@ -99,7 +99,7 @@ describe('telemetry payload', () => {
   it('writes "-" as the unit of a unitless reading, as the seed\'s table does', () => {
     const pf = registerForObis('1-0:13.7.0.255')!;
     const tariff = registerForObis('0-0:96.14.0.255')!;
-    const payload = dlmsTelemetryPayload('000000000000', 1, [
+    const payload = readingsPayload('000000000000', 1, 'dlms', [
       { register: pf, value: 0.98 },
       { register: tariff, value: 2 },
     ]);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tableViolations } from '../../../server/core/haRules.ts';
 import { knownEndpointsFor } from '../../../server/protocols/ieee2030_5/firmwareTables.ts';
-import { pointValue, pointsFromKnownEndpoints, registersOf } from '../../../server/protocols/ieee2030_5/pollPlan.ts';
-import { isTouReading, quantityOf, scaledValue } from '../../../server/protocols/ieee2030_5/quantities.ts';
+import { pointValue, pointsFromKnownEndpoints, registersOf } from '../../../server/drivers/itron/pollPlan.ts';
+import { isTouReading, quantityOf, scaledValue } from '../../../server/drivers/itron/quantities.ts';
 import type { ReadingType } from '../../../server/protocols/ieee2030_5/resources.ts';
 import { parseSep, parseSepAs } from '../../../server/protocols/ieee2030_5/xml.ts';
 

@@ -5,7 +5,7 @@
  * power factor in %. Values are scaled by powerOfTenMultiplier.
  */
 import type { RegisterDescriptor } from '../../core/registers.ts';
-import type { Reading, ReadingType } from './resources.ts';
+import type { Reading, ReadingType } from '../../protocols/ieee2030_5/resources.ts';
 
 export const UOM = { A: 5, V: 29, Hz: 33, W: 38, VA: 61, var: 63, cosTheta: 65, VAh: 71, Wh: 72, varh: 73 } as const;
 export const ACCUMULATION = { deltaData: 4, summation: 9, instantaneous: 12 } as const;

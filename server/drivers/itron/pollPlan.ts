@@ -3,9 +3,9 @@
  * built from the walked resource tree or from the firmware table.
  */
 import type { RegisterDescriptor } from '../../core/registers.ts';
-import type { KnownEndpoint } from './firmwareTables.ts';
+import type { KnownEndpoint } from '../../protocols/ieee2030_5/firmwareTables.ts';
 import { quantityOf, scaledValue, type Quantity } from './quantities.ts';
-import type { Reading, ReadingType, SepResource } from './resources.ts';
+import type { Reading, ReadingType, SepResource } from '../../protocols/ieee2030_5/resources.ts';
 
 export interface PollPoint {
   /** Resource to GET: a Reading, or a ReadingList holding time-of-use tiers. */
