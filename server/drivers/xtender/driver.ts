@@ -18,6 +18,8 @@ export function createXtenderDriver(ctx: DriverContext): Driver {
     async start() {
       const seen = new Set<string>();
       const ledger = new FlashWriteLedger(ctx.dataDir);
+      await ledger.load();
+      if (ledger.problem) ctx.log.warn(ledger.problem.message);
       for (const { index, config } of devicesOf(ctx, xtenderDefinition)) {
         if (seen.has(config.serial_port)) {
           ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
