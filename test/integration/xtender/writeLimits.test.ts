@@ -1,5 +1,6 @@
 /** The range a write is checked against is the device's own when it reports one; the hub, discovery and the UI agree on it. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { tableViolations } from '../../../server/core/haRules.ts';
 import { CommandError } from '../../../server/core/hub.ts';
 import { FAMILY_REGISTERS } from '../../../server/drivers/xtender/registers.ts';
 import { deviceView } from '../../../server/web/deviceView.ts';
@@ -46,5 +47,7 @@ describe('xtender write limits', () => {
     const shown = (key: string) => view.registers.find((x) => x.key === key)!;
     expect(shown('max_ac_input_current')).toMatchObject({ min: 2, max: 40, rangeFrom: 'device' });
     expect(shown('battery_charge_current_setting')).toMatchObject({ min: 0, max: 250, rangeFrom: 'device' });
+    expect(shown('floating_voltage')).toMatchObject({ min: 37.9, max: 72 });
+    expect(tableViolations(r.hub.get(id)!.registers)).toEqual([]);
   });
 });
