@@ -3,7 +3,7 @@
  * number), its register table with the device's own parameter ranges, reads and writes.
  */
 import { CommandError, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
-import type { RegisterValue } from '../../core/registers.ts';
+import { effectiveRange, type RegisterValue } from '../../core/registers.ts';
 import { deviceIndex } from '../../protocols/scom/addresses.ts';
 import { PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
@@ -194,10 +194,11 @@ export class XtenderDevice {
     const min = Number((await readParameter(this.link, this.address, reg.objectId, PropertyId.MIN_QSP, reg.format)).toPrecision(6));
     const max = Number((await readParameter(this.link, this.address, reg.objectId, PropertyId.MAX_QSP, reg.format)).toPrecision(6));
     this.rangeRead.add(reg.key);
-    if (max > min && (reg.deviceRange?.min !== min || reg.deviceRange.max !== max)) {
-      reg.deviceRange = { min, max };
-      this.register();
-    }
+    if (!(max > min)) return;
+    const before = effectiveRange(reg);
+    reg.deviceRange = { min, max };
+    // Discovery and the panel hear of it only when the range they offer changed.
+    if (before.min !== min || before.max !== max) this.register();
   }
 
   /** Before the hub checks a write: the device's range of the parameter, if it has not been read yet. */
