@@ -39,6 +39,10 @@ export function haRuleViolations(reg: RegisterDescriptor): string[] {
   if (reg.writable && reg.type !== 'enum' && reg.type !== 'bool' && reg.type !== 'text') {
     if (reg.min === undefined || reg.max === undefined) problems.push(`${reg.key}: writable number needs min and max`);
     else if (!(reg.max > reg.min)) problems.push(`${reg.key}: max must be greater than min`);
+    // The number entity is offered with the effective range, the device's when it reported one.
+    const device = reg.deviceRange;
+    if (device && !(device.max > device.min))
+      problems.push(`${reg.key}: the device's range ${device.min}..${device.max} leaves nothing to choose`);
   }
   if (reg.deviceClass === undefined) {
     if (reg.stateClass === 'total_increasing' || reg.stateClass === 'total') {

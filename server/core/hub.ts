@@ -3,7 +3,7 @@
  * readings into it; MQTT and the web UI listen to it; commands are routed through it.
  */
 import { EventEmitter } from 'node:events';
-import { enumLabel, findRegister, type RegisterDescriptor, type RegisterValue } from './registers.ts';
+import { effectiveRange, enumLabel, findRegister, type RegisterDescriptor, type RegisterValue } from './registers.ts';
 
 /** `connecting`: a configured device that has not answered yet (it is listed before its first answer). */
 export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'connecting' | 'unknown';
@@ -66,7 +66,12 @@ export interface PublishedReading {
 export interface DeviceController {
   /** Read these registers from the device now and return what came back. */
   read?(keys: string[]): Promise<Reading[]>;
-  /** Write one register; resolves with the value read back. */
+  /**
+   * Learn what the hub's check of a write needs before it runs (the device's own range of
+   * the setting); throws CommandError when that fails.
+   */
+  prepareWrite?(key: string): Promise<void>;
+  /** Write one register, already checked against its effective range; resolves with the value read back. */
   write?(key: string, value: RegisterValue): Promise<RegisterValue>;
   /** The device was removed by the user: forget it. */
   remove?(): Promise<void> | void;
@@ -307,6 +312,7 @@ export class Hub extends EventEmitter<HubEvents> {
     if (!reg) throw new CommandError(`Unknown register "${key}" for ${rec.info.kind} device ${id}`);
     if (!reg.writable && !reg.writesOff) throw new CommandError(`Register "${reg.key}" is read-only`);
     if (!rec.info.allowWrites || reg.writesOff || !rec.controller.write) throw writesOff(rec.info);
+    await rec.controller.prepareWrite?.(reg.key);
     const checked = checkWriteValue(reg, value);
     const readBack = await rec.controller.write(reg.key, checked);
     this.publish(id, [{ key: reg.key, value: readBack }]);
@@ -358,8 +364,10 @@ export function checkWriteValue(reg: RegisterDescriptor, value: RegisterValue): 
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n))
     throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" is not a number`);
-  if (reg.min !== undefined && n < reg.min) throw new CommandError(`Value ${n} for "${reg.key}" is below the minimum ${reg.min}`);
-  if (reg.max !== undefined && n > reg.max) throw new CommandError(`Value ${n} for "${reg.key}" is above the maximum ${reg.max}`);
+  const { min, max, from } = effectiveRange(reg);
+  const whose = from === 'device' ? "the device's" : 'the';
+  if (min !== undefined && n < min) throw new CommandError(`Value ${n} for "${reg.key}" is below ${whose} minimum ${min}`);
+  if (max !== undefined && n > max) throw new CommandError(`Value ${n} for "${reg.key}" is above ${whose} maximum ${max}`);
   return n;
 }
 

@@ -33,8 +33,11 @@ export interface RegisterDescriptor {
   writable?: boolean;
   /** Writable on the device, but not offered because this device's writes are off. */
   writesOff?: boolean;
+  /** The table's range of a writable number; `deviceRange` overrides it (`effectiveRange`). */
   min?: number;
   max?: number;
+  /** The range the device itself reported for this setting; it is the one writes are checked against. */
+  deviceRange?: { min: number; max: number };
   step?: number;
   /** Multiply the raw number by this to get `unit`. */
   scale?: number;
@@ -60,6 +63,22 @@ export function platformOf(reg: RegisterDescriptor): HaPlatform {
   if (reg.type === 'bool') return 'switch';
   if (reg.type === 'text') return 'text';
   return 'number';
+}
+
+export interface EffectiveRange {
+  min?: number;
+  max?: number;
+  /** Whose limits these are: the device's own, or the register table's. */
+  from: 'device' | 'table';
+}
+
+/**
+ * The range a writable number is checked and offered with: the device's when it reported one,
+ * the table's otherwise. The hub's write check, discovery and the UI all take it from here.
+ */
+export function effectiveRange(reg: RegisterDescriptor): EffectiveRange {
+  if (reg.deviceRange) return { ...reg.deviceRange, from: 'device' };
+  return { min: reg.min, max: reg.max, from: 'table' };
 }
 
 export function findRegister(table: readonly RegisterDescriptor[], nameOrId: string): RegisterDescriptor | undefined {

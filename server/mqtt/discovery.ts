@@ -3,7 +3,7 @@
  * device's register table. Availability is the bridge and the device together.
  */
 import type { DeviceRecord } from '../core/hub.ts';
-import { platformOf, type RegisterDescriptor } from '../core/registers.ts';
+import { effectiveRange, platformOf, type RegisterDescriptor } from '../core/registers.ts';
 
 export interface TopicConfig {
   base: string;
@@ -90,8 +90,9 @@ function component(cfg: TopicConfig, deviceId: string, uniqueIdBase: string, reg
     c.cmd_t = deviceTopic(cfg, deviceId, `set/${reg.key}`);
     c.ent_cat = reg.entityCategory ?? 'config';
     if (p === 'number') {
-      c.min = reg.min;
-      c.max = reg.max;
+      const { min, max } = effectiveRange(reg);
+      c.min = min;
+      c.max = max;
       c.step = reg.step ?? 1;
       c.mode = 'box';
     }

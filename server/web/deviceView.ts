@@ -1,11 +1,23 @@
 import type { HistorySeries } from '../core/history.ts';
 import type { Availability, DeviceRecord } from '../core/hub.ts';
-import type { RegisterDescriptor, RegisterValue } from '../core/registers.ts';
+import { effectiveRange, type RegisterDescriptor, type RegisterValue } from '../core/registers.ts';
 
 /* The UI imports these types (ui/src/types.ts), so the panel and the API cannot drift apart. */
 
-/** A register as the API sends it: labels of enum values in `options`, decimals in `precision`. */
-export type RegisterView = RegisterDescriptor;
+/**
+ * A register as the API sends it: labels of enum values in `options`, decimals in `precision`,
+ * and in `min`/`max` the range the hub checks writes against (`rangeFrom`: the device's own
+ * or the table's), so the input box never offers what the hub refuses.
+ */
+export interface RegisterView extends RegisterDescriptor {
+  rangeFrom?: 'device' | 'table';
+}
+
+function registerView(reg: RegisterDescriptor): RegisterView {
+  if (reg.min === undefined && reg.max === undefined && !reg.deviceRange) return reg;
+  const { min, max, from } = effectiveRange(reg);
+  return { ...reg, min, max, rangeFrom: from };
+}
 
 /** `api/devices/:id/history?key=…`: a day of one value, a bucket per minute. */
 export interface HistoryView extends HistorySeries {
@@ -49,7 +61,7 @@ export function deviceView(rec: DeviceRecord): DeviceView {
     since: status.since,
     state: rec.state,
     updated: rec.updated,
-    registers: rec.registers,
+    registers: rec.registers.map(registerView),
     diagnostics: { ...rec.diagnostics, counters: rec.counters },
   };
 }

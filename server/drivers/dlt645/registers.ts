@@ -20,7 +20,11 @@ export interface Dlt645Register extends RegisterDescriptor {
   format: ValueFormat;
   /** The block DI that also returns this value, and its position in the block. */
   block?: { id: string; index: number };
+  /** The phase a per-phase value belongs to; threshold alarms name it (`total` when absent). */
+  phase?: 'A' | 'B' | 'C';
 }
+
+type Phase = NonNullable<Dlt645Register['phase']>;
 
 const ENERGY: ValueFormat = { bytes: 4, decimals: 2, signed: false };
 const SIGNED_ENERGY: ValueFormat = { bytes: 4, decimals: 2, signed: true };
@@ -60,10 +64,11 @@ const power = (key: string, id: string, name: string, description: string): Dlt6
   groups: ['power'],
 });
 
-const PHASE_INDEX: Record<string, number> = { A: 0, B: 1, C: 2 };
+const PHASE_INDEX: Record<Phase, number> = { A: 0, B: 1, C: 2 };
 
-const voltage = (phase: string, id: string): Dlt645Register => ({
+const voltage = (phase: Phase, id: string): Dlt645Register => ({
   key: `voltage${phase}`,
+  phase,
   id,
   name: `Voltage ${phase}`,
   description: `Phase ${phase} voltage`,
@@ -76,8 +81,9 @@ const voltage = (phase: string, id: string): Dlt645Register => ({
   groups: ['voltage'],
 });
 
-const current = (phase: string, id: string): Dlt645Register => ({
+const current = (phase: Phase, id: string): Dlt645Register => ({
   key: `current${phase}`,
+  phase,
   id,
   name: `Current ${phase}`,
   description: `Phase ${phase} current (signed: negative when exporting)`,
@@ -90,8 +96,9 @@ const current = (phase: string, id: string): Dlt645Register => ({
   groups: ['current'],
 });
 
-const powerFactor = (key: string, id: string, name: string, description: string): Dlt645Register => ({
+const powerFactor = (key: string, id: string, name: string, description: string, phase?: Phase): Dlt645Register => ({
   key,
+  ...(phase ? { phase } : {}),
   id,
   name,
   description,
@@ -147,9 +154,9 @@ export const DLT645_REGISTERS: Dlt645Register[] = [
   current('B', '02020200'),
   current('C', '02020300'),
   powerFactor('totalPowerFactor', '02060000', 'Power factor', 'Total power factor'),
-  powerFactor('powerFactorA', '02060100', 'Power factor A', 'Phase A power factor'),
-  powerFactor('powerFactorB', '02060200', 'Power factor B', 'Phase B power factor'),
-  powerFactor('powerFactorC', '02060300', 'Power factor C', 'Phase C power factor'),
+  powerFactor('powerFactorA', '02060100', 'Power factor A', 'Phase A power factor', 'A'),
+  powerFactor('powerFactorB', '02060200', 'Power factor B', 'Phase B power factor', 'B'),
+  powerFactor('powerFactorC', '02060300', 'Power factor C', 'Phase C power factor', 'C'),
   {
     key: 'frequency',
     id: '02800002',

@@ -4,6 +4,7 @@
  */
 import type { DeviceEvent } from '../../core/hub.ts';
 import type { RegisterValue } from '../../core/registers.ts';
+import { DLT645_REGISTERS, type Dlt645Register } from './registers.ts';
 
 export interface Thresholds {
   voltage_high: number;
@@ -22,62 +23,62 @@ interface Rule {
   what: string;
 }
 
-const PHASES = ['A', 'B', 'C'];
-
-function rules(t: Thresholds): Rule[] {
-  return [
-    ...PHASES.flatMap((phase): Rule[] => [
-      {
-        event: 'voltage_high',
-        key: `voltage${phase}`,
-        phase,
-        threshold: t.voltage_high,
-        beyond: (v) => v > t.voltage_high,
-        what: 'Voltage exceeded threshold',
-      },
-      // 0 V is a phase that is not wired, not a sag.
-      {
-        event: 'voltage_low',
-        key: `voltage${phase}`,
-        phase,
-        threshold: t.voltage_low,
-        beyond: (v) => v > 0 && v < t.voltage_low,
-        what: 'Voltage below threshold',
-      },
-      {
-        event: 'current_high',
-        key: `current${phase}`,
-        phase,
-        threshold: t.current_high,
-        beyond: (v) => Math.abs(v) > t.current_high,
-        what: 'Current exceeded threshold',
-      },
-      {
-        event: 'power_factor_low',
-        key: `powerFactor${phase}`,
-        phase,
-        threshold: t.power_factor_low,
-        beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low,
-        what: 'Power factor below threshold',
-      },
-    ]),
-    {
-      event: 'power_factor_low',
-      key: 'totalPowerFactor',
-      phase: 'total',
-      threshold: t.power_factor_low,
-      beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low,
-      what: 'Power factor below threshold',
-    },
-  ];
+/**
+ * The rules of one register, by its class: every polled voltage, current and power factor
+ * of the table is watched, so a register added there is watched too.
+ */
+function rulesOf(reg: Dlt645Register, t: Thresholds): Rule[] {
+  const base = { key: reg.key, phase: reg.phase ?? 'total' };
+  switch (reg.deviceClass) {
+    case 'voltage':
+      return [
+        {
+          ...base,
+          event: 'voltage_high',
+          threshold: t.voltage_high,
+          beyond: (v) => v > t.voltage_high,
+          what: 'Voltage exceeded threshold',
+        },
+        // 0 V is a phase that is not wired, not a sag.
+        {
+          ...base,
+          event: 'voltage_low',
+          threshold: t.voltage_low,
+          beyond: (v) => v > 0 && v < t.voltage_low,
+          what: 'Voltage below threshold',
+        },
+      ];
+    case 'current':
+      return [
+        {
+          ...base,
+          event: 'current_high',
+          threshold: t.current_high,
+          beyond: (v) => Math.abs(v) > t.current_high,
+          what: 'Current exceeded threshold',
+        },
+      ];
+    case 'power_factor':
+      return [
+        {
+          ...base,
+          event: 'power_factor_low',
+          threshold: t.power_factor_low,
+          beyond: (v) => v !== 0 && Math.abs(v) < t.power_factor_low,
+          what: 'Power factor below threshold',
+        },
+      ];
+    default:
+      return [];
+  }
 }
 
 export class ThresholdWatch {
   private readonly rules: Rule[];
   private readonly active = new Set<Rule>();
 
-  constructor(thresholds: Thresholds) {
-    this.rules = rules(thresholds);
+  constructor(thresholds: Thresholds, table: readonly Dlt645Register[] = DLT645_REGISTERS) {
+    this.rules = table.filter((r) => !r.onDemand).flatMap((r) => rulesOf(r, thresholds));
   }
 
   /** Events for the thresholds these readings crossed (either way). */

@@ -31,14 +31,21 @@ export interface MeterLayout {
 
 const PAGE = 32;
 
-export async function fetchAs<T extends SepType>(client: MeterClient, path: string, type: T): Promise<Extract<SepResource, { type: T }>> {
+/** What the walk needs of a meter connection: a real MeterClient, or the crawled documents in tests. */
+export type ResourceSource = Pick<MeterClient, 'get' | 'where'>;
+
+export async function fetchAs<T extends SepType>(
+  client: ResourceSource,
+  path: string,
+  type: T,
+): Promise<Extract<SepResource, { type: T }>> {
   const body = await client.get(path);
   const r = parseSepAs(body, type);
   if (!r.ok) throw new MeterError('bad_response', `${client.where}${path}: ${r.error}`);
   return r.value;
 }
 
-export async function learnLayout(client: MeterClient, log: Logger): Promise<MeterLayout> {
+export async function learnLayout(client: ResourceSource, log: Logger): Promise<MeterLayout> {
   const info = await fetchAs(client, '/sdev/sdi', 'DeviceInformation');
   try {
     const { points, touLists } = await walkTree(client);
@@ -63,7 +70,7 @@ export async function learnLayout(client: MeterClient, log: Logger): Promise<Met
   }
 }
 
-async function walkTree(client: MeterClient): Promise<{ points: PollPoint[]; touLists: TouList[] }> {
+async function walkTree(client: ResourceSource): Promise<{ points: PollPoint[]; touLists: TouList[] }> {
   const upts = await fetchAs(client, `/upt?s=0&l=${PAGE}`, 'UsagePointList');
   const upt = upts.items.find((u) => u.serviceCategoryKind === 0 && u.status === 1) ?? upts.items[0];
   if (!upt?.meterReadingListLink) throw new MeterError('bad_response', 'no electricity UsagePoint with a MeterReadingListLink');
@@ -97,7 +104,7 @@ async function walkTree(client: MeterClient): Promise<{ points: PollPoint[]; tou
 }
 
 /** The ReadingList of the newest ReadingSet, asked for every tier at once. */
-async function touList(client: MeterClient, setListLink: string | null, rt: ReadingType): Promise<Omit<TouList, 'description'> | null> {
+async function touList(client: ResourceSource, setListLink: string | null, rt: ReadingType): Promise<Omit<TouList, 'description'> | null> {
   if (!setListLink) return null;
   const sets = await fetchAs(client, `${setListLink}?s=0&l=1`, 'ReadingSetList');
   const link = sets.items[0]?.readingListLink;

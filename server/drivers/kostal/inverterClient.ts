@@ -5,20 +5,12 @@
  * at all throws `UnreachableError` (from http.ts).
  */
 import { classicSnapshot, parseClassicPage } from '../../protocols/kostal/classicPage.ts';
-import {
-  DXS,
-  DXS_IDENTITY_IDS,
-  DXS_POLL_IDS,
-  dxsPaths,
-  dxsSnapshot,
-  parseDxsResponse,
-  text,
-  type DxsValues,
-} from '../../protocols/kostal/dxs.ts';
+import { DXS, DXS_IDENTITY_IDS, dxsPaths, dxsSnapshot, parseDxsResponse, text, type DxsValues } from '../../protocols/kostal/dxs.ts';
 import { CLASSIC_PAGE_PATH, DXS_PROBE_PATH, detectGeneration } from '../../protocols/kostal/generation.ts';
 import { parseSettingsSerial } from '../../protocols/kostal/settingsPage.ts';
 import type { Generation, InverterSnapshot } from '../../protocols/kostal/snapshot.ts';
 import { httpGet, type HttpAnswer, type HttpTarget } from './http.ts';
+import { DXS_POLL_IDS } from './registers.ts';
 
 export class InverterFault extends Error {}
 

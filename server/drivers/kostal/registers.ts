@@ -138,10 +138,13 @@ export function phaseRegisters(n: number, withCurrent: boolean): RegisterDescrip
   ];
 }
 
-/** Every register the driver can publish (for the table test and the docs). */
+/** Every register the driver can publish. */
 export const ALL_REGISTERS: RegisterDescriptor[] = [
   ...BASE_REGISTERS,
   ...DXS_REGISTERS,
   ...[1, 2, 3].flatMap((n) => stringRegisters(n)),
   ...[1, 2, 3].flatMap((n) => phaseRegisters(n, true)),
 ];
+
+/** The DXS ids a poll asks for: the table's, so a register added to it is also read. */
+export const DXS_POLL_IDS: readonly number[] = ALL_REGISTERS.flatMap((r) => (r.id === undefined ? [] : [Number(r.id)]));

@@ -3,7 +3,7 @@
  * number), its register table with the device's own parameter ranges, reads and writes.
  */
 import { CommandError, type DeviceHandle, type Hub, type Reading } from '../../core/hub.ts';
-import type { RegisterValue } from '../../core/registers.ts';
+import { effectiveRange, type RegisterValue } from '../../core/registers.ts';
 import { deviceIndex } from '../../protocols/scom/addresses.ts';
 import { PropertyId } from '../../protocols/scom/constants.ts';
 import { ScomErrorCode } from '../../protocols/scom/errors.ts';
@@ -31,6 +31,7 @@ export class XtenderDevice {
   private readonly unsupported = new Set<string>();
   private readonly rangeRead = new Set<string>();
   private readonly parameterRead = new Set<string>();
+  private ledgerProblemReported = false;
 
   constructor(
     public found: FoundDevice,
@@ -72,11 +73,25 @@ export class XtenderDevice {
       this.registers,
       {
         read: (keys) => this.read(keys),
+        prepareWrite: (key) => this.prepareWrite(key),
         write: (key, value) => this.write(key, value),
       },
     );
-    this.handle.diagnostics({ address: this.address, family: this.family, flashWrites: this.ledger.totals(this.id) });
+    this.handle.diagnostics({ address: this.address, family: this.family, ...this.flashDiagnostics() });
+    this.reportLedgerProblem();
     return this.handle;
+  }
+
+  private flashDiagnostics(): Record<string, unknown> {
+    return { flashWrites: this.ledger.totals(this.id), flashLedgerProblem: this.ledger.problem?.message ?? null };
+  }
+
+  /** Once per device: flash writes are on but refused, because the ledger file is unreadable. */
+  private reportLedgerProblem(): void {
+    const problem = this.ledger.problem;
+    if (!problem || !this.config.allow_flash_writes || this.family === 'xcom' || this.ledgerProblemReported) return;
+    this.ledgerProblemReported = true;
+    this.hubHandle.event({ type: 'warning', event: 'flash_ledger_unreadable', message: problem.message, data: { file: problem.file } });
   }
 
   get hubHandle(): DeviceHandle {
@@ -166,41 +181,48 @@ export class XtenderDevice {
     }
   }
 
-  /** The device's own min/max replace the catalogue's (they differ for 120 V units and by battery voltage). */
+  /**
+   * The device's own min/max become the register's `deviceRange` (they differ from the
+   * catalogue's for 120 V units and by battery voltage); the hub checks writes against it.
+   */
   private async readRange(reg: XtenderRegister): Promise<void> {
     if (reg.type === 'bool' || reg.type === 'enum') {
       this.rangeRead.add(reg.key);
       return;
     }
-    const min = await readParameter(this.link, this.address, reg.objectId, PropertyId.MIN_QSP, reg.format);
-    const max = await readParameter(this.link, this.address, reg.objectId, PropertyId.MAX_QSP, reg.format);
+    // Float parameters are stored as fixed point and come back as float32: 37.9 → 37.900001….
+    const min = Number((await readParameter(this.link, this.address, reg.objectId, PropertyId.MIN_QSP, reg.format)).toPrecision(6));
+    const max = Number((await readParameter(this.link, this.address, reg.objectId, PropertyId.MAX_QSP, reg.format)).toPrecision(6));
     this.rangeRead.add(reg.key);
-    if (max > min && (reg.min !== min || reg.max !== max)) {
-      // Float parameters are stored as fixed point and come back as float32: 37.9 → 37.900001….
-      reg.min = Number(min.toPrecision(6));
-      reg.max = Number(max.toPrecision(6));
-      this.register();
-    }
+    if (!(max > min)) return;
+    const before = effectiveRange(reg);
+    reg.deviceRange = { min, max };
+    // Discovery and the panel hear of it only when the range they offer changed.
+    if (before.min !== min || before.max !== max) this.register();
   }
 
+  /** Before the hub checks a write: the device's range of the parameter, if it has not been read yet. */
+  private async prepareWrite(key: string): Promise<void> {
+    const reg = this.registers.find((r) => r.key === key);
+    if (reg?.objectType !== 'parameter' || this.rangeRead.has(reg.key)) return;
+    await this.readRange(reg).catch((err: unknown) => {
+      throw new CommandError(`Reading the range of ${key} failed: ${(err as Error).message}`);
+    });
+  }
+
+  /** A write the hub has checked against the effective range (`prepareWrite` read the device's). */
   async write(key: string, value: RegisterValue): Promise<RegisterValue> {
     const reg = this.registers.find((r) => r.key === key);
     if (reg?.objectType !== 'parameter') throw new CommandError(`"${key}" is not a parameter of ${this.id}`);
     const raw = typeof value === 'boolean' ? Number(value) : value;
     if (typeof raw !== 'number') throw new CommandError(`Value for "${key}" must be a number`);
-    if (!this.rangeRead.has(reg.key)) {
-      await this.readRange(reg).catch((err: unknown) => {
-        throw new CommandError(`Reading the range of ${key} failed: ${(err as Error).message}`);
-      });
-      if (reg.min !== undefined && raw < reg.min)
-        throw new CommandError(`Value ${raw} for "${key}" is below the device's minimum ${reg.min}`);
-      if (reg.max !== undefined && raw > reg.max)
-        throw new CommandError(`Value ${raw} for "${key}" is above the device's maximum ${reg.max}`);
-    }
     const flash = this.config.allow_flash_writes;
     if (flash) {
-      const refusal = this.ledger.refusal(this.id, reg.objectId, this.config.flash_write_min_interval * 60_000);
-      if (refusal) throw new CommandError(refusal);
+      try {
+        await this.ledger.checkFlashWrite(this.id, reg.objectId, this.config.flash_write_min_interval * 60_000);
+      } finally {
+        this.hubHandle.diagnostics(this.flashDiagnostics());
+      }
     }
     const property = flash ? PropertyId.VALUE_QSP : PropertyId.UNSAVED_VALUE_QSP;
     try {
@@ -214,7 +236,7 @@ export class XtenderDevice {
 
   private countFlashWrite(reg: XtenderRegister): void {
     const count = this.ledger.record(this.id, reg.objectId);
-    this.hubHandle.diagnostics({ flashWrites: this.ledger.totals(this.id) });
+    this.hubHandle.diagnostics(this.flashDiagnostics());
     if (count >= FLASH_WARNING_AT) {
       this.hubHandle.event({
         type: 'warning',

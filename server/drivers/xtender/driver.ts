@@ -22,7 +22,10 @@ class XtenderDriver extends SessionDriver<XtenderLink, XtenderSession> {
   private ledger: FlashWriteLedger | undefined;
 
   override async start(): Promise<void> {
-    this.ledger = new FlashWriteLedger(this.ctx.dataDir);
+    const ledger = new FlashWriteLedger(this.ctx.dataDir);
+    await ledger.load();
+    if (ledger.problem) this.ctx.log.warn(ledger.problem.message);
+    this.ledger = ledger;
     await super.start();
   }
 

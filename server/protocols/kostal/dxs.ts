@@ -37,20 +37,6 @@ export function phaseIds(n: number): { current: number; voltage: number; power: 
 
 export const DXS_IDENTITY_IDS = [DXS.serialNumber, DXS.name, DXS.model, DXS.uiVersion];
 
-export const DXS_POLL_IDS = [
-  DXS.operatingStatus,
-  DXS.acPower,
-  DXS.dcPowerTotal,
-  DXS.frequency,
-  DXS.cosPhi,
-  DXS.limitation,
-  DXS.yieldToday,
-  DXS.yieldTotal,
-  DXS.operatingTime,
-  ...[1, 2, 3].flatMap((n) => Object.values(dcInputIds(n))),
-  ...[1, 2, 3].flatMap((n) => Object.values(phaseIds(n))),
-];
-
 /** No limit is documented; libraries keep requests to a few dozen ids at most. */
 export const DXS_BATCH = 25;
 

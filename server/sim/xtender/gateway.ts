@@ -144,6 +144,14 @@ export class XcomGatewaySim {
     else this.pinned.set(key, value);
   }
 
+  /** A device reports another range for a parameter (a 120 V unit, another battery voltage) and enforces it. */
+  setParameterRange(address: number, id: number, range: { min: number; max: number }): void {
+    const p = this.deviceMap.get(address)?.params.get(id);
+    if (!p) throw new Error(`no parameter ${id} on the simulated device at ${address}`);
+    p.min = range.min;
+    p.max = range.max;
+  }
+
   restore(address: number): void {
     this.dropped.delete(address);
   }

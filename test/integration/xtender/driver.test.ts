@@ -77,7 +77,7 @@ describe('xtender driver over a PTY', () => {
     expect(await r.hub.write(id, 'grid_loss_detection', 'Fast')).toBe('Fast');
     expect(r.sim.gateway.parameter(101, 1552)?.ram).toBe(4);
 
-    await expect(r.hub.write(id, 'max_ac_input_current', 80)).rejects.toThrow(/above the maximum 50/);
+    await expect(r.hub.write(id, 'max_ac_input_current', 80)).rejects.toThrow(/above the device's maximum 50/);
     await expect(r.hub.write(id, 'battery_voltage', 50)).rejects.toThrow(/read-only/);
   });
 

@@ -1,5 +1,5 @@
 /** The xtender driver against the simulated Xcom-232i over a real socat PTY pair. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Hub, type DeviceEvent } from '../../../server/core/hub.ts';
@@ -23,7 +23,16 @@ export interface Rig {
 }
 
 export async function startRig(
-  opts: { devices?: string; link?: Record<string, unknown>; dropTimeoutMs?: number; infoProperties?: number[] } = {},
+  opts: {
+    devices?: string;
+    link?: Record<string, unknown>;
+    dropTimeoutMs?: number;
+    infoProperties?: number[];
+    /** Changes to the simulated devices before the driver first talks to them. */
+    simSetup?: (sim: XtenderSimulator) => void;
+    /** Files the data directory holds before the driver starts. */
+    dataFiles?: Record<string, string>;
+  } = {},
 ): Promise<Rig> {
   const pty = await PtyPair.open();
   const sim = new XtenderSimulator({
@@ -32,11 +41,13 @@ export async function startRig(
     dropTimeoutMs: opts.dropTimeoutMs ?? 300,
     infoProperties: opts.infoProperties,
   });
+  opts.simSetup?.(sim);
   await sim.start();
   const hub = new Hub();
   const events: Rig['events'] = [];
   hub.on('event', (rec, event) => events.push({ id: rec.info.id, event }));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'xtender-data-'));
+  for (const [name, content] of Object.entries(opts.dataFiles ?? {})) writeFileSync(path.join(dataDir, name), content);
   const options = optionsSchema.parse({
     xtender: [{ serial_port: pty.a, poll_interval: 1, fast_poll_interval: 1, timeout_ms: 800, ...opts.link }],
   });

@@ -44,6 +44,13 @@ describe('Home Assistant discovery payload', () => {
     expect(payload.cmps.enabled).toMatchObject({ p: 'switch', stat_on: 'ON' });
   });
 
+  it("offers a number with the device's own range when it reported one", () => {
+    const own = new Hub();
+    own.addDevice({ id: 'dev2', kind: 'test', name: 'Device 2' }, [{ ...table[2], deviceRange: { min: 6, max: 16 } }]);
+    const cmps = (discoveryPayload(cfg, own.get('dev2')!) as Record<string, any>).cmps;
+    expect(cmps.limit).toMatchObject({ min: 6, max: 16 });
+  });
+
   it('gives every entity component a unique id and a platform', () => {
     const ids = Object.values(payload.cmps).map((c: any) => c.uniq_id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -128,4 +128,33 @@ describe('checkWriteValue', () => {
     expect(checkWriteValue(sw, 'OFF')).toBe(false);
     expect(() => checkWriteValue(sw, 'maybe')).toThrow(/ON\/OFF/);
   });
+  it("checks numbers against the device's range when it reported one, naming whose limit it is", () => {
+    const limit: RegisterDescriptor = { key: 'limit', name: 'Limit', writable: true, min: 0, max: 50 };
+    expect(() => checkWriteValue(limit, 51)).toThrow('Value 51 for "limit" is above the maximum 50');
+    const reported = { ...limit, deviceRange: { min: 2, max: 40 } };
+    expect(() => checkWriteValue(reported, 45)).toThrow(`Value 45 for "limit" is above the device's maximum 40`);
+    expect(() => checkWriteValue(reported, 1)).toThrow(`Value 1 for "limit" is below the device's minimum 2`);
+    expect(checkWriteValue({ ...limit, deviceRange: { min: 0, max: 60 } }, 55)).toBe(55);
+  });
+});
+
+describe('Hub.write', () => {
+  it('lets the device report its range before the check, and writes only what passes it', async () => {
+    const hub = new Hub();
+    const reg: RegisterDescriptor = { key: 'limit', name: 'Limit', writable: true, min: 0, max: 50 };
+    const written: unknown[] = [];
+    hub.addDevice({ id: 'd', kind: 't', name: 'D', allowWrites: true }, [reg], {
+      prepareWrite: async () => {
+        reg.deviceRange = { min: 0, max: 40 };
+      },
+      write: async (_key, value) => {
+        written.push(value);
+        return value;
+      },
+    });
+    hub.setStatus('d', 'online');
+    await expect(hub.write('d', 'limit', 45)).rejects.toThrow(/device's maximum 40/);
+    expect(await hub.write('d', 'limit', 40)).toBe(40);
+    expect(written).toEqual([40]);
+  });
 });

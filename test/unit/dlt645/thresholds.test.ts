@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DLT645_REGISTERS, registerByKey } from '../../../server/drivers/dlt645/registers.ts';
 import { ThresholdWatch } from '../../../server/drivers/dlt645/thresholds.ts';
 
 const LIMITS = { voltage_high: 253, voltage_low: 207, current_high: 60, power_factor_low: 0.8 };
@@ -29,5 +30,12 @@ describe('threshold alarms', () => {
   it('ignores missing values and unwired phases (0 V)', () => {
     const watch = new ThresholdWatch(LIMITS);
     expect(watch.check(values({ voltageB: 0, voltageC: null }))).toEqual([]);
+  });
+
+  it('watches the registers of the table by their class, one added to it as well', () => {
+    const neutral = { ...registerByKey('currentA')!, key: 'currentN', phase: undefined };
+    const watch = new ThresholdWatch(LIMITS, [...DLT645_REGISTERS, neutral]);
+    expect(watch.check(values({ currentN: 70 }))).toMatchObject([{ event: 'current_high', data: { phase: 'total', value: 70 } }]);
+    expect(watch.check(values({ meterTemperature: 99, frequency: 10 }))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DXS, DXS_POLL_IDS, dxsPaths, dxsSnapshot, parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
+import { DXS_POLL_IDS } from '../../../server/drivers/kostal/registers.ts';
+import { DXS, dxsPaths, dxsSnapshot, parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
 import { detectGeneration } from '../../../server/protocols/kostal/generation.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/kostal/${name}`, import.meta.url), 'utf8');
