@@ -23,7 +23,7 @@ import { decodeTelegram } from '../../../server/protocols/dlms/telegram.ts';
 import { readingsFromDsmr } from '../../../server/protocols/dlms/dsmr.ts';
 import type { CosemReading } from '../../../server/protocols/dlms/readings.ts';
 import { ApduStream } from '../../../server/protocols/dlms/apduStream.ts';
-import { registersOf } from '../../../server/protocols/ieee2030_5/pollPlan.ts';
+import { registersOf } from '../../../server/drivers/itron/pollPlan.ts';
 import { parseSep } from '../../../server/protocols/ieee2030_5/xml.ts';
 import { classicSnapshot, parseClassicPage } from '../../../server/protocols/kostal/classicPage.ts';
 import { dxsSnapshot, parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
