@@ -73,7 +73,7 @@ export function jsonErrorOffset(text: string): number {
 
 /** End of the scalar (or opening bracket) at `i`; -(offset + 1) of an error. */
 function valueEnd(text: string, i: number): number {
-  const c = text[i];
+  const c = text.charAt(i);
   if (c === '{' || c === '[') return i + 1;
   if (c === '"') return stringEnd(text, i);
   const word = LITERALS[c];
@@ -113,7 +113,7 @@ function isDigit(c: string | undefined): boolean {
 function stringEnd(text: string, i: number): number {
   let j = i + 1;
   while (j < text.length) {
-    const c = text[j];
+    const c = text.charAt(j);
     if (c === '"') return j + 1;
     if (c.charCodeAt(0) < 0x20) return -(j + 1);
     if (c === '\\') {

@@ -109,6 +109,7 @@ function removablePath(input: Record<string, unknown>, path: readonly PropertyKe
 function withoutPath(input: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> {
   const [head, ...rest] = path as string[];
   const copy = { ...input };
+  if (head === undefined) return copy;
   if (rest.length === 0) delete copy[head];
   else copy[head] = withoutPath(copy[head] as Record<string, unknown>, rest);
   return copy;

@@ -105,7 +105,7 @@ export class IvyDialInMeter implements DialInMeter {
     for (const item of this.stream.push(chunk)) {
       if (item.kind === 'heartbeat') this.link?.valid();
       else if (item.kind === 'error') this.device.report(this.device.diag.corrupt(item.error.message));
-      else if (PUSH_TAGS.has(item.apdu[0])) this.onPush(item.apdu);
+      else if (PUSH_TAGS.has(item.apdu[0] ?? -1)) this.onPush(item.apdu);
       else if (this.client.answer(item.apdu)) this.link?.valid();
     }
   }

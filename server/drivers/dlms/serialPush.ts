@@ -24,7 +24,7 @@ export class SerialPush {
   }
 
   get description(): string {
-    return `${this.path} at ${this.baud} baud 8${this.parity[0].toUpperCase()}1`;
+    return `${this.path} at ${this.baud} baud 8${this.parity.charAt(0).toUpperCase()}1`;
   }
 
   start(): void {

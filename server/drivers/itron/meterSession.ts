@@ -297,7 +297,10 @@ export class MeterSession {
     if (!this.client) throw new Error('Meter not connected');
     await this.poll(this.client);
     const state = this.handle?.record?.state ?? {};
-    return keys.filter((k) => k in state).map((key) => ({ key, value: state[key] }));
+    return keys.flatMap((key) => {
+      const value = state[key];
+      return value === undefined ? [] : [{ key, value }];
+    });
   }
 
   private watchExpiry(creds: ClientCredentials): void {
