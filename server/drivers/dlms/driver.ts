@@ -3,7 +3,7 @@
  * over the TCP wrapper. Keys stay in memory and are never logged.
  */
 import { devicesOf } from '../definition.ts';
-import type { Driver, DriverContext } from '../types.ts';
+import type { Driver, DriverContext, PendingDevice } from '../types.ts';
 import { PollMeter } from './pollMeter.ts';
 import { PushListener } from './pushListener.ts';
 import { PushMeter } from './pushMeter.ts';
@@ -17,10 +17,7 @@ export interface DlmsDriver extends Driver {
   readonly kind: 'dlms';
   /** System titles that pushed to the TCP listener and are in no dlms_meters item. */
   pendingMeters(): PendingDlmsMeter[];
-}
-
-export function isDlmsDriver(driver: Driver | undefined): driver is DlmsDriver {
-  return driver?.kind === 'dlms' && 'pendingMeters' in driver;
+  pendingDevices(): PendingDevice[];
 }
 
 export function createDlmsDriver(ctx: DriverContext): DlmsDriver {
@@ -50,6 +47,14 @@ export function createDlmsDriver(ctx: DriverContext): DlmsDriver {
   return {
     kind: 'dlms',
     pendingMeters,
+    // Adopted as a push meter with its system title; the user adds its keys.
+    pendingDevices: () =>
+      pendingMeters().map((m) => ({
+        kind: 'dlms',
+        label: m.systemTitle,
+        remote: m.ip,
+        config: { mode: 'push', system_title: m.systemTitle },
+      })),
     async start() {
       for (const s of serial) s.start();
       for (const p of polled) p.start();
