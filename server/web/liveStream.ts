@@ -2,10 +2,10 @@
  * Server-Sent Events: a snapshot, then readings, status, devices and events as they happen.
  *
  * A client that does not read (a phone gone to sleep, a stalled proxy) must not make the
- * server queue its events without bound: once the socket refuses more (`write` returns
- * false) every event is dropped until `drain`, and the client then gets a fresh snapshot,
- * which holds everything it missed but the discrete events. What one client may have
- * queued is at most the socket's buffer plus one message.
+ * server queue its events without bound. Once the socket refuses more (`write` returns
+ * false), events wait in a queue of at most MAX_QUEUED_BYTES until `drain`; beyond that
+ * the queue is dropped, and after `drain` the client gets a fresh snapshot, which holds
+ * everything it missed but the discrete events.
  */
 import type { ServerResponse } from 'node:http';
 import type { DeviceEvent, DeviceRecord, Hub, HubEvents, PublishedReading } from '../core/hub.ts';
@@ -13,6 +13,8 @@ import type { BrokerInfo } from './context.ts';
 import { deviceView } from './deviceView.ts';
 
 const HEARTBEAT_MS = 5000;
+/** Events one client may have waiting for `drain`. */
+export const MAX_QUEUED_BYTES = 256 * 1024;
 
 export const STREAM_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -26,11 +28,15 @@ export const STREAM_HEADERS = {
 export interface LiveSubscription {
   /** Events dropped while the client was not reading. */
   readonly dropped: number;
+  /** Bytes of events waiting for the socket to drain. */
+  readonly queuedBytes: number;
   close(): void;
 }
 
 export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerResponse): LiveSubscription {
   let blocked = false;
+  let queue: string[] = [];
+  let queuedBytes = 0;
   let dropped = 0;
   let missed = false;
   let closed = false;
@@ -38,12 +44,22 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
 
   const write = (chunk: string) => {
     if (closed) return;
-    if (blocked) {
-      dropped++;
-      missed = true;
+    if (!blocked) {
+      blocked = !res.write(chunk);
       return;
     }
-    if (!res.write(chunk)) blocked = true;
+    if (missed) {
+      dropped++;
+      return;
+    }
+    queuedBytes += Buffer.byteLength(chunk);
+    queue.push(chunk);
+    if (queuedBytes <= MAX_QUEUED_BYTES) return;
+    // Too slow a reader: what is queued is dropped; the snapshot after drain replaces it.
+    dropped += queue.length;
+    queue = [];
+    queuedBytes = 0;
+    missed = true;
   };
   const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const sendState = () => {
@@ -67,10 +83,16 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
   };
   const onDrain = () => {
     blocked = false;
-    // Whatever was dropped is in the state the snapshot carries.
-    if (!missed) return;
-    missed = false;
-    sendState();
+    if (missed) {
+      missed = false;
+      // Whatever was dropped is in the state the snapshot carries.
+      sendState();
+      return;
+    }
+    const waiting = queue.join('');
+    queue = [];
+    queuedBytes = 0;
+    if (waiting) write(waiting);
   };
   const heartbeat = setInterval(() => {
     const now = JSON.stringify(broker());
@@ -83,6 +105,9 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
   const subscription: LiveSubscription = {
     get dropped() {
       return dropped;
+    },
+    get queuedBytes() {
+      return queuedBytes;
     },
     close() {
       if (closed) return;
