@@ -3,25 +3,11 @@
  * Assistant's MQTT integration or an IVY client. The panel is only reachable through
  * ingress; this route is never part of the diagnostics bundle.
  */
-import { z } from 'zod';
 import type { RoutePlugin } from '../api.ts';
-
-const login = z.union([
-  z.object({ embedded: z.literal(false) }).strict(),
-  z
-    .object({
-      embedded: z.literal(true),
-      host: z.string(),
-      port: z.number().int(),
-      wsPort: z.number().int(),
-      username: z.string(),
-      password: z.string(),
-    })
-    .strict(),
-]);
+import { brokerLoginView } from '../statusView.ts';
 
 export const brokerRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get('/api/broker/login', { schema: { response: { 200: login } } }, async (_req, reply) => {
+  app.get('/api/broker/login', { schema: { response: { 200: brokerLoginView } } }, async (_req, reply) => {
     reply.header('Cache-Control', 'no-store');
     const brokerLogin = ctx.brokerLogin();
     return brokerLogin ? { embedded: true as const, ...brokerLogin } : { embedded: false as const };

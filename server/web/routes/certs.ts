@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { groupLfdi } from '../../protocols/ieee2030_5/identity.ts';
 import type { RoutePlugin } from '../api.ts';
 import { NotFoundError } from '../httpErrors.ts';
+import { certView } from '../statusView.ts';
 
 const generateBody = z.object({ confirm: z.boolean({ error: 'must be true or false' }).optional() }).nullish();
 const importBody = z.union(
@@ -27,12 +28,12 @@ export interface CertRouteOptions {
 const store = () => import('../../certs/store.ts');
 
 export const certRoutes: RoutePlugin<CertRouteOptions> = async (app, { ctx, importRoots }) => {
-  app.get('/api/certs', async () => {
+  app.get('/api/certs', { schema: { response: { 200: certView } } }, async () => {
     const stored = await (await store()).storedCertificate(ctx.dataDir);
-    if (!stored) return { present: false };
+    if (!stored) return { present: false as const };
     const s = stored.summary;
     return {
-      present: true,
+      present: true as const,
       lfdi: s.lfdi,
       lfdiGrouped: groupLfdi(s.lfdi),
       sfdi: s.sfdi,

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { deviceCounts } from '../../core/deviceCounts.ts';
 import type { RoutePlugin } from '../api.ts';
-import { deviceView } from '../deviceView.ts';
+import { deviceView, deviceViewSchema } from '../deviceView.ts';
 import { NotFoundError } from '../httpErrors.ts';
+import { healthView } from '../statusView.ts';
 
 const deviceParams = z.object({ id: z.string().min(1) });
 const readBody = z.object({
@@ -19,18 +20,18 @@ const readAnswer = z.object({
 });
 
 export const deviceRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get('/api/health', async () => ({
-    status: 'ok',
+  app.get('/api/health', { schema: { response: { 200: healthView } } }, async () => ({
+    status: 'ok' as const,
     version: ctx.version,
     uptime: Date.now() - ctx.startedAt,
     broker: ctx.broker(),
     configErrors: ctx.configErrors(),
     devices: deviceCounts(ctx.hub.list()),
   }));
-  app.get('/api/stats', async () => ctx.stats());
-  app.get('/api/devices', async () => ctx.hub.list().map(deviceView));
+  app.get('/api/stats', { schema: { response: { 200: z.record(z.string(), z.unknown()) } } }, async () => ctx.stats());
+  app.get('/api/devices', { schema: { response: { 200: z.array(deviceViewSchema) } } }, async () => ctx.hub.list().map(deviceView));
 
-  app.get('/api/devices/:id', { schema: { params: deviceParams } }, async (req) => {
+  app.get('/api/devices/:id', { schema: { params: deviceParams, response: { 200: deviceViewSchema } } }, async (req) => {
     const rec = ctx.hub.get(req.params.id);
     if (!rec) throw new NotFoundError(`Unknown device ${req.params.id}`);
     return deviceView(rec);

@@ -1,10 +1,12 @@
 /** Recent logs, options problems and the diagnostics bundle a user attaches to an issue. */
+import { z } from 'zod';
 import type { RoutePlugin } from '../api.ts';
 import type { WebContext } from '../context.ts';
 import { redactSecrets } from '../secrets.ts';
+import { logLineView } from '../statusView.ts';
 
 export const diagnosticsRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get('/api/logs', async () => ctx.recentLogs());
+  app.get('/api/logs', { schema: { response: { 200: z.array(logLineView) } } }, async () => ctx.recentLogs());
 
   app.get('/api/diagnostics/bundle', async (_req, reply) => {
     const now = new Date();
