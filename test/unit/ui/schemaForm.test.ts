@@ -77,4 +77,17 @@ describe('onboarding form from a JSON Schema', () => {
     expect(toConfig(fields, values)).toMatchObject({ host: '10.0.0.7', port: 8081 });
     expect(missingFields(fieldsOf('dlt645'), {})).toEqual(['Meter address']);
   });
+
+  it('offers a definition’s presets, which fill the form when picked', () => {
+    const kostal = definitionOf('kostal')!;
+    const withPreset: DriverDefinition = {
+      ...kostal,
+      onboarding: { ...kostal.onboarding, presets: [{ label: 'Test preset', config: { username: 'installer', poll_interval: 60 } }] },
+    };
+    const kind = kindOf(withPreset);
+    expect(kind.presets).toEqual([{ label: 'Test preset', config: { username: 'installer', poll_interval: 60 } }]);
+    const fields = formFields(kind.schema);
+    const values = { ...initialValues(fields), ...valuesOf(fields, kind.presets[0].config), host: '10.0.0.8' };
+    expect(toConfig(fields, values)).toMatchObject({ host: '10.0.0.8', username: 'installer', poll_interval: 60 });
+  });
 });
