@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   kostal: () => import('./kostal.ts'),
   hostile: () => import('./hostile.ts'),
   ui: () => import('./ui.ts'),
+  web: () => import('./web.ts'),
   hostile_listeners: () => import('./hostileListeners.ts'),
 };
 

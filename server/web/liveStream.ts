@@ -3,9 +3,10 @@
  *
  * A client that does not read (a phone gone to sleep, a stalled proxy) must not make the
  * server queue its events without bound. Once the socket refuses more (`write` returns
- * false), events wait in a queue of at most MAX_QUEUED_BYTES until `drain`; beyond that
- * the queue is dropped, and after `drain` the client gets a fresh snapshot, which holds
- * everything it missed but the discrete events.
+ * false), events wait in a queue of at most MAX_QUEUED_BYTES and go out, oldest first, as
+ * the socket drains; beyond that bound the queue is dropped, and after `drain` the client
+ * gets a fresh snapshot, which holds everything it missed but the discrete events. A
+ * client costs at most the socket's buffer, the queue and one event (or one snapshot).
  */
 import type { ServerResponse } from 'node:http';
 import type { DeviceEvent, DeviceRecord, Hub, HubEvents, PublishedReading } from '../core/hub.ts';
@@ -36,6 +37,8 @@ export interface LiveSubscription {
 export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerResponse): LiveSubscription {
   let blocked = false;
   let queue: string[] = [];
+  /** The oldest queued event not yet written. */
+  let head = 0;
   let queuedBytes = 0;
   let dropped = 0;
   let missed = false;
@@ -56,10 +59,25 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
     queue.push(chunk);
     if (queuedBytes <= MAX_QUEUED_BYTES) return;
     // Too slow a reader: what is queued is dropped; the snapshot after drain replaces it.
-    dropped += queue.length;
+    dropped += queue.length - head;
     queue = [];
+    head = 0;
     queuedBytes = 0;
     missed = true;
+  };
+  /** Queued events, oldest first, as far as the socket takes them. */
+  const flush = () => {
+    while (head < queue.length && !blocked) {
+      const chunk = queue[head];
+      queue[head++] = '';
+      queuedBytes -= Buffer.byteLength(chunk);
+      blocked = !res.write(chunk);
+    }
+    // Written entries are let go, so the array holds no more than what waits.
+    if (head === queue.length) queue = [];
+    else if (head > queue.length / 2) queue = queue.slice(head);
+    else return;
+    head = 0;
   };
   const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const sendState = () => {
@@ -83,16 +101,10 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
   };
   const onDrain = () => {
     blocked = false;
-    if (missed) {
-      missed = false;
-      // Whatever was dropped is in the state the snapshot carries.
-      sendState();
-      return;
-    }
-    const waiting = queue.join('');
-    queue = [];
-    queuedBytes = 0;
-    if (waiting) write(waiting);
+    if (!missed) return flush();
+    missed = false;
+    // Whatever was dropped is in the state the snapshot carries.
+    sendState();
   };
   const heartbeat = setInterval(() => {
     const now = JSON.stringify(broker());
