@@ -316,8 +316,8 @@ function PendingDevices({ kind, onAdopt }: { kind: string; onAdopt: (config: Rec
           ))}
         </ul>
       )}
-      {mine.length > 0 && kind === 'dlms' && (
-        <p class="muted small">Adopt fills in the meter's system title; enter its keys from the grid operator, then save.</p>
+      {mine.length > 0 && (
+        <p class="muted small">Adopt fills in what the meter sent when it called; add the rest (a name, its keys), then save.</p>
       )}
     </div>
   );
