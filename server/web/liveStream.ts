@@ -25,6 +25,9 @@ export const STREAM_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
+/** The payload of an `event` stream event. */
+export type DeviceEventView = DeviceEvent & { id: string; ts: number };
+
 /** One client's stream: its hub listeners, heartbeat and socket handlers, ended together. */
 export interface LiveSubscription {
   /** Events dropped while the client was not reading. */
@@ -96,7 +99,7 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
     'device-added': (rec) => send('device', deviceView(rec)),
     'device-changed': (rec) => send('device', deviceView(rec)),
     'device-removed': (rec) => send('removed', { id: rec.info.id }),
-    event: (rec: DeviceRecord, ev: DeviceEvent, ts: number) => send('event', { id: rec.info.id, ts, ...ev }),
+    event: (rec: DeviceRecord, ev: DeviceEvent, ts: number) => send('event', { id: rec.info.id, ts, ...ev } satisfies DeviceEventView),
     diagnostics: (rec) => send('diagnostics', { id: rec.info.id, diagnostics: { ...rec.diagnostics, counters: rec.counters } }),
   };
   const onDrain = () => {

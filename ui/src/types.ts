@@ -7,13 +7,6 @@ export type {
   Health,
   LogLineView as LogLine,
 } from '../../server/web/statusView.ts';
-export type Availability = 'online' | 'offline' | 'asleep' | 'fault' | 'connecting' | 'unknown';
-export type Value = number | string | boolean | null;
-
-export interface DeviceEventView {
-  id: string;
-  ts: number;
-  type: 'alarm' | 'warning' | 'info';
-  event: string;
-  message: string;
-}
+export type { Availability } from '../../server/core/hub.ts';
+export type { RegisterValue as Value } from '../../server/core/registers.ts';
+export type { DeviceEventView } from '../../server/web/liveStream.ts';
