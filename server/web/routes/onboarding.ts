@@ -13,6 +13,7 @@ import type { RoutePlugin } from '../api.ts';
 import type { WebContext } from '../context.ts';
 import { BadRequestError, ConflictError } from '../httpErrors.ts';
 import {
+  type FoundDeviceView,
   foundDeviceView,
   type KindView,
   kindView,
@@ -43,15 +44,28 @@ const scanQuery = z.object({
 });
 
 export const onboardingRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get('/api/onboarding/kinds', { schema: { response: { 200: z.array(kindView) } } }, async () => ALL.map(kindOf));
+  let kinds: KindView[] | undefined;
+  // A scan opens multicast sockets: requests while one runs share it instead of opening more.
+  const scans = new Map<string, Promise<FoundDeviceView[]>>();
+  const scan = (kind: string | undefined, milliseconds: number) => {
+    const key = kind ?? '';
+    let running = scans.get(key);
+    if (!running) {
+      const scanned = ALL.filter((d) => d.onboarding.scan && (!kind || d.kind === kind));
+      running = Promise.all(scanned.map((d) => d.onboarding.scan?.(milliseconds) ?? [])).then((found) => found.flat());
+      scans.set(key, running);
+      void running.finally(() => scans.delete(key)).catch(() => undefined);
+    }
+    return running;
+  };
+
+  app.get('/api/onboarding/kinds', { schema: { response: { 200: z.array(kindView) } } }, async () => (kinds ??= ALL.map(kindOf)));
 
   app.get('/api/onboarding/serial-ports', { schema: { response: { 200: z.array(serialPortView) } } }, async () => listSerialPorts());
 
-  app.get('/api/onboarding/mdns', { schema: { querystring: scanQuery, response: { 200: z.array(foundDeviceView) } } }, async (req) => {
-    const scanned = ALL.filter((d) => d.onboarding.scan && (!req.query.kind || d.kind === req.query.kind));
-    const found = await Promise.all(scanned.map((d) => d.onboarding.scan?.(req.query.seconds * 1000) ?? []));
-    return found.flat();
-  });
+  app.get('/api/onboarding/mdns', { schema: { querystring: scanQuery, response: { 200: z.array(foundDeviceView) } } }, async (req) =>
+    scan(req.query.kind, req.query.seconds * 1000),
+  );
 
   app.get('/api/onboarding/pending', { schema: { response: { 200: z.array(pendingDeviceView) } } }, async () => pendingDevices(ctx));
 
