@@ -1,4 +1,5 @@
 /** The wizard's form, read from the JSON Schema the server derives from each driver definition. */
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DriverDefinition } from '../../../server/drivers/definition.ts';
@@ -38,6 +39,15 @@ describe('onboarding form from a JSON Schema', () => {
       night_power: 'zero',
     });
     expect(definitionOf('kostal')!.devices.item.safeParse(config).success).toBe(true);
+  });
+
+  it('sends JSON Schemas a standard validator reads, and that accept what the form sends', () => {
+    const ajv = new Ajv2020({ strict: false });
+    for (const definition of ALL) expect(() => ajv.compile(kindOf(definition).schema), definition.kind).not.toThrow();
+    const validate = ajv.compile(kindOf(definitionOf('kostal')!).schema);
+    const fields = fieldsOf('kostal');
+    expect(validate(toConfig(fields, { ...initialValues(fields), host: '10.0.0.5', poll_interval: '60' }))).toBe(true);
+    expect(validate({ host: '10.0.0.5', poll_interval: '60' })).toBe(false);
   });
 
   it('maps each kind of field to its input', () => {
