@@ -13,6 +13,7 @@ const SUITES: Record<string, Suite> = {
   ...Object.fromEntries(DRIVER_DEFINITIONS.map((d): [string, Suite] => [d.kind, () => import(`./${d.kind}.ts`)])),
   hostile: () => import('./hostile.ts'),
   ui: () => import('./ui.ts'),
+  web: () => import('./web.ts'),
   hostile_listeners: () => import('./hostileListeners.ts'),
 };
 

@@ -7,6 +7,9 @@ export const EXPIRY_WARNING_DAYS = 30;
 
 export class CertificateError extends Error {}
 
+/** Generating over an existing identity without the confirmation. */
+export class CertificateExistsError extends CertificateError {}
+
 export interface CertificateSummary {
   lfdi: string;
   sfdi: string;

@@ -7,7 +7,13 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateClientIdentity } from './generate.ts';
 import { readImportFile } from './importFile.ts';
-import { CertificateError, assertKeyMatchesCertificate, summariseCertificate, type CertificateSummary } from './inspect.ts';
+import {
+  CertificateError,
+  CertificateExistsError,
+  assertKeyMatchesCertificate,
+  summariseCertificate,
+  type CertificateSummary,
+} from './inspect.ts';
 
 export const CERT_FILE = 'cert.pem';
 export const KEY_FILE = 'key.pem';
@@ -20,7 +26,7 @@ export interface ClientCredentials {
   notAfter: string;
 }
 
-export class CertificateExistsError extends CertificateError {}
+export { CertificateExistsError };
 
 export function certDir(dataDir: string): string {
   return path.join(dataDir, 'certs');

@@ -21,6 +21,17 @@ export interface ConnectionTestResult {
   details?: Record<string, unknown>;
 }
 
+/** A device that announced itself to a running driver (dialed in) and is in no options list yet. */
+export interface PendingDevice {
+  kind: string;
+  /** What identifies it to the user: a meter address, a system title. */
+  label: string;
+  /** Where it connected from. */
+  remote?: string;
+  /** The options entry that adopts it; the wizard prefills its form with this. */
+  config: Record<string, unknown>;
+}
+
 export interface Driver {
   readonly kind: string;
   start(): Promise<void>;
@@ -28,6 +39,8 @@ export interface Driver {
   stop(): Promise<void>;
   /** Driver-wide diagnostics (listeners, links) for the UI and the bundle. */
   diagnostics?(): DriverDiagnostics;
+  /** Onboarding: devices waiting to be adopted. */
+  pendingDevices?(): PendingDevice[];
   /** Onboarding: try a device configuration without saving it. */
   testConnection?(config: unknown): Promise<ConnectionTestResult>;
 }

@@ -10,3 +10,17 @@ export function blankToUndefined(v: unknown): unknown {
   return typeof v === 'string' && v.trim() === '' ? undefined : v;
 }
 export const optional = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndefined, t.optional());
+
+/**
+ * What the onboarding wizard shows for a field (see `z.toJSONSchema` in web/routes/onboarding.ts):
+ * fields with a `title` are in its form; `widget` asks for a password or a serial-port picker.
+ */
+declare module 'zod' {
+  interface GlobalMeta {
+    placeholder?: string;
+    widget?: 'password' | 'serial';
+  }
+}
+
+/** A device's display name, offered first in the wizard. */
+export const deviceName = () => optional(z.string()).meta({ title: 'Name', placeholder: 'shown in Home Assistant' });

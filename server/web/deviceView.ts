@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { HistorySeries } from '../core/history.ts';
 import type { Availability, DeviceRecord } from '../core/hub.ts';
 import { effectiveRange, type RegisterDescriptor, type RegisterValue } from '../core/registers.ts';
@@ -44,6 +45,28 @@ export interface DeviceView {
   registers: RegisterView[];
   diagnostics: Record<string, unknown>;
 }
+
+const registerValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** The response schema of the device routes. */
+export const deviceViewSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  manufacturer: z.string().optional(),
+  model: z.string().optional(),
+  serialNumber: z.string().optional(),
+  swVersion: z.string().optional(),
+  allowWrites: z.boolean(),
+  availability: z.enum(['online', 'offline', 'asleep', 'fault', 'connecting', 'unknown']),
+  reason: z.string().optional(),
+  since: z.number(),
+  state: z.record(z.string(), registerValue),
+  updated: z.record(z.string(), z.number()),
+  // Register descriptors are the drivers' own, sent as they are.
+  registers: z.array(z.custom<RegisterView>()),
+  diagnostics: z.record(z.string(), z.unknown()),
+}) satisfies z.ZodType<DeviceView>;
 
 export function deviceView(rec: DeviceRecord): DeviceView {
   const { info, status } = rec;

@@ -109,6 +109,8 @@ describe('the panel on a 390 px phone', () => {
       }
     }
     await open('#/onboarding');
+    // The kinds come from the server (api/onboarding/kinds).
+    await page.locator('[data-kind]').first().waitFor();
     const kindsOffered = await page.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? ''));
     for (const kind of kindsOffered) {
       // Through the overview: a hash change to the same page would keep the chosen kind.

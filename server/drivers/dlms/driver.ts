@@ -3,7 +3,7 @@
  * over the TCP wrapper. Keys stay in memory and are never logged.
  */
 import { devicesOf } from '../definition.ts';
-import type { Driver, DriverContext, DriverDiagnostics } from '../types.ts';
+import type { Driver, DriverContext, DriverDiagnostics, PendingDevice } from '../types.ts';
 import { PollMeter } from './pollMeter.ts';
 import { PushListener } from './pushListener.ts';
 import { PushMeter } from './pushMeter.ts';
@@ -38,6 +38,16 @@ class DlmsMeters implements DlmsDriver {
 
   pendingMeters(): PendingDlmsMeter[] {
     return this.listener?.pendingMeters() ?? [];
+  }
+
+  /** Adopted as a push meter with its system title; the user adds its keys. */
+  pendingDevices(): PendingDevice[] {
+    return this.pendingMeters().map((m) => ({
+      kind: 'dlms',
+      label: m.systemTitle,
+      remote: m.ip,
+      config: { mode: 'push', system_title: m.systemTitle },
+    }));
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listedKey } from '../listedKey.ts';
-import { hexKey, interval, optional, port } from '../../options/fields.ts';
+import { deviceName, hexKey, interval, optional, port } from '../../options/fields.ts';
 
 export const dlmsOptions = z.object({
   listen: z.boolean().default(false),
@@ -24,19 +24,24 @@ export const METER_TYPES = {
 
 export const dlmsMeter = z
   .object({
-    id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })),
-    name: optional(z.string()),
-    mode: z.enum(['push', 'poll']).default('push'),
-    meter_type: z.enum(['generic', 'austria_mbus', 'nordic_han', 'smarty_p1']).default('generic'),
-    system_title: optional(z.string().regex(/^[0-9a-fA-F]{16}$/, { error: 'must be 16 hexadecimal characters' })),
-    encryption_key: optional(hexKey()),
-    authentication_key: optional(hexKey()),
-    serial_port: optional(z.string()),
+    id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })).meta({
+      title: 'Id (optional)',
+    }),
+    name: deviceName(),
+    mode: z.enum(['push', 'poll']).default('push').meta({ title: 'Mode' }),
+    meter_type: z.enum(['generic', 'austria_mbus', 'nordic_han', 'smarty_p1']).default('generic').meta({ title: 'Meter type' }),
+    system_title: optional(z.string().regex(/^[0-9a-fA-F]{16}$/, { error: 'must be 16 hexadecimal characters' })).meta({
+      title: 'System title',
+      placeholder: '16 hex digits',
+    }),
+    encryption_key: optional(hexKey()).meta({ title: 'Encryption key', placeholder: '32 hex digits', widget: 'password' }),
+    authentication_key: optional(hexKey()).meta({ title: 'Authentication key', placeholder: '32 hex digits', widget: 'password' }),
+    serial_port: optional(z.string()).meta({ title: 'Serial port', widget: 'serial' }),
     baud: optional(z.number().int().min(300).max(115_200)),
     parity: optional(z.enum(['even', 'none', 'odd'])),
-    host: optional(z.string()),
-    port: optional(port()),
-    password: optional(z.string().max(64)),
+    host: optional(z.string()).meta({ title: 'Host' }),
+    port: optional(port()).meta({ title: 'Port' }),
+    password: optional(z.string().max(64)).meta({ title: 'Password', widget: 'password' }),
     /** Client address (wrapper wPort) to associate as; default 16 (public) without a password, 17 with one. */
     client_address: optional(interval(1, 255)),
     poll_interval: interval(1, 86_400).default(60),

@@ -19,7 +19,7 @@ import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import type { DialInClaim, DialInClaimFactory, DialInMeter } from '../dialIn.ts';
 import { devicesOf } from '../definition.ts';
-import type { Driver, DriverContext } from '../types.ts';
+import type { Driver, DriverContext, PendingDevice } from '../types.ts';
 import { dlt645Definition } from './definition.ts';
 import { AdoptionGate, type HoldReason } from './adoption.ts';
 import { ConnectionLimits } from './connectionLimits.ts';
@@ -61,10 +61,7 @@ export type PendingMeter = {
 export interface Dlt645Driver extends Driver {
   /** Meters that connected but are not adopted (auto_adopt off and not in dlt645_meters). */
   pendingMeters(): PendingMeter[];
-}
-
-export function isDlt645Driver(driver: Driver | undefined): driver is Dlt645Driver {
-  return driver?.kind === 'dlt645' && 'pendingMeters' in driver;
+  pendingDevices(): PendingDevice[];
 }
 
 /** @param dialIn other protocols' meters that may dial in to the listener (see server/drivers/dialIn.ts). */
@@ -153,6 +150,10 @@ class Dlt645Listener implements Dlt645Driver {
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const conn of this.connections.values()) conn.close('bridge stopping');
     await Promise.all([closed, ...this.buses.map((b) => b.stop())]);
+  }
+
+  pendingDevices(): PendingDevice[] {
+    return this.pendingMeters().map((m) => ({ kind: 'dlt645', label: m.address, remote: m.ip, config: { address: m.address } }));
   }
 
   pendingMeters(): PendingMeter[] {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { listedKey } from '../listedKey.ts';
-import { interval, optional, port } from '../../options/fields.ts';
+import { deviceName, interval, optional, port } from '../../options/fields.ts';
 
 export const dlt645Options = z.object({
   listen: z.boolean().default(true),
@@ -30,11 +30,14 @@ export const dlt645Options = z.object({
 });
 
 export const dlt645Meter = z.object({
-  address: z.string().regex(/^[0-9]{12}$/, { error: 'must be the 12-digit meter address' }),
-  name: optional(z.string()),
-  serial_port: optional(z.string()),
-  baud: optional(z.union([z.literal(1200), z.literal(2400), z.literal(4800), z.literal(9600)])),
-  parity: optional(z.enum(['even', 'none', 'odd'])),
+  address: z
+    .string()
+    .regex(/^[0-9]{12}$/, { error: 'must be the 12-digit meter address' })
+    .meta({ title: 'Meter address', placeholder: '12 digits' }),
+  name: deviceName(),
+  serial_port: optional(z.string()).meta({ title: 'Serial port (RS-485 only)', widget: 'serial' }),
+  baud: optional(z.union([z.literal(1200), z.literal(2400), z.literal(4800), z.literal(9600)])).meta({ title: 'Baud rate' }),
+  parity: optional(z.enum(['even', 'none', 'odd'])).meta({ title: 'Parity' }),
   /** Only a DTU whose registration packet (IMEI/ICCID) is exactly this may carry the meter. */
   dtu_registration: optional(z.string().min(1)),
   /** Only a connection from this IP address may carry the meter. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { interval, optional, port } from '../../options/fields.ts';
+import { deviceName, interval, optional, port } from '../../options/fields.ts';
 import { listedKey } from '../listedKey.ts';
 
 /**
@@ -7,16 +7,16 @@ import { listedKey } from '../listedKey.ts';
  * dashes allowed as the Launchpad shows them) picks the meter on mDNS and is its device id.
  */
 export const itronMeter = z.object({
-  name: optional(z.string()),
-  host: optional(z.string().min(1)),
-  port: optional(port()),
+  name: deviceName(),
+  host: optional(z.string().min(1)).meta({ title: 'Meter address', placeholder: 'found by the scan, or an IP address' }),
+  port: optional(port()).meta({ title: 'Port' }),
   lfdi: optional(
     z
       .string()
       .transform((s) => s.replace(/[\s:-]/g, '').toUpperCase())
       .pipe(z.string().regex(/^[0-9A-F]{40}$/, { error: 'must be the 40-hex-digit LFDI (dashes allowed)' })),
-  ),
-  poll_interval: interval(1, 3600).default(10),
+  ).meta({ title: 'Meter LFDI (optional)', description: '40 hex digits; pins the meter’s identity' }),
+  poll_interval: interval(1, 3600).default(10).meta({ title: 'Poll interval (s)' }),
   /** Seconds before a connection or request counts as timed out. */
   timeout: interval(1, 120).default(10),
   /** One kept-alive TLS connection; off = a new TLS session per request (some meters are more reliable so). */

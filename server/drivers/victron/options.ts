@@ -1,30 +1,33 @@
 import { z } from 'zod';
-import { optional, port } from '../../options/fields.ts';
+import { deviceName, optional, port } from '../../options/fields.ts';
 import { listedKey } from '../listedKey.ts';
 import { isValidFilter, splitFilterList } from '../../protocols/victron/topic.ts';
 
 export const victronSystem = z
   .object({
-    name: optional(z.string()),
+    name: deviceName(),
     /** Device id override; by default `victron_<portal id>`. */
     id: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'may only hold letters, digits, _ and -' })),
     /** The GX on the LAN (or a broker it is bridged into); unused with `vrm`. */
-    host: optional(z.string()),
+    host: optional(z.string()).meta({ title: 'GX address', placeholder: 'venus.local or an IP address' }),
     /** Default 1883, or 8883 with `tls` / `vrm`. */
-    port: optional(port()),
+    port: optional(port()).meta({ title: 'Port' }),
     /** LAN TLS (GX security profile "weak"/"secured"): the GX's self-signed certificate is not verified. */
-    tls: z.boolean().default(false),
-    portal_id: optional(z.string().regex(/^[0-9a-fA-F]{12}$/, { error: 'must be the 12-hex-digit VRM portal id' })),
+    tls: z.boolean().default(false).meta({ title: 'TLS (port 8883)' }),
+    portal_id: optional(z.string().regex(/^[0-9a-fA-F]{12}$/, { error: 'must be the 12-hex-digit VRM portal id' })).meta({
+      title: 'VRM portal id',
+      description: '12 hex digits; found on the GX or in VRM',
+    }),
     /** Connect through Victron's VRM cloud broker (host from the portal id, TLS with the Victron CA). */
-    vrm: z.boolean().default(false),
+    vrm: z.boolean().default(false).meta({ title: 'Use the VRM cloud broker' }),
     /** LAN: `remoteconsole` (or as configured); VRM: the VRM e-mail address. */
-    username: optional(z.string()),
-    password: optional(z.string()),
+    username: optional(z.string()).meta({ title: 'VRM user name' }),
+    password: optional(z.string()).meta({ title: 'VRM password', widget: 'password' }),
     /** VRM access token (sent as `Token <token>`) or a GX pairing token; takes the place of `password`. */
-    token: optional(z.string()),
+    token: optional(z.string()).meta({ title: 'VRM access token', description: 'instead of the password', widget: 'password' }),
     /** Prefix of the Venus topics on a bridged broker, e.g. `victron/`. */
     topic_prefix: optional(z.string().regex(/^[^#+]*\/$/, { error: 'must end with "/" and hold no MQTT wildcards' })),
-    allow_writes: z.boolean().default(false),
+    allow_writes: z.boolean().default(false).meta({ title: 'Allow writes' }),
     /** More paths to publish: comma-separated `<service>/<instance>/<path>` patterns with `+` and `#`. */
     extra_paths: optional(
       z.string().refine((s) => splitFilterList(s).every(isValidFilter), {

@@ -1,13 +1,19 @@
 import { z } from 'zod';
-import { interval, optional } from '../../options/fields.ts';
+import { deviceName, interval } from '../../options/fields.ts';
 import { listedKey } from '../listedKey.ts';
 
 export const xtenderLink = z.object({
-  name: optional(z.string()),
-  serial_port: z.string().min(1, { error: 'is required (prefer a /dev/serial/by-id/ path)' }),
-  baud: z.union([z.literal(38400), z.literal(115200)], { error: 'must be 38400 or 115200' }).default(38400),
+  name: deviceName(),
+  serial_port: z
+    .string()
+    .min(1, { error: 'is required (prefer a /dev/serial/by-id/ path)' })
+    .meta({ title: 'Serial port', widget: 'serial' }),
+  baud: z
+    .union([z.literal(38400), z.literal(115200)], { error: 'must be 38400 or 115200' })
+    .default(38400)
+    .meta({ title: 'Baud rate' }),
   /** Seconds between reads of the slow group (everything but output power and current). */
-  poll_interval: interval(1, 3600).default(10),
+  poll_interval: interval(1, 3600).default(10).meta({ title: 'Poll interval (s)' }),
   /** Seconds between reads of the fast group (output power and current). */
   fast_poll_interval: interval(1, 3600).default(2),
   /** The gateway may take up to 2 s to answer (spec §1). */
@@ -15,7 +21,7 @@ export const xtenderLink = z.object({
   retries: interval(0, 5).default(1),
   /** Seconds between bus scans that pick up devices that came back or were added. */
   rescan_interval: interval(10, 86_400).default(300),
-  allow_writes: z.boolean().default(false),
+  allow_writes: z.boolean().default(false).meta({ title: 'Allow writes' }),
   /** Writes go to RAM unless this is set; flash survives about 1000 writes per parameter. */
   allow_flash_writes: z.boolean().default(false),
   /** Minutes that must pass between two flash writes of the same parameter. */

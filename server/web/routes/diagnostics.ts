@@ -1,10 +1,12 @@
 /** Recent logs, options problems and the diagnostics bundle a user attaches to an issue. */
-import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { RoutePlugin } from '../api.ts';
 import type { WebContext } from '../context.ts';
 import { redactSecrets } from '../secrets.ts';
+import { logLineView } from '../statusView.ts';
 
-export async function registerDiagnosticsRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
-  app.get('/api/logs', async () => ctx.recentLogs());
+export const diagnosticsRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get('/api/logs', { schema: { response: { 200: z.array(logLineView) } } }, async () => ctx.recentLogs());
 
   app.get('/api/diagnostics/bundle', async (_req, reply) => {
     const now = new Date();
@@ -15,7 +17,7 @@ export async function registerDiagnosticsRoutes(app: FastifyInstance, ctx: WebCo
       .header('Cache-Control', 'no-store');
     return JSON.stringify(diagnosticsBundle(ctx, now), null, 2);
   });
-}
+};
 
 /** Everything that helps to understand a problem, with every secret redacted. */
 export function diagnosticsBundle(ctx: WebContext, now: Date = new Date()): Record<string, unknown> {

@@ -4,45 +4,35 @@
  * filled from the hub, restored from the data directory and saved there every few minutes
  * and when the server closes.
  */
-import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { HistoryStore, MAX_SERIES } from '../../core/history.ts';
 import { loadHistory, saveHistory } from '../../core/historyFile.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
-import type { WebContext } from '../context.ts';
+import type { RoutePlugin } from '../api.ts';
+import { NotFoundError } from '../httpErrors.ts';
 
 const SAVE_EVERY_MS = 5 * 60_000;
 
-const column = { type: 'array', items: { type: 'number' } } as const;
+const column = z.array(z.number());
 const historySchema = {
-  params: {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } },
-  },
-  querystring: {
-    type: 'object',
-    required: ['key'],
-    properties: { key: { type: 'string', pattern: '^[A-Za-z0-9_]{1,128}$' } },
-  },
+  params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'is not a device id' }) }),
+  querystring: z.object({ key: z.string().regex(/^[A-Za-z0-9_]{1,128}$/, { error: 'is not a register key' }) }),
   response: {
-    200: {
-      type: 'object',
-      required: ['key', 't', 'min', 'max', 'last'],
-      additionalProperties: false,
-      properties: {
-        key: { type: 'string' },
-        unit: { type: 'string' },
-        precision: { type: 'integer' },
+    200: z
+      .object({
+        key: z.string(),
+        unit: z.string().optional(),
+        precision: z.number().int().optional(),
         t: column,
         min: column,
         max: column,
         last: column,
-      },
-    },
+      })
+      .strict(),
   },
-} as const;
+};
 
-export async function registerHistoryRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
+export const historyRoutes: RoutePlugin = async (app, { ctx }) => {
   // Every reading of a value beyond the cap is refused: one line, then a summary a minute.
   const full = new RepeatedWarnings(ctx.log);
   const store = new HistoryStore(Date.now, MAX_SERIES, (device, key) =>
@@ -67,15 +57,11 @@ export async function registerHistoryRoutes(app: FastifyInstance, ctx: WebContex
     await save();
   });
 
-  app.get<{ Params: { id: string }; Querystring: { key: string } }>(
-    '/api/devices/:id/history',
-    { schema: historySchema },
-    async (req, reply) => {
-      const rec = ctx.hub.get(req.params.id);
-      if (!rec) return reply.code(404).send({ error: `Unknown device ${req.params.id}` });
-      const reg = rec.registers.find((r) => r.key === req.query.key);
-      if (!reg) return reply.code(404).send({ error: `Unknown register "${req.query.key}" for device ${req.params.id}` });
-      return { key: reg.key, unit: reg.unit, precision: reg.precision, ...store.read(rec.info.id, reg.key) };
-    },
-  );
-}
+  app.get('/api/devices/:id/history', { schema: historySchema }, async (req) => {
+    const rec = ctx.hub.get(req.params.id);
+    if (!rec) throw new NotFoundError(`Unknown device ${req.params.id}`);
+    const reg = rec.registers.find((r) => r.key === req.query.key);
+    if (!reg) throw new NotFoundError(`Unknown register "${req.query.key}" for device ${req.params.id}`);
+    return { key: reg.key, unit: reg.unit, precision: reg.precision, ...store.read(rec.info.id, reg.key) };
+  });
+};

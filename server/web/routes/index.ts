@@ -1,17 +1,17 @@
-/** Route modules beyond the core API, registered by the web server. */
-import type { RouteModule } from '../server.ts';
-import { registerBrokerRoutes } from './broker.ts';
-import { registerCertRoutes } from './certs.ts';
-import { registerDiagnosticsRoutes } from './diagnostics.ts';
-import { registerHistoryRoutes } from './history.ts';
-import { registerOnboardingRoutes } from './onboarding.ts';
-import { registerOptionsRoutes } from './options.ts';
+/** Route plugins beyond the core API, registered by the web server. */
+import type { RoutePlugin } from '../api.ts';
+import { brokerRoutes } from './broker.ts';
+import { certRoutes } from './certs.ts';
+import { diagnosticsRoutes } from './diagnostics.ts';
+import { historyRoutes } from './history.ts';
+import { onboardingRoutes } from './onboarding.ts';
+import { optionsRoutes } from './options.ts';
 
-export const ROUTE_MODULES: RouteModule[] = [
-  async (app, ctx) => registerCertRoutes(app, ctx),
-  registerOptionsRoutes,
-  registerOnboardingRoutes,
-  registerDiagnosticsRoutes,
-  registerBrokerRoutes,
-  registerHistoryRoutes,
+export const ROUTE_MODULES: readonly RoutePlugin[] = [
+  certRoutes,
+  optionsRoutes,
+  onboardingRoutes,
+  diagnosticsRoutes,
+  brokerRoutes,
+  historyRoutes,
 ];

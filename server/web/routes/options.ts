@@ -1,27 +1,26 @@
 /** The add-on options for the UI: secrets go out as a placeholder and come back as stored. */
-import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../context.ts';
-import { OptionsError } from '../../options/load.ts';
-import { redactSecrets, restoreSecrets, SecretRestoreError } from '../secrets.ts';
+import { z } from 'zod';
+import type { RoutePlugin } from '../api.ts';
+import { redactSecrets, restoreSecrets } from '../secrets.ts';
 
 /** Stands for a stored secret; sending it back keeps the stored value. */
 export const SECRET_PLACEHOLDER = '********';
 
-export async function registerOptionsRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
-  app.get('/api/options', async () => redactSecrets(ctx.options(), SECRET_PLACEHOLDER));
+/**
+ * Only the outline is checked here: the options schema itself runs on the body once the
+ * placeholders are replaced by the stored secrets (`saveOptions`), naming every wrong field.
+ */
+const optionsBody = z.record(z.string(), z.unknown(), { error: 'the options must be a JSON object' });
+/** The options with every secret replaced by the placeholder. */
+const redactedOptions = z.record(z.string(), z.unknown());
 
-  app.put('/api/options', async (req, reply) => {
-    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
-      return reply.code(400).send({ error: 'the options must be a JSON object' });
-    }
-    try {
-      const next = restoreSecrets(req.body, ctx.options(), SECRET_PLACEHOLDER);
-      const saved = await ctx.saveOptions(next);
-      return redactSecrets(saved, SECRET_PLACEHOLDER);
-    } catch (err) {
-      // Anything else (a disk or Supervisor failure) is the error handler's: logged, generic.
-      if (err instanceof SecretRestoreError || err instanceof OptionsError) return reply.code(400).send({ error: err.message });
-      throw err;
-    }
+export const optionsRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get('/api/options', { schema: { response: { 200: redactedOptions } } }, async () => redactSecrets(ctx.options(), SECRET_PLACEHOLDER));
+
+  // SecretRestoreError and OptionsError are refusals (400); anything else (a disk or
+  // Supervisor failure) is logged and answered generically by the error handler.
+  app.put('/api/options', { schema: { body: optionsBody, response: { 200: redactedOptions } } }, async (req) => {
+    const next = restoreSecrets(req.body, ctx.options(), SECRET_PLACEHOLDER);
+    return redactSecrets(await ctx.saveOptions(next), SECRET_PLACEHOLDER);
   });
-}
+};

@@ -154,6 +154,10 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
     expect(b.hub.get('000000000051')?.info.name).toBe('Garage');
     expect(b.hub.get('000000000052')).toBeUndefined();
     expect(b.driver.pendingMeters()).toEqual([expect.objectContaining({ address: '000000000052', ip: '127.0.0.1' })]);
+    // The wizard offers it with the options entry that adopts it.
+    expect(b.driver.pendingDevices()).toEqual([
+      { kind: 'dlt645', label: '000000000052', remote: '127.0.0.1', config: { address: '000000000052' } },
+    ]);
     expect(b.driver.diagnostics?.().pendingMeters).toHaveLength(1);
   });
 

@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../server/core/logger.ts';
 import { generateClientIdentity } from '../../../server/certs/generate.ts';
-import { registerCertRoutes } from '../../../server/web/routes/certs.ts';
+import { certRoutes } from '../../../server/web/routes/certs.ts';
 import type { WebContext } from '../../../server/web/context.ts';
+import { routeApp } from '../../support/webApp.ts';
 
 let dataDir: string;
 let app: FastifyInstance;
@@ -23,9 +24,7 @@ beforeEach(async () => {
       cb();
     },
   });
-  app = Fastify();
-  registerCertRoutes(app, { dataDir, log: createLogger('debug', sink) } as unknown as WebContext);
-  await app.ready();
+  app = await routeApp(certRoutes, { dataDir, log: createLogger('debug', sink) } as unknown as WebContext);
 });
 afterEach(async () => {
   await app.close();
@@ -107,11 +106,9 @@ describe('certificate import from paths', () => {
     outside = path.join(dataDir, 'elsewhere');
     await mkdir(root);
     await mkdir(outside);
-    pathsApp = Fastify();
-    registerCertRoutes(pathsApp, { dataDir: path.join(dataDir, 'data'), log: createLogger('fatal') } as unknown as WebContext, {
+    pathsApp = await routeApp(certRoutes, { dataDir: path.join(dataDir, 'data'), log: createLogger('fatal') } as unknown as WebContext, {
       importRoots: [root],
     });
-    await pathsApp.ready();
   });
   afterEach(async () => {
     await pathsApp.close();

@@ -9,7 +9,7 @@ import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
-import { registerHistoryRoutes } from '../../../server/web/routes/history.ts';
+import { historyRoutes } from '../../../server/web/routes/history.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 
 const MINUTE = 60_000;
@@ -161,7 +161,7 @@ describe('history route', () => {
     const device = hub.addDevice({ id: 'k1', kind: 'kostal', name: 'PIKO' }, [
       { key: 'ac_power', name: 'AC power', unit: 'W', precision: 0 },
     ]);
-    const app = await createWebServer(context(hub), { ingressOnly: false, uiDir: '/nonexistent', routeModules: [registerHistoryRoutes] });
+    const app = await createWebServer(context(hub), { ingressOnly: false, uiDir: '/nonexistent', routeModules: [historyRoutes] });
     device.publish([{ key: 'ac_power', value: 1500 }]);
     const ok = await app.inject({ url: '/api/devices/k1/history?key=ac_power' });
     expect(ok.statusCode).toBe(200);
@@ -179,7 +179,7 @@ describe('history route', () => {
     const app2 = await createWebServer(context(restarted), {
       ingressOnly: false,
       uiDir: '/nonexistent',
-      routeModules: [registerHistoryRoutes],
+      routeModules: [historyRoutes],
     });
     expect((await app2.inject({ url: '/api/devices/k1/history?key=ac_power' })).json().last).toEqual([1500]);
     await app2.close();

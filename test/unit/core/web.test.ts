@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { Hub } from '../../../server/core/hub.ts';
+import { z } from 'zod';
+import { CommandError, Hub, WritesOffError } from '../../../server/core/hub.ts';
+import { OptionsError } from '../../../server/options/load.ts';
 import { createLogger, LogRing } from '../../../server/core/logger.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 import { isLoopbackHost, webExposure, WebExposureError } from '../../../server/web/exposure.ts';
 import { isAllowedPeer } from '../../../server/web/ingressGuard.ts';
+import type { RoutePlugin } from '../../../server/web/api.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../../server/web/httpErrors.ts';
 import { ROUTE_MODULES } from '../../../server/web/routes/index.ts';
 import { sameToken } from '../../../server/web/tokenAuth.ts';
 
@@ -134,6 +138,78 @@ describe('request bodies and failures', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toMatch(/EACCES|\/data/);
     expect(ring.recent().some((l) => l.level === 'error' && /EACCES/.test(l.msg))).toBe(true);
+    await app.close();
+  });
+});
+
+describe('error handler', () => {
+  const thrown: Record<string, () => Error> = {
+    bad: () => new BadRequestError('must be a number', 'poll_interval'),
+    forbidden: () => new ForbiddenError('not for you'),
+    missing: () => new NotFoundError('no such meter'),
+    conflict: () => new ConflictError('already there'),
+    command: () => new CommandError('Register "x" is read-only'),
+    writes: () => new WritesOffError('Writes are off'),
+    options: () => new OptionsError('mqtt.port: must be a port number'),
+    internal: () => new Error('EACCES: permission denied, open /data/options.json'),
+    // Even an error that says it is a client's fault is a 500 unless its type says so.
+    pretender: () => Object.assign(new Error('ENOENT /data/secret is not allowed'), { statusCode: 403 }),
+  };
+  const throwing: RoutePlugin = async (app) => {
+    app.get('/api/throw/:what', { schema: { params: z.object({ what: z.enum(Object.keys(thrown)) }) } }, async (req) => {
+      throw thrown[req.params.what]();
+    });
+    app.get(
+      '/api/limit',
+      { schema: { querystring: z.object({ n: z.coerce.number().int().max(10, { error: 'is at most 10' }) }) } },
+      async (req) => ({
+        n: req.query.n,
+      }),
+    );
+  };
+
+  it('maps each typed refusal to its status and message, and hides everything else behind a 500', async () => {
+    const ring = new LogRing();
+    const ctx = { ...context(), log: createLogger('info', new Writable({ write: (_c, _e, cb) => cb() }), ring) };
+    const app = await createWebServer(ctx, { ingressOnly: false, uiDir: '/nonexistent', routeModules: [throwing] });
+    const answer = async (what: string) => {
+      const res = await app.inject({ url: `/api/throw/${what}` });
+      return [res.statusCode, res.json().error];
+    };
+    expect(await answer('bad')).toEqual([400, 'poll_interval: must be a number']);
+    expect(await answer('forbidden')).toEqual([403, 'not for you']);
+    expect(await answer('missing')).toEqual([404, 'no such meter']);
+    expect(await answer('conflict')).toEqual([409, 'already there']);
+    expect(await answer('command')).toEqual([400, 'Register "x" is read-only']);
+    expect(await answer('writes')).toEqual([403, 'Writes are off']);
+    expect(await answer('options')).toEqual([400, 'mqtt.port: must be a port number']);
+    for (const what of ['internal', 'pretender']) {
+      const res = await app.inject({ url: `/api/throw/${what}` });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: 'internal error; the details are in the add-on log' });
+      expect(res.body).not.toMatch(/EACCES|ENOENT|\/data/);
+    }
+    expect(
+      ring
+        .recent()
+        .filter((l) => l.level === 'error')
+        .map((l) => l.msg),
+    ).toEqual([
+      expect.stringMatching(/GET \/api\/throw\/:what: Error: EACCES/),
+      expect.stringMatching(/GET \/api\/throw\/:what: Error: ENOENT/),
+    ]);
+    await app.close();
+  });
+
+  it('refuses a request its schema rejects with 400, naming the field', async () => {
+    const app = await createWebServer(context(), { ingressOnly: false, uiDir: '/nonexistent', routeModules: [throwing] });
+    const res = await app.inject({ url: '/api/limit?n=11' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('querystring.n: is at most 10');
+    expect((await app.inject({ url: '/api/limit?n=3' })).json()).toEqual({ n: 3 });
+    const write = await app.inject({ method: 'POST', url: '/api/devices/k1/write', payload: { key: 'limit', value: [1] } });
+    expect(write.statusCode).toBe(400);
+    expect(write.json().error).toBe('value: must be a number, text or true/false');
     await app.close();
   });
 });

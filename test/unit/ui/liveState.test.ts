@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HISTORY_MS, LiveState } from '../../../ui/src/liveState.ts';
 import type { DeviceView } from '../../../ui/src/types.ts';
-import { KINDS, initialValues, toConfig } from '../../../ui/src/onboardingKinds.ts';
 
 const device = (id: string): DeviceView => ({
   id,
@@ -44,25 +43,5 @@ describe('live state from the stream', () => {
     const s = new LiveState();
     expect(s.apply('mystery', {})).toBe(false);
     expect(s.version).toBe(0);
-  });
-});
-
-describe('onboarding form to options entry', () => {
-  it('leaves blanks out and turns numbers into numbers', () => {
-    const kostal = KINDS.find((k) => k.kind === 'kostal')!;
-    const values = { ...initialValues(kostal), host: ' 10.0.0.5 ', password: 'pw' };
-    expect(toConfig(kostal, values)).toEqual({
-      host: '10.0.0.5',
-      username: 'pvserver',
-      password: 'pw',
-      generation: 'auto',
-      poll_interval: 30,
-      night_power: 'zero',
-    });
-    const xtender = KINDS.find((k) => k.kind === 'xtender')!;
-    expect(toConfig(xtender, { ...initialValues(xtender), serial_port: '/dev/ttyUSB0', allow_writes: true })).toMatchObject({
-      baud: 38400,
-      allow_writes: true,
-    });
   });
 });

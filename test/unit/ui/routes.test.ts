@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
-import path from 'node:path';
 import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
-import type { DlmsDriver } from '../../../server/drivers/dlms/driver.ts';
-import type { Dlt645Driver } from '../../../server/drivers/dlt645/driver.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
 import { parseOptions } from '../../../server/options/load.ts';
 import type { Options } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
-import { registerDiagnosticsRoutes } from '../../../server/web/routes/diagnostics.ts';
-import { listSerialPorts, registerOnboardingRoutes } from '../../../server/web/routes/onboarding.ts';
-import { registerOptionsRoutes, SECRET_PLACEHOLDER } from '../../../server/web/routes/options.ts';
+import { diagnosticsRoutes } from '../../../server/web/routes/diagnostics.ts';
+import { onboardingRoutes } from '../../../server/web/routes/onboarding.ts';
+import { optionsRoutes, SECRET_PLACEHOLDER } from '../../../server/web/routes/options.ts';
+import { routeApp } from '../../support/webApp.ts';
 
 function fakeContext(initial: unknown, drivers = new Map<string, Driver>()) {
   let options = parseOptions(initial);
@@ -58,8 +55,7 @@ afterEach(async () => {
 describe('options routes', () => {
   it('send secrets as a placeholder and keep the stored ones when it comes back', async () => {
     const { ctx, saved } = fakeContext(initial);
-    app = Fastify();
-    await registerOptionsRoutes(app, ctx);
+    app = await routeApp(optionsRoutes, ctx);
     const got = (await app.inject({ url: '/api/options' })).json();
     expect(got.mqtt.password).toBe(SECRET_PLACEHOLDER);
     expect(got.dlms_meters[0].encryption_key).toBe(SECRET_PLACEHOLDER);
@@ -75,8 +71,7 @@ describe('options routes', () => {
 
   it('refuse invalid options with the message naming the field', async () => {
     const { ctx, saved } = fakeContext(initial);
-    app = Fastify();
-    await registerOptionsRoutes(app, ctx);
+    app = await routeApp(optionsRoutes, ctx);
     const res = await app.inject({ method: 'PUT', url: '/api/options', payload: { mqtt: { port: 'eighty' } } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatch(/mqtt\.port/);
@@ -106,8 +101,7 @@ describe('options routes with several devices of a kind', () => {
 
   it.each(['kostal', 'dlms_meters', 'victron'] as const)('keep each %s entry its own secrets when the first is removed', async (list) => {
     const { ctx, saved } = fakeContext(devices);
-    app = Fastify();
-    await registerOptionsRoutes(app, ctx);
+    app = await routeApp(optionsRoutes, ctx);
     const got = (await app.inject({ url: '/api/options' })).json();
     got[list] = got[list].slice(1);
     const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
@@ -118,8 +112,7 @@ describe('options routes with several devices of a kind', () => {
 
   it('refuse a placeholder for a device that has no stored secret, naming the field', async () => {
     const { ctx, saved } = fakeContext(devices);
-    app = Fastify();
-    await registerOptionsRoutes(app, ctx);
+    app = await routeApp(optionsRoutes, ctx);
     const got = (await app.inject({ url: '/api/options' })).json();
     got.kostal[0].host = '10.0.0.99';
     const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
@@ -132,8 +125,7 @@ describe('options routes with several devices of a kind', () => {
 describe('onboarding routes', () => {
   it('save a device into its kind’s options list', async () => {
     const { ctx, saved } = fakeContext(initial);
-    app = Fastify();
-    await registerOnboardingRoutes(app, ctx);
+    app = await routeApp(onboardingRoutes, ctx);
     const res = await app.inject({
       method: 'POST',
       url: '/api/onboarding/save',
@@ -155,8 +147,7 @@ describe('onboarding routes', () => {
 
   it('refuse a duplicate, a bad config and an unknown kind with a clear message', async () => {
     const { ctx, saved } = fakeContext(initial);
-    app = Fastify();
-    await registerOnboardingRoutes(app, ctx);
+    app = await routeApp(onboardingRoutes, ctx);
     const dup = await app.inject({
       method: 'POST',
       url: '/api/onboarding/save',
@@ -169,7 +160,7 @@ describe('onboarding routes', () => {
     expect(bad.json().error).toMatch(/dlt645_meters\.address: must be the 12-digit meter address/);
     const kind = await app.inject({ method: 'POST', url: '/api/onboarding/test', payload: { kind: 'toaster', config: {} } });
     expect(kind.statusCode).toBe(400);
-    expect(kind.json().error).toMatch(/kind must be one of/);
+    expect(kind.json().error).toMatch(/^kind: must be one of: xtender, dlt645/);
     expect(saved).toHaveLength(0);
   });
 
@@ -186,8 +177,7 @@ describe('onboarding routes', () => {
       },
     };
     const { ctx } = fakeContext(initial, new Map([['victron', driver]]));
-    app = Fastify();
-    await registerOnboardingRoutes(app, ctx);
+    app = await routeApp(onboardingRoutes, ctx);
     const ok = await app.inject({
       method: 'POST',
       url: '/api/onboarding/test',
@@ -199,52 +189,46 @@ describe('onboarding routes', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('list meters that dialed in, from whichever listener has them', async () => {
+  it('list the devices waiting in every running driver that has some', async () => {
     const idle = { start: async () => undefined, stop: async () => undefined };
-    const dlt645: Dlt645Driver = {
+    const dlt645: Driver = {
       kind: 'dlt645',
       ...idle,
-      pendingMeters: () => [
-        { address: '000000123456', ip: '10.1.1.1', registration: 'DTU-7', since: 1, lastSeen: 2, reason: 'auto_adopt_off' },
-      ],
+      pendingDevices: () => [{ kind: 'dlt645', label: '000000123456', remote: '10.1.1.1', config: { address: '000000123456' } }],
     };
-    const dlms: DlmsDriver = {
+    const kostal: Driver = { kind: 'kostal', ...idle };
+    const dlms: Driver = {
       kind: 'dlms',
       ...idle,
-      pendingMeters: () => [{ systemTitle: '4D4D4D0000BC614E', ip: '10.1.1.2', since: 1, lastSeen: 2, telegrams: 3 }],
+      pendingDevices: () => [{ kind: 'dlms', label: '4D4D4D0000BC614E', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } }],
     };
     const drivers = new Map<string, Driver>([
       ['dlt645', dlt645],
+      ['kostal', kostal],
       ['dlms', dlms],
     ]);
     const { ctx } = fakeContext({}, drivers);
-    app = Fastify();
-    await registerOnboardingRoutes(app, ctx);
+    app = await routeApp(onboardingRoutes, ctx);
     expect((await app.inject({ url: '/api/onboarding/pending' })).json()).toEqual([
       { kind: 'dlt645', label: '000000123456', remote: '10.1.1.1', config: { address: '000000123456' } },
-      { kind: 'dlms', label: '4D4D4D0000BC614E', remote: '10.1.1.2', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } },
+      { kind: 'dlms', label: '4D4D4D0000BC614E', config: { mode: 'push', system_title: '4D4D4D0000BC614E' } },
     ]);
   });
-});
 
-describe('serial port listing', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'byid-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('offers the stable by-id links first, with the device each points to', async () => {
-    const target = path.join(dir, 'ttyUSB7');
-    await writeFile(target, '');
-    const byId = path.join(dir, 'by-id');
-    await mkdir(byId);
-    await symlink(target, path.join(byId, 'usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0'));
-    const ports = await listSerialPorts(byId);
-    expect(ports[0]).toMatchObject({ path: path.join(byId, 'usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0'), byId: true, target });
-    expect(ports.slice(1).every((p) => !p.byId)).toBe(true);
+  it('describe every kind with the form of its titled fields, defaults and choices', async () => {
+    const { ctx } = fakeContext({});
+    app = await routeApp(onboardingRoutes, ctx);
+    const kinds = (await app.inject({ url: '/api/onboarding/kinds' })).json();
+    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(['xtender', 'dlt645', 'dlms', 'itron', 'victron', 'kostal']);
+    const kostal = kinds.find((k: { kind: string }) => k.kind === 'kostal');
+    expect(kostal).toMatchObject({ label: 'Kostal PIKO inverter', discovery: ['host'], presets: [] });
+    expect(kostal.schema.required).toEqual(['host']);
+    expect(kostal.schema.properties.host).toMatchObject({ type: 'string', title: 'Inverter address' });
+    expect(kostal.schema.properties.password).toMatchObject({ title: 'Password', widget: 'password' });
+    expect(kostal.schema.properties.generation).toMatchObject({ enum: ['auto', 'classic', 'dxs'], default: 'auto' });
+    expect(kostal.schema.properties.timeout.title).toBeUndefined();
+    const xtender = kinds.find((k: { kind: string }) => k.kind === 'xtender');
+    expect(xtender.schema.properties.serial_port).toMatchObject({ title: 'Serial port', widget: 'serial' });
   });
 });
 
@@ -252,8 +236,7 @@ describe('diagnostics routes', () => {
   it('serve the bundle as an attachment with every secret redacted', async () => {
     const { ctx } = fakeContext(initial);
     ctx.hub.addDevice({ id: 'inv1', kind: 'kostal', name: 'Roof' }, [{ key: 'power', name: 'Power', unit: 'W' }]);
-    app = Fastify();
-    await registerDiagnosticsRoutes(app, ctx);
+    app = await routeApp(diagnosticsRoutes, ctx);
     const res = await app.inject({ url: '/api/diagnostics/bundle' });
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="wattwire-diagnostics-.*\.json"$/);
     const bundle = res.json();

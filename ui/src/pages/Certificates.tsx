@@ -78,8 +78,8 @@ export function Certificates() {
           onCancel={() => setConfirming(false)}
         >
           <p>
-            The current certificate (LFDI {groupChars(cert.data?.lfdi ?? '').slice(0, 14)}…) is replaced. The meter refuses the bridge until
-            the new LFDI is registered with the utility.
+            The current certificate (LFDI {groupChars(cert.data?.present ? cert.data.lfdi : '').slice(0, 14)}…) is replaced. The meter
+            refuses the bridge until the new LFDI is registered with the utility.
           </p>
         </ConfirmDialog>
       )}
@@ -87,9 +87,9 @@ export function Certificates() {
   );
 }
 
-function CertDetails({ cert }: { cert: CertInfo }) {
+function CertDetails({ cert }: { cert: Extract<CertInfo, { present: true }> }) {
   const [copied, setCopied] = useState('');
-  const lfdi = cert.lfdi ?? '';
+  const { lfdi } = cert;
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(lfdi);

@@ -1,65 +1,44 @@
 import { useState } from 'preact/hooks';
+import type { FoundDeviceView, KindView, PendingDeviceView, SerialPortView, TestResultView } from '../../../server/web/onboardingView.ts';
 import { api, errorText } from '../api.ts';
-import { KINDS, initialValues, toConfig, type Field, type FormValues, type KindSpec } from '../onboardingKinds.ts';
 import { href } from '../route.ts';
+import { type FormField, type FormValues, formFields, initialValues, missingFields, toConfig, valuesOf } from '../schemaForm.ts';
 import { useApi } from '../useApi.ts';
 
-interface TestResult {
-  ok: boolean;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-interface SerialPortInfo {
-  path: string;
-  byId?: boolean;
-  target?: string;
-  manufacturer?: string;
-}
-
-interface MdnsService {
-  name: string;
-  host: string;
-  port: number;
-  lfdi?: string;
-}
-
-interface PendingMeter {
-  kind: string;
-  label: string;
-  remote?: string;
-  config: Record<string, unknown>;
-}
-
 export function Onboarding() {
-  const [spec, setSpec] = useState<KindSpec>();
+  const kinds = useApi<KindView[]>('api/onboarding/kinds');
+  const [kind, setKind] = useState<KindView>();
   return (
     <>
       <h1>Add a device</h1>
       <ol class="steps" aria-label="Steps">
-        <li class={spec ? 'done' : 'current'}>Kind</li>
-        <li class={spec ? 'current' : ''}>Find, test and save</li>
+        <li class={kind ? 'done' : 'current'}>Kind</li>
+        <li class={kind ? 'current' : ''}>Find, test and save</li>
       </ol>
-      {!spec ? (
+      {kinds.error && <p class="error">The kinds of device could not be loaded: {kinds.error}</p>}
+      {kind ? (
+        <DeviceForm key={kind.kind} kind={kind} onBack={() => setKind(undefined)} />
+      ) : kinds.data ? (
         <fieldset class="kinds">
           <legend>What kind of device?</legend>
-          {KINDS.map((k) => (
-            <button type="button" key={k.kind} class="kind" data-kind={k.kind} onClick={() => setSpec(k)}>
-              <strong>{k.title}</strong>
+          {kinds.data.map((k) => (
+            <button type="button" key={k.kind} class="kind" data-kind={k.kind} onClick={() => setKind(k)}>
+              <strong>{k.label}</strong>
               <span class="muted small">{k.blurb}</span>
             </button>
           ))}
         </fieldset>
       ) : (
-        <DeviceForm key={spec.kind} spec={spec} onBack={() => setSpec(undefined)} />
+        kinds.loading && <p class="muted">Loading…</p>
       )}
     </>
   );
 }
 
-function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
-  const [values, setValues] = useState<FormValues>(() => initialValues(spec));
-  const [test, setTest] = useState<TestResult | 'running'>();
+function DeviceForm({ kind, onBack }: { kind: KindView; onBack: () => void }) {
+  const [fields] = useState<FormField[]>(() => formFields(kind.schema));
+  const [values, setValues] = useState<FormValues>(() => initialValues(fields));
+  const [test, setTest] = useState<TestResultView | 'running'>();
   const [saved, setSaved] = useState<string>();
   const [saveError, setSaveError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -68,13 +47,14 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
     setTest(undefined);
     setSaveError(undefined);
   };
-  const config = toConfig(spec, values);
-  const missing = spec.fields.filter((f) => f.required && config[f.key] === undefined).map((f) => f.label);
+  const adopt = (config: Record<string, unknown>) => set(valuesOf(fields, config));
+  const config = toConfig(fields, values);
+  const missing = missingFields(fields, config);
 
   const runTest = async () => {
     setTest('running');
     try {
-      setTest(await api<TestResult>('api/onboarding/test', { method: 'POST', body: { kind: spec.kind, config } }));
+      setTest(await api<TestResultView>('api/onboarding/test', { method: 'POST', body: { kind: kind.kind, config } }));
     } catch (err) {
       setTest({ ok: false, message: errorText(err) });
     }
@@ -83,8 +63,8 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
     setBusy(true);
     setSaveError(undefined);
     try {
-      await api('api/onboarding/save', { method: 'POST', body: { kind: spec.kind, config } });
-      setSaved(String(config.name ?? config.host ?? config.address ?? config.serial_port ?? spec.title));
+      await api('api/onboarding/save', { method: 'POST', body: { kind: kind.kind, config } });
+      setSaved(String(config.name ?? config.host ?? config.address ?? config.serial_port ?? kind.label));
     } catch (err) {
       setSaveError(errorText(err));
     } finally {
@@ -111,14 +91,22 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
   }
   return (
     <section aria-labelledby="kind-title">
-      <h2 id="kind-title">{spec.title}</h2>
-      <p class="muted">{spec.blurb}</p>
-      {spec.discovery.includes('mdns') && (
-        <MdnsScan onPick={(s) => set({ host: s.host, port: String(s.port), ...(s.lfdi ? { lfdi: s.lfdi } : {}) })} />
+      <h2 id="kind-title">{kind.label}</h2>
+      <p class="muted">{kind.blurb}</p>
+      {kind.presets.length > 0 && (
+        <div class="discovery">
+          <p>
+            <strong>Start from:</strong>{' '}
+            {kind.presets.map((p) => (
+              <button type="button" key={p.label} onClick={() => adopt(p.config)}>
+                {p.label}
+              </button>
+            ))}
+          </p>
+        </div>
       )}
-      {spec.discovery.includes('pending') && (
-        <PendingMeters kind={spec.kind} onAdopt={(c) => set(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])))} />
-      )}
+      {kind.discovery.includes('mdns') && <NetworkScan kind={kind.kind} onPick={(d) => adopt(d.config)} />}
+      {kind.discovery.includes('pending') && <PendingDevices kind={kind.kind} onAdopt={adopt} />}
       <form
         class="form"
         onSubmit={(e) => {
@@ -126,7 +114,7 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
           void runTest();
         }}
       >
-        {spec.fields.map((f) => (
+        {fields.map((f) => (
           <FieldInput key={f.key} field={f} value={values[f.key]} onChange={(v) => set({ [f.key]: v })} />
         ))}
         {missing.length > 0 && <p class="muted small">Still needed: {missing.join(', ')}</p>}
@@ -173,10 +161,10 @@ function DeviceForm({ spec, onBack }: { spec: KindSpec; onBack: () => void }) {
   );
 }
 
-function FieldInput({ field: f, value, onChange }: { field: Field; value: string | boolean; onChange: (v: string | boolean) => void }) {
+function FieldInput({ field: f, value, onChange }: { field: FormField; value: string | boolean; onChange: (v: string | boolean) => void }) {
   const id = `f-${f.key}`;
   const help = f.help ? `${id}-help` : undefined;
-  if (f.type === 'checkbox') {
+  if (f.input === 'checkbox') {
     return (
       <div class="field check">
         <input
@@ -199,7 +187,7 @@ function FieldInput({ field: f, value, onChange }: { field: Field; value: string
         {f.label}
         {f.required && <span aria-hidden="true"> *</span>}
       </label>
-      {f.type === 'select' ? (
+      {f.input === 'select' ? (
         <select id={id} name={f.key} value={text} onChange={(e) => onChange(e.currentTarget.value)}>
           {(f.options ?? []).map((o) => (
             <option key={o} value={o}>
@@ -207,17 +195,17 @@ function FieldInput({ field: f, value, onChange }: { field: Field; value: string
             </option>
           ))}
         </select>
-      ) : f.type === 'serial' ? (
+      ) : f.input === 'serial' ? (
         <SerialInput id={id} value={text} onChange={onChange} />
       ) : (
         <input
           id={id}
           name={f.key}
-          type={f.type === 'password' ? 'password' : f.type === 'number' ? 'number' : 'text'}
+          type={f.input}
           value={text}
           required={f.required}
           placeholder={f.placeholder}
-          autocomplete={f.type === 'password' ? 'new-password' : 'off'}
+          autocomplete={f.input === 'password' ? 'new-password' : 'off'}
           aria-describedby={help}
           onInput={(e) => onChange(e.currentTarget.value)}
         />
@@ -229,7 +217,7 @@ function FieldInput({ field: f, value, onChange }: { field: Field; value: string
 
 /** Serial ports listed by-id first (stable across reboots); any path may be typed. */
 function SerialInput({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
-  const ports = useApi<SerialPortInfo[]>('api/onboarding/serial-ports');
+  const ports = useApi<SerialPortView[]>('api/onboarding/serial-ports');
   return (
     <>
       <input
@@ -261,12 +249,13 @@ function SerialInput({ id, value, onChange }: { id: string; value: string; onCha
   );
 }
 
-function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
-  const [state, setState] = useState<MdnsService[] | 'scanning' | string>();
+/** Devices of this kind announcing themselves on the LAN (mDNS). */
+function NetworkScan({ kind, onPick }: { kind: string; onPick: (d: FoundDeviceView) => void }) {
+  const [state, setState] = useState<FoundDeviceView[] | 'scanning' | string>();
   const scan = async () => {
     setState('scanning');
     try {
-      setState(await api<MdnsService[]>('api/onboarding/mdns?seconds=3'));
+      setState(await api<FoundDeviceView[]>(`api/onboarding/mdns?seconds=3&kind=${encodeURIComponent(kind)}`));
     } catch (err) {
       setState(errorText(err));
     }
@@ -279,16 +268,16 @@ function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
       {typeof state === 'string' && state !== 'scanning' && <p class="error">{state}</p>}
       {Array.isArray(state) &&
         (state.length === 0 ? (
-          <p class="muted">No meter answered. Check that the meter has joined the network, or enter its address.</p>
+          <p class="muted">Nothing answered. Check that the device has joined the network, or enter its address.</p>
         ) : (
           <ul class="found">
-            {state.map((s) => (
-              <li key={`${s.host}:${s.port}`}>
+            {state.map((d) => (
+              <li key={`${d.host}:${d.port}`}>
                 <span>
-                  {s.name} · {s.host}:{s.port}
-                  {s.lfdi && <span class="muted"> · LFDI {s.lfdi.slice(0, 8)}…</span>}
+                  {d.label} · {d.host}:{d.port}
+                  {typeof d.config.lfdi === 'string' && <span class="muted"> · LFDI {d.config.lfdi.slice(0, 8)}…</span>}
                 </span>
-                <button type="button" onClick={() => onPick(s)}>
+                <button type="button" onClick={() => onPick(d)}>
                   Use
                 </button>
               </li>
@@ -299,8 +288,9 @@ function MdnsScan({ onPick }: { onPick: (s: MdnsService) => void }) {
   );
 }
 
-function PendingMeters({ kind, onAdopt }: { kind: string; onAdopt: (config: Record<string, unknown>) => void }) {
-  const pending = useApi<PendingMeter[]>('api/onboarding/pending');
+/** Devices that dialed in to a running driver and wait to be adopted. */
+function PendingDevices({ kind, onAdopt }: { kind: string; onAdopt: (config: Record<string, unknown>) => void }) {
+  const pending = useApi<PendingDeviceView[]>('api/onboarding/pending');
   const mine = (pending.data ?? []).filter((p) => p.kind === kind);
   return (
     <div class="discovery">
@@ -326,8 +316,8 @@ function PendingMeters({ kind, onAdopt }: { kind: string; onAdopt: (config: Reco
           ))}
         </ul>
       )}
-      {mine.length > 0 && kind === 'dlms' && (
-        <p class="muted small">Adopt fills in the meter's system title; enter its keys from the grid operator, then save.</p>
+      {mine.length > 0 && (
+        <p class="muted small">Adopt fills in what the meter sent when it called; add the rest (a name, its keys), then save.</p>
       )}
     </div>
   );
