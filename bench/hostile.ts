@@ -4,7 +4,6 @@
  * above 1/4. Every run is bounded: at most STREAM_BYTES fed, or TIME_BUDGET_MS spent; each
  * figure is the best of RUNS runs, since other work on a shared machine only ever slows one down.
  */
-import { readFileSync } from 'node:fs';
 import { Dlt645FrameExtractor } from '../server/protocols/dlt645/extractor.ts';
 import { ApduStream } from '../server/protocols/dlms/apduStream.ts';
 import { parseSep } from '../server/protocols/ieee2030_5/xml.ts';
@@ -13,6 +12,7 @@ import { parseDxsResponse } from '../server/protocols/kostal/dxs.ts';
 import { encodeFrame } from '../server/protocols/scom/frame.ts';
 import { FrameReader } from '../server/protocols/scom/frameReader.ts';
 import { decodePayload } from '../server/protocols/victron/payload.ts';
+import { kostalPage } from '../test/support/deviceDocuments.ts';
 
 const STREAM_BYTES = 2 << 20;
 const CHUNK = 4096;
@@ -169,7 +169,7 @@ const repeatTo = (unit: (i: number) => string, bytes: number): string => {
 };
 
 function documents(): Record<string, unknown>[] {
-  const page = readFileSync(new URL('../test/fixtures/kostal/piko-8.3-index-en-feeding.html', import.meta.url)).toString('latin1');
+  const page = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1');
   const head = page.slice(0, page.indexOf('</body>'));
   const html = (body: string): string => `${head}${body}</body></html>`;
   const body = DOC_BYTES - page.length;

@@ -1,10 +1,10 @@
 /** 2030.5 XML on hostile input: bounded size and nesting, no entities, short errors, linear work. */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_XML_DEPTH, MAX_XML_LENGTH, parseSep } from '../../../server/protocols/ieee2030_5/xml.ts';
+import { itronDocument } from '../../support/deviceDocuments.ts';
 
-const readingList = readFileSync(new URL('../../fixtures/itron/crawl/upt_1_mr_11_rs_4_r.xml', import.meta.url), 'utf8');
+const readingList = itronDocument('upt_1_mr_11_rs_4_r.xml');
 
 /** Byte patterns a broken meter or a wrong host could send, `n` repetitions each. */
 const patterns: Record<string, (n: number) => string> = {

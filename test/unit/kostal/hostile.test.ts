@@ -1,12 +1,12 @@
 /** Kostal parsers on hostile input: work linear in the input, clear errors, no crash. */
-import { readFileSync } from 'node:fs';
 import { Element } from 'domhandler';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_BYTES, parseClassicPage } from '../../../server/protocols/kostal/classicPage.ts';
 import { parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
+import { kostalPage } from '../../support/deviceDocuments.ts';
 
-const page = readFileSync(new URL('../../fixtures/kostal/piko-8.3-index-en-feeding.html', import.meta.url)).toString('latin1');
+const page = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1');
 
 /**
  * Counts every DOM element constructed, whichever HTML parser cheerio or the page parser uses:
