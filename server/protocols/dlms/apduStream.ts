@@ -64,7 +64,8 @@ export class ApduStream {
   }
 
   push(chunk: Buffer): StreamItem[] {
-    if (this.rawChunks && this.pending === 0 && RAW_TAGS.has(chunk[0])) return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
+    if (this.rawChunks && this.pending === 0 && chunk.length > 0 && RAW_TAGS.has(chunk.readUInt8(0)))
+      return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
     this.append(chunk);
     const out: StreamItem[] = [];
     this.drain(out, false);
@@ -100,7 +101,7 @@ export class ApduStream {
     while (this.start < this.end) {
       this.work.steps++;
       const at = this.start;
-      const first = view[at];
+      const first = view.readUInt8(at);
       if (!isFrameStart(first)) {
         this.skipStray(view);
         continue;
@@ -143,7 +144,7 @@ export class ApduStream {
   /** Skip to the next byte that could start a frame, in one pass. */
   private skipStray(view: Buffer): void {
     let i = this.start + 1;
-    while (i < this.end && !isFrameStart(view[i])) i++;
+    while (i < this.end && !isFrameStart(view.readUInt8(i))) i++;
     this.work.steps += i - this.start;
     this.drop(i - this.start, undefined);
   }
@@ -235,7 +236,7 @@ export function scanRawGlo(b: Buffer, at: number): Scan<Buffer> {
   if (avail < 2) return NEED;
   if (b[at + 1] !== 0x08) return NO_TITLE;
   if (avail < GLO_HEADER + 1) return NEED;
-  const first = b[at + GLO_HEADER];
+  const first = b.readUInt8(at + GLO_HEADER);
   let len = first;
   let head = GLO_HEADER + 1;
   if (first >= 0x80) {
@@ -244,7 +245,7 @@ export function scanRawGlo(b: Buffer, at: number): Scan<Buffer> {
     head += n;
     if (avail < head) return NEED;
     len = 0;
-    for (let i = at + GLO_HEADER + 1; i < at + head; i++) len = len * 256 + b[i];
+    for (const byte of b.subarray(at + GLO_HEADER + 1, at + head)) len = len * 256 + byte;
     if (len > 0xffff) return TOO_LONG;
   }
   if (avail < head + len) return NEED;
