@@ -66,7 +66,7 @@ async function selfSigned(opts: {
 
 /** A positive 16-byte serial (first bit clear so DER keeps it positive). */
 function randomSerial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f;
-  return Buffer.from(bytes).toString('hex');
+  const bytes = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
+  bytes.writeUInt8(bytes.readUInt8(0) & 0x7f, 0);
+  return bytes.toString('hex');
 }
