@@ -121,7 +121,7 @@ function streams(): Record<string, unknown>[] {
   const dlt645Header = bytes(0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x91, 0xff);
   const scomHeader = encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(1100) }).subarray(0, 14);
   const nearScom = Uint8Array.from(encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(5) }).subarray(0, 14));
-  nearScom[13] ^= 1;
+  nearScom[13]! ^= 1;
   const n = STREAM_BYTES;
   return [
     figure({

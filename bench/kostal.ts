@@ -21,13 +21,13 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   const pages = ['piko-8.3-index-en-feeding.html', 'piko-5.5-index-de-3strings.html', 'piko-8.3-index-de-off-night.html'].map(kostalPage);
   let i = 0;
   const pagesPerS = rate(() => {
-    const r = parseClassicPage(pages[i++ % pages.length]);
+    const r = parseClassicPage(pages[i++ % pages.length]!);
     if (!r.ok) throw new Error(r.error);
     classicSnapshot(r.value);
   });
   // Baseline: cheerio building the document alone, which bounds any cheerio-based parser.
   const texts = pages.map((p) => p.toString('latin1'));
-  const loadPerS = rate(() => void load(texts[i++ % texts.length]));
+  const loadPerS = rate(() => void load(texts[i++ % texts.length]!));
   const dxs = kostalDxs('dxs-response-observed-3string-feeding.json');
   const dxsPerS = rate(() => {
     const r = parseDxsResponse(dxs);

@@ -51,7 +51,7 @@ describe('kostal driver', () => {
     expect(device.state.grid_frequency).toBeCloseTo(50, 0);
     expect(device.state.energy_total).toBeCloseTo(29.07, 1);
     const read = await hub.read('kostal_90553KSE00777', ['ac_power']);
-    expect(read[0].value).toBeGreaterThan(0);
+    expect(read[0]!.value).toBeGreaterThan(0);
   });
 
   it('testConnection reports identity and generation, and a clear reason when it fails', async () => {

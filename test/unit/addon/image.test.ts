@@ -76,7 +76,7 @@ describe('.dockerignore', () => {
 
   it('sends only what the image is built from', () => {
     expect(rules[0]).toBe('*');
-    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' ')).filter((s) => s !== '.');
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' ')).filter((s) => s !== '.');
     const build = JSON.parse(readRepoFile('tsconfig.build.json')) as { include: string[] };
     for (const p of [...sources, ...build.include, 'tsconfig.build.json', 'tsconfig.json', 'ui', 'vite.config.ts', 'scripts'])
       expect(allowed(p), p).toBe(true);
@@ -118,7 +118,7 @@ describe('s6-overlay service', () => {
   }
 
   it('run execs the compiled CLI in the image WORKDIR with node, the options file and /data', async () => {
-    const workdir = /^WORKDIR (\S+)$/m.exec(stages.at(-1)!)![1];
+    const workdir = /^WORKDIR (\S+)$/m.exec(stages.at(-1)!)![1]!;
     const bin = 'server/cli.js';
     const app = path.join(dir, 'app');
     await mkdir(path.join(app, path.dirname(bin)), { recursive: true });

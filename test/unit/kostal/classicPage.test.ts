@@ -59,7 +59,7 @@ describe('classic index.fhtml page', () => {
     expect(classicSnapshot(parsed(kostalPage('piko-5.5-index-nl-3strings.html'))).state).toBe('feeding_mpp');
     expect(classicSnapshot(parsed(kostalPage('piko-8.3-index-de-idle.html'))).state).toBe('idle');
     const snap = classicSnapshot(parsed(kostalPage('piko-8.3-index-en-feeding.html')));
-    expect(snap.strings[0].powerW).toBeCloseTo(467 * 3.56, 1);
+    expect(snap.strings[0]!.powerW).toBeCloseTo(467 * 3.56, 1);
   });
 
   it('finds values by structure even when every label is in an unknown language', () => {
@@ -96,7 +96,7 @@ describe('classic index.fhtml page', () => {
   it('names a value cell that is not a number and keeps the others', () => {
     const html = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1').replace('\r\n  467</td>', '\r\n  4#7</td>');
     const page = parsed(html);
-    expect(page.strings[0].voltageV).toBeNull();
+    expect(page.strings[0]!.voltageV).toBeNull();
     expect(page.problems).toEqual(['string 1 voltage: "4#7" is not a number']);
     expect(page.acPowerW).toBe(3150);
   });
