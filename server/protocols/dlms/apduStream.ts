@@ -101,7 +101,7 @@ export class ApduStream {
     while (this.start < this.end) {
       this.work.steps++;
       const at = this.start;
-      const first = view.readUInt8(at);
+      const first = view[at];
       if (!isFrameStart(first)) {
         this.skipStray(view);
         continue;
@@ -144,7 +144,7 @@ export class ApduStream {
   /** Skip to the next byte that could start a frame, in one pass. */
   private skipStray(view: Buffer): void {
     let i = this.start + 1;
-    while (i < this.end && !isFrameStart(view.readUInt8(i))) i++;
+    while (i < this.end && !isFrameStart(view[i])) i++;
     this.work.steps += i - this.start;
     this.drop(i - this.start, undefined);
   }
@@ -192,7 +192,8 @@ export class ApduStream {
 
 type FrameScan = Scan<Buffer> | ReturnType<typeof scanHdlc> | ReturnType<typeof scanMbus> | ReturnType<typeof scanWrapper>;
 
-function isFrameStart(b: number): boolean {
+/** Takes an index read as it is: past the end (undefined) is not a frame start. */
+function isFrameStart(b: number | undefined): b is number {
   return b === HDLC_FLAG || b === MBUS_START || b === WRAPPER_START || b === GLO_CIPHERING;
 }
 
