@@ -15,9 +15,10 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # The UI (vite → ui/dist) and the server (tsc → dist/server), with the server's data
 # files (simulator pages and captures) beside the compiled code that reads them.
-RUN npm run build \
-    && (cd server && find . -type f ! -name '*.ts' | tar -cf - -T -) | tar -xf - -C dist/server
-# Production dependencies alone, installed apart so that the runtime image needs no npm.
+RUN npm run build
+# Production dependencies alone, installed apart so that the runtime image needs no npm:
+# the image runs the compiled JavaScript, so tsx, TypeScript and the UI's Preact (bundled
+# into ui/dist) are build tools (test/integration/build checks what dist/server imports).
 WORKDIR /prod
 RUN cp /src/package.json /src/package-lock.json ./ \
     && npm ci --omit=dev --no-audit --no-fund

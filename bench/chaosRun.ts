@@ -91,17 +91,17 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
     if (disc) {
       const keys = new Set<string>();
       for (const [k, c] of Object.entries(body.cmps ?? {})) if ((c as any).stat_cla === 'total_increasing') keys.add(k);
-      counterKeys.set(disc[1], keys);
+      counterKeys.set(disc[1]!, keys);
       return;
     }
     const st = /^wattwire\/([^/]+)\/state$/.exec(topic);
     if (!st) return;
-    for (const key of counterKeys.get(st[1]) ?? []) {
+    for (const key of counterKeys.get(st[1]!) ?? []) {
       const v = body[key];
       if (typeof v !== 'number') continue;
       const id = `${st[1]}.${key}`;
       const prev = lastCounter.get(id);
-      if (prev !== undefined && v < prev) backwards.push({ id: st[1], key, text: `${id} went from ${prev} to ${v}` });
+      if (prev !== undefined && v < prev) backwards.push({ id: st[1]!, key, text: `${id} went from ${prev} to ${v}` });
       lastCounter.set(id, v);
     }
   });
@@ -135,30 +135,30 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosResult> {
     } else if (pick < 0.55 && simFaults.length > 0) {
       const fault = simFaults[Math.floor(random() * simFaults.length)];
       const holdMs = 1000 + random() * 4000;
-      log(`${fault.name} for ${Math.round(holdMs)} ms`);
-      count(fault.name, 'injected');
+      log(`${fault!.name} for ${Math.round(holdMs)} ms`);
+      count(fault!.name, 'injected');
       active.push(
         (async () => {
-          await fault.inject();
+          await fault!.inject();
           await sleep(holdMs);
-          await fault.recover();
-          count(fault.name, 'recovered');
+          await fault!.recover();
+          count(fault!.name, 'recovered');
         })().catch((err: unknown) => {
-          failures.push(`fault ${fault.name} failed: ${(err as Error).message}`);
+          failures.push(`fault ${fault!.name} failed: ${(err as Error).message}`);
         }),
       );
     } else if (pick < 0.8) {
       const port = listeners[Math.floor(random() * listeners.length)];
       count('garbage sent to a listener', 'injected');
-      await sendGarbage(port, GARBAGE[Math.floor(random() * GARBAGE.length)]);
+      await sendGarbage(port!, GARBAGE[Math.floor(random() * GARBAGE.length)]!);
       count('garbage sent to a listener', 'recovered');
     } else {
       const ids = [...counterKeys.keys()];
       const id = ids.length > 0 ? ids[Math.floor(random() * ids.length)] : 'unknown';
       const bad = BAD_COMMANDS[Math.floor(random() * BAD_COMMANDS.length)];
       count('bad command on the topic API', 'injected');
-      await probe.publish(`wattwire/${id}/command/request`, bad).catch(() => undefined);
-      await probe.publish(`wattwire/${id}/set/nope`, bad).catch(() => undefined);
+      await probe.publish(`wattwire/${id}/command/request`, bad!).catch(() => undefined);
+      await probe.publish(`wattwire/${id}/set/nope`, bad!).catch(() => undefined);
       count('bad command on the topic API', 'recovered');
     }
     await sleep(300 + random() * 1200);

@@ -4,7 +4,6 @@
  * (full handshakes + resumptions) per 100 poll cycles with the kept-alive connection versus
  * a fresh session per request.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,15 +15,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseSep } from '../server/protocols/ieee2030_5/xml.ts';
 import { startItronSim } from '../server/sim/itron/server.ts';
 import { DOC_BYTES, docRate, figure, repeatTo, rnd } from './hostileInput.ts';
+import { ITRON_CRAWL, itronDocument } from '../test/support/deviceDocuments.ts';
 
 const RUN_MS = 1500;
 
-/** The real meter crawl (test/fixtures/itron/crawl), parsed in a loop; fast-xml-parser alone is the baseline. */
+/** The real meter crawl (server/sim/itron/crawl), parsed in a loop; fast-xml-parser alone is the baseline. */
 function documentsPerSecond(): Record<string, unknown>[] {
-  const dir = new URL('../test/fixtures/itron/crawl/', import.meta.url);
-  const docs = readdirSync(dir)
-    .filter((f) => f.endsWith('.xml'))
-    .map((f) => readFileSync(new URL(f, dir), 'utf8'));
+  const docs = ITRON_CRAWL.map((e) => itronDocument(e.file));
   const rate = (parse: (text: string) => unknown) => {
     let n = 0;
     const started = performance.now();

@@ -1,11 +1,9 @@
 /** Kostal PIKO parser throughput: classic pages and DXS answers parsed per second. */
-import { readFileSync } from 'node:fs';
 import { load } from 'cheerio';
 import { classicSnapshot, parseClassicPage } from '../server/protocols/kostal/classicPage.ts';
 import { dxsSnapshot, parseDxsResponse } from '../server/protocols/kostal/dxs.ts';
 import { DOC_BYTES, docRate, figure, repeatTo, rnd } from './hostileInput.ts';
-
-const fixture = (name: string): Buffer => readFileSync(new URL(`../test/fixtures/kostal/${name}`, import.meta.url));
+import { kostalDxs, kostalPage } from '../test/support/deviceDocuments.ts';
 
 function rate(run: () => void, ms = 1500): number {
   for (let i = 0; i < 50; i++) run();
@@ -21,17 +19,17 @@ function rate(run: () => void, ms = 1500): number {
 }
 
 export async function bench(): Promise<Record<string, unknown>[]> {
-  const pages = ['piko-8.3-index-en-feeding.html', 'piko-5.5-index-de-3strings.html', 'piko-8.3-index-de-off-night.html'].map(fixture);
+  const pages = ['piko-8.3-index-en-feeding.html', 'piko-5.5-index-de-3strings.html', 'piko-8.3-index-de-off-night.html'].map(kostalPage);
   let i = 0;
   const pagesPerS = rate(() => {
-    const r = parseClassicPage(pages[i++ % pages.length]);
+    const r = parseClassicPage(pages[i++ % pages.length]!);
     if (!r.ok) throw new Error(r.error);
     classicSnapshot(r.value);
   });
   // Baseline: cheerio building the document alone, which bounds any cheerio-based parser.
   const texts = pages.map((p) => p.toString('latin1'));
-  const loadPerS = rate(() => void load(texts[i++ % texts.length]));
-  const dxs = fixture('dxs-response-observed-3string-feeding.json').toString('utf8');
+  const loadPerS = rate(() => void load(texts[i++ % texts.length]!));
+  const dxs = kostalDxs('dxs-response-observed-3string-feeding.json');
   const dxsPerS = rate(() => {
     const r = parseDxsResponse(dxs);
     if (!r.ok) throw new Error(r.error);
@@ -51,7 +49,7 @@ export async function bench(): Promise<Record<string, unknown>[]> {
 
 /** The classic page and the DXS answer on hostile documents (`npm run bench -- hostile`). */
 export function hostileFigures(): Record<string, unknown>[] {
-  const page = fixture('piko-8.3-index-en-feeding.html').toString('latin1');
+  const page = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1');
   const head = page.slice(0, page.indexOf('</body>'));
   const html = (body: string): string => `${head}${body}</body></html>`;
   const body = DOC_BYTES - page.length;

@@ -6,5 +6,5 @@ const RUN_SCRIPT = new URL('../rootfs/etc/s6-overlay/s6-rc.d/wattwire/run', impo
 export function productionNodeFlags(): string[] {
   const line = /^exec node ((?:--\S+ )*)server\/cli\.js /m.exec(readFileSync(RUN_SCRIPT, 'utf8'));
   if (!line) throw new Error(`cannot find "exec node … server/cli.js" in ${RUN_SCRIPT.pathname}`);
-  return line[1].split(' ').filter(Boolean);
+  return line[1]!.split(' ').filter(Boolean);
 }

@@ -21,8 +21,8 @@ async function firstPageBytes(): Promise<Record<string, unknown>> {
   let js = 0;
   let css = 0;
   for (const asset of assets) {
-    const size = gzipSync(await readFile(path.join(DIST, asset)), { level: 9 }).length;
-    if (asset.endsWith('.js')) js += size;
+    const size = gzipSync(await readFile(path.join(DIST, asset!)), { level: 9 }).length;
+    if (asset!.endsWith('.js')) js += size;
     else css += size;
   }
   return {
@@ -86,7 +86,7 @@ export async function bench(): Promise<Record<string, unknown>[]> {
       latencies.push((await seen) - t0);
     }
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1));
+    const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1));
     return [
       await firstPageBytes(),
       { figure: 'ui_reading_to_screen_p50_ms', value: pct(0.5), unit: 'ms', samples: SAMPLES },

@@ -29,7 +29,7 @@ async function rig(keepaliveMs: number) {
   );
   await driver.start();
   const diag = () => (driver.diagnostics!() as { systems: { messagesIn: number; lapses: number; generation: string }[] }).systems[0];
-  for (let i = 0; i < 200 && diag().generation !== 'flashmq'; i++) await sleep(10);
+  for (let i = 0; i < 200 && diag()!.generation !== 'flashmq'; i++) await sleep(10);
   return {
     sim,
     hub,
@@ -64,8 +64,8 @@ async function ingestRate(): Promise<Record<string, unknown>[]> {
   let driverRate: number;
   try {
     // warm-up: the first flood through aedes, mqtt.js and the driver runs cold (JIT)
-    await floodRate(r.sim, () => r.diag().messagesIn, 1000);
-    driverRate = await floodRate(r.sim, () => r.diag().messagesIn);
+    await floodRate(r.sim, () => r.diag()!.messagesIn, 1000);
+    driverRate = await floodRate(r.sim, () => r.diag()!.messagesIn);
   } finally {
     await r.stop();
   }
@@ -113,7 +113,7 @@ async function keepaliveTraffic(): Promise<Record<string, unknown>[]> {
         value: Math.round(((r.sim.stats.fullPublishes - f0) / intervals) * perHour),
         unit: 'per_h',
       },
-      { figure: 'victron_keepalive_lapses_in_run', value: r.diag().lapses, unit: 'count' },
+      { figure: 'victron_keepalive_lapses_in_run', value: r.diag()!.lapses, unit: 'count' },
     ];
   } finally {
     await r.stop();

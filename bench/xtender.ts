@@ -34,7 +34,7 @@ function codecFigure(): Record<string, unknown> {
       const req = encodeReadRequest({ address: 101 + (i % 9), objectType: 1, objectId: 3000 + (i % 100), propertyId: 1 });
       const back = decodeFrame(req);
       const [frame] = reader.push(RESPONSE);
-      const res = decodeResponse(frame);
+      const res = decodeResponse(frame!);
       if (!back.ok || !res.ok || res.value.kind !== 'value' || !decodeValue('float', res.value.data).ok)
         throw new Error('codec bench decoded nothing');
       n++;

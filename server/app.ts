@@ -2,7 +2,6 @@
  * The composition root: hub, MQTT (options, Supervisor or embedded broker), drivers and
  * the web server, with start and an orderly stop.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,14 +23,14 @@ import { MqttPublisher } from './mqtt/publisher.ts';
 import { RetainedDiscoveryScan } from './mqtt/retainedDiscoveryScan.ts';
 import { parseOptions, saveOptions, type Environment } from './options/load.ts';
 import type { Options } from './options/schema.ts';
+import { PACKAGE_ROOT } from './packageRoot.ts';
 import { stillListed, unlistedDevices } from './unlistedDevices.ts';
 import type { BrokerInfo, BrokerLogin, WebContext } from './web/context.ts';
 import { ROUTE_MODULES } from './web/routes/index.ts';
 import { webExposure, type WebExposure } from './web/exposure.ts';
 import { createWebServer } from './web/server.ts';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+export const VERSION: string = PACKAGE_ROOT.version;
 
 export interface AppSettings {
   options: Options;
@@ -295,7 +294,7 @@ export class WattwireApp {
     this.web = await createWebServer(this.webContext(), {
       ingressOnly: exposure.ingressOnly,
       token: exposure.token,
-      uiDir: this.settings.uiDir ?? new URL('../ui/dist', import.meta.url).pathname,
+      uiDir: this.settings.uiDir ?? path.join(PACKAGE_ROOT.dir, 'ui', 'dist'),
       routeModules: ROUTE_MODULES,
     });
     await this.web.listen({ port: env.httpPort, host: exposure.host });

@@ -4,6 +4,7 @@
  * certificate policy, and a long validity because a new certificate means a new LFDI to register.
  */
 import { webcrypto } from 'node:crypto';
+// Only for @peculiar/x509, whose dependency injection (tsyringe) needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
@@ -25,22 +26,39 @@ export interface GeneratedIdentity {
 export async function generateClientIdentity(
   opts: { subject?: string; validityDays?: number; now?: Date } = {},
 ): Promise<GeneratedIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
-  const notBefore = opts.now ?? new Date();
-  const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? DEFAULT_VALIDITY_DAYS) * 86_400_000);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: opts.subject ?? DEFAULT_SUBJECT,
-    notBefore,
-    notAfter,
-    signingAlgorithm: ALGORITHM,
-    keys,
-    extensions: [
+  return selfSigned({
+    subject: opts.subject ?? DEFAULT_SUBJECT,
+    notBefore: opts.now ?? new Date(),
+    validityDays: opts.validityDays ?? DEFAULT_VALIDITY_DAYS,
+    extensions: async (publicKey) => [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.CertificatePolicyExtension([SELF_SIGNED_CLIENT_POLICY], true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
     ],
+  });
+}
+
+/** A meter's own device certificate: self-signed P-256 without extensions, as no public CA issues them. */
+export function generateDeviceIdentity(opts: { subject: string; notBefore: Date; validityDays: number }): Promise<GeneratedIdentity> {
+  return selfSigned({ ...opts, extensions: async () => [] });
+}
+
+async function selfSigned(opts: {
+  subject: string;
+  notBefore: Date;
+  validityDays: number;
+  extensions: (publicKey: CryptoKey) => Promise<x509.Extension[]>;
+}): Promise<GeneratedIdentity> {
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: opts.subject,
+    notBefore: opts.notBefore,
+    notAfter: new Date(opts.notBefore.getTime() + opts.validityDays * 86_400_000),
+    signingAlgorithm: ALGORITHM,
+    keys,
+    extensions: await opts.extensions(keys.publicKey),
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
   return { certPem: cert.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
@@ -48,7 +66,7 @@ export async function generateClientIdentity(
 
 /** A positive 16-byte serial (first bit clear so DER keeps it positive). */
 function randomSerial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f;
-  return Buffer.from(bytes).toString('hex');
+  const bytes = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
+  bytes.writeUInt8(bytes.readUInt8(0) & 0x7f, 0);
+  return bytes.toString('hex');
 }

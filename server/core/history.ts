@@ -19,6 +19,11 @@ export interface HistorySeries {
   last: number[];
 }
 
+/** A slot of a ring column: slots are taken modulo HISTORY_MINUTES, so always inside it. */
+function at(column: Float64Array, slot: number): number {
+  return column[slot] as number;
+}
+
 /** One register's ring: slot `m % HISTORY_MINUTES` holds minute `m` when `minute[slot] === m`. */
 class MinuteRing {
   readonly minute = new Int32Array(HISTORY_MINUTES).fill(-1);
@@ -33,8 +38,8 @@ class MinuteRing {
       this.min[slot] = value;
       this.max[slot] = value;
     } else {
-      if (value < this.min[slot]) this.min[slot] = value;
-      if (value > this.max[slot]) this.max[slot] = value;
+      if (value < at(this.min, slot)) this.min[slot] = value;
+      if (value > at(this.max, slot)) this.max[slot] = value;
     }
     this.last[slot] = value;
   }
@@ -46,9 +51,9 @@ class MinuteRing {
       const slot = ((m % HISTORY_MINUTES) + HISTORY_MINUTES) % HISTORY_MINUTES;
       if (this.minute[slot] !== m) continue;
       out.t.push(m * MINUTE_MS);
-      out.min.push(this.min[slot]);
-      out.max.push(this.max[slot]);
-      out.last.push(this.last[slot]);
+      out.min.push(at(this.min, slot));
+      out.max.push(at(this.max, slot));
+      out.last.push(at(this.last, slot));
     }
     return out;
   }
@@ -102,7 +107,9 @@ export class HistoryStore {
   /** Every series, for saving to the data directory. */
   entries(): { device: string; key: string; series: HistorySeries }[] {
     return [...this.series.keys()].map((id) => {
-      const [device, key] = id.split('\u0000');
+      const cut = id.indexOf('\u0000');
+      const device = id.slice(0, cut);
+      const key = id.slice(cut + 1);
       return { device, key, series: this.read(device, key) };
     });
   }

@@ -350,7 +350,10 @@ export function checkWriteValue(reg: RegisterDescriptor, value: RegisterValue): 
       throw new CommandError(`Value ${JSON.stringify(value)} for "${reg.key}" must be one of: ${reg.options?.join(', ')}`);
     }
     const idx = reg.options.indexOf(label);
-    return reg.enumValues ? reg.enumValues[idx] : idx;
+    if (!reg.enumValues) return idx;
+    const raw = reg.enumValues[idx];
+    if (raw === undefined) throw new CommandError(`"${reg.key}" has no raw value for "${label}"`);
+    return raw;
   }
   if (reg.type === 'bool') {
     if (value === true || value === 'ON' || value === 1 || value === 'true') return true;

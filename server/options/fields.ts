@@ -2,7 +2,6 @@
 import { z } from 'zod';
 
 export const port = () => z.number({ error: 'must be a port number' }).int().min(1).max(65535);
-export const optionalText = () => z.string().optional();
 export const interval = (min: number, max: number) => z.number().int().min(min).max(max);
 export const hexKey = () => z.string().regex(/^[0-9a-fA-F]{32}$/, { error: 'must be 32 hexadecimal characters (a 128-bit key)' });
 /** Empty strings from the Supervisor's form mean "not set". */

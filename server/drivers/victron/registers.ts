@@ -382,11 +382,6 @@ export function templateFor(table: readonly VictronRegister[], fullPath: string)
   return table.find((r) => filterMatches(r.id, fullPath));
 }
 
-/** Service type of a template or concrete path. */
-export function serviceOf(path: string): string {
-  return path.slice(0, path.indexOf('/'));
-}
-
 /** Concrete path of a template for one instance: `battery/+/Soc` → `battery/512/Soc`. */
 export function concretePath(template: string, instance: string): string {
   const parts = template.split('/');

@@ -268,7 +268,8 @@ function decodeAssociation(apdu: Buffer): Association {
     switch (t.tag) {
       case 0xa1: {
         const oid = berTlvs(t.value).find((x) => x.tag === 0x06);
-        if (oid && oid.value.length > 0) a.applicationContext = oid.value[oid.value.length - 1];
+        const context = oid?.value.at(-1);
+        if (context !== undefined) a.applicationContext = context;
         break;
       }
       case 0xa2:
@@ -280,7 +281,7 @@ function decodeAssociation(apdu: Buffer): Association {
         break;
       }
       case 0x8b:
-        a.mechanism = t.value.length > 0 ? t.value[t.value.length - 1] : null;
+        a.mechanism = t.value.at(-1) ?? null;
         break;
       case 0xac: {
         const pw = berTlvs(t.value).find((x) => x.tag === 0x80);
@@ -289,8 +290,9 @@ function decodeAssociation(apdu: Buffer): Association {
       }
       case 0xbe: {
         const octets = berTlvs(t.value).find((x) => x.tag === 0x04);
-        if (octets && octets.value.length > 0) {
-          a.userInformationTag = octets.value[0];
+        const tag = octets?.value[0];
+        if (octets && tag !== undefined) {
+          a.userInformationTag = tag;
           a.initiate = decodeInitiate(octets.value);
         }
         break;

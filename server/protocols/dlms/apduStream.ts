@@ -64,7 +64,8 @@ export class ApduStream {
   }
 
   push(chunk: Buffer): StreamItem[] {
-    if (this.rawChunks && this.pending === 0 && RAW_TAGS.has(chunk[0])) return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
+    if (this.rawChunks && this.pending === 0 && chunk.length > 0 && RAW_TAGS.has(chunk.readUInt8(0)))
+      return [{ kind: 'apdu', carrier: 'raw', apdu: Buffer.from(chunk) }];
     this.append(chunk);
     const out: StreamItem[] = [];
     this.drain(out, false);
@@ -191,7 +192,8 @@ export class ApduStream {
 
 type FrameScan = Scan<Buffer> | ReturnType<typeof scanHdlc> | ReturnType<typeof scanMbus> | ReturnType<typeof scanWrapper>;
 
-function isFrameStart(b: number): boolean {
+/** Takes an index read as it is: past the end (undefined) is not a frame start. */
+function isFrameStart(b: number | undefined): b is number {
   return b === HDLC_FLAG || b === MBUS_START || b === WRAPPER_START || b === GLO_CIPHERING;
 }
 
@@ -235,7 +237,7 @@ export function scanRawGlo(b: Buffer, at: number): Scan<Buffer> {
   if (avail < 2) return NEED;
   if (b[at + 1] !== 0x08) return NO_TITLE;
   if (avail < GLO_HEADER + 1) return NEED;
-  const first = b[at + GLO_HEADER];
+  const first = b.readUInt8(at + GLO_HEADER);
   let len = first;
   let head = GLO_HEADER + 1;
   if (first >= 0x80) {
@@ -244,7 +246,7 @@ export function scanRawGlo(b: Buffer, at: number): Scan<Buffer> {
     head += n;
     if (avail < head) return NEED;
     len = 0;
-    for (let i = at + GLO_HEADER + 1; i < at + head; i++) len = len * 256 + b[i];
+    for (const byte of b.subarray(at + GLO_HEADER + 1, at + head)) len = len * 256 + byte;
     if (len > 0xffff) return TOO_LONG;
   }
   if (avail < head + len) return NEED;

@@ -39,10 +39,9 @@ const NUMBER_TAGS: Record<number, [NumberType, number]> = {
   0x17: ['float32', 4],
   0x18: ['float64', 8],
 };
-const NUMBER_TAG_OF = Object.fromEntries(Object.entries(NUMBER_TAGS).map(([tag, [name]]) => [name, Number(tag)])) as Record<
-  NumberType,
-  number
->;
+const NUMBER_FORMAT_OF = Object.fromEntries(
+  Object.entries(NUMBER_TAGS).map(([tag, [name, size]]) => [name, { tag: Number(tag), size }]),
+) as Record<NumberType, { tag: number; size: number }>;
 const FIXED_OCTETS: Record<number, ['date-time' | 'date' | 'time', number]> = {
   0x19: ['date-time', 12],
   0x1a: ['date', 5],
@@ -172,9 +171,9 @@ export function encodeData(d: DlmsData): Buffer {
 }
 
 function encodeNumber(type: NumberType, value: number): Buffer {
-  const size = NUMBER_TAGS[NUMBER_TAG_OF[type]][1];
+  const { tag, size } = NUMBER_FORMAT_OF[type];
   const b = Buffer.alloc(1 + size);
-  b[0] = NUMBER_TAG_OF[type];
+  b[0] = tag;
   switch (type) {
     case 'double-long':
       b.writeInt32BE(value, 1);

@@ -11,6 +11,7 @@ const TABLE = (() => {
 
 export function crc16x25(buf: Uint8Array, start = 0, end = buf.length): number {
   let crc = 0xffff;
-  for (let i = start; i < end; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ buf[i]) & 0xff];
+  // The index is masked to the table's 256 entries.
+  for (const b of buf.subarray(start, end)) crc = (crc >>> 8) ^ (TABLE[(crc ^ b) & 0xff] as number);
   return (crc ^ 0xffff) & 0xffff;
 }

@@ -23,7 +23,7 @@ export class Cursor {
 
   u8(): number {
     this.need(1);
-    return this.buf[this.pos++];
+    return this.buf.readUInt8(this.pos++);
   }
 
   i8(): number {

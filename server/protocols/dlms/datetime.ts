@@ -26,20 +26,20 @@ export function decodeDateTime(b: Uint8Array): CosemDateTime {
   const yearRaw = buf.readUInt16BE(0);
   const pick = (v: number, max: number) => (v === NS8 || v > max ? null : v);
   const year = yearRaw === 0xffff ? null : yearRaw;
-  const month = pick(buf[2], 12);
-  const day = pick(buf[3], 31);
+  const month = pick(buf.readUInt8(2), 12);
+  const day = pick(buf.readUInt8(3), 31);
   const devRaw = buf.readInt16BE(9);
   const dt: CosemDateTime = {
     year,
     month,
     day,
-    dayOfWeek: pick(buf[4], 7),
-    hour: pick(buf[5], 23),
-    minute: pick(buf[6], 59),
-    second: pick(buf[7], 59),
-    hundredths: pick(buf[8], 99),
+    dayOfWeek: pick(buf.readUInt8(4), 7),
+    hour: pick(buf.readUInt8(5), 23),
+    minute: pick(buf.readUInt8(6), 59),
+    second: pick(buf.readUInt8(7), 59),
+    hundredths: pick(buf.readUInt8(8), 99),
     deviation: devRaw === -0x8000 ? null : devRaw,
-    status: buf[11],
+    status: buf.readUInt8(11),
     timestamp: null,
   };
   if (

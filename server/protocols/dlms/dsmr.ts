@@ -48,18 +48,17 @@ function hexText(value: string): string | null {
 export function readingsFromDsmr(text: string): CosemReading[] {
   const out: CosemReading[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const m = LINE.exec(line.trim());
-    if (!m) continue;
-    const obis = `${m[1]}.255`;
-    const raw = m[2];
-    const asText = HEX_TEXT.has(m[1]) ? hexText(raw) : null;
+    const [, code, raw] = LINE.exec(line.trim()) ?? [];
+    if (code === undefined || raw === undefined) continue;
+    const obis = `${code}.255`;
+    const asText = HEX_TEXT.has(code) ? hexText(raw) : null;
     const time = asText === null ? dsmrTimestamp(raw) : null;
-    const n = asText === null && time === null ? NUMBER.exec(raw) : null;
+    const [, number, unit] = (asText === null && time === null ? NUMBER.exec(raw) : null) ?? [];
     if (asText !== null) out.push({ obis, value: asText, raw });
     else if (time) out.push({ obis, value: time.iso, raw });
-    else if (n) {
-      const reading: CosemReading = { obis, value: Number(n[1]), raw };
-      if (n[2] !== undefined) reading.unit = n[2];
+    else if (number !== undefined) {
+      const reading: CosemReading = { obis, value: Number(number), raw };
+      if (unit !== undefined) reading.unit = unit;
       out.push(reading);
     } else if (raw !== '') {
       out.push({ obis, value: raw, raw });

@@ -21,8 +21,8 @@ export interface HdlcFrame {
 /** Encode an HDLC address: `value` in 1, 2 or 4 bytes of 7 bits each, bit 0 closing the address. */
 export function hdlcAddress(value: number, size: 1 | 2 | 4 = 1): Buffer {
   const b = Buffer.alloc(size);
-  for (let i = size - 1, v = value; i >= 0; i--, v = Math.floor(v / 128)) b[i] = (v & 0x7f) << 1;
-  b[size - 1] |= 1;
+  // Bit 0 closes the address: set on the last byte only.
+  for (let i = size - 1, v = value; i >= 0; i--, v = Math.floor(v / 128)) b[i] = ((v & 0x7f) << 1) | (i === size - 1 ? 1 : 0);
   return b;
 }
 
@@ -59,7 +59,7 @@ const BAD_HCS = headerReject('HDLC header check sequence (HCS) mismatch');
 
 /** Size of the address at `p` (up to and including the byte with bit 0 set, max 4), or 0 if it has no end. */
 function addressSize(buf: Buffer, p: number, end: number): number {
-  for (let i = p; i < end && i < p + 4; i++) if (buf[i] & 1) return i + 1 - p;
+  for (let i = p; i < end && i < p + 4; i++) if (buf.readUInt8(i) & 1) return i + 1 - p;
   return 0;
 }
 
@@ -73,7 +73,7 @@ function addressSize(buf: Buffer, p: number, end: number): number {
 export function scanHdlc(buf: Buffer, at: number): Scan<HdlcFrame> {
   const avail = buf.length - at;
   if (avail < 2) return NEED;
-  if ((buf[at + 1] & 0xf0) !== 0xa0) return NOT_TYPE_3;
+  if ((buf.readUInt8(at + 1) & 0xf0) !== 0xa0) return NOT_TYPE_3;
   if (avail < 3) return NEED;
   const length = buf.readUInt16BE(at + 1) & 0x7ff;
   if (length < 7) return TOO_SHORT;
@@ -100,7 +100,7 @@ export function scanHdlc(buf: Buffer, at: number): Scan<HdlcFrame> {
       segmented: (format & SEGMENTED) !== 0,
       destination: Buffer.from(buf.subarray(at + 3, at + 3 + destSize)),
       source: Buffer.from(buf.subarray(at + 3 + destSize, controlAt)),
-      control: buf[controlAt],
+      control: buf.readUInt8(controlAt),
       info: hasInfo ? Buffer.from(buf.subarray(hcsAt + 2, fcsAt)) : Buffer.alloc(0),
     },
     size: length + 1,

@@ -33,7 +33,7 @@ export function encodeMbus(f: MbusFrame): Buffer {
   b[8] = f.dtsap;
   f.data.copy(b, 9);
   let sum = 0;
-  for (let i = 4; i < 4 + l; i++) sum += b[i];
+  for (const byte of b.subarray(4, 4 + l)) sum += byte;
   b[4 + l] = sum & 0xff;
   b[5 + l] = 0x16;
   return b;
@@ -60,7 +60,7 @@ const MAX_DLMS_CI = 0x1f;
 export function scanMbus(buf: Buffer, at: number): Scan<MbusFrame> {
   const avail = buf.length - at;
   if (avail < 3) return NEED;
-  const l = buf[at + 1];
+  const l = buf.readUInt8(at + 1);
   if (buf[at + 2] !== l) return LENGTHS_DIFFER;
   if (l < 5) return TOO_SHORT;
   if (avail < 4) return NEED;
@@ -69,15 +69,15 @@ export function scanMbus(buf: Buffer, at: number): Scan<MbusFrame> {
   if (avail < size) return NEED;
   if (buf[at + size - 1] !== 0x16) return NO_STOP;
   let sum = 0;
-  for (let i = at + 4; i < at + 4 + l; i++) sum += buf[i];
-  if ((sum & 0xff) !== buf[at + 4 + l])
-    return { kind: 'reject', reason: 'M-Bus checksum mismatch', skip: buf[at + 6] <= MAX_DLMS_CI ? size : 1, checked: l };
+  for (const byte of buf.subarray(at + 4, at + 4 + l)) sum += byte;
+  if ((sum & 0xff) !== buf.readUInt8(at + 4 + l))
+    return { kind: 'reject', reason: 'M-Bus checksum mismatch', skip: buf.readUInt8(at + 6) <= MAX_DLMS_CI ? size : 1, checked: l };
   const frame = {
-    control: buf[at + 4],
-    address: buf[at + 5],
-    ci: buf[at + 6],
-    stsap: buf[at + 7],
-    dtsap: buf[at + 8],
+    control: buf.readUInt8(at + 4),
+    address: buf.readUInt8(at + 5),
+    ci: buf.readUInt8(at + 6),
+    stsap: buf.readUInt8(at + 7),
+    dtsap: buf.readUInt8(at + 8),
     data: Buffer.from(buf.subarray(at + 9, at + 4 + l)),
   };
   return { kind: 'frame', frame, size, checked: l };

@@ -31,7 +31,7 @@ function isObis(d: DlmsData | undefined): d is { type: 'octet-string'; value: Bu
 export function scalerUnitOf(d: DlmsData | undefined): ScalerUnit | undefined {
   if (d?.type !== 'structure' || d.items.length !== 2) return undefined;
   const [s, u] = d.items;
-  if (s.type !== 'integer' || u.type !== 'enum') return undefined;
+  if (s?.type !== 'integer' || u?.type !== 'enum') return undefined;
   return { scaler: s.value, unit: unitName(u.value) };
 }
 
@@ -69,9 +69,10 @@ export function scalarValue(d: DlmsData): number | string | null {
   }
 }
 
+/** `b` is 12 bytes (a COSEM date-time's size). */
 function looksLikeDateTime(b: Buffer): boolean {
-  const month = b[2];
-  const day = b[3];
+  const month = b.readUInt8(2);
+  const day = b.readUInt8(3);
   return (month >= 1 && month <= 12) || month >= 0xfd ? day >= 1 && (day <= 31 || day >= 0xfd) : false;
 }
 
@@ -96,17 +97,19 @@ export function readingsFromBody(body: DlmsData): CosemReading[] {
 function collect(d: DlmsData, out: CosemReading[]): void {
   if (d.type !== 'array' && d.type !== 'structure') return;
   const items = d.items;
-  if (isObis(items[0]) && items.length >= 2 && items.length <= 3 && !isObis(items[1]) && (items.length === 2 || scalerUnitOf(items[2]))) {
-    out.push(makeReading(formatObis(items[0].value), items[1], scalerUnitOf(items[2])));
+  const [first, second, third] = items;
+  if (isObis(first) && second !== undefined && items.length <= 3 && !isObis(second) && (items.length === 2 || scalerUnitOf(third))) {
+    out.push(makeReading(formatObis(first.value), second, scalerUnitOf(third)));
     return;
   }
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (isObis(item) && i + 1 < items.length) {
+    const value = items[i + 1];
+    if (isObis(item) && value !== undefined) {
       const su = scalerUnitOf(items[i + 2]);
-      out.push(makeReading(formatObis(item.value), items[i + 1], su));
+      out.push(makeReading(formatObis(item.value), value, su));
       i += su ? 2 : 1;
-    } else {
+    } else if (item !== undefined) {
       collect(item, out);
     }
   }

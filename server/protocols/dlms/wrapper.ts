@@ -37,7 +37,12 @@ export function scanWrapper(buf: Buffer, at: number): Scan<WrapperFrame> {
   const length = buf.readUInt16BE(at + 6);
   if (avail < WRAPPER_HEADER + length) return NEED;
   const apdu = Buffer.from(buf.subarray(at + WRAPPER_HEADER, at + WRAPPER_HEADER + length));
-  return { kind: 'frame', frame: { source: buf[at + 3], destination: buf[at + 5], apdu }, size: WRAPPER_HEADER + length, checked: 0 };
+  return {
+    kind: 'frame',
+    frame: { source: buf.readUInt8(at + 3), destination: buf.readUInt8(at + 5), apdu },
+    size: WRAPPER_HEADER + length,
+    checked: 0,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
  * The 6-byte meter address: 12 BCD digits sent lowest pair first. `AAAAAAAAAAAA` is the
  * wildcard (read/write address) and `999999999999` the broadcast address.
  */
+import { byteAt } from '../bytes.ts';
 import { Dlt645FrameError } from './errors.ts';
 
 export const WILDCARD_ADDRESS = 'AAAAAAAAAAAA';
@@ -20,8 +21,8 @@ export function addressToBytes(address: string, out: Uint8Array, offset: number)
 export function addressFromBytes(bytes: Uint8Array, offset: number): string {
   let s = '';
   for (let i = 5; i >= 0; i--) {
-    const b = bytes[offset + i];
-    s += HEX[b >> 4] + HEX[b & 0x0f];
+    const b = byteAt(bytes, offset + i);
+    s += HEX.charAt(b >> 4) + HEX.charAt(b & 0x0f);
   }
   return s;
 }

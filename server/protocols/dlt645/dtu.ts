@@ -21,9 +21,9 @@ export interface DtuFilterOptions {
 
 /** `0x…` is hex (spaces allowed), anything else ASCII. */
 export function parseHeartbeat(option: string): Uint8Array {
-  const hex = /^0x([0-9a-fA-F\s]+)$/.exec(option.trim());
-  if (hex) {
-    const digits = hex[1].replace(/\s+/g, '');
+  const hex = /^0x(?<digits>[0-9a-fA-F\s]+)$/.exec(option.trim())?.groups?.digits;
+  if (hex !== undefined) {
+    const digits = hex.replace(/\s+/g, '');
     if (digits.length % 2 === 0 && digits.length > 0) return Uint8Array.from(Buffer.from(digits, 'hex'));
   }
   return Uint8Array.from(Buffer.from(option, 'latin1'));

@@ -4,6 +4,7 @@
  */
 import { addressFromBytes, addressToBytes } from './address.ts';
 import { Dlt645FrameError } from './errors.ts';
+import { byteAt } from '../bytes.ts';
 
 export const START = 0x68;
 export const END = 0x16;
@@ -23,7 +24,7 @@ export interface Dlt645Frame {
 
 export function checksum(bytes: Uint8Array, from: number, to: number): number {
   let sum = 0;
-  for (let i = from; i < to; i++) sum += bytes[i];
+  for (const b of bytes.subarray(from, to)) sum += b;
   return sum & 0xff;
 }
 
@@ -39,7 +40,9 @@ export function encodeFrame(frame: Dlt645Frame, preamble = 0): Uint8Array {
   out[o + 7] = START;
   out[o + 8] = frame.control & 0xff;
   out[o + 9] = len;
-  for (let i = 0; i < len; i++) out[o + HEADER_LENGTH + i] = (frame.data[i] + SCRAMBLE) & 0xff;
+  frame.data.forEach((b, i) => {
+    out[o + HEADER_LENGTH + i] = (b + SCRAMBLE) & 0xff;
+  });
   out[o + HEADER_LENGTH + len] = checksum(out, o, o + HEADER_LENGTH + len);
   out[o + OVERHEAD - 1 + len] = END;
   return out;
@@ -51,19 +54,22 @@ export function encodeFrame(frame: Dlt645Frame, preamble = 0): Uint8Array {
  */
 export function checkFrameAt(bytes: Uint8Array, offset: number, length = bytes.length - offset): Dlt645Frame | Dlt645FrameError {
   if (length < OVERHEAD) return new Dlt645FrameError('too_short', `${length} bytes is shorter than the 12-byte minimum frame`);
-  if (bytes[offset] !== START) return new Dlt645FrameError('no_start', `expected 0x68 at the start, got 0x${hex(bytes[offset])}`);
-  if (bytes[offset + 7] !== START)
-    return new Dlt645FrameError('no_second_start', `expected 0x68 after the address, got 0x${hex(bytes[offset + 7])}`);
-  const len = bytes[offset + 9];
+  if (length > bytes.length - offset)
+    return new Dlt645FrameError('too_short', `${length} bytes claimed from offset ${offset}, only ${bytes.length - offset} there`);
+  const frame = bytes.subarray(offset, offset + length);
+  const first = byteAt(frame, 0);
+  if (first !== START) return new Dlt645FrameError('no_start', `expected 0x68 at the start, got 0x${hex(first)}`);
+  const second = byteAt(frame, 7);
+  if (second !== START) return new Dlt645FrameError('no_second_start', `expected 0x68 after the address, got 0x${hex(second)}`);
+  const len = byteAt(frame, 9);
   if (length !== OVERHEAD + len) return new Dlt645FrameError('length_mismatch', `L = ${len} needs ${OVERHEAD + len} bytes, got ${length}`);
-  const cs = checksum(bytes, offset, offset + HEADER_LENGTH + len);
-  const sent = bytes[offset + HEADER_LENGTH + len];
+  const cs = checksum(frame, 0, HEADER_LENGTH + len);
+  const sent = byteAt(frame, HEADER_LENGTH + len);
   if (cs !== sent) return new Dlt645FrameError('bad_checksum', `checksum 0x${hex(sent)} should be 0x${hex(cs)}`);
-  const end = bytes[offset + OVERHEAD - 1 + len];
+  const end = byteAt(frame, OVERHEAD - 1 + len);
   if (end !== END) return new Dlt645FrameError('no_end', `expected 0x16 at the end, got 0x${hex(end)}`);
-  const data = new Uint8Array(len);
-  for (let i = 0; i < len; i++) data[i] = (bytes[offset + HEADER_LENGTH + i] - SCRAMBLE) & 0xff;
-  return { address: addressFromBytes(bytes, offset + 1), control: bytes[offset + 8], data };
+  const data = frame.slice(HEADER_LENGTH, HEADER_LENGTH + len).map((b) => (b - SCRAMBLE) & 0xff);
+  return { address: addressFromBytes(frame, 1), control: byteAt(frame, 8), data };
 }
 
 /** Decode exactly one frame (leading 0xFE allowed); throws Dlt645FrameError naming the fault. */

@@ -6,6 +6,7 @@ import { addressFromBytes, addressToBytes, WILDCARD_ADDRESS } from './address.ts
 import { controlBits, FUNCTION } from './control.ts';
 import { errorWordMeanings } from './errors.ts';
 import type { Dlt645Frame } from './frame.ts';
+import { byteAt } from '../bytes.ts';
 
 const DI = /^[0-9A-Fa-f]{8}$/;
 
@@ -19,7 +20,10 @@ export function diBytes(di: string): Uint8Array {
 
 export function diFromBytes(bytes: Uint8Array, offset = 0): string {
   let s = '';
-  for (let i = 3; i >= 0; i--) s += bytes[offset + i].toString(16).padStart(2, '0');
+  for (let i = 3; i >= 0; i--)
+    s += byteAt(bytes, offset + i)
+      .toString(16)
+      .padStart(2, '0');
   return s.toUpperCase();
 }
 
@@ -69,8 +73,9 @@ export function parseReply(frame: Dlt645Frame): Dlt645Reply {
   const { address, data } = frame;
   if (!bits.fromSlave) return { kind: 'request', address, func: bits.func };
   if (bits.error) {
-    if (data.length < 1) return { kind: 'invalid', address, reason: 'error reply without an error word' };
-    return { kind: 'error', address, func: bits.func, errorWord: data[0], meanings: errorWordMeanings(data[0]) };
+    const [errorWord] = data;
+    if (errorWord === undefined) return { kind: 'invalid', address, reason: 'error reply without an error word' };
+    return { kind: 'error', address, func: bits.func, errorWord, meanings: errorWordMeanings(errorWord) };
   }
   if (bits.func === FUNCTION.readAddress) {
     if (data.length !== 6) return { kind: 'invalid', address, reason: `address reply with ${data.length} data bytes, expected 6` };

@@ -3,6 +3,8 @@
  * signed quantities the top bit of the most significant byte is the sign. A nibble above 9
  * (e.g. FF for "not supported") makes the value invalid: null.
  */
+import { byteAt } from '../bytes.ts';
+
 export interface ValueFormat {
   bytes: number;
   decimals: number;
@@ -15,7 +17,7 @@ export function decodeBcdValue(bytes: Uint8Array, format: ValueFormat, offset = 
   let int = 0;
   let negative = false;
   for (let k = format.bytes - 1; k >= 0; k--) {
-    let b = bytes[offset + k];
+    let b = byteAt(bytes, offset + k);
     if (k === format.bytes - 1 && format.signed) {
       negative = (b & 0x80) !== 0;
       b &= 0x7f;
@@ -44,7 +46,7 @@ export function encodeBcdValue(value: number, format: ValueFormat): Uint8Array {
     rest = Math.floor(rest / 100);
     out[k] = ((Math.floor(pair / 10) << 4) | (pair % 10)) & 0xff;
   }
-  if (negative && int !== 0) out[format.bytes - 1] |= 0x80;
+  if (negative && int !== 0) out[format.bytes - 1] = byteAt(out, format.bytes - 1) | 0x80;
   return out;
 }
 

@@ -71,7 +71,13 @@ const FW_3_2_50: KnownEndpoint[] = [
   { path: '/upt/1/mr/22/r', description: 'Power Factor PhaseC', readingType: rt([12, 0, 0, 0, 32, -3, 65]), tier: 0 },
 ];
 
-const TABLES: { version: number[]; endpoints: KnownEndpoint[] }[] = [
+interface FirmwareTable {
+  version: number[];
+  endpoints: KnownEndpoint[];
+}
+
+/** Never empty: the lowest is the fallback. */
+const TABLES: [FirmwareTable, ...FirmwareTable[]] = [
   { version: [3, 2, 39], endpoints: FW_3_2_39 },
   { version: [3, 2, 50], endpoints: FW_3_2_50 },
 ];

@@ -5,8 +5,8 @@
 export function scomChecksum(bytes: Uint8Array, start = 0, end = bytes.length): [number, number] {
   let a = 0xff;
   let b = 0;
-  for (let i = start; i < end; i++) {
-    a = (a + bytes[i]) & 0xff;
+  for (const byte of bytes.subarray(start, end)) {
+    a = (a + byte) & 0xff;
     b = (b + a) & 0xff;
   }
   return [a, b];

@@ -4,6 +4,7 @@
  */
 import { scomChecksum } from './checksum.ts';
 import { FRAME_OVERHEAD, FRAME_START, HEADER_LENGTH, MAX_DATA_LENGTH } from './constants.ts';
+import { byteAt } from '../bytes.ts';
 
 export interface ScomFrame {
   flags: number;
@@ -34,10 +35,11 @@ export function encodeFrame(frame: ScomFrame): Uint8Array {
 export function checkHeader(bytes: Uint8Array, offset = 0): Decoded<number> {
   if (bytes.length - offset < HEADER_LENGTH)
     return { ok: false, error: `header needs ${HEADER_LENGTH} bytes, got ${bytes.length - offset}` };
-  if (bytes[offset] !== FRAME_START) return { ok: false, error: `start byte is 0x${bytes[offset].toString(16)}, expected 0xaa` };
+  const start = byteAt(bytes, offset);
+  if (start !== FRAME_START) return { ok: false, error: `start byte is 0x${start.toString(16)}, expected 0xaa` };
   const [a, b] = scomChecksum(bytes, offset + 1, offset + 12);
   if (bytes[offset + 12] !== a || bytes[offset + 13] !== b) return { ok: false, error: 'header checksum mismatch' };
-  const length = bytes[offset + 10] | (bytes[offset + 11] << 8);
+  const length = byteAt(bytes, offset + 10) | (byteAt(bytes, offset + 11) << 8);
   if (length > MAX_DATA_LENGTH) return { ok: false, error: `data length ${length} exceeds ${MAX_DATA_LENGTH}` };
   return { ok: true, value: length };
 }
@@ -56,7 +58,7 @@ export function decodeFrame(bytes: Uint8Array, offset = 0): Decoded<ScomFrame> {
   return {
     ok: true,
     value: {
-      flags: bytes[offset + 1],
+      flags: byteAt(bytes, offset + 1),
       src: view.getUint32(offset + 2, true),
       dst: view.getUint32(offset + 6, true),
       data: bytes.slice(dataStart, dataStart + n),

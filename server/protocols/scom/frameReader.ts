@@ -10,6 +10,7 @@
  */
 import { FRAME_OVERHEAD, FRAME_START, HEADER_LENGTH, MAX_DATA_LENGTH } from './constants.ts';
 import type { ScomFrame } from './frame.ts';
+import { byteAt } from '../bytes.ts';
 
 const INITIAL_CAPACITY = 2 * (FRAME_OVERHEAD + MAX_DATA_LENGTH);
 const SHORT_GAP = 32;
@@ -53,7 +54,7 @@ export class FrameReader {
         continue;
       }
       if (end - pos < HEADER_LENGTH) break;
-      const length = buf[pos + 10] | (buf[pos + 11] << 8);
+      const length = byteAt(buf, pos + 10) | (byteAt(buf, pos + 11) << 8);
       // The length test is free and rejects most noise (a run of 0xAA announces 43690 bytes).
       if (length > MAX_DATA_LENGTH || !this.headerChecksumMatches(pos)) {
         skipped++;
@@ -140,8 +141,9 @@ export class FrameReader {
   private sumUpTo(upTo: number): void {
     if (this.summed < this.start) this.summed = this.start;
     for (let i = this.summed; i < upTo; i++) {
-      this.sum1[i + 1] = this.sum1[i] + this.buf[i];
-      this.sum2[i + 1] = this.sum2[i] + this.sum1[i + 1];
+      const sum1 = byteAt(this.sum1, i) + byteAt(this.buf, i);
+      this.sum1[i + 1] = sum1;
+      this.sum2[i + 1] = byteAt(this.sum2, i) + sum1;
     }
     this.steps += Math.max(0, upTo - this.summed);
     this.summed = Math.max(this.summed, upTo);
@@ -152,8 +154,8 @@ export class FrameReader {
     const buf = this.buf;
     let a = 0xff;
     let b = 0;
-    for (let i = pos + 1; i < pos + 12; i++) {
-      a = (a + buf[i]) & 0xff;
+    for (const byte of buf.subarray(pos + 1, pos + 12)) {
+      a = (a + byte) & 0xff;
       b = (b + a) & 0xff;
     }
     this.steps += 11;
@@ -166,8 +168,9 @@ export class FrameReader {
    */
   private checksumMatches(from: number, to: number): boolean {
     this.steps++;
-    const a = (0xff + this.sum1[to] - this.sum1[from]) & 0xff;
-    const b = ((to - from) * (0xff - this.sum1[from]) + this.sum2[to] - this.sum2[from]) & 0xff;
+    const { sum1, sum2 } = this;
+    const a = (0xff + byteAt(sum1, to) - byteAt(sum1, from)) & 0xff;
+    const b = ((to - from) * (0xff - byteAt(sum1, from)) + byteAt(sum2, to) - byteAt(sum2, from)) & 0xff;
     return this.buf[to] === a && this.buf[to + 1] === b;
   }
 
@@ -175,6 +178,6 @@ export class FrameReader {
     const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     const data = this.buf.slice(pos + HEADER_LENGTH, pos + HEADER_LENGTH + length);
     this.steps += FRAME_OVERHEAD + length;
-    return { flags: this.buf[pos + 1], src: view.getUint32(pos + 2, true), dst: view.getUint32(pos + 6, true), data };
+    return { flags: byteAt(this.buf, pos + 1), src: view.getUint32(pos + 2, true), dst: view.getUint32(pos + 6, true), data };
   }
 }

@@ -6,6 +6,7 @@ import { DTE_ADDRESS } from './addresses.ts';
 import { SERVICE_HEADER_LENGTH, ServiceFlag, ServiceId } from './constants.ts';
 import { describeScomError } from './errors.ts';
 import { encodeFrame, type Decoded, type ScomFrame } from './frame.ts';
+import { byteAt } from '../bytes.ts';
 
 export interface ScomService {
   flags: number;
@@ -43,8 +44,8 @@ export function decodeService(data: Uint8Array): Decoded<ScomService> {
   return {
     ok: true,
     value: {
-      flags: data[0],
-      serviceId: data[1],
+      flags: byteAt(data, 0),
+      serviceId: byteAt(data, 1),
       objectType: view.getUint16(2, true),
       objectId: view.getUint32(4, true),
       propertyId: view.getUint16(8, true),
@@ -89,8 +90,10 @@ export function decodeResponse(frame: ScomFrame): Decoded<ScomResponse> {
   const service = decoded.value;
   if ((service.flags & ServiceFlag.RESPONSE) === 0) return { ok: false, error: 'frame is a request, not a response' };
   if ((service.flags & ServiceFlag.ERROR) !== 0) {
-    if (service.data.length < 2) return { ok: false, error: `error response carries ${service.data.length} bytes, expected a 2-byte code` };
-    const code = service.data[0] | (service.data[1] << 8);
+    const [low, high] = service.data;
+    if (low === undefined || high === undefined)
+      return { ok: false, error: `error response carries ${service.data.length} bytes, expected a 2-byte code` };
+    const code = low | (high << 8);
     return { ok: true, value: { kind: 'error', frame, service, code, message: describeScomError(code) } };
   }
   return { ok: true, value: { kind: 'value', frame, service, data: service.data } };

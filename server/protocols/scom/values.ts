@@ -27,8 +27,10 @@ export function decodeValue(format: ScomFormat, bytes: Uint8Array): Decoded<numb
       return { ok: true, value: view.getUint16(0, true) };
     case 'long_enum':
       return { ok: true, value: view.getUint32(0, true) };
-    case 'bool':
-      return bytes[0] <= 1 ? { ok: true, value: bytes[0] } : { ok: false, error: `bool value is ${bytes[0]}, expected 0 or 1` };
+    case 'bool': {
+      const b = view.getUint8(0);
+      return b <= 1 ? { ok: true, value: b } : { ok: false, error: `bool value is ${b}, expected 0 or 1` };
+    }
   }
 }
 

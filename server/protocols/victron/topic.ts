@@ -37,11 +37,11 @@ export function parseNotification(topic: string, prefix = ''): Notification | un
   if (topic.length - prefix.length > MAX_TOPIC_LENGTH) return undefined;
   const parts = topic.slice(prefix.length).split('/');
   if (parts.length > MAX_TOPIC_LEVELS) return undefined;
-  if (parts[0] !== 'N' || !parts[1]) return undefined;
-  const portalId = parts[1];
-  if (parts.length === 3 && SPECIAL.has(parts[2])) return { kind: parts[2] as SpecialTopic['kind'], portalId };
-  if (parts.length < 5 || parts.slice(2).some((p) => p === '')) return undefined;
-  return { kind: 'value', portalId, service: parts[2], instance: parts[3], path: parts.slice(4).join('/') };
+  const [root, portalId, service, instance, ...path] = parts;
+  if (root !== 'N' || !portalId || service === undefined) return undefined;
+  if (parts.length === 3 && SPECIAL.has(service)) return { kind: service as SpecialTopic['kind'], portalId };
+  if (instance === undefined || path.length === 0 || parts.slice(2).some((p) => p === '')) return undefined;
+  return { kind: 'value', portalId, service, instance, path: path.join('/') };
 }
 
 /** `<service>/<instance>/<path>`: the part after the portal id, as keep-alive filters and patterns use it. */

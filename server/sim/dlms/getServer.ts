@@ -78,7 +78,8 @@ export class DlmsGetServer {
         setAssociated(false);
         return Buffer.from([0x63, 0x03, 0x80, 0x01, 0x00]);
       case 0xc0: {
-        const iip = apdu[2];
+        if (apdu.length < 3) return Buffer.from([0xd8, 0x01, 0x01]);
+        const iip = apdu.readUInt8(2);
         if (!associated) return Buffer.from([0xd8, 0x01, 0x02]);
         if (this.quirks.endlessBlocks) return this.nextBlock(iip);
         if (apdu[1] !== 0x01 || apdu.length < 13) return Buffer.from([0xc4, 0x01, iip, 0x01, 0xfa]);
@@ -114,9 +115,9 @@ export class DlmsGetServer {
   /** The LLS password: calling-authentication-value `AC len 80 len <password>`. */
   private aarqPassword(aarq: Buffer): string | undefined {
     for (let i = 2; i + 3 < aarq.length; ) {
-      const tag = aarq[i];
-      const len = aarq[i + 1];
-      if (tag === 0xac && aarq[i + 2] === 0x80) return aarq.subarray(i + 4, i + 4 + aarq[i + 3]).toString('latin1');
+      const tag = aarq.readUInt8(i);
+      const len = aarq.readUInt8(i + 1);
+      if (tag === 0xac && aarq[i + 2] === 0x80) return aarq.subarray(i + 4, i + 4 + aarq.readUInt8(i + 3)).toString('latin1');
       i += 2 + len;
     }
     return undefined;

@@ -136,7 +136,7 @@ export class IvyMeterSim {
       this.requests.push(`? ${apdu.subarray(0, 2).toString('hex')}`);
       return Buffer.from([0xd8, 0x01, 0x01]);
     }
-    const iip = apdu[2];
+    const iip = apdu.readUInt8(2);
     const classId = apdu.readUInt16BE(3);
     const o = [...apdu.subarray(5, 11)];
     const obis = `${o[0]}-${o[1]}:${o[2]}.${o[3]}.${o[4]}.${o[5]}`;

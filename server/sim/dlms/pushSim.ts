@@ -79,7 +79,7 @@ export class DlmsPushSim {
           );
     const frames =
       this.opts.framing === 'hdlc' ? hdlcFrames(apdu) : this.opts.framing === 'mbus' ? mbusFrames(apdu) : [wrapped(1, 1, apdu)];
-    if (this.fault === 'corrupt') for (const f of frames) f[Math.floor(f.length / 2)] ^= 0x5a;
+    if (this.fault === 'corrupt') for (const f of frames) flipMiddleByte(f);
     if (this.fault === 'garbage') return frames.map((f) => Buffer.from(f.map((b) => (b * 7 + 13) & 0x7f)));
     return frames;
   }
@@ -119,4 +119,10 @@ export class DlmsPushSim {
     this.serial = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
+}
+
+/** Damages a frame where its checksum sees it. */
+function flipMiddleByte(frame: Buffer): void {
+  const middle = frame.length >> 1;
+  frame.writeUInt8(frame.readUInt8(middle) ^ 0x5a, middle);
 }

@@ -17,7 +17,7 @@ const PHASES = ['A', 'B', 'C'] as const;
 export class Household {
   importKwh: number;
   exportKwh = 0;
-  tariffKwh = [0, 0];
+  tariffKwh: [number, number] = [0, 0];
   /** Counters stand still (the chaos run compares them with what the bridge published). */
   frozen = false;
   private lastMs: number;

@@ -158,7 +158,7 @@ export class SimMeter {
     const registerValue = (id: string) => {
       const member = DIS[id];
       if (id === '00000000') return h.overrides.get(id) ?? this.combinedEnergy();
-      return h.overrides.get(id) ?? ('value' in member ? member.value(h, ms) : 0);
+      return h.overrides.get(id) ?? (member && 'value' in member ? member.value(h, ms) : 0);
     };
     const values = 'members' in spec ? spec.members.map(registerValue) : [registerValue(di)];
     const bcd = values.flatMap((v) => toBcd(v, spec.bytes, spec.decimals, spec.signed));

@@ -47,13 +47,14 @@ export function toBcd(value: number, bytes: number, decimals: number, signed: bo
   let digits = Math.round(Math.abs(value) * 10 ** decimals);
   const max = signed ? 8 * 10 ** (2 * bytes - 1) - 1 : 10 ** (2 * bytes) - 1;
   digits = Math.min(digits, max);
+  const negative = signed && value < 0 && digits !== 0;
   const out: number[] = [];
   for (let i = 0; i < bytes; i++) {
     const two = digits % 100;
     digits = Math.floor(digits / 100);
-    out.push(Math.floor(two / 10) * 16 + (two % 10));
+    const sign = negative && i === bytes - 1 ? 0x80 : 0;
+    out.push(Math.floor(two / 10) * 16 + (two % 10) + sign);
   }
-  if (signed && value < 0 && out.some((b) => b !== 0)) out[bytes - 1] += 0x80;
   return out;
 }
 
@@ -76,7 +77,7 @@ export class RequestReader {
         this.pending = this.pending.subarray(i);
         break;
       }
-      const len = this.pending[i + 9];
+      const len = this.pending.readUInt8(i + 9);
       if (this.pending[i + 7] !== 0x68) {
         i++;
         continue;
@@ -87,7 +88,7 @@ export class RequestReader {
       }
       const frame = this.pending.subarray(i, i + 12 + len);
       let sum = 0;
-      for (let k = 0; k < 10 + len; k++) sum = (sum + frame[k]) % 256;
+      for (const b of frame.subarray(0, 10 + len)) sum = (sum + b) % 256;
       if (sum !== frame[10 + len] || frame[11 + len] !== 0x16) {
         i++;
         continue;
@@ -98,7 +99,7 @@ export class RequestReader {
         .join('')
         .toUpperCase();
       const data = [...frame.subarray(10, 10 + len)].map((b) => (b + 256 - 0x33) % 256);
-      found.push({ address, control: frame[8], data });
+      found.push({ address, control: frame.readUInt8(8), data });
       i += 12 + len;
     }
     return found;

@@ -327,7 +327,8 @@ export function startDlt645Sim(opts: Dlt645SimOptions): Dlt645Sim {
 /** A copy of `frame` with one byte inside the frame flipped, so its checksum fails. */
 function garbled(frame: Buffer): Buffer {
   const copy = Buffer.from(frame);
-  copy[copy.length >> 1] ^= 0x5a;
+  const middle = copy.length >> 1;
+  copy.writeUInt8(copy.readUInt8(middle) ^ 0x5a, middle);
   return copy;
 }
 

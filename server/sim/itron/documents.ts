@@ -93,7 +93,7 @@ function withTierValues(path: string, body: string, s: MeterState): string {
   return body.replace(
     /(<touTier>([12])<\/touTier>)(\s*)(<\/Reading>)/g,
     (_all, tierTag: string, tier: string, space: string, close: string) =>
-      `${tierTag}${space}<value>${Math.floor(tiers[Number(tier) - 1])}</value>${space}${close}`,
+      `${tierTag}${space}<value>${Math.floor(tiers[tier === '1' ? 0 : 1])}</value>${space}${close}`,
   );
 }
 

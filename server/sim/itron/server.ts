@@ -5,17 +5,15 @@
  * connection like a meter still provisioning), and an agent that can hang: TCP is accepted
  * but nothing is answered.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import { generateDeviceIdentity } from '../../certs/generate.ts';
+import { lfdiFromDer } from '../../protocols/ieee2030_5/identity.ts';
 import { MeterDocuments } from './documents.ts';
 import { advance, initialState, type MeterState } from './meterModel.ts';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export type Refusal = 'http401' | 'close';
 
@@ -54,11 +52,16 @@ export interface ItronSim {
 }
 
 const CIPHERS = 'ECDHE-ECDSA-AES128-CCM8:@SECLEVEL=0';
-const lfdiOfDer = (der: Uint8Array) => createHash('sha256').update(der).digest('hex').slice(0, 40).toUpperCase();
 
 export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSim> {
-  const identity = opts.identity ?? (await meterCertificate());
-  const lfdi = lfdiOfDer(new Uint8Array(new x509.X509Certificate(identity.certPem).rawData));
+  const identity =
+    opts.identity ??
+    (await generateDeviceIdentity({
+      subject: 'CN=Itron Gen5 Riva (simulated)',
+      notBefore: new Date(Date.now() - 86_400_000),
+      validityDays: 3651,
+    }));
+  const lfdi = lfdiFromDer(new X509Certificate(identity.certPem).raw);
   const registeredSet = (list: string[] | 'any' | undefined): Set<string> | 'any' =>
     list === 'any' ? 'any' : new Set((list ?? []).map((l) => l.replace(/-/g, '').toUpperCase()));
   let registered = registeredSet(opts.registered);
@@ -87,7 +90,7 @@ export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSi
   tlsServer.on('secureConnection', (socket: TLSSocket) => {
     stats.sessions++;
     const peer = socket.getPeerCertificate();
-    const clientLfdi = peer?.raw ? lfdiOfDer(peer.raw) : null;
+    const clientLfdi = peer?.raw ? lfdiFromDer(peer.raw) : null;
     (socket as TLSSocket & { clientLfdi?: string | null }).clientLfdi = clientLfdi;
     if (!isRegistered(clientLfdi) && (opts.refusal ?? 'http401') === 'close') {
       stats.refused++;
@@ -168,20 +171,4 @@ export async function startItronSim(opts: ItronSimOptions = {}): Promise<ItronSi
       tlsServer.close();
     },
   };
-}
-
-/** The meter's own device certificate: self-signed P-256, as no public CA issues them. */
-async function meterCertificate(): Promise<{ certPem: string; keyPem: string }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=Itron Gen5 Riva (simulated)',
-    notBefore: new Date(Date.now() - 86_400_000),
-    notAfter: new Date(Date.now() + 3650 * 86_400_000),
-    signingAlgorithm: alg,
-    keys,
-  });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
-  return { certPem: cert.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
 }

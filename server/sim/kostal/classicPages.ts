@@ -90,8 +90,14 @@ function cellValue(cell: Cell, live: LiveValues, totalKwh: number, dailyKwh: num
   if (cell === 'ac') return String(live.acW);
   const n = Number(cell[1]) - 1;
   const what = cell[2];
-  if (cell[0] === 's') return what === 'u' ? String(live.strings[n].u) : live.strings[n].i.toFixed(2);
-  return what === 'u' ? String(live.phases[n].u) : String(live.phases[n].p);
+  if (cell[0] === 's') {
+    const string = live.strings[n];
+    if (!string) throw new Error(`layout cell ${cell}: the inverter has ${live.strings.length} strings`);
+    return what === 'u' ? String(string.u) : string.i.toFixed(2);
+  }
+  const phase = live.phases[n];
+  if (!phase) throw new Error(`layout cell ${cell}: the inverter has ${live.phases.length} phases`);
+  return what === 'u' ? String(phase.u) : String(phase.p);
 }
 
 export function renderClassicPage(layout: Layout, phase: SunPhase, live: LiveValues, totalKwh: number, dailyKwh: number): Buffer {
@@ -102,6 +108,7 @@ export function renderClassicPage(layout: Layout, phase: SunPhase, live: LiveVal
   const html = template
     .replace(WHITE_CELL, (_m, open: string, _v: string, close: string) => {
       const cell = spec.order[i++];
+      if (cell === undefined) throw new Error(`${spec.file} has more value cells than its layout's ${spec.order.length}`);
       const counter = cell === 'total' || cell === 'daily';
       const value = off && !counter ? 'x x x&nbsp' : cellValue(cell, live, totalKwh, dailyKwh);
       return `${open}\r\n  ${value}${close}`;

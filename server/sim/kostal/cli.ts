@@ -84,7 +84,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
     const [cmd, arg] = line.trim().split(/\s+/);
     if (cmd === 'hour' && arg !== undefined) void sim.setHour(Number(arg)).then(() => console.log(`hour ${arg}: ${sim.phase}`));
     else if (cmd === 'none') void sim.setFault(null).then(() => console.log('no fault'));
-    else if ((SIM_FAULTS as readonly string[]).includes(cmd)) void sim.setFault(cmd as SimFault).then(() => console.log(`fault ${cmd}`));
+    else if (cmd !== undefined && (SIM_FAULTS as readonly string[]).includes(cmd))
+      void sim.setFault(cmd as SimFault).then(() => console.log(`fault ${cmd}`));
     else if (cmd) console.log(`commands: ${SIM_FAULTS.join(' | ')} | none | hour H`);
   });
   await new Promise<void>((resolve) => {

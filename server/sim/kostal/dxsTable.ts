@@ -23,7 +23,8 @@ function csvFields(line: string): string[] {
     re.lastIndex = pos;
     const m = re.exec(line);
     if (!m) break;
-    fields.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+    const [, quoted, plain = ''] = m;
+    fields.push(quoted !== undefined ? quoted.replace(/""/g, '"') : plain);
     pos = re.lastIndex + 1;
   }
   return fields;
@@ -32,7 +33,7 @@ function csvFields(line: string): string[] {
 function loadIds(): IdRow[] {
   const lines = readFileSync(new URL('dxs-ids.csv', DATA), 'utf8').trim().split(/\r?\n/).slice(1);
   return lines.map((line) => {
-    const [id, , group, key, , unit] = csvFields(line);
+    const [id, , group = '', key = '', , unit = ''] = csvFields(line);
     return { id: Number(id), group, key, unit };
   });
 }

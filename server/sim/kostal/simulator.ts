@@ -233,8 +233,8 @@ export class KostalSim {
 
   private authorised(req: http.IncomingMessage): boolean {
     const header = req.headers.authorization ?? '';
-    const m = /^Basic\s+(\S+)$/i.exec(header);
-    if (!m) return false;
-    return Buffer.from(m[1], 'base64').toString('latin1') === `${this.opts.username}:${this.opts.password}`;
+    const credentials = /^Basic\s+(?<credentials>\S+)$/i.exec(header)?.groups?.credentials;
+    if (credentials === undefined) return false;
+    return Buffer.from(credentials, 'base64').toString('latin1') === `${this.opts.username}:${this.opts.password}`;
   }
 }

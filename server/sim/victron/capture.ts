@@ -26,12 +26,12 @@ export function loadCapture(file: URL = CAPTURE_FILE): Capture {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line.startsWith('# --- while alive')) break;
     if (line.startsWith('#') || !line.includes('\t')) continue;
-    const [topic, payload] = line.split('\t');
-    const m = /^N\/([^/]+)\/(.+)$/.exec(topic);
-    if (!m || m[2] === 'full_publish_completed' || payload === '') continue;
-    portalId = m[1];
+    const [topic = '', payload = ''] = line.split('\t');
+    const [, portal, path] = /^N\/([^/]+)\/(.+)$/.exec(topic) ?? [];
+    if (portal === undefined || path === undefined || path === 'full_publish_completed' || payload === '') continue;
+    portalId = portal;
     const body = JSON.parse(payload) as { value: unknown; min?: number; max?: number };
-    items.push({ path: m[2], value: body.value, min: body.min, max: body.max });
+    items.push({ path, value: body.value, min: body.min, max: body.max });
   }
   if (!portalId) throw new Error(`no N/ topics in ${String(file)}`);
   return { portalId, items };

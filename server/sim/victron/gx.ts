@@ -114,7 +114,7 @@ export class GxSimulator {
     }
     const services = new Set(capture.items.map((i) => i.path.split('/').slice(0, 2).join('/')));
     for (const serviceInstance of services) {
-      const [service, instance] = serviceInstance.split('/');
+      const [service = '', instance = ''] = serviceInstance.split('/');
       for (const [path, value] of Object.entries(HOUSEKEEPING)) {
         const full = `${serviceInstance}/${path}`;
         if (!this.items.has(full)) this.items.set(full, { path: full, value: value(service, instance) });
@@ -279,6 +279,7 @@ export class GxSimulator {
     if (drifting.length === 0) return;
     for (let n = 0; n < count; n++) {
       const item = drifting[this.tick++ % drifting.length];
+      if (!item) break;
       const v = item.value as number;
       const next = item.path.endsWith('Soc') ? Math.min(100, Math.max(0, v + (Math.random() - 0.5))) : v * (0.98 + Math.random() * 0.04);
       // float32 artefacts like a real GX
@@ -303,9 +304,8 @@ export class GxSimulator {
   }
 
   private onClientPublish(packet: AedesPublishPacket): void {
-    const m = /^([RW])\/([^/]+)\/(.+)$/.exec(packet.topic);
-    if (!m || m[2] !== this.portalId) return;
-    const [, verb, , rest] = m;
+    const [, verb, portalId, rest] = /^([RW])\/([^/]+)\/(.+)$/.exec(packet.topic) ?? [];
+    if (portalId !== this.portalId || rest === undefined) return;
     const payload = Buffer.from(packet.payload).toString('utf8');
     if (verb === 'R' && (rest === 'keepalive' || rest === 'system/0/Serial')) this.onKeepalive(payload, rest === 'system/0/Serial');
     else if (verb === 'R') this.onRead(rest);

@@ -76,7 +76,7 @@ export function parseDeviceList(list: string): SimDeviceSpec[] {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const [name, countText = '1'] = part.split(':');
+    const [name = '', countText = '1'] = part.split(':');
     const kind = alias[name.toLowerCase()];
     const count = Number(countText);
     if (!kind) throw new Error(`unknown device kind "${name}" (use xt, vt, vs or bsp)`);
@@ -305,7 +305,8 @@ export class XcomGatewaySim {
       [ident.fidMsb]: Math.floor(dev.fid / 0x10000),
       [ident.fidLsb]: dev.fid % 0x10000,
     };
-    if (id in identity) return { format: 'float', value: identity[id] };
+    const known = identity[id];
+    if (known !== undefined) return { format: 'float', value: known };
     const info = INFOS[dev.kind][id];
     if (!info) return undefined;
     const pinned = this.pinned.get(`${dev.address}:${id}`);

@@ -52,7 +52,7 @@ export class SimFrameCollector {
         out.push({
           src: this.pending.readUInt32LE(2),
           dst: this.pending.readUInt32LE(6),
-          serviceId: data[1],
+          serviceId: data.readUInt8(1),
           objectType: data.readUInt16LE(2),
           objectId: data.readUInt32LE(4),
           propertyId: data.readUInt16LE(8),

@@ -76,7 +76,7 @@ describe('chaos hooks of the DL/T 645 and DLMS demo simulators', () => {
       const hit = notOnline(sim);
       expect(hit, fault.name).toHaveLength(1);
       await waitFor(() => sim.truth!().every(agrees), { ...SLOW, what: `${fault.name}: hub ${hit[0]} not online, the others online` });
-      shown.set(fault.name, availability(hit[0]));
+      shown.set(fault.name, availability(hit[0]!));
 
       await fault.recover();
       expect(notOnline(sim), `${fault.name} after one of two recoveries`).toEqual(hit);
@@ -131,9 +131,9 @@ describe('chaos hooks of the DL/T 645 and DLMS demo simulators', () => {
         const state = app.hub.get(truth.id)!.state;
         const keys = Object.keys(truth.counters);
         expect(keys.length, truth.id).toBeGreaterThanOrEqual(3);
-        for (const key of keys) expect(state[key], `${truth.id}.${key}`).toBeCloseTo(truth.counters[key], 9);
+        for (const key of keys) expect(state[key], `${truth.id}.${key}`).toBeCloseTo(truth.counters[key]!, 9);
         // Frozen counters that still read as zero would prove nothing.
-        expect(state[keys[0]], `${truth.id}.${keys[0]}`).toBeGreaterThan(0);
+        expect(state[keys[0]!], `${truth.id}.${keys[0]}`).toBeGreaterThan(0);
       }
     }
   }, 45_000);

@@ -36,7 +36,7 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
     const sims = [first];
     const names = (first.faults?.() ?? []).map((f) => f.name);
     while (sims.length < names.length) sims.push(await start());
-    names.forEach((name, k) => void cases.push({ sim: sims[k], fault: sims[k].faults!().find((f) => f.name === name)! }));
+    names.forEach((name, k) => void cases.push({ sim: sims[k]!, fault: sims[k]!.faults!().find((f) => f.name === name)! }));
   }
 
   beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
   const truthOf = (sim: DemoSim): SimTruth => {
     const all = sim.truth!();
     expect(all).toHaveLength(1);
-    return all[0];
+    return all[0]!;
   };
   const availability = (id: string) => app.hub.get(id)?.status.availability;
   const agrees = (truth: SimTruth) => {
@@ -122,7 +122,7 @@ describe('chaos hooks of the Kostal and Itron demo simulators', () => {
       const state = app.hub.get(truth.id)!.state;
       const keys = Object.keys(truth.counters);
       expect(keys.length, truth.id).toBeGreaterThanOrEqual(2);
-      for (const key of keys) expect(state[key], `${truth.id}.${key}`).toBeCloseTo(truth.counters[key], 9);
+      for (const key of keys) expect(state[key], `${truth.id}.${key}`).toBeCloseTo(truth.counters[key]!, 9);
     }
   }, 45_000);
 });

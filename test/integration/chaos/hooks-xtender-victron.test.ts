@@ -46,7 +46,7 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
     cases.push({ sim: xtender, faults: xtender.faults!() });
     for (let k = 0; k < 3; k++) {
       const victron = await startVictronDemo(`c0619ab1230${k}`);
-      cases.push({ sim: victron, faults: [victron.faults!()[k]] });
+      cases.push({ sim: victron, faults: [victron.faults!()[k]!] });
     }
     const options: Options = optionsSchema.parse({});
     for (const { sim } of cases) sim.configure(options);
@@ -83,7 +83,7 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
       const hit = sim.truth!().filter((t) => t.availability === 'offline');
       expect(hit.length, fault.name).toBeGreaterThan(0);
       await waitFor(() => allAgree(sim), { ...SLOW, what: `${fault.name}: hub as truth() says` });
-      for (const { id } of hit) expect(status(id)?.reason, `${fault.name}: ${id}`).toMatch(OFFLINE_REASON[fault.name]);
+      for (const { id } of hit) expect(status(id)?.reason, `${fault.name}: ${id}`).toMatch(OFFLINE_REASON[fault.name]!);
 
       await fault.recover();
       expect(
@@ -112,7 +112,7 @@ describe('chaos hooks of the Xtender and Victron demo simulators', () => {
     }
     // The counters really moved while the simulators ran, so the comparison above is not of constants.
     const [victron] = cases.filter((c) => c.sim.kind === 'victron');
-    const grid = victron.sim.truth!().find((t) => t.id.endsWith('_grid_30'))!;
+    const grid = victron!.sim.truth!().find((t) => t.id.endsWith('_grid_30'))!;
     expect(grid.counters.grid_energy_import).toBeGreaterThan(4321.88);
   }, 240_000);
 });

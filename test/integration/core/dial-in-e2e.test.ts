@@ -102,7 +102,7 @@ describe('DL/T 645 dial-in meters end to end (IVY topics)', () => {
   it('a dropped meter goes offline with an event and comes back online', async () => {
     const id = METERS[1];
     probe.clear();
-    sim.drop(id, 1500);
+    sim.drop(id!, 1500);
     await probe.waitFor(`${BASE}/${id}/status`, (m) => JSON.parse(m.payload).online === false, 15_000);
     await probe.waitFor(`${BASE}/${id}/events`, (m) => JSON.parse(m.payload).event === 'meter_disconnected', 15_000);
     await probe.waitFor(`${BASE}/${id}/status`, (m) => JSON.parse(m.payload).online === true, 20_000);

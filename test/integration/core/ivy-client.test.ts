@@ -120,7 +120,7 @@ describe('the IVY gateway client example against Wattwire', () => {
 
   it("publishes a meter's first status as online, and a configured absent meter's as offline", async () => {
     await probe.waitFor(`${BASE}/${METER}/status`, () => true, 20_000);
-    expect(JSON.parse(probe.on(`${BASE}/${METER}/status`)[0].payload)).toMatchObject({ meterId: METER, online: true, ip: '127.0.0.1' });
+    expect(JSON.parse(probe.on(`${BASE}/${METER}/status`)[0]!.payload)).toMatchObject({ meterId: METER, online: true, ip: '127.0.0.1' });
     const absent = await probe.waitFor(`${BASE}/${ABSENT}/status`, () => true, 20_000);
     expect(JSON.parse(absent.payload)).toMatchObject({ meterId: ABSENT, online: false, state: 'offline' });
     expect(JSON.parse(absent.payload)).not.toHaveProperty('ip');
@@ -160,7 +160,7 @@ describe('the IVY gateway client example against Wattwire', () => {
       expect(topic).toBe(`${BASE}/${METER}/telemetry:`);
       expectKeys(d, ['meterId', 'timestamp', 'register', 'value', 'unit', 'raw']);
       expectKeys(d.register, ['id', 'name', 'description']);
-      const [id, unit] = SEED_REGISTERS[d.register.name];
+      const [id, unit] = SEED_REGISTERS[d.register.name]!;
       expect(d).toMatchObject({ meterId: METER, timestamp: expect.any(Number), value: expect.any(Number), unit, raw: expect.any(String) });
       expect(d.register).toEqual({ id, name: d.register.name, description: expect.any(String) });
       expect(d.raw).toMatch(/^([0-9A-F]{2})+$/);
@@ -189,7 +189,7 @@ describe('the IVY gateway client example against Wattwire', () => {
       if ('data' in d) expect(typeof d.data).toBe('object');
     }
 
-    const [[, response]] = on('command/response');
+    const [, response] = on('command/response')[0]!;
     expectKeys(response, ['requestId', 'success', 'timestamp', 'data']);
     expect(response).toMatchObject({ requestId: expect.stringMatching(/^req-\d+$/), success: true, timestamp: expect.any(Number) });
     expectKeys(response.data, ['register', 'value', 'unit'], RESPONSE_DATA_EXTRA);

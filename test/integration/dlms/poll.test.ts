@@ -28,10 +28,10 @@ describe('DLMS GET polling', () => {
     expect(rec.state.POWER_FACTOR_TOTAL).toBe(0.97);
     // Objects the meter does not have are asked once, then skipped.
     const diag = (h.driver.diagnostics!() as { meters: { absentObis: string[] }[] }).meters[0];
-    expect(diag.absentObis).toContain('1-0:15.8.0.255');
+    expect(diag!.absentObis).toContain('1-0:15.8.0.255');
     const before = server.requests;
     const [reading] = await h.hub.read('YTL102000000000000', ['ACTIVE_POWER_IMPORT']);
-    expect(typeof reading.value).toBe('number');
+    expect(typeof reading!.value).toBe('number');
     expect(server.requests).toBeGreaterThan(before);
   });
 

@@ -164,7 +164,7 @@ describe('DLMS pushes from unknown system titles', () => {
     expect(b.listener.pendingMeters().map((p) => p.systemTitle)).toHaveLength(3);
     expect(b.listener.pendingMeters()[0]).toMatchObject({ ip: '127.0.0.1' });
     expect(b.hub.get('plain_meter')?.status.availability).not.toBe('fault');
-    expect(b.meters[0].device.diag.problem).toBe('waiting');
+    expect(b.meters[0]!.device.diag.problem).toBe('waiting');
     expect(warnings(b, /system title\(s\) that are not configured/)).toHaveLength(1);
   });
 
@@ -172,10 +172,10 @@ describe('DLMS pushes from unknown system titles', () => {
     const b = await startListener([{ id: 'keyed', encryption_key: EK, authentication_key: AK }]);
     await sim(b.port, '4B464D1010000099', { encryptionKey: Buffer.from('000102030405060708090A0B0C0D0E0F', 'hex') }).start();
     await waitFor(() => b.listener.pendingMeters().length === 1, { what: 'stranger listed' });
-    expect(b.meters[0].device.diag.problem).toBe('waiting');
+    expect(b.meters[0]!.device.diag.problem).toBe('waiting');
     await sim(b.port, ST).start();
     await waitFor(() => b.hub.get('keyed')?.status.availability === 'online', { what: 'own meter adopted by its key' });
-    expect(b.meters[0].device.systemTitle).toBe(ST);
+    expect(b.meters[0]!.device.systemTitle).toBe(ST);
   });
 });
 

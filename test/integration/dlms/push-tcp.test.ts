@@ -75,7 +75,7 @@ describe('DLMS push over TCP', () => {
     expect(h.driver.diagnostics?.()).toMatchObject({ meters: [{ unknownObis: ['1-0:128.7.0.255'] }] });
     expect(tableViolations(rec.registers)).toEqual([]);
     const power = rec.registers.find((r) => r.key === 'ACTIVE_POWER_IMPORT')!;
-    const payload = readingsPayload(ST, 1, 'dlms', [{ register: power, value: rec.state.ACTIVE_POWER_IMPORT }]);
+    const payload = readingsPayload(ST, 1, 'dlms', [{ register: power, value: rec.state.ACTIVE_POWER_IMPORT! }]);
     expect(payload.readings.ACTIVE_POWER_IMPORT).toEqual({ value: rec.state.ACTIVE_POWER_IMPORT, unit: 'W', obis: '1-0:1.7.0.255' });
     expect(JSON.stringify(h.logLines())).not.toMatch(new RegExp(`${EK}|${AK}`, 'i'));
   });

@@ -61,7 +61,7 @@ describe('DLMS session boundary', () => {
     );
     const faultLines = h.logLines().filter((l) => l.level === 50);
     expect(faultLines).toHaveLength(1);
-    expect(faultLines[0].msg).toContain('Basement meter');
+    expect(faultLines[0]!.msg).toContain('Basement meter');
     await deviceWhen(h, ST, (d) => d.status.availability === 'online' && d.state.ACTIVE_ENERGY_IMPORT !== undefined, 'back online', 20_000);
   }, 60_000);
 });

@@ -51,7 +51,7 @@ describe('DL/T 645 dial-in guards', () => {
     expect(b.driver.diagnostics?.()).toMatchObject({ meters: 0 });
     const closedLines = (ip: string) => b.logs.filter((l) => l.msg.startsWith(`dlt645 connection from ${ip} closed`));
     expect(closedLines('127.0.0.2')).toHaveLength(1);
-    expect(closedLines('127.0.0.2')[0].msg).toMatch(/without a valid meter frame/);
+    expect(closedLines('127.0.0.2')[0]!.msg).toMatch(/without a valid meter frame/);
     expect(closedLines('127.0.0.3')).toEqual([expect.objectContaining({ msg: expect.stringMatching(/no valid meter frame for \d+ s/) })]);
   }, 30_000);
 
@@ -126,13 +126,13 @@ describe('DL/T 645 dial-in guards', () => {
     const [waiting] = b.driver.pendingMeters();
     const adopted = dlt645Devices(b).map((r) => r.info.id);
     expect(adopted).toHaveLength(2);
-    expect(await b.hub.removeDevice(adopted[0])).toBe(true);
-    await waitFor(() => online(b, waiting.address), { what: 'the waiting meter adopted', timeoutMs: 20_000 });
+    expect(await b.hub.removeDevice(adopted[0]!)).toBe(true);
+    await waitFor(() => online(b, waiting!.address), { what: 'the waiting meter adopted', timeoutMs: 20_000 });
     expect(
       dlt645Devices(b)
         .map((r) => r.info.id)
         .sort(),
-    ).toEqual([adopted[1], waiting.address].sort());
+    ).toEqual([adopted[1], waiting!.address].sort());
     expect(b.driver.pendingMeters()).toEqual([]);
   }, 30_000);
 

@@ -35,7 +35,7 @@ describe('DL/T 645 faults', () => {
     await waitFor(() => status(b, '000000000101')?.availability === 'online', { what: 'back online' });
     expect(eventsOf(b, '000000000101', 'meter_connected')).toHaveLength(2);
     const [reading] = await b.hub.read('000000000101', ['voltageA']);
-    expect(typeof reading.value).toBe('number');
+    expect(typeof reading!.value).toBe('number');
   });
 
   it('survives garbage on the line and counts it', async () => {
@@ -44,7 +44,7 @@ describe('DL/T 645 faults', () => {
     s.garbage('000000000102', Buffer.from([0x68, 0x01, 0x02, 0x68, 0x68, 0x68, 0x68, 0x68, 0x68, 0x68, 0x91, 0xff]));
     await waitFor(() => (b.driver.diagnostics?.().garbageBytes as number) > 0, { what: 'garbage counted' });
     const [reading] = await b.hub.read('000000000102', ['frequency']);
-    expect(reading.value).toBeGreaterThan(49);
+    expect(reading!.value).toBeGreaterThan(49);
     expect(status(b, '000000000102')?.availability).toBe('online');
   });
 
@@ -59,7 +59,7 @@ describe('DL/T 645 faults', () => {
     });
     s.errors('000000000103', undefined);
     const [again] = await b.hub.read('000000000103', ['voltageA']);
-    expect(typeof again.value).toBe('number');
+    expect(typeof again!.value).toBe('number');
   });
 
   it('skips registers (and block DIs) the meter does not have after its first "no requested data"', async () => {

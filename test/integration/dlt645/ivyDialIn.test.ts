@@ -70,9 +70,9 @@ describe('IVY EM114070 dialing in to the DL/T 645 port', { timeout: 120_000 }, (
     expect(rec.state.ACTIVE_POWER_IMPORT).toBe(118);
 
     const first = polls(ivy.requests)[0];
-    expect(first[0]).toBe('AARQ');
-    expect(first.at(-1)).toBe('RLRQ');
-    expect(first.slice(1, -1).every((r) => r.startsWith('GET '))).toBe(true);
+    expect(first![0]).toBe('AARQ');
+    expect(first!.at(-1)).toBe('RLRQ');
+    expect(first!.slice(1, -1).every((r) => r.startsWith('GET '))).toBe(true);
     expect(first).toContain('GET 1-0:12.7.0.255/2');
     expect(ivy.maxInFlight).toBe(1);
     expect(b.driver.pendingMeters()).toEqual([]);

@@ -87,7 +87,7 @@ describe('DL/T 645 session boundary', () => {
     );
     const faultLines = lines.filter((l) => l.level === 50 && l.msg.includes('internal error'));
     expect(faultLines).toHaveLength(1);
-    expect(faultLines[0].msg).toContain('Garage meter');
+    expect(faultLines[0]!.msg).toContain('Garage meter');
     const before = readingsB();
     await waitFor(() => hub.get(A)?.status.availability === 'online', { timeoutMs: 20_000, what: 'meter A back online' });
     await waitFor(() => readingsB() > before, { timeoutMs: 20_000, what: 'meter B still publishing' });

@@ -117,15 +117,15 @@ describe('DL/T 645 over TCP (DTUs dialing in)', () => {
     });
     await waitFor(() => online(b, '000000000031'), { what: 'online' });
     const [read] = await b.hub.read('000000000031', ['combinedActiveEnergy']);
-    expect(typeof read.value).toBe('number');
+    expect(typeof read!.value).toBe('number');
     const concurrent = await Promise.all([
       b.hub.read('000000000031', ['totalActiveEnergy']),
       b.hub.read('000000000031', ['voltageA', 'frequency']),
     ]);
     expect(concurrent.flat().map((r) => r.register.key)).toEqual(['totalActiveEnergy', 'voltageA', 'frequency']);
     await waitFor(() => energies.length >= 4, { what: 'several energy readings' });
-    for (let i = 1; i < energies.length; i++) expect(energies[i]).toBeGreaterThanOrEqual(energies[i - 1]);
-    expect(energies.at(-1)).toBeGreaterThan(energies[0]);
+    for (let i = 1; i < energies.length; i++) expect(energies[i]).toBeGreaterThanOrEqual(energies[i - 1]!);
+    expect(energies.at(-1)).toBeGreaterThan(energies[0]!);
     expect(eventsOf(b, '000000000031', 'counter_regression')).toEqual([]);
   });
 

@@ -1,15 +1,13 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAndStore } from '../../../server/certs/store.ts';
 import { createItronDriver } from '../../../server/drivers/itron/driver.ts';
+import { ITRON_CRAWL, itronDocument } from '../../support/deviceDocuments.ts';
 import { waitFor } from '../../support/ports.ts';
 import { testContext } from './context.ts';
 import { opensslServer, writeServerIdentity, writeTree, type Peer } from './tlsPeers.ts';
-
-const CRAWL = new URL('../../fixtures/itron/crawl/', import.meta.url);
-const SYNTHETIC = new URL('../../fixtures/itron/synthetic/', import.meta.url);
 
 /**
  * `s_server -WWW` serves files by URL path (a query becomes part of the file name), so the
@@ -23,10 +21,8 @@ describe('driver against openssl s_server -tls1_2 -cipher ECDHE-ECDSA-AES128-CCM
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'wattwire-sserver-'));
-    const files: Record<string, string> = { 'sdev/sdi': await readFile(new URL('sdev-sdi.xml', SYNTHETIC), 'utf8') };
-    for (const f of (await readdir(CRAWL)).filter((n) => n.endsWith('.xml'))) {
-      files[f.replace(/\.xml$/, '').replaceAll('_', '/')] = await readFile(new URL(f, CRAWL), 'utf8');
-    }
+    const files: Record<string, string> = { 'sdev/sdi': itronDocument('sdev-sdi.xml') };
+    for (const { path: p, file } of ITRON_CRAWL) files[p.slice(1)] = itronDocument(file);
     // A path cannot be both a file and a directory: drop the list documents that collide.
     const leaves = Object.fromEntries(Object.entries(files).filter(([p]) => !Object.keys(files).some((q) => q.startsWith(`${p}/`))));
     await writeTree(path.join(root, 'www'), leaves);

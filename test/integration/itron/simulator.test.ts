@@ -60,7 +60,7 @@ describe('driver against the Itron simulator (real TLS, CCM8, client certificate
       expect(sim.stats.sessions).toBe(1);
       expect(driver.diagnostics?.()).toMatchObject({ meters: [{ handshakes: 1, failures: 0 }] });
       const [read] = await ctx.hub.read(sim.lfdi, ['energy_delivered']);
-      expect(read.value).toBeGreaterThanOrEqual(rec.state.energy_delivered as number);
+      expect(read!.value).toBeGreaterThanOrEqual(rec.state.energy_delivered as number);
     } finally {
       await driver.stop();
     }

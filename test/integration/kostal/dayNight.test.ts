@@ -68,8 +68,8 @@ describe('kostal classic inverter through a day and a night', () => {
     await r.poll();
     expect(r.status().availability).toBe('online');
     const device = r.hub.list()[0];
-    expect(device.info).toMatchObject({ id: 'kostal_90553KSE00123', serialNumber: '90553KSE00123' });
-    expect(device.info.model).toBe('PIKO 8.3');
+    expect(device!.info).toMatchObject({ id: 'kostal_90553KSE00123', serialNumber: '90553KSE00123' });
+    expect(device!.info.model).toBe('PIKO 8.3');
     expect(r.state().ac_power).toBeGreaterThan(1000);
     expect(r.state().operating_state).toBe('feeding_mpp');
     expect(r.state().l3_power).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ describe('kostal classic inverter through a day and a night', () => {
     const first = await rig({ layout: '8.3-en', night: 'refused', clock: { hour: 21 } }, {}, dir);
     await first.poll();
     expect(first.status().availability).toBe('asleep');
-    const id = first.hub.list()[0].info.id;
+    const id = first.hub.list()[0]!.info.id;
     await first.sim.setHour(23);
     first.session.stop();
     const hub2 = new Hub();

@@ -1,6 +1,6 @@
 /** The driver from options, the DXS generation, onboarding and the simulator CLI. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { createKostalDriver, testConnection } from '../../../server/drivers/kost
 import { optionsSchema } from '../../../server/options/schema.ts';
 import { KostalSim } from '../../../server/sim/kostal/simulator.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
+import { kostalPage } from '../../support/deviceDocuments.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,7 +51,7 @@ describe('kostal driver', () => {
     expect(device.state.grid_frequency).toBeCloseTo(50, 0);
     expect(device.state.energy_total).toBeCloseTo(29.07, 1);
     const read = await hub.read('kostal_90553KSE00777', ['ac_power']);
-    expect(read[0].value).toBeGreaterThan(0);
+    expect(read[0]!.value).toBeGreaterThan(0);
   });
 
   it('testConnection reports identity and generation, and a clear reason when it fails', async () => {
@@ -91,7 +92,7 @@ describe('kostal driver', () => {
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toMatch(/^Basic/);
     const page = await fetch(url, { headers: { Authorization: `Basic ${Buffer.from('pvserver:pvwr').toString('base64')}` } });
-    const expected = readFileSync(new URL('../../fixtures/kostal/piko-8.3-index-de-off-night.html', import.meta.url));
+    const expected = kostalPage('piko-8.3-index-de-off-night.html');
     expect(Buffer.from(await page.arrayBuffer()).equals(expected)).toBe(true);
   });
 });

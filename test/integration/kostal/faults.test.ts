@@ -37,7 +37,7 @@ async function setup(password = 'pvwr') {
       return (err as Error).message;
     }
   };
-  const status = () => hub.list()[0].status;
+  const status = () => hub.list()[0]!.status;
   return { sim, hub, poll, status };
 }
 
@@ -52,14 +52,14 @@ describe('kostal faults', () => {
     const t = await setup();
     await t.poll();
     expect(t.status().availability).toBe('online');
-    const total = t.hub.list()[0].state.energy_total;
+    const total = t.hub.list()[0]!.state.energy_total;
     await t.sim.setFault('500');
     await t.poll();
     expect(t.status()).toMatchObject({ availability: 'fault', reason: 'HTTP 500 from /index.fhtml' });
     await t.sim.setFault('truncated');
     await t.poll();
     expect(t.status()).toMatchObject({ availability: 'fault', reason: expect.stringMatching(/truncated/) });
-    expect(t.hub.list()[0].state.energy_total).toBe(total);
+    expect(t.hub.list()[0]!.state.energy_total).toBe(total);
     await t.sim.setFault(null);
     await t.poll();
     expect(t.status().availability).toBe('online');

@@ -85,7 +85,7 @@ describe('Kostal session boundary', () => {
     );
     const faultLines = lines.filter((l) => l.level === 50);
     expect(faultLines).toHaveLength(1);
-    expect(faultLines[0].msg).toContain('Roof inverter');
+    expect(faultLines[0]!.msg).toContain('Roof inverter');
     await waitFor(() => hub.get(idA)?.status.availability === 'online', { timeoutMs: 20_000, what: 'the roof inverter back online' });
     await waitFor(() => (hub.get(idB)?.counters.readings ?? 0) > 0, { what: 'the garage inverter publishing' });
     expect(seenB.filter((s) => s !== 'online' && s !== 'connecting')).toEqual([]);

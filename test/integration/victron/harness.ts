@@ -53,7 +53,7 @@ export async function startRig(sim: GxSimOptions, system: Record<string, unknown
     hub,
     driver,
     errors,
-    diag: () => (driver.diagnostics!() as { systems: Record<string, any>[] }).systems[0],
+    diag: () => (driver.diagnostics!() as { systems: Record<string, any>[] }).systems[0]!,
     until: (id, key, pred = (v) => v !== undefined, timeoutMs = 10_000) =>
       waitFor(
         () => {

@@ -26,7 +26,7 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron recovery with %s', (ge
     expect(events).toContain('keepalive_lapsed');
     expect(events).toContain('keepalive_recovered');
     const recoveredAt = Date.now();
-    await rig.until(GX_ID, 'system_pv_power', () => rig!.hub.get(GX_ID)!.updated.system_pv_power > recoveredAt);
+    await rig.until(GX_ID, 'system_pv_power', () => rig!.hub.get(GX_ID)!.updated.system_pv_power! > recoveredAt);
     expect(rig.hub.get(GX_ID)!.status.availability).toBe('online');
     expect(rig.sim.alive).toBe(true);
   });
@@ -41,7 +41,7 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron recovery with %s', (ge
     await rig.sim.restart(300);
     await waitFor(() => rig!.diag().reconnects >= 1 && rig!.diag().connected, { what: 'reconnected' });
     const backAt = Date.now();
-    await rig.until(GX_ID, 'system_pv_power', () => rig!.hub.get(GX_ID)!.updated.system_pv_power > backAt);
+    await rig.until(GX_ID, 'system_pv_power', () => rig!.hub.get(GX_ID)!.updated.system_pv_power! > backAt);
     expect(statuses).toContain('offline');
     expect(rig.hub.get(GX_ID)!.status.availability).toBe('online');
     expect(rig.sim.alive).toBe(true);

@@ -85,7 +85,7 @@ describe('Victron session boundary', () => {
     );
     const faultLines = lines.filter((l) => l.level === 50);
     expect(faultLines).toHaveLength(1);
-    expect(faultLines[0].msg).toContain('Boat GX');
+    expect(faultLines[0]!.msg).toContain('Boat GX');
     const readingsB = hub.get(idB)?.counters.readings ?? 0;
     await waitFor(() => hub.get(idA)?.status.availability === 'online', { timeoutMs: 20_000, what: 'the boat GX back online' });
     await waitFor(() => (hub.get(idB)?.counters.readings ?? 0) > readingsB, { what: 'the house GX still publishing' });

@@ -34,8 +34,8 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron writes with %s', (gene
     await rig.until(GX_ID, 'settings_ess_minimum_soc');
     await waitFor(() => rig!.hub.get(GX_ID)!.status.availability === 'online', { what: 'online' });
     const [reading] = await rig.hub.read(GX_ID, ['settings/0/Settings/CGwacs/BatteryLife/MinimumSocLimit']);
-    expect(reading.register.key).toBe('settings_ess_minimum_soc');
-    expect(reading.value).toBe(20);
+    expect(reading!.register.key).toBe('settings_ess_minimum_soc');
+    expect(reading!.value).toBe(20);
   });
 
   it('refuses a value outside the register range without sending it', async () => {

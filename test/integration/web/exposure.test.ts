@@ -127,7 +127,7 @@ describe('standalone web exposure', () => {
     const cookie = String(landing.headers['set-cookie']?.[0]);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    const withCookie = await request(LAN_PEER, port, '/api/devices', { headers: { cookie: cookie.split(';')[0] } });
+    const withCookie = await request(LAN_PEER, port, '/api/devices', { headers: { cookie: cookie.split(';')[0]! } });
     expect(withCookie.status).toBe(200);
 
     // A save through the API writes the options file for the owner only.

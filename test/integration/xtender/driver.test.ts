@@ -54,7 +54,7 @@ describe('xtender driver over a PTY', () => {
     expect(unrounded.map((x) => `${x.key}=${state[x.key]}`)).toEqual([]);
     // 54.4 as float32 is 54.400001525878906.
     const [floating] = await r.hub.read(id, ['floating_voltage']);
-    expect(floating.value).toBe(54.4);
+    expect(floating!.value).toBe(54.4);
   });
 
   it('reads a parameter with the device range, round-trips a RAM write, and refuses writes when not allowed', async () => {
@@ -64,7 +64,7 @@ describe('xtender driver over a PTY', () => {
     await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online' });
 
     const [read] = await r.hub.read(id, ['max_ac_input_current']);
-    expect(read.value).toBe(32);
+    expect(read!.value).toBe(32);
     const reg = r.hub.get(id)!.registers.find((x) => x.key === 'max_ac_input_current')!;
     expect([reg.min, reg.max, reg.writable, reg.entityCategory]).toEqual([2, 50, true, 'config']);
 
@@ -109,7 +109,7 @@ describe('xtender driver over a PTY', () => {
     const r = rig;
     const id = simDeviceId(r, 101);
     await waitFor(() => typeof r.hub.get(id)?.state.battery_voltage === 'number', { what: 'readings via 0x0005' });
-    expect(r.hub.get(id)!.info.serialNumber).toBe(r.sim.gateway.devices[0].fid.toString(16).toUpperCase().padStart(8, '0'));
+    expect(r.hub.get(id)!.info.serialNumber).toBe(r.sim.gateway.devices[0]!.fid.toString(16).toUpperCase().padStart(8, '0'));
   });
 
   it('tests a connection for onboarding without keeping the port', async () => {

@@ -18,7 +18,7 @@ describe('xtender drop-out in the middle of a batch', () => {
     rig = await startRig({ devices: 'xt:2' });
     const r = rig;
     const [xt1, xt2] = [101, 102].map((a) => simDeviceId(r, a));
-    await waitFor(() => typeof r.hub.get(xt1)?.state.energy_consumers_today === 'number', { what: 'first slow batch' });
+    await waitFor(() => typeof r.hub.get(xt1!)?.state.energy_consumers_today === 'number', { what: 'first slow batch' });
     const published: { key: string; value: unknown }[] = [];
     r.hub.on('readings', (rec, readings) => {
       if (rec.info.id === xt1) for (const p of readings) published.push({ key: p.register.key, value: p.value });
@@ -36,12 +36,12 @@ describe('xtender drop-out in the middle of a batch', () => {
       }
       return handle(req);
     };
-    await waitFor(() => r.hub.get(xt2)?.status.reason?.startsWith('not found on the bus'), {
+    await waitFor(() => r.hub.get(xt2!)?.status.reason?.startsWith('not found on the bus'), {
       what: 'link re-initialised without the dropped device',
     });
     const reinitAt = Date.now();
     await waitFor(
-      () => r.hub.get(xt1)?.status.availability === 'online' && (r.hub.get(xt1)?.updated.energy_consumers_today ?? 0) > reinitAt,
+      () => r.hub.get(xt1!)?.status.availability === 'online' && (r.hub.get(xt1!)?.updated.energy_consumers_today ?? 0) > reinitAt,
       {
         what: 'the counters of the other device published again',
       },

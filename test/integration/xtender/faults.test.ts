@@ -17,7 +17,7 @@ describe('xtender faults', () => {
     rig = await startRig({ devices: 'xt:3' });
     const r = rig;
     const [xt1, xt2, xt3] = [101, 102, 103].map((a) => simDeviceId(r, a));
-    await waitFor(() => [xt1, xt2, xt3].every((id) => typeof r.hub.get(id)?.state.output_current === 'number'), { what: 'all polled' });
+    await waitFor(() => [xt1, xt2, xt3].every((id) => typeof r.hub.get(id!)?.state.output_current === 'number'), { what: 'all polled' });
 
     const published: { id: string; key: string; value: unknown }[] = [];
     r.hub.on('readings', (rec, readings) => {
@@ -25,11 +25,11 @@ describe('xtender faults', () => {
     });
     r.sim.gateway.dropOut(102);
 
-    await waitFor(() => r.hub.get(xt2)?.status.availability === 'offline', { what: 'dropped device offline' });
-    await waitFor(() => (linkDiag(r).reinits as number) >= 1 && !r.sim.gateway.isStale, { what: 'link re-initialised' });
-    await waitFor(() => r.hub.get(xt2)?.status.reason?.startsWith('not found on the bus'), { what: 'rescan without the dropped device' });
+    await waitFor(() => r.hub.get(xt2!)?.status.availability === 'offline', { what: 'dropped device offline' });
+    await waitFor(() => (linkDiag(r)!.reinits as number) >= 1 && !r.sim.gateway.isStale, { what: 'link re-initialised' });
+    await waitFor(() => r.hub.get(xt2!)?.status.reason?.startsWith('not found on the bus'), { what: 'rescan without the dropped device' });
     const after = published.length;
-    await waitFor(() => [xt1, xt3].every((id) => r.hub.get(id)?.status.availability === 'online') && published.length > after + 4, {
+    await waitFor(() => [xt1, xt3].every((id) => r.hub.get(id!)?.status.availability === 'online') && published.length > after + 4, {
       what: 'others back with fresh readings',
     });
 
@@ -54,7 +54,7 @@ describe('xtender faults', () => {
     rig = await startRig({ devices: 'xt:2' });
     const r = rig;
     const [xt1, xt2] = [101, 102].map((a) => simDeviceId(r, a));
-    await waitFor(() => [xt1, xt2].every((id) => r.hub.get(id)?.status.availability === 'online'), { what: 'both online' });
+    await waitFor(() => [xt1, xt2].every((id) => r.hub.get(id!)?.status.availability === 'online'), { what: 'both online' });
     let batchesOfXt2 = 0;
     r.hub.on('readings', (rec, readings) => {
       if (rec.info.id === xt2 && readings.some((p) => p.register.key === 'battery_voltage')) batchesOfXt2++;
@@ -65,25 +65,25 @@ describe('xtender faults', () => {
     await waitFor(() => batchesOfXt2 >= 8, { what: 'eight slow batches from the healthy device', timeoutMs: 60_000 }).catch(
       (err: Error) => {
         throw new Error(
-          `${err.message}; ${batchesOfXt2} batches; link ${JSON.stringify(linkDiag(r))}; ${JSON.stringify(r.hub.get(xt2)?.status)}`,
+          `${err.message}; ${batchesOfXt2} batches; link ${JSON.stringify(linkDiag(r))}; ${JSON.stringify(r.hub.get(xt2!)?.status)}`,
         );
       },
     );
-    expect(r.hub.get(xt1)?.status.availability).toBe('fault');
-    expect(r.hub.get(xt1)?.status.reason).toMatch(/implausible value: Battery voltage 400 V is outside 0\.\.80/);
-    expect(r.hub.get(xt1)?.state.battery_voltage).not.toBe(400);
+    expect(r.hub.get(xt1!)?.status.availability).toBe('fault');
+    expect(r.hub.get(xt1!)?.status.reason).toMatch(/implausible value: Battery voltage 400 V is outside 0\.\.80/);
+    expect(r.hub.get(xt1!)?.state.battery_voltage).not.toBe(400);
     expect(r.events.filter((e) => e.event.event === 'implausible_value')).toHaveLength(1);
     // Backoff from 5 s doubling: eight batches a second or more apart leave room for three re-inits at most.
-    expect(linkDiag(r).reinits as number).toBeLessThanOrEqual(3);
-    expect(linkDiag(r).faultEpisodes).toEqual([expect.objectContaining({ device: xt1 })]);
+    expect(linkDiag(r)!.reinits as number).toBeLessThanOrEqual(3);
+    expect(linkDiag(r)!.faultEpisodes).toEqual([expect.objectContaining({ device: xt1 })]);
 
     r.sim.gateway.pinInfo(101, 3000, undefined);
     const healedAt = Date.now();
-    await waitFor(() => r.hub.get(xt1)?.status.availability === 'online' && (r.hub.get(xt1)?.updated.battery_voltage ?? 0) > healedAt, {
+    await waitFor(() => r.hub.get(xt1!)?.status.availability === 'online' && (r.hub.get(xt1!)?.updated.battery_voltage ?? 0) > healedAt, {
       what: 'the healed device publishing again',
       timeoutMs: 20_000,
     });
-    expect(linkDiag(r).faultEpisodes).toEqual([]);
+    expect(linkDiag(r)!.faultEpisodes).toEqual([]);
   }, 90_000);
 
   it('reopens the port when the PTY is removed and re-created mid-run', async () => {
@@ -91,7 +91,7 @@ describe('xtender faults', () => {
     const r = rig;
     const id = simDeviceId(r, 101);
     await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online' });
-    const opensBefore = (linkDiag(r).link as { opens: number }).opens;
+    const opensBefore = (linkDiag(r)!.link as { opens: number }).opens;
 
     await r.pty.close();
     await waitFor(() => r.hub.get(id)?.status.availability === 'offline', { what: 'offline after unplug' });
@@ -105,7 +105,7 @@ describe('xtender faults', () => {
     }).catch((err: Error) => {
       throw new Error(`${err.message}; status ${JSON.stringify(r.hub.get(id)?.status)}; link ${JSON.stringify(linkDiag(r))}`);
     });
-    expect((linkDiag(r).link as { opens: number }).opens).toBeGreaterThan(opensBefore);
+    expect((linkDiag(r)!.link as { opens: number }).opens).toBeGreaterThan(opensBefore);
   });
 
   it('after a long unplug, is back within a few seconds of the adapter returning, and says the port is gone meanwhile', async () => {
@@ -118,13 +118,13 @@ describe('xtender faults', () => {
     await waitFor(() => r.hub.get(id)?.status.reason?.includes('is not there (adapter unplugged?)'), {
       what: 'reason names the missing port',
     });
-    expect(linkDiag(r).waitingForPort).toBe(true);
+    expect(linkDiag(r)!.waitingForPort).toBe(true);
     // Long enough that exponential backoff from 0.5 s would have grown past 8 s by now.
     await new Promise((resolve) => setTimeout(resolve, 9000));
 
     await r.pty.reopen();
     await waitFor(() => r.hub.get(id)?.status.availability === 'online', { what: 'online soon after the port returns', timeoutMs: 5000 });
-    expect(linkDiag(r).waitingForPort).toBe(false);
+    expect(linkDiag(r)!.waitingForPort).toBe(false);
   }, 30_000);
 });
 

@@ -67,7 +67,7 @@ describe('Xtender session boundary', () => {
     expect(new Set(faults.values())).toEqual(new Set(['internal error: Index out of range']));
     const faultLines = lines.filter((l) => l.level === 50);
     expect(faultLines).toHaveLength(1);
-    expect(faultLines[0].msg).toMatch(
+    expect(faultLines[0]!.msg).toMatch(
       /^Xtender link \S+ \(Xtender demo Xcom-232i, Xtender demo Xtender 1, .*\): internal error: Index out of range/,
     );
     await waitFor(() => online() === 6, { what: 'six devices back online', timeoutMs: 30_000 });

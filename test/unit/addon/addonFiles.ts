@@ -22,4 +22,5 @@ export interface AddonConfig extends Record<string, unknown> {
 
 export const addonConfig = (): AddonConfig => readYaml<AddonConfig>('config.yaml');
 
-export const packageJson = (): { version: string; bin: Record<string, string> } => JSON.parse(readRepoFile('package.json'));
+export const packageJson = (): { version: string; bin: Record<string, string>; scripts: Record<string, string> } =>
+  JSON.parse(readRepoFile('package.json'));

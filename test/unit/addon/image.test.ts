@@ -48,7 +48,7 @@ describe('Dockerfile', () => {
     const build = JSON.parse(readRepoFile('tsconfig.build.json')) as { compilerOptions: { outDir: string; rootDir: string } };
     expect(path.posix.join(build.compilerOptions.outDir, path.posix.relative(build.compilerOptions.rootDir, 'server'))).toBe('dist/server');
     // Data files the server reads from beside its code are copied next to the compiled code.
-    expect(stages[0]).toMatch(/find \. -type f ! -name '\*\.ts'.*-C dist\/server/);
+    expect(packageJson().scripts['build:server']).toMatch(/&& node --import tsx scripts\/copyServerAssets\.ts$/);
   });
 
   it('labels the image for the Supervisor, with the package version by default', () => {
@@ -76,9 +76,9 @@ describe('.dockerignore', () => {
 
   it('sends only what the image is built from', () => {
     expect(rules[0]).toBe('*');
-    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' ')).filter((s) => s !== '.');
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' ')).filter((s) => s !== '.');
     const build = JSON.parse(readRepoFile('tsconfig.build.json')) as { include: string[] };
-    for (const p of [...sources, ...build.include, 'tsconfig.build.json', 'tsconfig.json', 'ui', 'vite.config.ts'])
+    for (const p of [...sources, ...build.include, 'tsconfig.build.json', 'tsconfig.json', 'ui', 'vite.config.ts', 'scripts'])
       expect(allowed(p), p).toBe(true);
     for (const p of ['node_modules', 'test', 'dist', '.git']) expect(allowed(p), p).toBe(false);
   });
@@ -118,7 +118,7 @@ describe('s6-overlay service', () => {
   }
 
   it('run execs the compiled CLI in the image WORKDIR with node, the options file and /data', async () => {
-    const workdir = /^WORKDIR (\S+)$/m.exec(stages.at(-1)!)![1];
+    const workdir = /^WORKDIR (\S+)$/m.exec(stages.at(-1)!)![1]!;
     const bin = 'server/cli.js';
     const app = path.join(dir, 'app');
     await mkdir(path.join(app, path.dirname(bin)), { recursive: true });

@@ -33,9 +33,9 @@ describe('config.yaml schema and the zod schema', () => {
     delete dict('dlt645').heartbeat;
     dict('dlt645').colour = 'str?';
     schema.log_level = 'list(debug|info)';
-    item('kostal').host = 'str?';
-    item('kostal').night_power = 'list(zero|unavailable)';
-    item('xtender').baud = 'list(38400|115200)?';
+    item('kostal')!.host = 'str?';
+    item('kostal')!.night_power = 'list(zero|unavailable)';
+    item('xtender')!.baud = 'list(38400|115200)?';
     const defaults = structuredClone(config.options);
     delete (defaults.mqtt as Record<string, unknown>).base_topic;
     const problems = problemsWith(schema, defaults);
@@ -53,7 +53,7 @@ describe('config.yaml schema and the zod schema', () => {
 
   it('every device list in the options has a per-item zod schema', () => {
     const shape = describeZod(optionsSchema).shape!;
-    const lists = Object.keys(shape).filter((k) => shape[k].kind === 'array');
+    const lists = Object.keys(shape).filter((k) => shape[k]!.kind === 'array');
     expect(lists.sort()).toEqual(Object.keys(deviceSchemas).sort());
   });
 
@@ -87,7 +87,7 @@ describe('sample devices', () => {
     const written = asSupervisorWrites({ ...config.options, ...sampleDevices });
     for (const key of Object.keys(deviceSchemas) as DeviceListKey[]) {
       expect(itemErrors(written, key), key).toEqual([]);
-      expect(written[key]).toHaveLength(sampleDevices[key].length);
+      expect(written[key]).toHaveLength(sampleDevices[key]!.length);
     }
   });
 });
@@ -144,9 +144,9 @@ const baseOptions = (): Record<string, unknown> => structuredClone({ ...config.o
 
 function withValue(leaf: Leaf, value: unknown): Record<string, unknown> {
   const options = baseOptions();
-  if (leaf.list) (options[leaf.list] as Record<string, unknown>[])[0][leaf.path[0]] = value;
-  else if (leaf.path.length === 1) options[leaf.path[0]] = value;
-  else (options[leaf.path[0]] as Record<string, unknown>)[leaf.path[1]] = value;
+  if (leaf.list) (options[leaf.list] as Record<string, unknown>[])[0]![leaf.path[0]!] = value;
+  else if (leaf.path.length === 1) options[leaf.path[0]!] = value;
+  else (options[leaf.path[0]!] as Record<string, unknown>)[leaf.path[1]!] = value;
   return options;
 }
 
@@ -166,8 +166,8 @@ describe('what the Supervisor refuses', () => {
       if (leaf.list) {
         const errors = itemErrors(options, leaf.list);
         expect(errors).toHaveLength(1);
-        expect(errors[0].where).toMatch(new RegExp(`^(".*" \\()?${leaf.list}\\[0\\]\\)?$`));
-        expect(errors[0].message).toMatch(new RegExp(`^${leaf.path[0]} `));
+        expect(errors[0]!.where).toMatch(new RegExp(`^(".*" \\()?${leaf.list}\\[0\\]\\)?$`));
+        expect(errors[0]!.message).toMatch(new RegExp(`^${leaf.path[0]} `));
       } else {
         expect(() => parseOptions(options)).toThrow(new RegExp(`(^|; )${where.replace('.', '\\.')} `));
       }
@@ -179,7 +179,7 @@ describe('what the Supervisor refuses', () => {
     expect(required.length).toBeGreaterThan(0);
     for (const leaf of required) {
       const options = baseOptions();
-      delete (options[leaf.list!] as Record<string, unknown>[])[0][leaf.path[0]];
+      delete (options[leaf.list!] as Record<string, unknown>[])[0]![leaf.path[0]!];
       expect(checkOptions(config.schema, options).ok).toBe(false);
       const errors = itemErrors(options, leaf.list!);
       expect(errors.map((e) => e.message).join('; ')).toMatch(new RegExp(`(^|; )${leaf.path[0]} must`));

@@ -34,7 +34,7 @@ const action = (name: string) => steps.find((s) => s.uses?.startsWith(`home-assi
 
 describe('config.yaml image', () => {
   it('names the multi-arch image on ghcr.io under the repository owner', () => {
-    const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1].toLowerCase();
+    const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1]!.toLowerCase();
     expect(config.image).toBe(`ghcr.io/${owner}/${config.slug as string}`);
   });
 });
@@ -65,8 +65,8 @@ describe('.github/workflows/builder.yaml', () => {
     expect(build?.with?.image).toBe(`${gh('env.REGISTRY_PREFIX')}/${gh('matrix.arch')}-${gh('env.IMAGE_NAME')}`);
     const manifest = action('publish-multi-arch-manifest');
     expect(workflow.jobs.manifest?.needs).toEqual(['version', 'build']);
-    const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1].toLowerCase();
-    const published = `${workflow.env.REGISTRY_PREFIX.replace(gh('github.repository_owner'), owner)}/${workflow.env.IMAGE_NAME}`;
+    const owner = new URL(readYaml<{ url: string }>('repository.yaml').url).pathname.split('/')[1]!.toLowerCase();
+    const published = `${workflow.env.REGISTRY_PREFIX!.replace(gh('github.repository_owner'), owner)}/${workflow.env.IMAGE_NAME}`;
     expect(published).toBe(config.image);
     expect(manifest?.with?.['image-name']).toBe(gh('env.IMAGE_NAME'));
   });
@@ -76,7 +76,7 @@ describe('Dockerfile', () => {
   it('states the serialport prebuilds that the locked bindings-cpp version ships', () => {
     const dockerfile = readRepoFile('Dockerfile');
     const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { version: string }> };
-    const version = lock.packages['node_modules/@serialport/bindings-cpp'].version;
+    const version = lock.packages['node_modules/@serialport/bindings-cpp']!.version;
     expect(dockerfile).toContain(`@serialport/bindings-cpp ${version} carries`);
     const prebuilds = path.join(repoRoot, 'node_modules/@serialport/bindings-cpp/prebuilds');
     // What the comment says the musl (Alpine) image finds, per arch of config.yaml.

@@ -72,7 +72,7 @@ export function checkOptions(schema: SupervisorSchema, options: unknown): CheckR
 function validateElement(typ: SchemaElement, value: unknown, key: string): unknown {
   if (Array.isArray(typ)) {
     if (!Array.isArray(value)) throw new Invalid(`Invalid list for option '${key}'`);
-    return value.map((v) => validateElement(typ[0], v, key));
+    return value.map((v) => validateElement(typ[0]!, v, key));
   }
   if (typeof typ === 'object') return validateDict(typ, value, key);
   return validateScalar(typ, value, key);
@@ -82,7 +82,7 @@ function validateDict(typ: { [key: string]: SchemaElement }, value: unknown, key
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Invalid(`Invalid dict for option '${key}'`);
   const out: Record<string, unknown> = {};
   // Unknown keys are dropped (with a warning), not refused.
-  for (const [k, v] of Object.entries(value)) if (k in typ) out[k] = validateElement(typ[k], v, k);
+  for (const [k, v] of Object.entries(value)) if (k in typ) out[k] = validateElement(typ[k]!, v, k);
   for (const k of Object.keys(typ)) {
     if (k in out) continue;
     let el = typ[k];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// Only for @peculiar/x509, whose dependency injection (tsyringe) needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { DEFAULT_VALIDITY_DAYS, SELF_SIGNED_CLIENT_POLICY, generateClientIdentity } from '../../../server/certs/generate.ts';

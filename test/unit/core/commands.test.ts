@@ -149,7 +149,7 @@ describe('topic API commands', () => {
     };
     hub
       .addDevice({ id: '000000000002', kind: 'dlt645', name: 'M' }, DLT645_REGISTERS, {
-        read: async (keys) => keys.map((k) => ({ key: k, value: values[k] })),
+        read: async (keys) => keys.map((k) => ({ key: k, value: values[k]! })),
       })
       .setStatus('online');
     const res = await executeCommand(

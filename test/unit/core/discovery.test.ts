@@ -66,6 +66,6 @@ describe('Home Assistant unit rules', () => {
     );
     expect(haRuleViolations({ key: 'e', name: 'E', unit: 'kWh', deviceClass: 'energy', stateClass: 'measurement' })).toHaveLength(1);
     expect(haRuleViolations({ key: 'e', name: 'E', unit: 'kWh', deviceClass: 'energy', stateClass: 'total_increasing' })).toEqual([]);
-    expect(DEVICE_CLASS_RULES.reactive_power.units).toContain('var');
+    expect(DEVICE_CLASS_RULES.reactive_power!.units).toContain('var');
   });
 });

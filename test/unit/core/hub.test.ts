@@ -119,8 +119,8 @@ describe('Hub', () => {
 
 describe('checkWriteValue', () => {
   it('maps enum labels to raw values and refuses unknown labels', () => {
-    expect(checkWriteValue(table[2], 'auto')).toBe(4);
-    expect(() => checkWriteValue(table[2], 'turbo')).toThrow(/one of: off, on, auto/);
+    expect(checkWriteValue(table[2]!, 'auto')).toBe(4);
+    expect(() => checkWriteValue(table[2]!, 'turbo')).toThrow(/one of: off, on, auto/);
   });
   it('accepts ON/OFF for switches', () => {
     const sw: RegisterDescriptor = { key: 's', name: 'S', type: 'bool', writable: true };

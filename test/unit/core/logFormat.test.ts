@@ -110,8 +110,8 @@ describe('device sessions name their device', () => {
 
   it('in JSON, the record has each key once: the driver and the device', async () => {
     const [first] = await victronLines('json');
-    expect(first.match(/"driver":/g)).toHaveLength(1);
-    expect(JSON.parse(first)).toMatchObject({ driver: 'victron', device: 'Boat GX', msg: 'connecting to Victron GX' });
+    expect(first!.match(/"driver":/g)).toHaveLength(1);
+    expect(JSON.parse(first!)).toMatchObject({ driver: 'victron', device: 'Boat GX', msg: 'connecting to Victron GX' });
   });
 
   it('a Kostal inverter that does not answer is named in its line', async () => {

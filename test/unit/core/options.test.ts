@@ -68,7 +68,7 @@ describe('options', () => {
     const { errors } = parseOptionsLenient({ mqtt });
     expect(errors).toHaveLength(11);
     expect(errors.at(-1)).toEqual({ where: 'mqtt', message: '4990 more unknown options are ignored' });
-    expect(errors[0].message.length).toBeLessThan(200);
+    expect(errors[0]!.message.length).toBeLessThan(200);
   });
 
   it('skips an invalid device entry, naming it by its name, and keeps the valid ones', () => {

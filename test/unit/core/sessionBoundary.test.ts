@@ -63,8 +63,8 @@ describe('SessionBoundary', () => {
     expect(b.counts).toEqual({ halts: 0, restarts: 0, handled: 1 });
     const errors = lines.filter((l) => l.level === 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0].msg).toContain('Test session meter_a (Garage meter): internal error');
-    expect(errors[0].stack).toMatch(/TypeError: Cannot read properties[\s\S]*sessionBoundary\.test\.ts/);
+    expect(errors[0]!.msg).toContain('Test session meter_a (Garage meter): internal error');
+    expect(errors[0]!.stack).toMatch(/TypeError: Cannot read properties[\s\S]*sessionBoundary\.test\.ts/);
     expect(a.boundary.faults).toBe(2);
     expect(a.counts).toMatchObject({ halts: 1, restarts: 0 });
 

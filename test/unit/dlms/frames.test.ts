@@ -130,7 +130,7 @@ describe('HDLC', () => {
 
   it('a flipped bit is a DlmsFrameError (FCS), and parsing resyncs to the next frame', () => {
     const bad = Buffer.from(AIDON);
-    bad[20] ^= 0x10;
+    bad[20]! ^= 0x10;
     expect(() => decodeHdlc(bad)).toThrow(DlmsFrameError);
     const items = new ApduStream().push(Buffer.concat([bad, AIDON]));
     expect(items.filter((i) => i.kind === 'apdu')).toHaveLength(1);
@@ -150,18 +150,18 @@ describe('M-Bus', () => {
     expect(frames.map((f) => f[6])).toEqual([0x00, 0x01, 0x12]);
     expect(new ApduStream().push(Buffer.concat(frames))).toEqual([{ kind: 'apdu', carrier: 'mbus', apdu }]);
     const asm = new MbusAssembler();
-    asm.push(decodeMbus(frames[0])!.frame);
-    expect(() => asm.push(decodeMbus(frames[2])!.frame)).toThrow(/segment 2 arrived where segment 1/);
+    asm.push(decodeMbus(frames[0]!)!.frame);
+    expect(() => asm.push(decodeMbus(frames[2]!)!.frame)).toThrow(/segment 2 arrived where segment 1/);
   });
 
   it('a single segment uses CI 0x10', () => {
-    expect(segmentMbus(Buffer.alloc(10))[0][6]).toBe(0x10);
+    expect(segmentMbus(Buffer.alloc(10))[0]![6]).toBe(0x10);
   });
 
   it('a wrong checksum is a DlmsFrameError', () => {
     const f = segmentMbus(Buffer.alloc(10, 1))[0];
-    f[10] ^= 1;
-    expect(() => decodeMbus(f)).toThrow(/checksum/);
+    f![10]! ^= 1;
+    expect(() => decodeMbus(f!)).toThrow(/checksum/);
   });
 });
 

@@ -40,7 +40,7 @@ const GAP = Buffer.alloc(16, 0xff);
 
 function run(pattern: Buffer, bytes: number): Buffer {
   const b = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i++) b[i] = pattern[i % pattern.length];
+  for (let i = 0; i < bytes; i++) b[i] = pattern[i % pattern.length]!;
   return b;
 }
 
@@ -96,7 +96,7 @@ describe('APDU stream on hostile input', () => {
 
   it('names the damage when a frame fails its check sequence, and reads the next frame', () => {
     const bad = Buffer.from(AIDON);
-    bad[20] ^= 0x10;
+    bad[20]! ^= 0x10;
     const items = new ApduStream().push(Buffer.concat([bad, AIDON]));
     expect(items[0]).toMatchObject({ kind: 'error', error: { message: '43 byte(s) dropped: HDLC frame check sequence (FCS) mismatch' } });
     expect(items.slice(1)).toEqual([{ kind: 'apdu', carrier: 'hdlc', apdu: AIDON.subarray(12, 41) }]);

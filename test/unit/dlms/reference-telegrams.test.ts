@@ -14,8 +14,8 @@ function onlyApdu(bytes: Buffer): Buffer {
   const items = new ApduStream().push(bytes);
   expect(items.map((i) => i.kind)).toEqual(['apdu']);
   const item = items[0];
-  if (item.kind !== 'apdu') throw new Error('no APDU');
-  return item.apdu;
+  if (item!.kind !== 'apdu') throw new Error('no APDU');
+  return item!.apdu;
 }
 
 const byObis = (readings: { obis: string; value: unknown; unit?: string }[]) =>
@@ -160,7 +160,7 @@ describe('Luxembourg Smarty T210-D (§8.3, raw P1, SC 0x30)', () => {
 
   it('one flipped ciphertext bit fails the tag', () => {
     const bad = Buffer.from(apdu);
-    bad[100] ^= 1;
+    bad[100]! ^= 1;
     expect(() => decodeTelegram(bad, () => KEYS.smarty)).toThrow(DlmsAuthError);
   });
 });
@@ -198,7 +198,7 @@ describe('Green Book vectors (§8.4)', () => {
     const params = { systemTitle: hex('4D4D4D0000BC614E'), securityControl: 0x10, frameCounter: 0x01234567 };
     const payload = Buffer.concat([plain, hex('CE 0F 5B 42 6A A5 3E 1F FB 73 6C 1E')]);
     expect(decryptPayload(params, payload, KEYS.greenBook)).toEqual(plain);
-    payload[0] ^= 1;
+    payload[0]! ^= 1;
     expect(() => decryptPayload(params, payload, KEYS.greenBook)).toThrow(DlmsAuthError);
   });
 });

@@ -47,7 +47,7 @@ describe('frame extractor (§8.7)', () => {
 
   it('3: resyncs one byte further when a header is followed by a bad checksum', () => {
     const broken = Uint8Array.from(VOLTAGE);
-    broken[broken.length - 2] ^= 0xff;
+    broken[broken.length - 2]! ^= 0xff;
     const ex = new Dlt645FrameExtractor();
     const frames = ex.push(cat(broken, ENERGY));
     expect(frames.map((f) => f.control)).toEqual([0x91]);
@@ -63,8 +63,8 @@ describe('frame extractor (§8.7)', () => {
 
   it('4: passes an error reply with L = 1', () => {
     const [f] = new Dlt645FrameExtractor().push(ERROR);
-    expect(f.control).toBe(0xd1);
-    expect([...f.data]).toEqual([0x02]);
+    expect(f!.control).toBe(0xd1);
+    expect([...f!.data]).toEqual([0x02]);
   });
 });
 

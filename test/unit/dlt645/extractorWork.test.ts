@@ -24,8 +24,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function* chunked(stream: Uint8Array, sizes: number[]): Generator<Uint8Array> {
   for (let i = 0, k = 0; i < stream.length; k++) {
     const n = sizes[k % sizes.length];
-    yield stream.subarray(i, i + n);
-    i += n;
+    yield stream.subarray(i, i + n!);
+    i += n!;
   }
 }
 

@@ -48,8 +48,8 @@ describe('MeterSession', () => {
     const link = scriptedLink((req) => {
       const di = diFromBytes(req.data);
       if (req.control === 0x11) return [readDataReply(ADDRESS, di, Uint8Array.of(0x78, 0x56), true)];
-      seqs.push(req.data[4]);
-      const rest = Uint8Array.of(0x34, 0x12, req.data[4]);
+      seqs.push(req.data[4]!);
+      const rest = Uint8Array.of(0x34, 0x12, req.data[4]!);
       return [{ ...readDataReply(ADDRESS, di, rest), control: 0x92 }];
     });
     const { session: s } = newSession(link);
@@ -65,7 +65,7 @@ describe('MeterSession', () => {
     ]);
     const { session: s } = newSession(link);
     const [reading] = await s.read(['voltageA']);
-    expect(reading.value).toBe(230.1);
+    expect(reading!.value).toBe(230.1);
     expect(s.diagnostics()).toMatchObject({ wrongDi: 1, framesOk: 2 });
   });
 
@@ -73,8 +73,8 @@ describe('MeterSession', () => {
     const link = scriptedLink((req) => [readDataReply(ADDRESS, diFromBytes(req.data), Uint8Array.of(0xff, 0xff))]);
     const { session: s } = newSession(link);
     const [reading] = await s.read(['voltageA']);
-    expect(reading.value).toBeNull();
-    expect(reading.raw).toBe('FFFF');
+    expect(reading!.value).toBeNull();
+    expect(reading!.raw).toBe('FFFF');
   });
 
   it('reads the three phase voltages with one block request, and one by one when the meter lacks the block', async () => {

@@ -61,7 +61,7 @@ describe('codec properties', () => {
         fc.array(fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 1 })), { minLength: 1, maxLength: 3 }),
         (wire, edits) => {
           const mutated = Uint8Array.from(wire);
-          for (const [pos, [b]] of edits) mutated[pos % mutated.length] = b;
+          for (const [pos, [b]] of edits) mutated[pos % mutated.length] = b!;
           const ex = new Dlt645FrameExtractor();
           const frames = ex.push(mutated);
           for (const f of frames) parseReply(f);
@@ -87,8 +87,8 @@ describe('codec properties', () => {
           const out = [];
           for (let i = 0, k = 0; i < stream.length; k++) {
             const n = cuts[k % cuts.length];
-            out.push(...ex.push(stream.subarray(i, i + n)));
-            i += n;
+            out.push(...ex.push(stream.subarray(i, i + n!)));
+            i += n!;
           }
           expect(out).toHaveLength(frames.length);
         },

@@ -10,7 +10,7 @@ describe('wattwire sim dlt645', () => {
   it('prints its usage with --help', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await runSimCli(['--help']);
-    expect(log.mock.calls[0][0]).toMatch(/--meters N/);
+    expect(log.mock.calls[0]![0]).toMatch(/--meters N/);
     expect(process.exitCode).toBeUndefined();
   });
 

@@ -17,7 +17,7 @@ const meter = (threePhase = true) =>
   new SimMeter({ address: ADDRESS, household: new Household({ seed: 5, threePhase, solar: true }), wakeUp: 4 });
 const ask = (m: SimMeter, di: string) => {
   const [req] = new RequestReader().feed(Buffer.from(encodeFrame(readDataRequest(ADDRESS, di), 4)));
-  return m.answer(req);
+  return m.answer(req!);
 };
 
 describe('simulator wire vs codec', () => {
@@ -45,12 +45,12 @@ describe('simulator wire vs codec', () => {
 
   it('answers read-address on the wildcard with its own address', () => {
     const [req] = new RequestReader().feed(Buffer.from(encodeFrame(readAddressRequest(), 4)));
-    expect(parseReply(decodeFrame(meter().answer(req)!))).toEqual({ kind: 'address', address: ADDRESS, reported: ADDRESS });
+    expect(parseReply(decodeFrame(meter().answer(req!)!))).toEqual({ kind: 'address', address: ADDRESS, reported: ADDRESS });
   });
 
   it('stays silent for other addresses', () => {
     const [req] = new RequestReader().feed(Buffer.from(encodeFrame(readDataRequest('000000000162', '00010000'))));
-    expect(meter().answer(req)).toBeUndefined();
+    expect(meter().answer(req!)).toBeUndefined();
   });
 
   it('encodes a pinned signed value the way the reference decodes it', () => {

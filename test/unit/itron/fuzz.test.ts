@@ -1,13 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSep } from '../../../server/protocols/ieee2030_5/xml.ts';
 import { smartEnergyServer } from '../../../server/protocols/ieee2030_5/dnssd.ts';
+import { ITRON_CRAWL, itronDocument } from '../../support/deviceDocuments.ts';
 
-const crawl = new URL('../../fixtures/itron/crawl/', import.meta.url);
-const docs = readdirSync(crawl)
-  .filter((f) => f.endsWith('.xml'))
-  .map((f) => readFileSync(new URL(f, crawl), 'utf8'));
+const docs = ITRON_CRAWL.map((e) => itronDocument(e.file));
 
 function renderReading(r: { value: number | null; flags: number; start: number; tier: number }): string {
   return (

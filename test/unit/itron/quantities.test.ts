@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tableViolations } from '../../../server/core/haRules.ts';
 import { knownEndpointsFor } from '../../../server/protocols/ieee2030_5/firmwareTables.ts';
@@ -6,10 +5,10 @@ import { pointValue, pointsFromKnownEndpoints, registersOf } from '../../../serv
 import { isTouReading, quantityOf, scaledValue } from '../../../server/drivers/itron/quantities.ts';
 import type { ReadingType } from '../../../server/protocols/ieee2030_5/resources.ts';
 import { parseSep, parseSepAs } from '../../../server/protocols/ieee2030_5/xml.ts';
+import { itronDocument } from '../../support/deviceDocuments.ts';
 
-const crawl = new URL('../../fixtures/itron/crawl/', import.meta.url);
 const rt = (n: number): ReadingType => {
-  const r = parseSepAs(readFileSync(new URL(`rt_${n}.xml`, crawl), 'utf8'), 'ReadingType');
+  const r = parseSepAs(itronDocument(`rt_${n}.xml`), 'ReadingType');
   if (!r.ok) throw new Error(r.error);
   return r.value;
 };
@@ -77,7 +76,7 @@ describe('firmware endpoint tables (the old bridge)', () => {
     expect(tableViolations(registersOf(points))).toEqual([]);
     const byKey = Object.fromEntries(
       points.map((p) => {
-        const body = readFileSync(new URL(`${p.path.slice(1).replaceAll('/', '_')}.xml`, crawl), 'utf8');
+        const body = itronDocument(`${p.path.slice(1).replaceAll('/', '_')}.xml`);
         const doc = parseSep(body);
         return [p.quantity.register.key, doc.ok ? pointValue(p, doc.value) : 'error'];
       }),

@@ -1,10 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSep, parseSepAs } from '../../../server/protocols/ieee2030_5/xml.ts';
-
-const crawl = new URL('../../fixtures/itron/crawl/', import.meta.url);
-const read = (name: string, base = crawl) => readFileSync(new URL(name, base), 'utf8');
-const index = JSON.parse(read('index.json')) as { path: string; root: string; file: string }[];
+import { ITRON_CRAWL, ITRON_DOCUMENTS, ITRON_SYNTHETIC, itronDocument } from '../../support/deviceDocuments.ts';
 
 /** An independent look at the raw text: the first `<tag>…</tag>` inside it. */
 function element(xml: string, tag: string): string | null {
@@ -12,14 +9,14 @@ function element(xml: string, tag: string): string | null {
 }
 
 describe('every document of the real meter crawl', () => {
-  it('covers every XML file in the fixture folder', () => {
-    const files = readdirSync(crawl).filter((f) => f.endsWith('.xml'));
-    expect(index.map((e) => e.file).sort()).toEqual(files.sort());
+  it('covers every XML file the simulator serves, apart from the synthetic ones', () => {
+    const files = readdirSync(ITRON_DOCUMENTS).filter((f) => f.endsWith('.xml'));
+    expect([...ITRON_CRAWL.map((e) => e.file), ...ITRON_SYNTHETIC].sort()).toEqual(files.sort());
   });
 
-  for (const entry of index) {
+  for (const entry of ITRON_CRAWL) {
     it(`${entry.path} parses as ${entry.root} with the values in the text`, () => {
-      const xml = read(entry.file);
+      const xml = itronDocument(entry.file);
       const r = parseSep(xml);
       if (!r.ok) throw new Error(r.error);
       const doc = r.value;
@@ -49,7 +46,7 @@ describe('every document of the real meter crawl', () => {
 });
 
 describe('values named in the protocol reference (§6.1)', () => {
-  const value = (file: string) => parseSepAs(read(file), 'Reading');
+  const value = (file: string) => parseSepAs(itronDocument(file), 'Reading');
   it('reads demand, summations, power factor and the missing/empty readings', () => {
     expect(value('upt_1_mr_1_r.xml')).toMatchObject({ ok: true, value: { value: 982, qualityFlags: 1, duration: 1 } });
     expect(value('upt_1_mr_2_r.xml')).toMatchObject({ ok: true, value: { value: 962157 } });
@@ -60,25 +57,24 @@ describe('values named in the protocol reference (§6.1)', () => {
   });
 
   it('reads TOU tiers from the ReadingList items', () => {
-    const r = parseSepAs(read('upt_1_mr_8_rs_1_r.xml'), 'ReadingList');
+    const r = parseSepAs(itronDocument('upt_1_mr_8_rs_1_r.xml'), 'ReadingList');
     expect(r).toMatchObject({ ok: true, value: { all: 9, results: 1, items: [{ touTier: 0, value: 962157 }] } });
     expect(value('upt_1_mr_8_rs_1_r_2.xml')).toMatchObject({ ok: true, value: { touTier: 1, value: null } });
   });
 
   it('reads the power-factor ReadingType with its multiplier and phase', () => {
-    expect(parseSepAs(read('rt_19.xml'), 'ReadingType')).toMatchObject({
+    expect(parseSepAs(itronDocument('rt_19.xml'), 'ReadingType')).toMatchObject({
       ok: true,
       value: { uom: 65, powerOfTenMultiplier: -3, phase: 224 },
     });
   });
 
   it('reads the synthetic DeviceInformation and the 22-item MeterReading page', () => {
-    const syn = new URL('../../fixtures/itron/synthetic/', import.meta.url);
-    expect(parseSepAs(read('sdev-sdi.xml', syn), 'DeviceInformation')).toMatchObject({
+    expect(parseSepAs(itronDocument('sdev-sdi.xml'), 'DeviceInformation')).toMatchObject({
       ok: true,
       value: { lfdi: 'FA1571F88C93983E7C89DA3A5455DE788D16BE63', swVer: '3.2.50', mfID: '1233' },
     });
-    const page = parseSepAs(read('upt-1-mr-page-s0-l22.xml', syn), 'MeterReadingList');
+    const page = parseSepAs(itronDocument('upt-1-mr-page-s0-l22.xml'), 'MeterReadingList');
     expect(page.ok && page.value.items.map((m) => m.description)).toContain('TOU WH Delivered');
     expect(page.ok && page.value.items.length).toBe(22);
   });

@@ -1,10 +1,10 @@
 /** 2030.5 XML on hostile input: bounded size and nesting, no entities, short errors, linear work. */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_XML_DEPTH, MAX_XML_LENGTH, parseSep } from '../../../server/protocols/ieee2030_5/xml.ts';
+import { itronDocument } from '../../support/deviceDocuments.ts';
 
-const readingList = readFileSync(new URL('../../fixtures/itron/crawl/upt_1_mr_11_rs_4_r.xml', import.meta.url), 'utf8');
+const readingList = itronDocument('upt_1_mr_11_rs_4_r.xml');
 
 /** Byte patterns a broken meter or a wrong host could send, `n` repetitions each. */
 const patterns: Record<string, (n: number) => string> = {
@@ -19,7 +19,7 @@ const patterns: Record<string, (n: number) => string> = {
 
 describe('2030.5 XML on hostile input', () => {
   it('names nesting deeper than any 2030.5 body', () => {
-    expect(parseSep(patterns.nested(10_000))).toEqual({ ok: false, error: `the body nests elements more than ${MAX_XML_DEPTH} deep` });
+    expect(parseSep(patterns.nested!(10_000))).toEqual({ ok: false, error: `the body nests elements more than ${MAX_XML_DEPTH} deep` });
   });
 
   it('refuses a DOCTYPE, so no entity can expand', () => {
@@ -29,7 +29,7 @@ describe('2030.5 XML on hostile input', () => {
 
   it('rejects a body larger than any meter answer before parsing it', () => {
     const counter = { elements: 0 };
-    expect(parseSep(patterns.siblings(MAX_XML_LENGTH / 10), counter)).toMatchObject({
+    expect(parseSep(patterns.siblings!(MAX_XML_LENGTH / 10), counter)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/more than 524288/),
     });
@@ -39,7 +39,7 @@ describe('2030.5 XML on hostile input', () => {
   it('visits elements linear in the input and keeps every error short', () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(patterns)), fc.integer({ min: 10, max: 20_000 }), (name, n) => {
-        const xml = patterns[name](n);
+        const xml = patterns[name]!(n);
         const counter = { elements: 0 };
         const r = parseSep(xml, counter);
         expect(counter.elements).toBeLessThanOrEqual(xml.length / 3);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classicSnapshot, parseClassicPage, type ClassicPage } from '../../../server/protocols/kostal/classicPage.ts';
+import { kostalPage } from '../../support/deviceDocuments.ts';
 
-const dir = new URL('../../fixtures/kostal/', import.meta.url);
-const fixture = (name: string): Buffer => readFileSync(new URL(name, dir));
-const expected = JSON.parse(fixture('expected-values.json').toString('utf8')) as Record<string, Record<string, unknown>>;
+const expected = JSON.parse(readFileSync(new URL('../../fixtures/kostal/expected-values.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>;
 
 function parsed(input: string | Uint8Array): ClassicPage {
   const r = parseClassicPage(input);
@@ -38,14 +40,14 @@ function flat(page: ClassicPage): Record<string, unknown> {
 describe('classic index.fhtml page', () => {
   for (const [file, values] of Object.entries(expected)) {
     it(`parses ${file} to the expected values`, () => {
-      const page = parsed(fixture(file));
+      const page = parsed(kostalPage(file));
       expect(flat(page)).toEqual(values);
       expect(page.problems).toEqual([]);
     });
   }
 
   it('marks the night page as placeholders and keeps its energy counters', () => {
-    const page = parsed(fixture('piko-8.3-index-de-off-night.html'));
+    const page = parsed(kostalPage('piko-8.3-index-de-off-night.html'));
     expect(page.placeholders).toBe(true);
     const snap = classicSnapshot(page);
     expect(snap.state).toBe('off');
@@ -54,14 +56,14 @@ describe('classic index.fhtml page', () => {
   });
 
   it('maps status texts of every language and computes string power as U × I', () => {
-    expect(classicSnapshot(parsed(fixture('piko-5.5-index-nl-3strings.html'))).state).toBe('feeding_mpp');
-    expect(classicSnapshot(parsed(fixture('piko-8.3-index-de-idle.html'))).state).toBe('idle');
-    const snap = classicSnapshot(parsed(fixture('piko-8.3-index-en-feeding.html')));
-    expect(snap.strings[0].powerW).toBeCloseTo(467 * 3.56, 1);
+    expect(classicSnapshot(parsed(kostalPage('piko-5.5-index-nl-3strings.html'))).state).toBe('feeding_mpp');
+    expect(classicSnapshot(parsed(kostalPage('piko-8.3-index-de-idle.html'))).state).toBe('idle');
+    const snap = classicSnapshot(parsed(kostalPage('piko-8.3-index-en-feeding.html')));
+    expect(snap.strings[0]!.powerW).toBeCloseTo(467 * 3.56, 1);
   });
 
   it('finds values by structure even when every label is in an unknown language', () => {
-    const html = fixture('piko-5.5-index-de-3strings.html')
+    const html = kostalPage('piko-5.5-index-de-3strings.html')
       .toString('latin1')
       .replace(/(<td width="100">\s*)(aktuell|Gesamtenergie|Tagesenergie|Spannung|Strom|Leistung)(<\/td>)/g, '$1???$3');
     const page = parsed(html);
@@ -72,14 +74,14 @@ describe('classic index.fhtml page', () => {
   });
 
   it('decodes ISO-8859-1 bytes (umlauts in the inverter name)', () => {
-    const html = fixture('piko-8.3-index-en-feeding.html').toString('latin1').replace('piko (255)', 'Dach Süd (3)');
+    const html = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1').replace('piko (255)', 'Dach Süd (3)');
     const page = parsed(Buffer.from(html, 'latin1'));
     expect(page.name).toBe('Dach Süd');
     expect(page.rs485Address).toBe(3);
   });
 
   it('reports a truncated page', () => {
-    const bytes = fixture('piko-8.3-index-en-feeding.html');
+    const bytes = kostalPage('piko-8.3-index-en-feeding.html');
     const r = parseClassicPage(bytes.subarray(0, bytes.length / 2));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(/truncated/);
@@ -92,9 +94,9 @@ describe('classic index.fhtml page', () => {
   });
 
   it('names a value cell that is not a number and keeps the others', () => {
-    const html = fixture('piko-8.3-index-en-feeding.html').toString('latin1').replace('\r\n  467</td>', '\r\n  4#7</td>');
+    const html = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1').replace('\r\n  467</td>', '\r\n  4#7</td>');
     const page = parsed(html);
-    expect(page.strings[0].voltageV).toBeNull();
+    expect(page.strings[0]!.voltageV).toBeNull();
     expect(page.problems).toEqual(['string 1 voltage: "4#7" is not a number']);
     expect(page.acPowerW).toBe(3150);
   });

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { DXS_POLL_IDS } from '../../../server/drivers/kostal/registers.ts';
 import { DXS, dxsPaths, dxsSnapshot, parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
 import { detectGeneration } from '../../../server/protocols/kostal/generation.ts';
+import { kostalDxs, kostalPage } from '../../support/deviceDocuments.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/kostal/${name}`, import.meta.url), 'utf8');
 
 describe('DXS API', () => {
   it('reads the observed three-string response by id', () => {
-    const r = parseDxsResponse(fixture('dxs-response-observed-3string-feeding.json'));
+    const r = parseDxsResponse(kostalDxs('dxs-response-observed-3string-feeding.json'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const s = dxsSnapshot(r.value);
@@ -47,7 +48,7 @@ describe('DXS API', () => {
   });
 
   it('detects the generation from the probes', () => {
-    const page = readFileSync(new URL('../../fixtures/kostal/piko-8.3-index-en-feeding.html', import.meta.url), 'latin1');
+    const page = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1');
     expect(detectGeneration({ status: 200, body: fixture('dxs-response-single-entry.json') }, null)).toBe('dxs');
     expect(detectGeneration({ status: 404, body: 'not found' }, { status: 200, body: page })).toBe('classic');
     expect(detectGeneration({ status: 404, body: '' }, { status: 200, body: '<html>router</html>' })).toBeNull();

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classicSnapshot, parseClassicPage } from '../../../server/protocols/kostal/classicPage.ts';
 import { dxsSnapshot, parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
+import { kostalPage } from '../../support/deviceDocuments.ts';
 
-const page = readFileSync(new URL('../../fixtures/kostal/piko-5.5-index-de-3strings.html', import.meta.url));
+const page = kostalPage('piko-5.5-index-de-3strings.html');
 
 /** A page with random byte runs overwritten, deleted or inserted. */
 const mutatedPage = fc

@@ -1,12 +1,12 @@
 /** Kostal parsers on hostile input: work linear in the input, clear errors, no crash. */
-import { readFileSync } from 'node:fs';
 import { Element } from 'domhandler';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_BYTES, parseClassicPage } from '../../../server/protocols/kostal/classicPage.ts';
 import { parseDxsResponse } from '../../../server/protocols/kostal/dxs.ts';
+import { kostalPage } from '../../support/deviceDocuments.ts';
 
-const page = readFileSync(new URL('../../fixtures/kostal/piko-8.3-index-en-feeding.html', import.meta.url)).toString('latin1');
+const page = kostalPage('piko-8.3-index-en-feeding.html').toString('latin1');
 
 /**
  * Counts every DOM element constructed, whichever HTML parser cheerio or the page parser uses:
@@ -53,7 +53,7 @@ const patterns: Record<string, (n: number) => string> = {
 describe('Kostal classic page on hostile input', () => {
   it('creates elements linear in the number of unclosed <font>s in a table (parse5 created n²/2)', () => {
     const n = 1000;
-    const created = elementsFor(patterns.fontsInTable(n));
+    const created = elementsFor(patterns.fontsInTable!(n));
     expect(created).toBeGreaterThanOrEqual(n);
     expect(created).toBeLessThanOrEqual(4 * n);
   });
@@ -61,7 +61,7 @@ describe('Kostal classic page on hostile input', () => {
   it('does work linear in the input for every adversarial pattern', () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(patterns)), fc.integer({ min: 10, max: 1500 }), (name, n) => {
-        const html = patterns[name](n);
+        const html = patterns[name]!(n);
         const work = { nodes: 0, textSteps: 0 };
         elementsCreated = 0;
         const r = parseClassicPage(html, work);
@@ -75,7 +75,7 @@ describe('Kostal classic page on hostile input', () => {
   });
 
   it('rejects pages nested deeper than any PIKO page with a clear error', () => {
-    expect(parseClassicPage(patterns.nestedTables(10_000))).toEqual({
+    expect(parseClassicPage(patterns.nestedTables!(10_000))).toEqual({
       ok: false,
       error: expect.stringMatching(/nests elements more than \d+ deep: not a PIKO status page/),
     });
@@ -92,7 +92,7 @@ describe('Kostal classic page on hostile input', () => {
     const clean = parseClassicPage(page);
     expect(clean.ok).toBe(true);
     const body = page.slice(page.indexOf('<body'));
-    for (const garbage of [`<!--${patterns.fontsInTable(200)}-->`, '<b><i><font>x</font></i></b>'.repeat(500)]) {
+    for (const garbage of [`<!--${patterns.fontsInTable!(200)}-->`, '<b><i><font>x</font></i></b>'.repeat(500)]) {
       const r = parseClassicPage(`<html><head></head>${garbage}${body}`);
       expect(r).toEqual(clean);
     }

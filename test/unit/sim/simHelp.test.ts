@@ -84,14 +84,14 @@ function cli(args: string[]) {
 describe('wattwire sim <kind> --help', () => {
   it.each(Object.keys(FLAGS))('%s prints each of its flags on a line of its own and ends normally', async (kind) => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    await (await CLI[kind]()).runSimCli(['--help']);
+    await (await CLI[kind]!()).runSimCli(['--help']);
     expect(process.exitCode).toBeUndefined();
     const lines = log.mock.calls
       .map((c) => String(c[0]))
       .join('\n')
       .split('\n');
     expect(lines[0]).toBe(`usage: wattwire sim ${kind} [flags]`);
-    for (const flag of [...FLAGS[kind], 'help']) {
+    for (const flag of [...FLAGS[kind]!, 'help']) {
       expect(
         lines.filter((l) => new RegExp(`^\\s+(-h, )?--${flag}( \\S+)?\\s{2,}\\S`).test(l)),
         `--${flag}`,
@@ -107,7 +107,7 @@ describe('wattwire sim <kind> --help', () => {
   });
 
   it('points an unknown flag at --help', async () => {
-    await expect((await CLI.victron()).runSimCli(['--bogus'])).rejects.toThrow(
+    await expect((await CLI.victron!()).runSimCli(['--bogus'])).rejects.toThrow(
       "Unknown option '--bogus' (see wattwire sim victron --help)",
     );
   });

@@ -56,7 +56,7 @@ describe('chart geometry', () => {
     const ticks = niceTicks(1546.2, 1550.4);
     expect(ticks[0]).toBeLessThanOrEqual(1546.2);
     expect(ticks.at(-1)).toBeGreaterThanOrEqual(1550.4);
-    expect(ticks.every((t, i) => i === 0 || t > ticks[i - 1])).toBe(true);
+    expect(ticks.every((t, i) => i === 0 || t > ticks[i - 1]!)).toBe(true);
     expect(niceTicks(5, 5).length).toBeGreaterThan(1);
     expect(tickDecimals([0.1, 0.2])).toBe(1);
   });

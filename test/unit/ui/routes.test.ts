@@ -64,9 +64,9 @@ describe('options routes', () => {
     got.kostal[0].poll_interval = 60;
     const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
     expect(put.statusCode).toBe(200);
-    expect(saved[0].mqtt.password).toBe('hunter2');
-    expect(saved[0].kostal[0]).toMatchObject({ host: '10.0.0.5', password: 'piko-pw', poll_interval: 60 });
-    expect(saved[0].dlms_meters[0]).toMatchObject({ encryption_key: '000102030405060708090A0B0C0D0E0F' });
+    expect(saved[0]!.mqtt.password).toBe('hunter2');
+    expect(saved[0]!.kostal[0]).toMatchObject({ host: '10.0.0.5', password: 'piko-pw', poll_interval: 60 });
+    expect(saved[0]!.dlms_meters[0]).toMatchObject({ encryption_key: '000102030405060708090A0B0C0D0E0F' });
   });
 
   it('refuse invalid options with the message naming the field', async () => {
@@ -106,8 +106,8 @@ describe('options routes with several devices of a kind', () => {
     got[list] = got[list].slice(1);
     const put = await app.inject({ method: 'PUT', url: '/api/options', payload: got });
     expect(put.statusCode).toBe(200);
-    expect(saved[0][list]).toEqual([devices[list][1]]);
-    for (const other of ['kostal', 'dlms_meters', 'victron'] as const) if (other !== list) expect(saved[0][other]).toEqual(devices[other]);
+    expect(saved[0]![list]).toEqual([devices[list][1]]);
+    for (const other of ['kostal', 'dlms_meters', 'victron'] as const) if (other !== list) expect(saved[0]![other]).toEqual(devices[other]);
   });
 
   it('refuse a placeholder for a device that has no stored secret, naming the field', async () => {
@@ -132,9 +132,9 @@ describe('onboarding routes', () => {
       payload: { kind: 'kostal', config: { host: '10.0.0.9', name: 'Roof' } },
     });
     expect(res.json()).toEqual({ saved: true, list: 'kostal', index: 1 });
-    expect(saved[0].kostal).toHaveLength(2);
-    expect(saved[0].kostal[1]).toMatchObject({ host: '10.0.0.9', name: 'Roof' });
-    expect(saved[0].kostal[0]).toMatchObject({ password: 'piko-pw' });
+    expect(saved[0]!.kostal).toHaveLength(2);
+    expect(saved[0]!.kostal[1]).toMatchObject({ host: '10.0.0.9', name: 'Roof' });
+    expect(saved[0]!.kostal[0]).toMatchObject({ password: 'piko-pw' });
 
     const dlt = await app.inject({
       method: 'POST',
@@ -142,7 +142,7 @@ describe('onboarding routes', () => {
       payload: { kind: 'dlt645', config: { address: '000000123456' } },
     });
     expect(dlt.statusCode).toBe(200);
-    expect(saved[1].dlt645_meters).toEqual([{ address: '000000123456' }]);
+    expect(saved[1]!.dlt645_meters).toEqual([{ address: '000000123456' }]);
   });
 
   it('refuse a duplicate, a bad config and an unknown kind with a clear message', async () => {

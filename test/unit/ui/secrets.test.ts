@@ -16,11 +16,11 @@ describe('redactSecrets', () => {
     const out = redactSecrets(options);
     expect(out.mqtt).toEqual({ host: 'core-mosquitto', username: 'addons', password: REDACTED });
     expect(out.dlms_meters[0]).toEqual({ system_title: '4D4D4D0000BC614E', encryption_key: REDACTED, authentication_key: '' });
-    expect(out.victron[0].password).toBe(REDACTED);
-    expect(out.victron[0].allow_writes).toBe(false);
+    expect(out.victron[0]!.password).toBe(REDACTED);
+    expect(out.victron[0]!.allow_writes).toBe(false);
     expect(out.supervisorToken).toBe(REDACTED);
     expect(out.apiKey).toBe(REDACTED);
-    expect(out.registers[0].key).toBe('voltage');
+    expect(out.registers[0]!.key).toBe('voltage');
     expect(JSON.stringify(out)).not.toMatch(/hunter2|vrm-pass|0A0B0C0D/);
     expect(options.mqtt.password).toBe('hunter2');
   });

@@ -11,7 +11,7 @@ const capture = readFileSync(new URL('../../fixtures/victron/synthetic-ess-singl
 describe('Venus payloads', () => {
   it('decodes every payload of the synthetic capture', () => {
     for (const [topic, payload] of capture) {
-      const d = decodePayload(Buffer.from(payload));
+      const d = decodePayload(Buffer.from(payload!));
       expect(d.kind, topic).not.toBe('invalid');
     }
     expect(decodePayload('{"max":1000000,"min":-1000000,"value":50}')).toEqual({ kind: 'value', value: 50, min: -1000000, max: 1000000 });

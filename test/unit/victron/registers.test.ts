@@ -7,7 +7,7 @@ import { isValidFilter } from '../../../server/protocols/victron/topic.ts';
 const capturePaths = readFileSync(new URL('../../fixtures/victron/synthetic-ess-single-phase.mqtt.tsv', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('N/'))
-  .map((l) => l.split('\t')[0].split('/').slice(2).join('/'));
+  .map((l) => l.split('\t')[0]!.split('/').slice(2).join('/'));
 
 describe('Victron register table', () => {
   it('follows the Home Assistant rules', () => {

@@ -69,7 +69,7 @@ describe('SCOM codec properties', () => {
       fc.property(frameArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (f, pos, flip) => {
         const bytes = encodeFrame(f);
         const i = pos % bytes.length;
-        bytes[i] ^= flip;
+        bytes[i]! ^= flip;
         const decoded = decodeFrame(bytes);
         // A single-byte change in a checksummed range is always caught by the Fletcher sums.
         if (i !== 0) expect(decoded.ok).toBe(false);

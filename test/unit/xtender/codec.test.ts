@@ -175,18 +175,18 @@ describe('stream reader', () => {
 
   it('resyncs after noise, a stray 0xAA and a corrupted header', () => {
     const corrupted = good.slice();
-    corrupted[12] ^= 0xff;
+    corrupted[12]! ^= 0xff;
     const stream = new Uint8Array([0x00, 0xaa, 0x13, ...corrupted, ...good]);
     const reader = new FrameReader();
     const frames = reader.push(stream);
     expect(frames).toHaveLength(1);
-    expect(frames[0].src).toBe(101);
+    expect(frames[0]!.src).toBe(101);
     expect(reader.discarded).toBeGreaterThan(0);
   });
 
   it('drops a frame with a bad data checksum and keeps the next', () => {
     const bad = good.slice();
-    bad[bad.length - 1] ^= 0x01;
+    bad[bad.length - 1]! ^= 0x01;
     const reader = new FrameReader();
     expect(reader.push(new Uint8Array([...bad, ...good]))).toHaveLength(1);
     expect(reader.badFrames).toBe(1);

@@ -16,7 +16,7 @@ function header(length: number, src = 1): Uint8Array {
 function nestedHeaders(n: number): Uint8Array {
   const h = header(1100);
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = h[i % h.length];
+  for (let i = 0; i < n; i++) out[i] = h[i % h.length]!;
   return out;
 }
 
@@ -26,9 +26,9 @@ const patterns: Record<string, (n: number) => Uint8Array> = {
   // 0xAA followed by bytes whose header checksum almost verifies.
   nearHeaders: (n) => {
     const h = header(5);
-    h[13] ^= 1;
+    h[13]! ^= 1;
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = h[i % h.length];
+    for (let i = 0; i < n; i++) out[i] = h[i % h.length]!;
     return out;
   },
 };
@@ -56,7 +56,7 @@ describe('SCOM frame reader on hostile streams', () => {
         fc.integer({ min: 1, max: 5_000 }),
         (name, n, chunkSize) => {
           const reader = new FrameReader();
-          feed(reader, patterns[name](n), chunkSize);
+          feed(reader, patterns[name]!(n), chunkSize);
           expect(reader.steps).toBeLessThanOrEqual(STEPS_PER_BYTE * n);
           expect(reader.pending).toBeLessThanOrEqual(16 + 1100);
         },
@@ -75,7 +75,7 @@ describe('SCOM frame reader on hostile streams', () => {
         (name, n, data, chunkSize) => {
           const frame = encodeFrame({ flags: 0x36, src: 101, dst: 1, data });
           // Enough trailing noise to flush any announced length that swallowed the frame.
-          const stream = new Uint8Array([...patterns[name](n), ...frame, ...new Uint8Array(1200), ...frame]);
+          const stream = new Uint8Array([...patterns[name]!(n), ...frame, ...new Uint8Array(1200), ...frame]);
           const reader = new FrameReader();
           const found: number[] = [];
           for (let i = 0; i < stream.length; i += chunkSize) {

@@ -46,16 +46,16 @@ function parseCsv(text: string): string[][] {
 }
 
 const [header, ...body] = parseCsv(readFileSync(new URL('../../fixtures/xtender/xtender_mqtt-object-table.csv', import.meta.url), 'utf8'));
-const col = (name: string) => header.indexOf(name);
+const col = (name: string) => header!.indexOf(name);
 const rows: Row[] = body.map((c) => ({
-  key: c[col('key')],
-  kind: c[col('kind')],
-  id: Number(c[col('scom_object_id')]),
-  format: c[col('property_format')],
-  component: c[col('ha_component')],
-  deviceClass: c[col('device_class')],
-  unit: c[col('unit')],
-  enumMap: c[col('enum_map')] ? (JSON.parse(c[col('enum_map')]) as Record<string, string>) : undefined,
+  key: c[col('key')]!,
+  kind: c[col('kind')]!,
+  id: Number(c[col('scom_object_id')]!),
+  format: c[col('property_format')]!,
+  component: c[col('ha_component')]!,
+  deviceClass: c[col('device_class')]!,
+  unit: c[col('unit')]!,
+  enumMap: c[col('enum_map')]! ? (JSON.parse(c[col('enum_map')]!) as Record<string, string>) : undefined,
 }));
 
 const ours = (kind: string, id: number) =>

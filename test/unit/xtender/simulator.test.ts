@@ -14,7 +14,7 @@ import { SimFrameCollector } from '../../../server/sim/xtender/wire.ts';
 
 function ask(sim: XcomGatewaySim, frame: Uint8Array): ScomResponse & { delayMs: number } {
   const [req] = new SimFrameCollector().feed(Buffer.from(frame));
-  const answer = sim.handle(req)!;
+  const answer = sim.handle(req!)!;
   const decoded = decodeFrame(answer.frame);
   if (!decoded.ok) throw new Error(decoded.error);
   const res = decodeResponse(decoded.value);
@@ -35,7 +35,7 @@ describe('simulated Xcom-232i', () => {
     const e = ask(s, info(101, 3028));
     expect(e.kind === 'value' && e.data.length).toBe(2);
     const msb = ask(s, info(601, 7048));
-    expect(msb.kind === 'value' && decodeValue('float', msb.data)).toEqual({ ok: true, value: Math.floor(s.devices[2].fid / 0x10000) });
+    expect(msb.kind === 'value' && decodeValue('float', msb.data)).toEqual({ ok: true, value: Math.floor(s.devices[2]!.fid / 0x10000) });
   });
 
   it('answers errors as the reference lists them', () => {
