@@ -28,7 +28,7 @@ export async function bench(): Promise<Record<string, unknown>[]> {
     client.pause();
     while (!stream) await turn();
     const { res, sub } = stream;
-    const note: PublishedReading[] = [{ register: rec.registers[0], value: 'x'.repeat(EVENT_BYTES) }];
+    const note: PublishedReading[] = [{ register: rec.registers[0]!, value: 'x'.repeat(EVENT_BYTES) }];
     let peak = 0;
     for (let i = 1; i <= EVENTS; i++) {
       hub.emit('readings', rec, note, i);

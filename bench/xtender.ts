@@ -133,7 +133,7 @@ export async function bench(): Promise<Record<string, unknown>[]> {
 export function hostileFigures(): Record<string, unknown>[] {
   const header = encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(1100) }).subarray(0, 14);
   const nearHeader = Uint8Array.from(encodeFrame({ flags: 0, src: 1, dst: 2, data: new Uint8Array(5) }).subarray(0, 14));
-  nearHeader[13] ^= 1;
+  nearHeader[13]! ^= 1;
   const n = STREAM_BYTES;
   return [
     figure({

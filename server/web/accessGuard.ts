@@ -56,7 +56,7 @@ export function installAccessGuard(app: FastifyInstance, log: Logger, rules: Acc
  * behind a path prefix; a file name only, so it can never point to another host.
  */
 function landingPage(url: string): string {
-  const name = url.split('?')[0].replace(/^.*\//, '');
+  const name = (url.split('?')[0] ?? '').replace(/^.*\//, '');
   return /^[\w.-]+$/.test(name) && name !== '.' && name !== '..' ? name : './';
 }
 

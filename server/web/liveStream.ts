@@ -71,7 +71,7 @@ export function openLiveStream(hub: Hub, broker: () => BrokerInfo, res: ServerRe
   /** Queued events, oldest first, as far as the socket takes them. */
   const flush = () => {
     while (head < queue.length && !blocked) {
-      const chunk = queue[head];
+      const chunk = queue[head] ?? '';
       queue[head++] = '';
       queuedBytes -= Buffer.byteLength(chunk);
       blocked = !res.write(chunk);

@@ -265,7 +265,7 @@ describe('ingress web UI', () => {
     // Only the fields with a title are in the wizard; the others stay on the options page.
     const shown = await page.locator('form [name]').evaluateAll((els) => els.map((e) => e.getAttribute('name')));
     expect(shown).toEqual(['name', 'host', 'username', 'password', 'generation', 'poll_interval', 'night_power']);
-    await page.getByLabel('Inverter address').fill(host);
+    await page.getByLabel('Inverter address').fill(host!);
     await page.getByLabel('Name', { exact: true }).fill('Roof inverter');
     await page.getByLabel('Password').fill('pvwr');
     await page.getByLabel('Poll interval (s)').fill('5');
@@ -332,7 +332,7 @@ describe('ingress web UI', () => {
 
   it('finds an Itron meter by mDNS and connects to it with the generated certificate', async () => {
     const itron = await startSim('itron', ['--port', String(await freePort()), '--any'], /meter LFDI ([0-9A-Fa-f]{40})[\s\S]*advertised/);
-    const lfdi = itron.match[1];
+    const lfdi = itron.match[1]!;
     await open('#/onboarding');
     await page.reload();
     await page.locator('button[data-kind="itron"]').click();

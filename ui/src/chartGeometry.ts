@@ -19,7 +19,7 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
 /** Digits a tick label needs so neighbouring ticks differ. */
 export function tickDecimals(ticks: readonly number[]): number {
   if (ticks.length < 2) return 0;
-  const step = Math.abs(ticks[1] - ticks[0]);
+  const step = Math.abs(ticks[1]! - ticks[0]!);
   return Math.max(0, Math.min(6, -Math.floor(Math.log10(step))));
 }
 
@@ -50,8 +50,8 @@ export function scales(frame: Frame, from: number, to: number, lo: number, hi: n
 export function linePath(t: readonly number[], v: readonly number[], s: Scale, gapMs: number): string {
   let d = '';
   for (let i = 0; i < t.length; i++) {
-    const move = i === 0 || t[i] - t[i - 1] > gapMs;
-    d += `${move ? 'M' : 'L'}${s.x(t[i])},${s.y(v[i])}`;
+    const move = i === 0 || t[i]! - t[i - 1]! > gapMs;
+    d += `${move ? 'M' : 'L'}${s.x(t[i]!)},${s.y(v[i]!)}`;
   }
   return d;
 }
@@ -61,10 +61,10 @@ export function bandPath(t: readonly number[], min: readonly number[], max: read
   let d = '';
   let start = 0;
   for (let i = 1; i <= t.length; i++) {
-    if (i < t.length && t[i] - t[i - 1] <= gapMs) continue;
+    if (i < t.length && t[i]! - t[i - 1]! <= gapMs) continue;
     let run = '';
-    for (let j = start; j < i; j++) run += `${j === start ? 'M' : 'L'}${s.x(t[j])},${s.y(max[j])}`;
-    for (let j = i - 1; j >= start; j--) run += `L${s.x(t[j])},${s.y(min[j])}`;
+    for (let j = start; j < i; j++) run += `${j === start ? 'M' : 'L'}${s.x(t[j]!)},${s.y(max[j]!)}`;
+    for (let j = i - 1; j >= start; j--) run += `L${s.x(t[j]!)},${s.y(min[j]!)}`;
     d += `${run}Z`;
     start = i;
   }
@@ -78,10 +78,10 @@ export function nearestIndex(times: readonly number[], t: number): number {
   let hi = times.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (times[mid] < t) lo = mid + 1;
+    if (times[mid]! < t) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 && t - times[lo - 1] < times[lo] - t ? lo - 1 : lo;
+  return lo > 0 && t - times[lo - 1]! < times[lo]! - t ? lo - 1 : lo;
 }
 
 function round(n: number): number {

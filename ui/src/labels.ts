@@ -17,7 +17,7 @@ export function words(code: string): string {
     .split(/\s+/)
     .map((w) => w.toLowerCase());
   let unit = '';
-  if (parts.length > 1 && UNIT_SUFFIXES[parts[parts.length - 1]] !== undefined) unit = ` (${UNIT_SUFFIXES[parts.pop() as string]})`;
+  if (parts.length > 1 && UNIT_SUFFIXES[parts[parts.length - 1]!] !== undefined) unit = ` (${UNIT_SUFFIXES[parts.pop() as string]})`;
   const text = parts.map((w) => (isAcronym(w) ? w.toUpperCase() : w)).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1) + unit;
 }
@@ -30,5 +30,5 @@ export function optionLabel(option: string): string {
 /** An options entry (`dlms_meters[0]`) as a reader says it: "DLMS meters, entry 1". */
 export function optionsPlace(where: string): string {
   const m = /^([a-z][a-z0-9_]*)\[(\d{1,6})\]$/.exec(where);
-  return m ? `${words(m[1])}, entry ${Number(m[2]) + 1}` : where;
+  return m ? `${words(m[1]!)}, entry ${Number(m[2]) + 1}` : where;
 }

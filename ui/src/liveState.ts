@@ -85,7 +85,7 @@ export class LiveState {
     points.push([ts, value]);
     const cutoff = now - HISTORY_MS;
     let drop = 0;
-    while (drop < points.length && points[drop][0] < cutoff) drop++;
+    while (drop < points.length && points[drop]![0] < cutoff) drop++;
     if (points.length - drop > MAX_POINTS) drop = points.length - MAX_POINTS;
     if (drop > 0) points.splice(0, drop);
     this.history.set(k, points);

@@ -59,5 +59,5 @@ function decimalsOf(step: number | undefined): number | undefined {
   const text = String(step);
   const e = /e-(\d+)$/.exec(text);
   if (e) return Number(e[1]);
-  return text.includes('.') ? text.split('.')[1].length : 0;
+  return text.includes('.') ? (text.split('.')[1] ?? '').length : 0;
 }

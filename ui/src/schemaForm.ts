@@ -44,7 +44,7 @@ function formField(key: string, prop: FieldSchema, required: boolean): FormField
       input: 'select',
       options: required || prop.default !== undefined ? options : ['', ...options],
       numeric: choices.every((c) => typeof c === 'number'),
-      initial: prop.default === undefined ? (required ? options[0] : '') : String(prop.default),
+      initial: prop.default === undefined ? (required ? (options[0] ?? '') : '') : String(prop.default),
     };
   }
   if (prop.type === 'boolean') return { ...base, input: 'checkbox', numeric: false, initial: prop.default === true };

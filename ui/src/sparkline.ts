@@ -18,7 +18,7 @@ export function sparklinePath(points: readonly Point[], width: number, height: n
   const x = (t: number) => round(((t - from) / (to - from)) * width);
   const y = (v: number) => (max === min ? round(height / 2) : round(pad + (1 - (v - min) / (max - min)) * (height - 2 * pad)));
   if (visible.length === 1) {
-    const [t, v] = visible[0];
+    const [t, v] = visible[0]!;
     const x1 = x(t);
     return `M${round(Math.max(0, x1 - 2))},${y(v)}L${x1},${y(v)}`;
   }

@@ -60,7 +60,7 @@ describe('live stream backpressure', () => {
     const { res, sub } = await opened;
     expect(listeners(hub)).toBe(HUB_EVENTS.length);
 
-    const note: PublishedReading[] = [{ register: rec.registers[0], value: 'x'.repeat(4096) }];
+    const note: PublishedReading[] = [{ register: rec.registers[0]!, value: 'x'.repeat(4096) }];
     // The socket's buffer, the queue, and one event each may go beyond its bound by.
     const bound = res.writableHighWaterMark + MAX_QUEUED_BYTES + 2 * 8192;
     let sent = 0;

@@ -46,7 +46,7 @@ describe('Home Assistant discovery payload', () => {
 
   it("offers a number with the device's own range when it reported one", () => {
     const own = new Hub();
-    own.addDevice({ id: 'dev2', kind: 'test', name: 'Device 2' }, [{ ...table[2], deviceRange: { min: 6, max: 16 } }]);
+    own.addDevice({ id: 'dev2', kind: 'test', name: 'Device 2' }, [{ ...table[2]!, deviceRange: { min: 6, max: 16 } }]);
     const cmps = (discoveryPayload(cfg, own.get('dev2')!) as Record<string, any>).cmps;
     expect(cmps.limit).toMatchObject({ min: 6, max: 16 });
   });

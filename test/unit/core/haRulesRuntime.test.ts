@@ -5,6 +5,7 @@
  * a broken descriptor slipped into each set is flagged.
  */
 import { readFileSync } from 'node:fs';
+import { kostalDxs, kostalPage } from '../../support/deviceDocuments.ts';
 import { describe, expect, it } from 'vitest';
 import { tableViolations } from '../../../server/core/haRules.ts';
 import { Hub } from '../../../server/core/hub.ts';
@@ -48,8 +49,8 @@ function expectRulesHold(sets: DeviceSets): void {
 function expectBrokenOneFlagged(sets: DeviceSets): void {
   const regs = Object.values(sets).find((r) => r.length > 0)!;
   const broken = {
-    ...regs[0],
-    key: `${regs[0].key}_broken`,
+    ...regs[0]!,
+    key: `${regs[0]!.key}_broken`,
     writable: false,
     unit: 'kWh',
     deviceClass: 'power',
@@ -87,7 +88,7 @@ function victronSets(): DeviceSets {
   for (const line of fixture('victron/synthetic-ess-single-phase.mqtt.tsv').split('\n')) {
     if (line.startsWith('# --- while alive')) break;
     const [topic, payload] = line.split('\t');
-    if (!line.startsWith('#') && payload) messages.push([topic, payload]);
+    if (!line.startsWith('#') && topic && payload) messages.push([topic, payload]);
   }
   for (const [topic, payload] of messages) {
     const parsed = parseNotification(topic);
@@ -149,7 +150,7 @@ function dlmsSets(): DeviceSets {
 /** The base table plus what each snapshot (DXS answer, classic pages) adds. */
 function kostalSets(): DeviceSets {
   const sets: DeviceSets = {};
-  const dxs = parseDxsResponse(fixture('kostal/dxs-response-observed-3string-feeding.json'));
+  const dxs = parseDxsResponse(kostalDxs('dxs-response-observed-3string-feeding.json'));
   if (!dxs.ok) throw new Error(dxs.error);
   sets.dxs = [...BASE_REGISTERS, ...registersFor(dxsSnapshot(dxs.value))];
   for (const page of [
@@ -157,7 +158,7 @@ function kostalSets(): DeviceSets {
     'piko-5.5-index-de-3strings.html',
     'piko-8.3-index-de-feeding-low.html',
   ]) {
-    const parsed = parseClassicPage(readFileSync(new URL(`../../fixtures/kostal/${page}`, import.meta.url)));
+    const parsed = parseClassicPage(kostalPage(page));
     if (!parsed.ok) throw new Error(parsed.error);
     sets[page] = [...BASE_REGISTERS, ...registersFor(classicSnapshot(parsed.value))];
   }
@@ -191,7 +192,7 @@ describe('Home Assistant rules for registers built at run time', () => {
 
   it('Itron: the walked resource tree with its TOU tiers, and the firmware-table fallback', async () => {
     const sets = await itronSets();
-    expect(sets.walked.length).toBeGreaterThan(5);
+    expect(sets.walked!.length).toBeGreaterThan(5);
     expectRulesHold(sets);
     expectBrokenOneFlagged(sets);
   });
@@ -207,7 +208,7 @@ describe('Home Assistant rules for registers built at run time', () => {
 
   it('Kostal: strings and phases added from a DXS answer and from classic pages', () => {
     const sets = kostalSets();
-    expect(sets.dxs.map((r) => r.key)).toEqual(expect.arrayContaining(['string3_power', 'l3_current', 'dc_power']));
+    expect(sets.dxs!.map((r) => r.key)).toEqual(expect.arrayContaining(['string3_power', 'l3_current', 'dc_power']));
     expectRulesHold(sets);
     expectBrokenOneFlagged(sets);
   });
@@ -217,7 +218,7 @@ describe('Home Assistant rules for registers built at run time', () => {
       ...xtenderSets(),
       dlt645: [...DLT645_REGISTERS.filter((r) => r.key !== IMPORT_FROM_COMBINED.key), IMPORT_FROM_COMBINED],
     };
-    expect(sets.xtender.some((r) => r.deviceRange)).toBe(true);
+    expect(sets.xtender!.some((r) => r.deviceRange)).toBe(true);
     expectRulesHold(sets);
     expectBrokenOneFlagged(sets);
   });

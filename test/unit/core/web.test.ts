@@ -157,7 +157,7 @@ describe('error handler', () => {
   };
   const throwing: RoutePlugin = async (app) => {
     app.get('/api/throw/:what', { schema: { params: z.object({ what: z.enum(Object.keys(thrown)) }) } }, async (req) => {
-      throw thrown[req.params.what]();
+      throw thrown[req.params.what]!();
     });
     app.get(
       '/api/limit',

@@ -97,7 +97,7 @@ describe('onboarding form from a JSON Schema', () => {
     const kind = kindOf(withPreset);
     expect(kind.presets).toEqual([{ label: 'Test preset', config: { username: 'installer', poll_interval: 60 } }]);
     const fields = formFields(kind.schema);
-    const values = { ...initialValues(fields), ...valuesOf(fields, kind.presets[0].config), host: '10.0.0.8' };
+    const values = { ...initialValues(fields), ...valuesOf(fields, kind.presets[0]!.config), host: '10.0.0.8' };
     expect(toConfig(fields, values)).toMatchObject({ host: '10.0.0.8', username: 'installer', poll_interval: 60 });
   });
 });

@@ -60,14 +60,14 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
         <path class="band" d={bandPath(t, min, max, s, GAP_MS)} />
         <path class="line" d={linePath(t, last, s, GAP_MS)} />
         {/* The latest minute as a dot: a value seen for a minute only is a point, not a line. */}
-        {t.length > 0 && <circle class="latest" cx={s.x(t[t.length - 1])} cy={s.y(last[last.length - 1])} r={2.5} />}
+        {t.length > 0 && <circle class="latest" cx={s.x(t[t.length - 1]!)} cy={s.y(last[last.length - 1]!)} r={2.5} />}
         {at >= 0 && (
           <g class="hover">
-            <line x1={s.x(t[at])} x2={s.x(t[at])} y1={FRAME.top} y2={FRAME.height - FRAME.bottom} />
-            <circle cx={s.x(t[at])} cy={s.y(last[at])} r={3} />
+            <line x1={s.x(t[at]!)} x2={s.x(t[at]!)} y1={FRAME.top} y2={FRAME.height - FRAME.bottom} />
+            <circle cx={s.x(t[at]!)} cy={s.y(last[at]!)} r={3} />
             <text x={plotRight} y={12} text-anchor="end">
-              {new Date(t[at]).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · {formatValue(last[at], history.precision)}{' '}
-              {unit}
+              {new Date(t[at]!).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} ·{' '}
+              {formatValue(last[at]!, history.precision)} {unit}
             </text>
           </g>
         )}

@@ -109,7 +109,7 @@ export function DevicePage({ id }: { id: string }) {
                     </td>
                     <td data-label="Unit">{shown.unit}</td>
                     <td class="muted" data-label="Age">
-                      {device.updated[r.key] ? formatAge(now - device.updated[r.key]) : '—'}
+                      {device.updated[r.key] ? formatAge(now - device.updated[r.key]!) : '—'}
                     </td>
                   </tr>
                 );

@@ -115,7 +115,7 @@ function DeviceForm({ kind, onBack }: { kind: KindView; onBack: () => void }) {
         }}
       >
         {fields.map((f) => (
-          <FieldInput key={f.key} field={f} value={values[f.key]} onChange={(v) => set({ [f.key]: v })} />
+          <FieldInput key={f.key} field={f} value={values[f.key] ?? ''} onChange={(v) => set({ [f.key]: v })} />
         ))}
         {missing.length > 0 && <p class="muted small">Still needed: {missing.join(', ')}</p>}
         <div class="actions">

@@ -130,8 +130,8 @@ export function RegistersPage({ id }: { id: string }) {
                     {r.writable && <WriteControl register={r} device={device} onWrite={(value) => setPending({ register: r, value })} />}
                   </div>
                   {results[r.key] && (
-                    <div class={results[r.key].ok ? 'result ok' : 'result error'} role="status">
-                      {results[r.key].text}
+                    <div class={results[r.key]!.ok ? 'result ok' : 'result error'} role="status">
+                      {results[r.key]!.text}
                     </div>
                   )}
                 </td>
