@@ -1,0 +1,354 @@
+/**
+ * One SunSpec device (an address, port and unit id): finds its models, names it from model 1
+ * (manufacturer and serial number), polls its models in as few requests as the device
+ * allows, publishes them and keeps its availability (online / asleep / offline / fault),
+ * with a log line per change, never per poll.
+ */
+import { CommandError, type DeviceHandle, type Hub, type Reading, WritesOffError } from '../../core/hub.ts';
+import type { RegisterValue } from '../../core/registers.ts';
+import type { Logger } from '../../core/logger.ts';
+import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
+import { PollLoop } from '../../core/scheduler.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import { type DecodedModel, decodeModel, unscaled } from '../../protocols/sunspec/block.ts';
+import { type Chain, findBase, type ModelLocation, planReads, type ReadPlan, readSpan, walkChain } from '../../protocols/sunspec/chain.ts';
+import { modelDef } from '../../protocols/sunspec/definitions.ts';
+import { SunSpecError } from '../../protocols/sunspec/errors.ts';
+import { encodePoint, rawRange } from '../../protocols/sunspec/points.ts';
+import { modelEntities, modelPrefix, type PointEntity } from './entities.ts';
+import { ModbusExceptionError, type ModbusLink, UnreachableError } from './modbusLink.ts';
+import { type Assessment, NightWatch } from './nightWatch.ts';
+import { type SunSpecDevice, sunspecListedKey } from './options.ts';
+
+export interface SessionDeps {
+  hub: Hub;
+  log: Logger;
+  link: ModbusLink;
+  boundary?: SessionBoundary;
+  /** Overrides poll_interval (tests). */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+export interface Identity {
+  manufacturer: string | null;
+  model: string | null;
+  version: string | null;
+  serial: string | null;
+}
+
+/** What discovery learnt: the chain, the entities and the requests a poll takes. */
+interface Layout {
+  chain: Chain;
+  identity: Identity;
+  /** Models read every poll (all but model 1, which does not change). */
+  polled: ModelLocation[];
+  plan: ReadPlan[];
+  entities: PointEntity[];
+  byKey: Map<string, PointEntity>;
+}
+
+const INVERTER_MODELS = new Set([101, 102, 103, 111, 112, 113]);
+const clean = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '');
+
+/** The device id: the user's `id`, else manufacturer and serial number from model 1; the address only for a device without a serial number. */
+export function deviceIdFor(config: SunSpecDevice, identity: Identity | undefined): string {
+  if (config.id) return config.id;
+  const serial = identity?.serial ? clean(identity.serial) : '';
+  if (serial) return `sunspec_${clean(identity?.manufacturer ?? '').toLowerCase() || 'device'}_${serial}`;
+  return `sunspec_${config.host.replace(/[^A-Za-z0-9]+/g, '_')}_${config.port}_${config.unit_id}`;
+}
+
+export function identityOf(common: DecodedModel): Identity {
+  const text = (name: string) => {
+    const v = common.points.find((p) => p.path === name)?.value;
+    return typeof v === 'string' ? v : null;
+  };
+  return { manufacturer: text('Mn'), model: text('Md'), version: text('Vr'), serial: text('SN') };
+}
+
+function decode(location: ModelLocation, regs: ArrayLike<number>): DecodedModel | undefined {
+  const def = modelDef(location.id);
+  return def ? decodeModel(def, regs) : undefined;
+}
+
+export class DeviceSession {
+  private handle: DeviceHandle | undefined;
+  private layout: Layout | undefined;
+  private readonly watch = new NightWatch();
+  private readonly loop: PollLoop;
+  private readonly warnings: RepeatedWarnings;
+  private readonly now: () => number;
+  private lastAssessment: Assessment | undefined;
+  /** The device refused a read across model boundaries: each model is read on its own. */
+  private perModel = false;
+  private pollMs: number | undefined;
+
+  constructor(
+    readonly config: SunSpecDevice,
+    private readonly deps: SessionDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.warnings = new RepeatedWarnings(deps.log);
+    const task = () => this.poll();
+    this.loop = new PollLoop(deps.boundary ? deps.boundary.poll(task) : task, {
+      intervalMs: deps.intervalMs ?? config.poll_interval * 1000,
+    });
+  }
+
+  get deviceId(): string | undefined {
+    return this.handle?.id;
+  }
+
+  /** Lists the device as `connecting` and polls from now on. */
+  start(): void {
+    this.addDevice(undefined, []);
+    this.handle?.setStatus('connecting');
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+    this.warnings.stop();
+  }
+
+  /** Requests and registers one poll takes, for the diagnostics and the bench. */
+  get pollCost(): { requests: number; registers: number } {
+    const plan = this.layout?.plan ?? [];
+    return { requests: plan.length, registers: plan.reduce((n, p) => n + p.count, 0) };
+  }
+
+  /** One poll; throws for outages and faults so the loop backs off. */
+  async poll(): Promise<void> {
+    let assessment: Assessment;
+    try {
+      const layout = this.layout ?? (await this.discover());
+      const started = Date.now();
+      const models = await this.readModels(layout);
+      this.pollMs = Date.now() - started;
+      assessment = this.watch.onAnswer(this.inverterState(models), this.now());
+      this.publish(layout, models);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof UnreachableError) assessment = this.watch.onUnreachable(message, this.now());
+      else if (err instanceof SunSpecError || err instanceof ModbusExceptionError) {
+        // The device changed (a firmware update, another device at this unit id): find its models again.
+        this.layout = undefined;
+        assessment = { availability: 'fault', reason: message };
+      } else throw err;
+    }
+    this.report(assessment);
+    if (assessment.availability === 'offline' || assessment.availability === 'fault') throw new Error(assessment.reason);
+  }
+
+  private read = (address: number, count: number) => this.deps.link.read(this.config.unit_id, address, count, this.config.timeout * 1000);
+
+  /** Finds the marker and the models, reads them all once, names the device and builds its entities. */
+  private async discover(): Promise<Layout> {
+    const base = await findBase(this.read, (err) => err instanceof ModbusExceptionError);
+    const chain = await walkChain(this.read, base);
+    const known = chain.models.filter((m) => modelDef(m.id) !== undefined);
+    const blocks = await this.readBlocks(known);
+    const common = blocks.get(chain.models[0].address);
+    if (!common) throw new SunSpecError('malformed', `model 1 at ${chain.models[0].address} could not be read`);
+    const identity = identityOf(common);
+    const entities: PointEntity[] = [];
+    const prefixes = new Set<string>();
+    for (const model of known) {
+      const decoded = blocks.get(model.address);
+      if (!decoded || model.id === 1) continue;
+      const prefix = modelPrefix(model.id, prefixes);
+      prefixes.add(prefix);
+      entities.push(...modelEntities(model, decoded, { allowWrites: this.config.allow_writes, prefix }));
+    }
+    const polled = known.filter((m) => m.id !== 1);
+    const layout: Layout = {
+      chain,
+      identity,
+      polled,
+      plan: this.planFor(polled),
+      entities,
+      byKey: new Map(entities.map((e) => [e.register.key, e])),
+    };
+    this.watch.setInverter(known.some((m) => INVERTER_MODELS.has(m.id)));
+    this.layout = layout;
+    await this.rename(identity, entities);
+    this.handle?.diagnostics({
+      baseAddress: base,
+      models: chain.models.map((m) => ({ id: m.id, address: m.address, length: m.length, decoded: modelDef(m.id) !== undefined })),
+      manufacturer: identity.manufacturer,
+      version: identity.version,
+    });
+    const skipped = chain.models.filter((m) => !modelDef(m.id)).map((m) => m.id);
+    if (skipped.length > 0) this.deps.log.info({ models: skipped }, `models without a definition are not read: ${skipped.join(', ')}`);
+    return layout;
+  }
+
+  private planFor(models: readonly ModelLocation[]): ReadPlan[] {
+    if (!this.perModel) return planReads(models, this.config.max_registers);
+    return models.flatMap((m) => planReads([m], this.config.max_registers));
+  }
+
+  private async readModels(layout: Layout): Promise<Map<number, DecodedModel>> {
+    const models = await this.readBlocks(layout.polled);
+    layout.plan = this.planFor(layout.polled);
+    return models;
+  }
+
+  /** These models, decoded. A device that refuses a read spanning models is read model by model from then on. */
+  private async readBlocks(models: readonly ModelLocation[]): Promise<Map<number, DecodedModel>> {
+    try {
+      return await this.readPlan(this.planFor(models), models);
+    } catch (err) {
+      if (!(err instanceof ModbusExceptionError) || this.perModel || models.length < 2) throw err;
+      this.perModel = true;
+      this.deps.log.info(`${this.label}: reads across models refused (${err.message}); reading each model on its own`);
+      return this.readPlan(this.planFor(models), models);
+    }
+  }
+
+  private async readPlan(plan: readonly ReadPlan[], models: readonly ModelLocation[]): Promise<Map<number, DecodedModel>> {
+    const chunks = new Map<number, number[]>();
+    for (const p of plan) chunks.set(p.address, await readSpan(this.read, p.address, p.count, p.count));
+    // Every model lies inside one joined span; slice it out of the chunks that cover it.
+    const registerAt = (address: number): number => {
+      for (const [start, regs] of chunks) if (address >= start && address < start + regs.length) return regs[address - start];
+      throw new SunSpecError('short-response', `register ${address} was not read`);
+    };
+    const out = new Map<number, DecodedModel>();
+    for (const model of models) {
+      const regs: number[] = new Array(model.length + 2);
+      for (let i = 0; i < regs.length; i++) regs[i] = registerAt(model.address + i);
+      if (regs[0] !== model.id)
+        throw new SunSpecError('malformed', `model ${model.id} is no longer at ${model.address} (found ${regs[0]})`);
+      const decoded = decode(model, regs);
+      if (decoded) out.set(model.address, decoded);
+    }
+    return out;
+  }
+
+  private inverterState(models: Map<number, DecodedModel>): { state: string | null; powerW: number | null } {
+    const inverter = [...models.values()].find((m) => INVERTER_MODELS.has(m.id));
+    if (!inverter) return { state: null, powerW: null };
+    const st = inverter.points.find((p) => p.path === 'St');
+    const symbol = st?.def.symbols?.find((s) => s.value === st.raw)?.name ?? null;
+    const w = inverter.points.find((p) => p.path === 'W')?.value;
+    return { state: symbol, powerW: typeof w === 'number' ? w : null };
+  }
+
+  private publish(layout: Layout, models: Map<number, DecodedModel>): void {
+    if (!this.handle) return;
+    const readings: Reading[] = [];
+    for (const [address, decoded] of models) {
+      const byPath = new Map(decoded.points.map((p) => [p.path, p]));
+      for (const e of layout.entities) {
+        if (e.model.address !== address) continue;
+        const point = byPath.get(e.path);
+        const value = point?.value ?? null;
+        readings.push({ key: e.register.key, value: typeof value === 'number' && e.divisor !== 1 ? value / e.divisor : value });
+      }
+    }
+    this.handle.publish(readings);
+    const cost = this.pollCost;
+    this.handle.diagnostics({
+      lastAnswer: new Date(this.now()).toISOString(),
+      pollLatencyMs: this.pollMs,
+      requestsPerPoll: cost.requests,
+      registersPerPoll: cost.registers,
+    });
+  }
+
+  private get label(): string {
+    return `SunSpec device ${this.config.host}:${this.config.port} unit ${this.config.unit_id}`;
+  }
+
+  private report(a: Assessment): void {
+    const prev = this.lastAssessment;
+    this.lastAssessment = a;
+    if (!this.handle) return;
+    const reason = a.availability === 'online' ? undefined : a.reason;
+    this.handle.setStatus(a.availability, reason);
+    if (prev?.availability === a.availability) return;
+    const name = this.handle.record?.info.name ?? this.label;
+    const line = `SunSpec device "${name}" (${this.handle.id}): ${a.availability}${reason ? ` (${reason})` : ''}`;
+    // A flapping device warns at most once a minute.
+    if (a.availability === 'offline' || a.availability === 'fault') this.warnings.warn(sunspecListedKey(this.config), line);
+    else this.deps.log.info(line);
+    this.handle.diagnostics({ availability: a.availability, reason: a.reason });
+  }
+
+  /** Lists the device under its id from model 1; the entry under its address (before it answered) goes. */
+  private async rename(identity: Identity, entities: PointEntity[]): Promise<void> {
+    const previous = this.handle?.id;
+    this.addDevice(identity, entities);
+    if (previous !== undefined && previous !== this.handle?.id) await this.deps.hub.removeDevice(previous);
+  }
+
+  private addDevice(identity: Identity | undefined, entities: PointEntity[]): void {
+    const { config } = this;
+    const name =
+      config.name ??
+      ([identity?.manufacturer, identity?.model].filter(Boolean).join(' ') || `SunSpec ${config.host} unit ${config.unit_id}`);
+    this.handle = this.deps.hub.addDevice(
+      {
+        id: deviceIdFor(config, identity),
+        kind: 'sunspec',
+        name,
+        manufacturer: identity?.manufacturer ?? undefined,
+        model: identity?.model ?? undefined,
+        serialNumber: identity?.serial ?? undefined,
+        swVersion: identity?.version ?? undefined,
+        allowWrites: config.allow_writes,
+        writesOption: 'allow_writes',
+        statusExtra: { ip: config.host, port: config.port, unitId: config.unit_id },
+        listed: sunspecListedKey(config),
+      },
+      entities.map((e) => e.register),
+      { read: (keys) => this.readNow(keys), write: (key, value) => this.write(key, value) },
+    );
+  }
+
+  /** For the command API and the register browser: read the models of these keys now. */
+  private async readNow(keys: string[]): Promise<Reading[]> {
+    const layout = this.layout;
+    if (!layout) return [];
+    const wanted = layout.entities.filter((e) => keys.includes(e.register.key));
+    const models = [...new Map(wanted.map((e) => [e.model.address, e.model])).values()];
+    const decoded = await this.readBlocks(models);
+    return wanted.map((e) => {
+      const value = decoded.get(e.model.address)?.points.find((p) => p.path === e.path)?.value ?? null;
+      return { key: e.register.key, value: typeof value === 'number' && e.divisor !== 1 ? value / e.divisor : value };
+    });
+  }
+
+  /**
+   * Writes one point of a control model (range-checked by the hub against the entity's limits,
+   * here against what the point's type can carry at its current scale factor), then reads
+   * the model back: the value it shows now is the answer.
+   */
+  private async write(key: string, value: RegisterValue): Promise<RegisterValue> {
+    if (!this.config.allow_writes)
+      throw new WritesOffError(`Writes are off for device ${this.deviceId}: turn on allow_writes in its options`);
+    const entity = this.layout?.byKey.get(key);
+    if (!entity?.register.writable) throw new CommandError(`Register "${key}" of ${this.deviceId} is not writable`);
+    if (typeof value !== 'number') throw new CommandError(`Value ${JSON.stringify(value)} for "${key}" is not a number`);
+    const before = (await this.readBlocks([entity.model])).get(entity.model.address);
+    const point = before?.points.find((p) => p.path === entity.path);
+    if (!point) throw new CommandError(`${this.deviceId} no longer shows ${entity.path} in model ${entity.model.id}`);
+    const raw = point.def.sf === undefined ? Math.round(value) : unscaled(value, point.sf ?? 0);
+    const range = rawRange(point.def.type, point.def.size);
+    if (raw < range.min || raw > range.max)
+      throw new CommandError(`Value ${value} for "${key}" does not fit a ${point.def.type} at this scale`);
+    const regs: number[] = [];
+    encodePoint(point.def.type, raw, regs, 0, point.def.size);
+    await this.deps.link.write(this.config.unit_id, entity.model.address + point.offset, regs, this.config.timeout * 1000);
+    const after = (await this.readBlocks([entity.model])).get(entity.model.address);
+    const readBack = after?.points.find((p) => p.path === entity.path);
+    if (readBack?.raw !== raw) {
+      throw new CommandError(
+        `${this.deviceId} reads back ${JSON.stringify(readBack?.value ?? null)} for ${entity.path} instead of ${value} (it may have refused the value)`,
+      );
+    }
+    return readBack.value;
+  }
+}
