@@ -52,7 +52,8 @@ export function createSunSpecDriver(ctx: DriverContext, opts: SunSpecDriverOptio
         session.start();
       },
     });
-    const create = () => new DeviceSession(config, { hub: ctx.hub, log, link: linkFor(config), boundary, intervalMs: opts.intervalMs });
+    const create = () =>
+      new DeviceSession(config, { hub: ctx.hub, log, link: linkFor(config), dataDir: ctx.dataDir, boundary, intervalMs: opts.intervalMs });
     session = create();
     return {
       boundary,
@@ -81,10 +82,8 @@ export function createSunSpecDriver(ctx: DriverContext, opts: SunSpecDriverOptio
       }
     },
     async stop() {
-      for (const { session, boundary } of guarded) {
-        boundary.dispose();
-        session.stop();
-      }
+      for (const { boundary } of guarded) boundary.dispose();
+      await Promise.all(guarded.map(({ session }) => session.stop()));
       await Promise.all([...links.values()].map((l) => l.close()));
     },
     diagnostics() {

@@ -26,15 +26,15 @@ export interface Assessment {
   reason: string;
 }
 
+export interface LastSeen {
+  at: number;
+  quiet: boolean;
+}
+
 export class NightWatch {
-  private lastSeen: { at: number; quiet: boolean } | undefined;
-
-  /** `inverter`: the device has an inverter model (it can sleep). */
-  constructor(private inverter = false) {}
-
-  setInverter(inverter: boolean): void {
-    this.inverter = inverter;
-  }
+  lastSeen: LastSeen | undefined;
+  /** The device has an inverter model (it can sleep). */
+  inverter = false;
 
   onAnswer(s: InverterState, now: number): Assessment {
     const asleep = s.state !== null && ASLEEP_STATES.has(s.state);

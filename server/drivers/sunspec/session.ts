@@ -9,12 +9,14 @@ import type { RegisterValue } from '../../core/registers.ts';
 import type { Logger } from '../../core/logger.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { PollLoop } from '../../core/scheduler.ts';
+import type { RegisterDescriptor } from '../../core/registers.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { type DecodedModel, decodeModel, unscaled } from '../../protocols/sunspec/block.ts';
 import { type Chain, findBase, type ModelLocation, planReads, type ReadPlan, readSpan, walkChain } from '../../protocols/sunspec/chain.ts';
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
 import { SunSpecError } from '../../protocols/sunspec/errors.ts';
 import { encodePoint, rawRange } from '../../protocols/sunspec/points.ts';
+import { DeviceStore, type StoredDevice } from './deviceStore.ts';
 import { modelEntities, modelPrefix, type PointEntity } from './entities.ts';
 import { ModbusExceptionError, type ModbusLink, UnreachableError } from './modbusLink.ts';
 import { type Assessment, NightWatch } from './nightWatch.ts';
@@ -24,6 +26,8 @@ export interface SessionDeps {
   hub: Hub;
   log: Logger;
   link: ModbusLink;
+  /** Where what was learnt about the device is kept across restarts. */
+  dataDir: string;
   boundary?: SessionBoundary;
   /** Overrides poll_interval (tests). */
   intervalMs?: number;
@@ -83,6 +87,10 @@ export class DeviceSession {
   /** The device refused a read across model boundaries: each model is read on its own. */
   private perModel = false;
   private pollMs: number | undefined;
+  private readonly store: DeviceStore;
+  private stored: StoredDevice | undefined;
+  private loaded = false;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     readonly config: SunSpecDevice,
@@ -90,6 +98,7 @@ export class DeviceSession {
   ) {
     this.now = deps.now ?? Date.now;
     this.warnings = new RepeatedWarnings(deps.log);
+    this.store = new DeviceStore(deps.dataDir, config.host, config.port, config.unit_id);
     const task = () => this.poll();
     this.loop = new PollLoop(deps.boundary ? deps.boundary.poll(task) : task, {
       intervalMs: deps.intervalMs ?? config.poll_interval * 1000,
@@ -100,16 +109,42 @@ export class DeviceSession {
     return this.handle?.id;
   }
 
-  /** Lists the device as `connecting` and polls from now on. */
+  /** Polls from now on; the first poll lists the device (`connecting`) before it asks it anything. */
   start(): void {
-    this.addDevice(undefined, []);
-    this.handle?.setStatus('connecting');
     this.loop.start();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once what was learnt is saved. */
+  async stop(): Promise<void> {
     this.loop.stop();
     this.warnings.stop();
+    await this.saving;
+  }
+
+  /** Lists the device under what the last run learnt (its own id, its entities), else under its address. */
+  private async load(): Promise<void> {
+    this.loaded = true;
+    this.stored = await this.store.load();
+    if (this.stored) {
+      this.watch.lastSeen = this.stored.lastSeen;
+      this.watch.inverter = this.stored.inverter;
+    }
+    this.addDevice(this.stored?.identity, this.stored?.registers ?? []);
+    this.handle?.setStatus('connecting');
+  }
+
+  /** Keeps what was learnt; a failure to write it costs only the next restart's head start. */
+  private save(): void {
+    if (!this.stored) return;
+    const record = { ...this.stored, lastSeen: this.watch.lastSeen };
+    this.saving = this.saving.then(() =>
+      this.store.save(record).catch((err: unknown) => {
+        this.deps.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          `${this.label}: could not save what was learnt about it`,
+        );
+      }),
+    );
   }
 
   /** Requests and registers one poll takes, for the diagnostics and the bench. */
@@ -120,6 +155,7 @@ export class DeviceSession {
 
   /** One poll; throws for outages and faults so the loop backs off. */
   async poll(): Promise<void> {
+    if (!this.loaded) await this.load();
     let assessment: Assessment;
     try {
       const layout = this.layout ?? (await this.discover());
@@ -170,9 +206,12 @@ export class DeviceSession {
       entities,
       byKey: new Map(entities.map((e) => [e.register.key, e])),
     };
-    this.watch.setInverter(known.some((m) => INVERTER_MODELS.has(m.id)));
+    this.watch.inverter = known.some((m) => INVERTER_MODELS.has(m.id));
     this.layout = layout;
-    await this.rename(identity, entities);
+    const registers = entities.map((e) => e.register);
+    await this.rename(identity, registers);
+    this.stored = { identity, registers, inverter: this.watch.inverter };
+    this.save();
     this.handle?.diagnostics({
       baseAddress: base,
       models: chain.models.map((m) => ({ id: m.id, address: m.address, length: m.length, decoded: modelDef(m.id) !== undefined })),
@@ -275,16 +314,17 @@ export class DeviceSession {
     if (a.availability === 'offline' || a.availability === 'fault') this.warnings.warn(sunspecListedKey(this.config), line);
     else this.deps.log.info(line);
     this.handle.diagnostics({ availability: a.availability, reason: a.reason });
+    this.save();
   }
 
   /** Lists the device under its id from model 1; the entry under its address (before it answered) goes. */
-  private async rename(identity: Identity, entities: PointEntity[]): Promise<void> {
+  private async rename(identity: Identity, registers: RegisterDescriptor[]): Promise<void> {
     const previous = this.handle?.id;
-    this.addDevice(identity, entities);
+    this.addDevice(identity, registers);
     if (previous !== undefined && previous !== this.handle?.id) await this.deps.hub.removeDevice(previous);
   }
 
-  private addDevice(identity: Identity | undefined, entities: PointEntity[]): void {
+  private addDevice(identity: Identity | undefined, registers: RegisterDescriptor[]): void {
     const { config } = this;
     const name =
       config.name ??
@@ -303,7 +343,7 @@ export class DeviceSession {
         statusExtra: { ip: config.host, port: config.port, unitId: config.unit_id },
         listed: sunspecListedKey(config),
       },
-      entities.map((e) => e.register),
+      registers,
       { read: (keys) => this.readNow(keys), write: (key, value) => this.write(key, value) },
     );
   }

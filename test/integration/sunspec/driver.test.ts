@@ -22,6 +22,7 @@ interface Rig {
   driver: Driver;
   logLines: string[];
   configErrors: string[];
+  dir: string;
 }
 
 const rigs: Rig[] = [];
@@ -30,10 +31,11 @@ const SERIAL = '90554KPL00042';
 const INVERTER = `sunspec_kostal_${SERIAL}`;
 const METER = 'sunspec_kostal_KSEML00042';
 
-async function rig(simOpts: SunSpecSimOptions = {}, entries?: Record<string, unknown>[]): Promise<Rig> {
-  const port = await freePort();
-  const sim = new SunSpecSim({ port, serial: SERIAL, clock: { hour: 12 }, ...simOpts });
-  await sim.start();
+/** A simulator (or the one of `again`, as after a restart of the bridge) and the driver, built through its definition. */
+async function rig(simOpts: SunSpecSimOptions = {}, entries?: Record<string, unknown>[], again?: Rig): Promise<Rig> {
+  const port = again?.sim.port ?? (await freePort());
+  const sim = again?.sim ?? new SunSpecSim({ port, serial: SERIAL, clock: { hour: 12 }, ...simOpts });
+  if (!again) await sim.start();
   const hub = new Hub();
   const logLines: string[] = [];
   const sink = new Writable({
@@ -42,7 +44,7 @@ async function rig(simOpts: SunSpecSimOptions = {}, entries?: Record<string, unk
       cb();
     },
   });
-  const dir = mkdtempSync(path.join(tmpdir(), 'sunspec-'));
+  const dir = again?.dir ?? mkdtempSync(path.join(tmpdir(), 'sunspec-'));
   dirs.push(dir);
   const base = { host: '127.0.0.1', port, poll_interval: 2, timeout: 2 };
   const sunspec = entries?.map((e) => ({ ...base, ...e })) ?? [
@@ -59,7 +61,7 @@ async function rig(simOpts: SunSpecSimOptions = {}, entries?: Record<string, unk
     reportConfigError: (where, message) => configErrors.push(`${where}: ${message}`),
   });
   await driver.start();
-  const r = { sim, hub, driver, logLines, configErrors };
+  const r = { sim, hub, driver, logLines, configErrors, dir };
   rigs.push(r);
   return r;
 }
@@ -133,6 +135,28 @@ describe('SunSpec driver against the simulator', () => {
     expect(state(r, INVERTER).inverter_wh).toBe(energy);
     r.sim.setHour(10);
     await waitFor(() => status(r, INVERTER) === 'online', { ...LONG, what: 'online in the morning' });
+    // A line per change of availability, not per poll.
+    expect(r.logLines.filter((l) => l.includes(': asleep'))).toHaveLength(1);
+  });
+
+  it('after a restart at night the inverter is listed under its serial number with its entities, asleep, not a fault', async () => {
+    const day = await rig({}, [{ unit_id: 71 }]);
+    await waitFor(() => typeof state(day, INVERTER).inverter_wh === 'number', { ...LONG, what: 'first values' });
+    day.sim.setHour(21);
+    await waitFor(() => status(day, INVERTER) === 'asleep', { ...LONG, what: 'asleep at dusk' });
+    await day.driver.stop();
+    day.sim.setHour(23);
+    const night = await rig({}, [{ unit_id: 71 }], day);
+    await waitFor(() => status(night, INVERTER) === 'asleep', { ...LONG, what: 'asleep after the restart' });
+    expect(night.hub.list().map((d) => d.info.id)).toEqual([INVERTER]);
+    expect(night.hub.get(INVERTER)?.registers.map((r) => r.key)).toContain('inverter_wh');
+    expect(night.hub.get(INVERTER)?.info.serialNumber).toBe(SERIAL);
+  });
+
+  it('lists a device named twice once, and says so', async () => {
+    const r = await rig({}, [{ unit_id: 72 }, { unit_id: 72, name: 'again' }]);
+    await waitFor(() => status(r, METER) === 'online', { ...LONG, what: 'online' });
+    expect(r.configErrors).toEqual([expect.stringMatching(/^sunspec\[1\]: 127\.0\.0\.1:\d+ unit 72 is listed twice/)]);
   });
 
   it('writes a control point and reads it back; refuses values out of range and writes that are off', async () => {
