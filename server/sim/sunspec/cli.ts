@@ -16,6 +16,7 @@ const FLAGS = {
   hour: { type: 'string', value: 'H', help: 'fixed hour of day (default: the real clock)' },
   'day-seconds': { type: 'string', value: 'N', help: 'a fast day: 24 hours in N seconds' },
   'start-hour': { type: 'string', value: 'H', help: 'hour a fast day starts at (default 12)' },
+  'per-model': { type: 'boolean', help: 'refuse reads that span two models (exception 2), as some devices do' },
   fault: { type: 'string', value: 'NAME', help: `start with a fault: ${SIM_FAULTS.join(', ')} (change it on stdin)` },
 } as const satisfies Record<string, SimFlag>;
 
@@ -52,6 +53,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
       startHour: number(values['start-hour'], 'start-hour'),
     },
     fault: fault(values.fault),
+    perModelReads: values['per-model'],
   });
   await sim.start();
   const [inverter, meter] = sim.devices;

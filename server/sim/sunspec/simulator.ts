@@ -26,6 +26,8 @@ export interface SunSpecSimOptions {
   serial?: string;
   clock?: ClockOptions;
   fault?: SimFault | null;
+  /** Refuse a read that spans two models, as some devices do (exception 2). */
+  perModelReads?: boolean;
 }
 
 type Callback<T> = (err: Error | null, value: T) => void;
@@ -148,6 +150,7 @@ export class SunSpecSim {
     const regs = this.image(device);
     const from = addr - this.base;
     if (from < 0 || from + length > regs.length) return 0x02;
+    if (this.opts.perModelReads && spansModels(regs, from, length)) return 0x02;
     this.stats.requests++;
     this.stats.registers += length;
     return regs.slice(from, from + length);
@@ -179,6 +182,14 @@ export class SunSpecSim {
     }
     return 'done';
   }
+}
+
+/** The read crosses from one model block (or the marker) into the next. */
+function spansModels(regs: number[], from: number, length: number): boolean {
+  const starts = [0];
+  for (let at = 2; at < regs.length; at += regs[at + 1] + 2) starts.push(at);
+  const blockOf = (address: number) => starts.filter((s) => s <= address).length;
+  return blockOf(from) !== blockOf(from + length - 1);
 }
 
 /** Hands an outcome to modbus-serial's server callback (an exception code becomes an exception response); silence never calls it. */

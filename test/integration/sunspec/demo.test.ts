@@ -24,7 +24,19 @@ describe('SunSpec simulator through the definition', () => {
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
     await (await sunspecDefinition.simulator.cli()).runSimCli(['--help']);
     const help = lines.join('\n');
-    for (const flag of ['port', 'host', 'base', 'inverter-unit', 'meter-unit', 'serial', 'hour', 'day-seconds', 'start-hour', 'fault']) {
+    for (const flag of [
+      'port',
+      'host',
+      'base',
+      'inverter-unit',
+      'meter-unit',
+      'serial',
+      'hour',
+      'day-seconds',
+      'start-hour',
+      'per-model',
+      'fault',
+    ]) {
       expect(help).toContain(`--${flag}`);
     }
     expect(help).toMatch(/timeout, exception, wrong-marker/);

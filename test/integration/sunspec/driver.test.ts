@@ -207,6 +207,14 @@ describe('SunSpec driver against the simulator', () => {
     }
   });
 
+  it('reads a device that refuses reads across models model by model', async () => {
+    const r = await rig({ perModelReads: true }, [{ unit_id: 71 }]);
+    await waitFor(() => status(r, INVERTER) === 'online', { ...LONG, what: 'online' });
+    // Models 103, 120, 123, 124, 160 and 713, one request each.
+    expect(r.hub.get(INVERTER)?.diagnostics).toMatchObject({ requestsPerPoll: 6, registersPerPoll: 191 });
+    expect(r.logLines.some((l) => l.includes('reading each model on its own'))).toBe(true);
+  });
+
   it('tests a connection for the wizard: the identity and the models', async () => {
     const r = await rig({}, []);
     const result = await r.driver.testConnection?.({ host: '127.0.0.1', port: r.sim.port, unit_id: 71, timeout: 2 });
