@@ -247,17 +247,19 @@ export class DeviceSession {
   }
 
   private async readPlan(plan: readonly ReadPlan[], models: readonly ModelLocation[]): Promise<Map<number, DecodedModel>> {
-    const chunks = new Map<number, number[]>();
-    for (const p of plan) chunks.set(p.address, await readSpan(this.read, p.address, p.count, p.count));
-    // Every model lies inside one joined span; slice it out of the chunks that cover it.
-    const registerAt = (address: number): number => {
-      for (const [start, regs] of chunks) if (address >= start && address < start + regs.length) return regs[address - start];
-      throw new SunSpecError('short-response', `register ${address} was not read`);
-    };
+    // Neighbouring requests are joined back into spans; every model lies inside one span.
+    const spans: { start: number; regs: number[] }[] = [];
+    for (const p of plan) {
+      const regs = await readSpan(this.read, p.address, p.count, p.count);
+      const last = spans.at(-1);
+      if (last && last.start + last.regs.length === p.address) for (const r of regs) last.regs.push(r);
+      else spans.push({ start: p.address, regs });
+    }
     const out = new Map<number, DecodedModel>();
     for (const model of models) {
-      const regs: number[] = new Array(model.length + 2);
-      for (let i = 0; i < regs.length; i++) regs[i] = registerAt(model.address + i);
+      const span = spans.find((s) => model.address >= s.start && model.address + model.length + 2 <= s.start + s.regs.length);
+      if (!span) throw new SunSpecError('short-response', `model ${model.id} at ${model.address} was not read whole`);
+      const regs = span.regs.slice(model.address - span.start, model.address - span.start + model.length + 2);
       if (regs[0] !== model.id)
         throw new SunSpecError('malformed', `model ${model.id} is no longer at ${model.address} (found ${regs[0]})`);
       const decoded = decode(model, regs);

@@ -10,6 +10,8 @@ import { decodePoint, encodePoint, type RawValue } from './points.ts';
 
 /** A scale factor outside this is not a power a device would use: the value is not trusted. */
 const MAX_SF = 10;
+/** More instances of a repeating group (MPPT inputs, DC ports) than any device has: each would be entities. */
+export const MAX_INSTANCES = 100;
 
 export interface DecodedPoint {
   /** `W`, or `module[2].DCW` for a point of a repeating group's second instance. */
@@ -61,6 +63,12 @@ function layout(def: ModelDef, regs: ArrayLike<number>, blockSize: number): Inst
       throw new SunSpecError(
         'malformed',
         `model ${def.id} counts ${count} "${group.name}" groups, but its length ${blockSize - 2} holds only ${Math.max(0, Math.floor((blockSize - offset) / size))}`,
+      );
+    }
+    if (count > MAX_INSTANCES) {
+      throw new SunSpecError(
+        'malformed',
+        `model ${def.id} holds ${count} "${group.name}" groups, more than the ${MAX_INSTANCES} a device has`,
       );
     }
     for (let n = 1; n <= count; n++) {

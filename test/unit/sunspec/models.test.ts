@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, scaled } from '../../../server/protocols/sunspec/block.ts';
+import { decodeModel, encodeModel, MAX_INSTANCES, scaled } from '../../../server/protocols/sunspec/block.ts';
 import { type GroupDef, MODELS, type ModelDef, type PointDef, pointsSize } from '../../../server/protocols/sunspec/definitions.ts';
 import { SunSpecError } from '../../../server/protocols/sunspec/errors.ts';
 import { decodePoint, encodePoint, type RawValue, rawRange } from '../../../server/protocols/sunspec/points.ts';
@@ -165,6 +165,16 @@ describe('hostile blocks', () => {
     regs[n.offset] = 65_000;
     expect(() => decodeModel(def, regs)).toThrow(SunSpecError);
     expect(() => decodeModel(def, regs)).toThrow(/counts 65000 "Prt" groups, but its length \d+ holds only 1/);
+  });
+
+  it('a block that holds more group instances than any device has is refused, not made into thousands of entities', () => {
+    const def = MODELS.get(160)!;
+    const regs = encodeModel(def, { values: {}, counts: { module: MAX_INSTANCES + 1 } });
+    expect(() => decodeModel(def, regs)).toThrow(
+      `model 160 holds ${MAX_INSTANCES + 1} "module" groups, more than the ${MAX_INSTANCES} a device has`,
+    );
+    const fits = encodeModel(def, { values: {}, counts: { module: MAX_INSTANCES } });
+    expect(decodeModel(def, fits).points.filter((p) => p.path.endsWith('.DCW'))).toHaveLength(MAX_INSTANCES);
   });
 
   it('any register content of any length decodes or fails with a SunSpecError, with at most one value per register', () => {
