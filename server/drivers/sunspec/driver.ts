@@ -98,16 +98,18 @@ export function createSunSpecDriver(ctx: DriverContext, opts: SunSpecDriverOptio
         connections: [...links.values()].map((l) => ({ address: l.label, ...l.stats })),
       };
     },
-    testConnection,
+    // A device that takes one connection only is asked over the connection the driver already has.
+    testConnection: (config) => testConnection(config, links),
   };
 }
 
 /** Onboarding: find the marker and the models, and name the device from model 1. */
-export async function testConnection(config: unknown): Promise<ConnectionTestResult> {
+export async function testConnection(config: unknown, links?: ReadonlyMap<string, ModbusLink>): Promise<ConnectionTestResult> {
   const parsed = sunspecDevice.safeParse(config);
   if (!parsed.success) return { ok: false, message: describeZodError(parsed.error, 'sunspec') };
   const cfg = parsed.data;
-  const link = new ModbusLink(cfg.host, cfg.port);
+  const shared = links?.get(`${cfg.host}:${cfg.port}`);
+  const link = shared ?? new ModbusLink(cfg.host, cfg.port);
   const read = (address: number, count: number) => link.read(cfg.unit_id, address, count, cfg.timeout * 1000);
   try {
     const base = await findBase(read, (err) => err instanceof ModbusExceptionError);
@@ -127,6 +129,6 @@ export async function testConnection(config: unknown): Promise<ConnectionTestRes
       return { ok: false, message: `${message}; an inverter is switched off at night, so try again in daylight` };
     return { ok: false, message };
   } finally {
-    await link.close();
+    if (!shared) await link.close();
   }
 }

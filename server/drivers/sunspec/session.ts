@@ -16,6 +16,7 @@ import { type Chain, findBase, type ModelLocation, planReads, type ReadPlan, rea
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
 import { SunSpecError } from '../../protocols/sunspec/errors.ts';
 import { encodePoint, rawRange } from '../../protocols/sunspec/points.ts';
+import { CounterGuard } from './counterGuard.ts';
 import { DeviceStore, type StoredDevice } from './deviceStore.ts';
 import { modelEntities, modelPrefix, type PointEntity } from './entities.ts';
 import { ModbusExceptionError, type ModbusLink, UnreachableError } from './modbusLink.ts';
@@ -80,6 +81,7 @@ export class DeviceSession {
   private handle: DeviceHandle | undefined;
   private layout: Layout | undefined;
   private readonly watch = new NightWatch();
+  private readonly counters = new CounterGuard();
   private readonly loop: PollLoop;
   private readonly warnings: RepeatedWarnings;
   private readonly now: () => number;
@@ -289,7 +291,16 @@ export class DeviceSession {
         readings.push({ key: e.register.key, value: typeof value === 'number' && e.divisor !== 1 ? value / e.divisor : value });
       }
     }
-    this.handle.publish(readings);
+    const counterName = (key: string) => {
+      const reg = layout.byKey.get(key)?.register;
+      return reg?.stateClass === 'total_increasing' ? reg.name : undefined;
+    };
+    const guarded = this.counters.check(readings, counterName);
+    for (const message of guarded.warnings) {
+      this.deps.log.warn({ id: this.handle.id }, message);
+      this.handle.event({ type: 'warning', event: 'counter_regression', message });
+    }
+    this.handle.publish(guarded.readings);
     const cost = this.pollCost;
     this.handle.diagnostics({
       lastAnswer: new Date(this.now()).toISOString(),

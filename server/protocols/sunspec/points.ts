@@ -1,7 +1,8 @@
 /**
  * One point's registers ↔ its raw value, by the SunSpec type. A value the device marks "not
  * implemented" (0x8000, 0xFFFF, 0x80000000, 0xFFFFFFFF, NaN, an empty string) is null,
- * never a number.
+ * never a number. Accumulators are also null at 0, SunSpec's "not accumulated": an
+ * energy counter that reads 0 at night is not a counter that went back to 0.
  */
 import type { PointType } from './definitions.ts';
 
@@ -27,6 +28,7 @@ const NOT_IMPLEMENTED: Partial<Record<PointType, bigint>> = {
 };
 
 const SIGNED = new Set<PointType>(['int16', 'sunssf', 'int32', 'int64']);
+const ACCUMULATORS = new Set<PointType>(['acc16', 'acc32', 'acc64']);
 
 /** Registers a type takes; strings and pads take what their definition says. */
 export function typeSize(type: PointType): number | undefined {
@@ -64,7 +66,7 @@ export function decodePoint(type: PointType, regs: ArrayLike<number>, offset: nu
   }
   const bits = BigInt(size * 16);
   const u = unsigned(regs, offset, size);
-  if (u === NOT_IMPLEMENTED[type]) return null;
+  if (u === NOT_IMPLEMENTED[type] || (u === 0n && ACCUMULATORS.has(type))) return null;
   const v = SIGNED.has(type) && u >= 1n << (bits - 1n) ? u - (1n << bits) : u;
   return Number(v);
 }
@@ -109,5 +111,5 @@ export function encodePoint(type: PointType, value: RawValue, regs: number[], of
 export function rawRange(type: PointType, size: number): { min: number; max: number } {
   const bits = size * 16;
   if (SIGNED.has(type)) return { min: -(2 ** (bits - 1)) + 1, max: 2 ** (bits - 1) - 1 };
-  return { min: 0, max: 2 ** bits - 2 };
+  return { min: ACCUMULATORS.has(type) ? 1 : 0, max: 2 ** bits - 2 };
 }

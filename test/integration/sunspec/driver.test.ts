@@ -220,6 +220,13 @@ describe('SunSpec driver against the simulator', () => {
     const result = await r.driver.testConnection?.({ host: '127.0.0.1', port: r.sim.port, unit_id: 71, timeout: 2 });
     expect(result).toMatchObject({ ok: true, details: { serial: SERIAL, deviceId: INVERTER, baseAddress: 40000 } });
     expect(result?.message).toMatch(/KOSTAL PLENTICORE plus 10, serial 90554KPL00042: models 1, 103, 120, 123, 124, 160, 713 at 40000/);
+    // Over the connection the driver already has to that address.
+    const running = await rig({}, [{ unit_id: 72 }]);
+    await waitFor(() => status(running, METER) === 'online', { ...LONG, what: 'online' });
+    const shared = await running.driver.testConnection?.({ host: '127.0.0.1', port: running.sim.port, unit_id: 71, timeout: 2 });
+    expect(shared).toMatchObject({ ok: true, details: { deviceId: INVERTER } });
+    expect(connections(running)).toHaveLength(1);
+    expect(connections(running)[0].connects).toBe(1);
     const refused = await r.driver.testConnection?.({ host: '127.0.0.1', port: await freePort(), timeout: 1 });
     expect(refused).toMatchObject({ ok: false });
     expect(refused?.message).toMatch(/cannot connect/);

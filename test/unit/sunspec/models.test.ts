@@ -128,6 +128,8 @@ describe('not implemented values', () => {
     ['enum16', [0xffff]],
     ['bitfield16', [0xffff]],
     ['acc32', [0xffff, 0xffff]],
+    ['acc32', [0, 0]],
+    ['acc64', [0, 0, 0, 0]],
     ['uint32', [0xffff, 0xffff]],
     ['int32', [0x8000, 0x0000]],
     ['bitfield32', [0xffff, 0xffff]],
