@@ -77,6 +77,18 @@ function decode(location: ModelLocation, regs: ArrayLike<number>): DecodedModel 
   return def ? decodeModel(def, regs) : undefined;
 }
 
+/** A command's Modbus failure (no answer, an exception such as a refused value) is the user's answer, not an internal error. */
+async function commandFailure<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (err instanceof UnreachableError || err instanceof ModbusExceptionError || err instanceof SunSpecError) {
+      throw new CommandError(err.message);
+    }
+    throw err;
+  }
+}
+
 export class DeviceSession {
   private handle: DeviceHandle | undefined;
   private layout: Layout | undefined;
@@ -357,7 +369,7 @@ export class DeviceSession {
         listed: sunspecListedKey(config),
       },
       registers,
-      { read: (keys) => this.readNow(keys), write: (key, value) => this.write(key, value) },
+      { read: (keys) => commandFailure(this.readNow(keys)), write: (key, value) => commandFailure(this.write(key, value)) },
     );
   }
 
@@ -388,6 +400,9 @@ export class DeviceSession {
     const before = (await this.readBlocks([entity.model])).get(entity.model.address);
     const point = before?.points.find((p) => p.path === entity.path);
     if (!point) throw new CommandError(`${this.deviceId} no longer shows ${entity.path} in model ${entity.model.id}`);
+    if (point.def.sf !== undefined && point.sf === undefined) {
+      throw new CommandError(`${this.deviceId} does not implement ${point.def.sf}, the scale of ${entity.path}: not written`);
+    }
     const raw = point.def.sf === undefined ? Math.round(value) : unscaled(value, point.sf ?? 0);
     const range = rawRange(point.def.type, point.def.size);
     if (raw < range.min || raw > range.max)

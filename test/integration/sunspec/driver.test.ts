@@ -170,6 +170,12 @@ describe('SunSpec driver against the simulator', () => {
     await expect(r.hub.write(INVERTER, 'controls_wmaxlimpct', 150)).rejects.toThrow(/above the maximum 100/);
     await expect(r.hub.write(INVERTER, 'inverter_w', 100)).rejects.toThrow(CommandError);
     expect(controls.WMaxLimPct).toBe(60);
+    // A device that refuses is the user's answer (HTTP 400), not an internal error.
+    r.sim.setFault('exception');
+    const refused = r.hub.write(INVERTER, 'controls_wmaxlimpct', 70);
+    await expect(refused).rejects.toBeInstanceOf(CommandError);
+    await expect(refused).rejects.toThrow(/Modbus exception 4 \(server device failure\)/);
+    r.sim.setFault(null);
     // The power follows the limit.
     await waitFor(() => Number(state(r, INVERTER).inverter_w) <= 6000, { ...LONG, what: 'limited power' });
     const off = await rig({}, [{ unit_id: 71, allow_writes: false }]);
