@@ -12,6 +12,7 @@ import { CommandError, Hub, WritesOffError } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { sunspecDefinition } from '../../../server/drivers/sunspec/definition.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
+import { discoveryPayload } from '../../../server/mqtt/discovery.ts';
 import { optionsSchema } from '../../../server/options/schema.ts';
 import { SunSpecSim, type SunSpecSimOptions } from '../../../server/sim/sunspec/simulator.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
@@ -118,6 +119,15 @@ describe('SunSpec driver against the simulator', () => {
     await waitFor(() => typeof state(r, METER).meter_totwhimp === 'number', { ...LONG, what: 'meter values' });
     expect(r.hub.get(METER)!.info.model).toBe('KSEM');
     expect(state(r, METER).meter_phvphb).toBe(231);
+    // Home Assistant discovery: energy in kWh as a growing total, the state as an enum, controls as numbers.
+    const cmps = discoveryPayload(
+      { base: 'wattwire', bridge: 'wattwire/bridge', discoveryPrefix: 'homeassistant', version: 'test' },
+      inverter,
+    ).cmps as Record<string, Record<string, unknown>>;
+    expect(cmps.inverter_wh).toMatchObject({ p: 'sensor', dev_cla: 'energy', unit_of_meas: 'kWh', stat_cla: 'total_increasing' });
+    expect(cmps.inverter_st).toMatchObject({ dev_cla: 'enum', ops: expect.arrayContaining(['MPPT', 'SLEEPING']) });
+    expect(cmps.controls_wmaxlimpct).toMatchObject({ p: 'number', min: 0, max: 100 });
+    expect(cmps.storage_chastate).toMatchObject({ dev_cla: 'battery', unit_of_meas: '%' });
     // The inverter's polled models are read in two requests of at most 125 registers.
     expect(inverter.diagnostics).toMatchObject({ requestsPerPoll: 2, registersPerPoll: 191 });
   });
