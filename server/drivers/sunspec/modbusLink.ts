@@ -50,12 +50,20 @@ export class ModbusLink {
   private connecting: Promise<ModbusClient> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Rejects when the link is closed, so that a request in flight ends then, not at its timeout. */
+  private readonly closing: Promise<never>;
+  private signalClosed: (err: Error) => void = () => undefined;
   readonly stats: LinkStats = { requests: 0, registers: 0, timeouts: 0, exceptions: 0, connects: 0 };
 
   constructor(
     readonly host: string,
     readonly port: number,
-  ) {}
+  ) {
+    this.closing = new Promise<never>((_, reject) => {
+      this.signalClosed = reject;
+    });
+    this.closing.catch(() => undefined);
+  }
 
   get label(): string {
     return `${this.host}:${this.port}`;
@@ -77,24 +85,25 @@ export class ModbusLink {
     });
   }
 
-  /** Closes the connection for good; requests after this fail. */
+  /** Closes the connection for good; a request in flight and those after it fail at once. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue.catch(() => undefined);
+    this.signalClosed(new UnreachableError(`${this.label}: connection closed`));
     this.drop();
+    await this.queue;
   }
 
   private enqueue<T>(unit: number, timeoutMs: number, what: string, op: (client: ModbusClient) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.closed) throw new UnreachableError(`${this.label}: connection closed`);
-      const client = await this.connect(timeoutMs);
+      const client = await Promise.race([this.connect(timeoutMs), this.closing]);
       client.setID(unit);
       client.setTimeout(timeoutMs);
       this.stats.requests++;
       try {
-        return await op(client);
+        return await Promise.race([op(client), this.closing]);
       } catch (err) {
-        throw this.translate(err, unit, what, timeoutMs);
+        throw err instanceof UnreachableError ? err : this.translate(err, unit, what, timeoutMs);
       }
     };
     const result = this.queue.then(run, run);

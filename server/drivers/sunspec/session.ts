@@ -105,6 +105,8 @@ export class DeviceSession {
   private stored: StoredDevice | undefined;
   private loaded = false;
   private saving: Promise<void> = Promise.resolve();
+  /** Stopped: a poll still in flight publishes and reports nothing. */
+  private stopped = false;
 
   constructor(
     readonly config: SunSpecDevice,
@@ -130,6 +132,7 @@ export class DeviceSession {
 
   /** Stops polling; resolves once what was learnt is saved. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.loop.stop();
     this.warnings.stop();
     await this.saving;
@@ -170,12 +173,14 @@ export class DeviceSession {
   /** One poll; throws for outages and faults so the loop backs off. */
   async poll(): Promise<void> {
     if (!this.loaded) await this.load();
+    if (this.stopped) return;
     let assessment: Assessment;
     try {
       const layout = this.layout ?? (await this.discover());
       const started = Date.now();
       const models = await this.readModels(layout);
       this.pollMs = Date.now() - started;
+      if (this.stopped) return;
       assessment = this.watch.onAnswer(this.inverterState(models), this.now());
       this.publish(layout, models);
     } catch (err) {
@@ -187,6 +192,7 @@ export class DeviceSession {
         assessment = { availability: 'fault', reason: message };
       } else throw err;
     }
+    if (this.stopped) return;
     this.report(assessment);
     if (assessment.availability === 'offline' || assessment.availability === 'fault') throw new Error(assessment.reason);
   }

@@ -7,7 +7,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModbusExceptionError, ModbusLink, UnreachableError } from '../../../server/drivers/sunspec/modbusLink.ts';
-import { freePort } from '../../support/ports.ts';
+import { freePort, waitFor } from '../../support/ports.ts';
 
 /** What the server sends for the next request, given its transaction id. */
 let answer: (tid: number) => Buffer = () => Buffer.alloc(0);
@@ -96,5 +96,15 @@ describe('ModbusLink against malformed answers', () => {
     answer = (tid) => frame(tid, 1, [0x83, 0x02]);
     await expect(link.read(1, 40000, 2, 2000)).rejects.toThrow(/Modbus exception 2 \(illegal data address\)/);
     await link.close();
+  });
+
+  it('closing the link ends a request the device leaves unanswered at once, not at its timeout', async () => {
+    const link = new ModbusLink('127.0.0.1', port);
+    answer = () => Buffer.alloc(0);
+    const pending = link.read(1, 40000, 2, 600_000);
+    await waitFor(() => link.stats.requests === 1, { what: 'the request sent' });
+    await link.close();
+    await expect(pending).rejects.toThrow(/connection closed/);
+    await expect(link.read(1, 40000, 2, 1000)).rejects.toBeInstanceOf(UnreachableError);
   });
 });
