@@ -53,7 +53,16 @@ interface Layout {
   byKey: Map<string, PointEntity>;
 }
 
-const INVERTER_MODELS = new Set([101, 102, 103, 111, 112, 113]);
+/** Inverter models and the point that holds their operating state (701 for DER-only devices). */
+const STATE_POINTS: ReadonlyMap<number, string> = new Map([
+  [101, 'St'],
+  [102, 'St'],
+  [103, 'St'],
+  [111, 'St'],
+  [112, 'St'],
+  [113, 'St'],
+  [701, 'InvSt'],
+]);
 const clean = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '');
 
 /** The device id: the user's `id`, else manufacturer and serial number from model 1; the address only for a device without a serial number. */
@@ -226,7 +235,7 @@ export class DeviceSession {
       entities,
       byKey: new Map(entities.map((e) => [e.register.key, e])),
     };
-    this.watch.inverter = known.some((m) => INVERTER_MODELS.has(m.id));
+    this.watch.inverter = known.some((m) => STATE_POINTS.has(m.id));
     this.layout = layout;
     const registers = entities.map((e) => e.register);
     await this.rename(identity, registers);
@@ -289,9 +298,10 @@ export class DeviceSession {
   }
 
   private inverterState(models: Map<number, DecodedModel>): { state: string | null; powerW: number | null } {
-    const inverter = [...models.values()].find((m) => INVERTER_MODELS.has(m.id));
+    const all = [...models.values()];
+    const inverter = all.find((m) => m.id < 700 && STATE_POINTS.has(m.id)) ?? all.find((m) => STATE_POINTS.has(m.id));
     if (!inverter) return { state: null, powerW: null };
-    const st = inverter.points.find((p) => p.path === 'St');
+    const st = inverter.points.find((p) => p.path === STATE_POINTS.get(inverter.id));
     const symbol = st?.def.symbols?.find((s) => s.value === st.raw)?.name ?? null;
     const w = inverter.points.find((p) => p.path === 'W')?.value;
     return { state: symbol, powerW: typeof w === 'number' ? w : null };
