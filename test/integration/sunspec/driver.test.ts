@@ -47,7 +47,8 @@ async function rig(simOpts: SunSpecSimOptions = {}, entries?: Record<string, unk
   });
   const dir = again?.dir ?? mkdtempSync(path.join(tmpdir(), 'sunspec-'));
   dirs.push(dir);
-  const base = { host: '127.0.0.1', port, poll_interval: 2, timeout: 2 };
+  // Generous against a loaded machine: a slow answer must not pass for night.
+  const base = { host: '127.0.0.1', port, poll_interval: 2, timeout: 4 };
   const sunspec = entries?.map((e) => ({ ...base, ...e })) ?? [
     { ...base, unit_id: 71, allow_writes: true },
     { ...base, unit_id: 72 },
