@@ -116,8 +116,28 @@ function shapeOf(def: PointDef): Shape {
   return u ? { unit: u, stateClass: 'measurement' } : {};
 }
 
-/** The engineering range a writable point takes: its type's raw range, narrowed for percentages and cos φ. */
-function writeRange(def: PointDef, sf: number | undefined): { min: number; max: number } {
+/** The device's own ratings (nameplate model 120) that bound what its controls accept. */
+export interface Ratings {
+  /** Most power the device takes for a charge limit (MaxChaRte, else WRtg), W. */
+  W?: number;
+  /** Its apparent power rating (VARtg), VA. */
+  VA?: number;
+}
+
+/** The ratings model 120 shows, if the device has it. */
+export function ratingsOf(nameplate: DecodedModel | undefined): Ratings {
+  const value = (name: string) => {
+    const v = nameplate?.points.find((p) => p.path === name)?.value;
+    return typeof v === 'number' && v > 0 ? v : undefined;
+  };
+  return { W: value('MaxChaRte') ?? value('WRtg'), VA: value('VARtg') };
+}
+
+/**
+ * The engineering range a writable point takes: its type's raw range, narrowed for
+ * percentages and cos φ, and for power to what the nameplate rates the device at.
+ */
+function writeRange(def: PointDef, sf: number | undefined, ratings: Ratings): { min: number; max: number } {
   const raw = rawRange(def.type, def.size);
   const scale = 10 ** (sf ?? 0);
   let min = raw.min * scale;
@@ -129,6 +149,8 @@ function writeRange(def: PointDef, sf: number | undefined): { min: number; max: 
   } else if (u === 'cos()') {
     min = Math.max(min, -1);
     max = Math.min(max, 1);
+  } else if ((u === 'W' || u === 'VA') && ratings[u] !== undefined) {
+    max = Math.min(max, ratings[u]);
   }
   return { min, max };
 }
@@ -137,6 +159,7 @@ export interface EntityOptions {
   allowWrites: boolean;
   /** Key prefix of this model's entities (`modelPrefix`). */
   prefix: string;
+  ratings?: Ratings;
 }
 
 /** One entity per value point of a decoded model. */
@@ -158,7 +181,7 @@ export function modelEntities(model: ModelLocation, decoded: DecodedModel, opts:
     };
     if (!useful) register.enabledByDefault = false;
     if (writable) {
-      const { min, max } = writeRange(def, point.sf);
+      const { min, max } = writeRange(def, point.sf, opts.ratings ?? {});
       Object.assign(register, { writable: true, min, max, entityCategory: 'config' });
       if (shape.type !== 'enum') register.step = 10 ** (point.sf ?? 0);
       // Writable on the device, not offered while this device's writes are off.

@@ -18,7 +18,7 @@ import { SunSpecError } from '../../protocols/sunspec/errors.ts';
 import { encodePoint, rawRange } from '../../protocols/sunspec/points.ts';
 import { CounterGuard } from './counterGuard.ts';
 import { DeviceStore, type StoredDevice } from './deviceStore.ts';
-import { modelEntities, modelPrefix, type PointEntity } from './entities.ts';
+import { modelEntities, modelPrefix, type PointEntity, ratingsOf } from './entities.ts';
 import { ModbusExceptionError, type ModbusLink, UnreachableError } from './modbusLink.ts';
 import { type Assessment, NightWatch } from './nightWatch.ts';
 import { type SunSpecDevice, sunspecListedKey } from './options.ts';
@@ -219,12 +219,14 @@ export class DeviceSession {
     const identity = identityOf(common);
     const entities: PointEntity[] = [];
     const prefixes = new Set<string>();
+    const nameplate = known.find((m) => m.id === 120);
+    const ratings = ratingsOf(nameplate && blocks.get(nameplate.address));
     for (const model of known) {
       const decoded = blocks.get(model.address);
       if (!decoded || model.id === 1) continue;
       const prefix = modelPrefix(model.id, prefixes);
       prefixes.add(prefix);
-      entities.push(...modelEntities(model, decoded, { allowWrites: this.config.allow_writes, prefix }));
+      entities.push(...modelEntities(model, decoded, { allowWrites: this.config.allow_writes, prefix, ratings }));
     }
     const polled = known.filter((m) => m.id !== 1);
     const layout: Layout = {

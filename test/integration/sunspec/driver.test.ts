@@ -180,6 +180,9 @@ describe('SunSpec driver against the simulator', () => {
     expect(controls.WMaxLim_Ena).toBe(1);
     await expect(r.hub.write(INVERTER, 'controls_wmaxlimpct', 150)).rejects.toThrow(/above the maximum 100/);
     await expect(r.hub.write(INVERTER, 'inverter_w', 100)).rejects.toThrow(CommandError);
+    // The charge limit is bounded by the nameplate's power rating (model 120: 10 kW).
+    await expect(r.hub.write(INVERTER, 'storage_wchamax', 12_000)).rejects.toThrow(/above the maximum 10000/);
+    expect(await r.hub.write(INVERTER, 'storage_wchamax', 4000)).toBe(4000);
     expect(controls.WMaxLimPct).toBe(60);
     // A device that refuses is the user's answer (HTTP 400), not an internal error.
     r.sim.setFault('exception');

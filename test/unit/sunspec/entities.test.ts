@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tableViolations } from '../../../server/core/haRules.ts';
 import { decodeModel, encodeModel } from '../../../server/protocols/sunspec/block.ts';
 import { MODELS } from '../../../server/protocols/sunspec/definitions.ts';
-import { modelEntities, modelPrefix } from '../../../server/drivers/sunspec/entities.ts';
+import { modelEntities, modelPrefix, ratingsOf } from '../../../server/drivers/sunspec/entities.ts';
 import { sunspecDevice } from '../../../server/drivers/sunspec/options.ts';
 
 function entitiesOf(id: number, allowWrites: boolean, counts: Record<string, number> = {}) {
@@ -56,6 +56,27 @@ describe('SunSpec entities', () => {
     expect(off).toMatchObject({ writable: false, writesOff: true });
     // Measurement models never take writes, whatever the access in the definition says.
     expect(entitiesOf(103, true).some((e) => e.register.writable)).toBe(false);
+  });
+
+  it('bounds power controls by the nameplate: the charge rate, else the power rating', () => {
+    const def = MODELS.get(124)!;
+    const regs = encodeModel(def, { values: { WChaMax_SF: 0, VAChaMax_SF: 0 } });
+    const model = { id: 124, address: 40176, length: regs.length - 2 };
+    const nameplate = (values: Record<string, number>) => decodeModel(MODELS.get(120)!, encodeModel(MODELS.get(120)!, { values }));
+    const limits = (ratings: Record<string, number>) => {
+      const entities = modelEntities(model, decodeModel(def, regs), {
+        allowWrites: true,
+        prefix: 'storage',
+        ratings: ratingsOf(nameplate(ratings)),
+      });
+      const at = (key: string) => entities.find((e) => e.register.key === key)?.register;
+      return { w: at('storage_wchamax')?.max, va: at('storage_vachamax')?.max };
+    };
+    expect(limits({ WRtg: 10_000, WRtg_SF: 0, MaxChaRte: 5600, MaxChaRte_SF: 0, VARtg: 11_000, VARtg_SF: 0 })).toEqual({
+      w: 5600,
+      va: 11_000,
+    });
+    expect(limits({ WRtg: 10_000, WRtg_SF: 0 })).toEqual({ w: 10_000, va: 65_534 });
   });
 
   it('takes a second model of the same family under its own prefix', () => {
