@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RegisterDescriptor } from '../../core/registers.ts';
 import type { LastSeen } from './nightWatch.ts';
-import type { Identity } from './session.ts';
+import type { Identity } from './identity.ts';
 
 export interface StoredDevice {
   identity: Identity;

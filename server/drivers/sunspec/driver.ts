@@ -13,7 +13,8 @@ import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
 import { sunspecDefinition } from './definition.ts';
 import { ModbusExceptionError, ModbusLink, UnreachableError } from './modbusLink.ts';
 import { type SunSpecDevice, sunspecDevice, sunspecListedKey } from './options.ts';
-import { DeviceSession, deviceIdFor, identityOf } from './session.ts';
+import { deviceIdFor, identityOf } from './identity.ts';
+import { DeviceSession } from './session.ts';
 
 /** One device's session and the boundary that replaces it with a fresh one after an internal error. */
 interface Guarded {

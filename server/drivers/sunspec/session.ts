@@ -11,15 +11,17 @@ import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import { PollLoop } from '../../core/scheduler.ts';
 import type { RegisterDescriptor } from '../../core/registers.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
-import { type DecodedModel, decodeModel, unscaled } from '../../protocols/sunspec/block.ts';
-import { type Chain, findBase, type ModelLocation, planReads, type ReadPlan, readSpan, walkChain } from '../../protocols/sunspec/chain.ts';
+import { type DecodedModel, unscaled } from '../../protocols/sunspec/block.ts';
+import { type Chain, findBase, type ModelLocation, type ReadPlan, walkChain } from '../../protocols/sunspec/chain.ts';
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
 import { SunSpecError } from '../../protocols/sunspec/errors.ts';
 import { encodePoint, rawRange } from '../../protocols/sunspec/points.ts';
 import { CounterGuard } from './counterGuard.ts';
 import { DeviceStore, type StoredDevice } from './deviceStore.ts';
 import { modelEntities, modelPrefix, type PointEntity, ratingsOf } from './entities.ts';
+import { deviceIdFor, type Identity, identityOf } from './identity.ts';
 import { ModbusExceptionError, type ModbusLink, UnreachableError } from './modbusLink.ts';
+import { ModelReader } from './modelReader.ts';
 import { type Assessment, NightWatch } from './nightWatch.ts';
 import { type SunSpecDevice, sunspecListedKey } from './options.ts';
 
@@ -33,13 +35,6 @@ export interface SessionDeps {
   /** Overrides poll_interval (tests). */
   intervalMs?: number;
   now?: () => number;
-}
-
-export interface Identity {
-  manufacturer: string | null;
-  model: string | null;
-  version: string | null;
-  serial: string | null;
 }
 
 /** What discovery learnt: the chain, the entities and the requests a poll takes. */
@@ -63,29 +58,6 @@ const STATE_POINTS: ReadonlyMap<number, string> = new Map([
   [113, 'St'],
   [701, 'InvSt'],
 ]);
-const clean = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '');
-
-/** The device id: the user's `id`, else manufacturer and serial number from model 1; the address only for a device without a serial number. */
-export function deviceIdFor(config: SunSpecDevice, identity: Identity | undefined): string {
-  if (config.id) return config.id;
-  const serial = identity?.serial ? clean(identity.serial) : '';
-  if (serial) return `sunspec_${clean(identity?.manufacturer ?? '').toLowerCase() || 'device'}_${serial}`;
-  return `sunspec_${config.host.replace(/[^A-Za-z0-9]+/g, '_')}_${config.port}_${config.unit_id}`;
-}
-
-export function identityOf(common: DecodedModel): Identity {
-  const text = (name: string) => {
-    const v = common.points.find((p) => p.path === name)?.value;
-    return typeof v === 'string' ? v : null;
-  };
-  return { manufacturer: text('Mn'), model: text('Md'), version: text('Vr'), serial: text('SN') };
-}
-
-function decode(location: ModelLocation, regs: ArrayLike<number>): DecodedModel | undefined {
-  const def = modelDef(location.id);
-  return def ? decodeModel(def, regs) : undefined;
-}
-
 /** A command's Modbus failure (no answer, an exception such as a refused value) is the user's answer, not an internal error. */
 async function commandFailure<T>(pending: Promise<T>): Promise<T> {
   try {
@@ -107,8 +79,7 @@ export class DeviceSession {
   private readonly warnings: RepeatedWarnings;
   private readonly now: () => number;
   private lastAssessment: Assessment | undefined;
-  /** The device refused a read across model boundaries: each model is read on its own. */
-  private perModel = false;
+  private readonly reader: ModelReader;
   private pollMs: number | undefined;
   private readonly store: DeviceStore;
   private stored: StoredDevice | undefined;
@@ -124,6 +95,7 @@ export class DeviceSession {
     this.now = deps.now ?? Date.now;
     this.warnings = new RepeatedWarnings(deps.log);
     this.store = new DeviceStore(deps.dataDir, config.host, config.port, config.unit_id);
+    this.reader = new ModelReader(this.read, config.max_registers, deps.log, this.label);
     const task = () => this.poll();
     this.loop = new PollLoop(deps.boundary ? deps.boundary.poll(task) : task, {
       intervalMs: deps.intervalMs ?? config.poll_interval * 1000,
@@ -213,7 +185,7 @@ export class DeviceSession {
     const base = await findBase(this.read, (err) => err instanceof ModbusExceptionError);
     const chain = await walkChain(this.read, base);
     const known = chain.models.filter((m) => modelDef(m.id) !== undefined);
-    const blocks = await this.readBlocks(known);
+    const blocks = await this.reader.read(known);
     const common = blocks.get(chain.models[0].address);
     if (!common) throw new SunSpecError('malformed', `model 1 at ${chain.models[0].address} could not be read`);
     const identity = identityOf(common);
@@ -233,7 +205,7 @@ export class DeviceSession {
       chain,
       identity,
       polled,
-      plan: this.planFor(polled),
+      plan: this.reader.planFor(polled),
       entities,
       byKey: new Map(entities.map((e) => [e.register.key, e])),
     };
@@ -254,49 +226,10 @@ export class DeviceSession {
     return layout;
   }
 
-  private planFor(models: readonly ModelLocation[]): ReadPlan[] {
-    if (!this.perModel) return planReads(models, this.config.max_registers);
-    return models.flatMap((m) => planReads([m], this.config.max_registers));
-  }
-
   private async readModels(layout: Layout): Promise<Map<number, DecodedModel>> {
-    const models = await this.readBlocks(layout.polled);
-    layout.plan = this.planFor(layout.polled);
+    const models = await this.reader.read(layout.polled);
+    layout.plan = this.reader.planFor(layout.polled);
     return models;
-  }
-
-  /** These models, decoded. A device that refuses a read spanning models is read model by model from then on. */
-  private async readBlocks(models: readonly ModelLocation[]): Promise<Map<number, DecodedModel>> {
-    try {
-      return await this.readPlan(this.planFor(models), models);
-    } catch (err) {
-      if (!(err instanceof ModbusExceptionError) || this.perModel || models.length < 2) throw err;
-      this.perModel = true;
-      this.deps.log.info(`${this.label}: reads across models refused (${err.message}); reading each model on its own`);
-      return this.readPlan(this.planFor(models), models);
-    }
-  }
-
-  private async readPlan(plan: readonly ReadPlan[], models: readonly ModelLocation[]): Promise<Map<number, DecodedModel>> {
-    // Neighbouring requests are joined back into spans; every model lies inside one span.
-    const spans: { start: number; regs: number[] }[] = [];
-    for (const p of plan) {
-      const regs = await readSpan(this.read, p.address, p.count, p.count);
-      const last = spans.at(-1);
-      if (last && last.start + last.regs.length === p.address) for (const r of regs) last.regs.push(r);
-      else spans.push({ start: p.address, regs });
-    }
-    const out = new Map<number, DecodedModel>();
-    for (const model of models) {
-      const span = spans.find((s) => model.address >= s.start && model.address + model.length + 2 <= s.start + s.regs.length);
-      if (!span) throw new SunSpecError('short-response', `model ${model.id} at ${model.address} was not read whole`);
-      const regs = span.regs.slice(model.address - span.start, model.address - span.start + model.length + 2);
-      if (regs[0] !== model.id)
-        throw new SunSpecError('malformed', `model ${model.id} is no longer at ${model.address} (found ${regs[0]})`);
-      const decoded = decode(model, regs);
-      if (decoded) out.set(model.address, decoded);
-    }
-    return out;
   }
 
   private inverterState(models: Map<number, DecodedModel>): { state: string | null; powerW: number | null } {
@@ -397,7 +330,7 @@ export class DeviceSession {
     if (!layout) return [];
     const wanted = layout.entities.filter((e) => keys.includes(e.register.key));
     const models = [...new Map(wanted.map((e) => [e.model.address, e.model])).values()];
-    const decoded = await this.readBlocks(models);
+    const decoded = await this.reader.read(models);
     return wanted.map((e) => {
       const value = decoded.get(e.model.address)?.points.find((p) => p.path === e.path)?.value ?? null;
       return { key: e.register.key, value: typeof value === 'number' && e.divisor !== 1 ? value / e.divisor : value };
@@ -415,7 +348,7 @@ export class DeviceSession {
     const entity = this.layout?.byKey.get(key);
     if (!entity?.register.writable) throw new CommandError(`Register "${key}" of ${this.deviceId} is not writable`);
     if (typeof value !== 'number') throw new CommandError(`Value ${JSON.stringify(value)} for "${key}" is not a number`);
-    const before = (await this.readBlocks([entity.model])).get(entity.model.address);
+    const before = (await this.reader.read([entity.model])).get(entity.model.address);
     const point = before?.points.find((p) => p.path === entity.path);
     if (!point) throw new CommandError(`${this.deviceId} no longer shows ${entity.path} in model ${entity.model.id}`);
     if (point.def.sf !== undefined && point.sf === undefined) {
@@ -428,7 +361,7 @@ export class DeviceSession {
     const regs: number[] = [];
     encodePoint(point.def.type, raw, regs, 0, point.def.size);
     await this.deps.link.write(this.config.unit_id, entity.model.address + point.offset, regs, this.config.timeout * 1000);
-    const after = (await this.readBlocks([entity.model])).get(entity.model.address);
+    const after = (await this.reader.read([entity.model])).get(entity.model.address);
     const readBack = after?.points.find((p) => p.path === entity.path);
     if (readBack?.raw !== raw) {
       throw new CommandError(
