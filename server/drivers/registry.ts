@@ -7,6 +7,7 @@ import { dlmsDefinition } from './dlms/definition.ts';
 import { dlt645Definition } from './dlt645/definition.ts';
 import { itronDefinition } from './itron/definition.ts';
 import { kostalDefinition } from './kostal/definition.ts';
+import { sunspecDefinition } from './sunspec/definition.ts';
 import { victronDefinition } from './victron/definition.ts';
 import { xtenderDefinition } from './xtender/definition.ts';
 
@@ -17,6 +18,7 @@ export const DEFINITIONS = [
   itronDefinition,
   victronDefinition,
   kostalDefinition,
+  sunspecDefinition,
 ] as const satisfies readonly DriverDefinition[];
 
 export type Definition = (typeof DEFINITIONS)[number];

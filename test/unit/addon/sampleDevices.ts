@@ -77,4 +77,8 @@ export const sampleDevices: Record<string, Record<string, unknown>[]> = {
     { name: 'Cabin', id: 'cabin', vrm: true, portal_id: 'b827ebf00d01', username: 'owner@example.com', token: 'vrm-access-token' },
     { name: 'Boat', host: 'broker.local', port: 8883, tls: true, username: 'remoteconsole', password: 'gx-pass', topic_prefix: 'victron/' },
   ],
+  sunspec: [
+    { name: 'PLENTICORE', host: '192.168.1.90', port: 1502, unit_id: 71, poll_interval: 10, timeout: 5, allow_writes: false },
+    { host: '192.168.1.91', id: 'sma_meter', unit_id: 126, max_registers: 100 },
+  ],
 };

@@ -20,6 +20,6 @@ describe("poll intervals for the gateway stats' polling.interval", () => {
     });
     const intervals = Object.fromEntries(DEFINITIONS.map((d) => [d.kind, pollIntervals(o, d)]));
     // The second inverter's 1 s is below Kostal's minimum: that device is skipped, so is its interval.
-    expect(intervals).toEqual({ dlt645: [30], dlms: [15], itron: [], xtender: [10, 3], kostal: [20], victron: [] });
+    expect(intervals).toEqual({ dlt645: [30], dlms: [15], itron: [], xtender: [10, 3], kostal: [20], victron: [], sunspec: [] });
   });
 });
