@@ -4,7 +4,7 @@
  * interleaved), and the status cell gets the state's text in the page's language.
  */
 import { readFileSync } from 'node:fs';
-import type { SunPhase } from './daylight.ts';
+import type { SunPhase } from '../daylight.ts';
 import type { LiveValues, ModelShape } from './inverterModel.ts';
 
 export const LAYOUTS = ['8.3-en', '8.3-de', '5.5-de', '5.5-nl', '3.6-en'] as const;

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { LAYOUTS, type Layout } from './classicPages.ts';
 import { SIM_FAULTS, KostalSim, type SimFault } from './simulator.ts';
-import type { SunPhase } from './daylight.ts';
+import type { SunPhase } from '../daylight.ts';
 import { parseSimFlags, type SimFlag } from '../simFlags.ts';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {

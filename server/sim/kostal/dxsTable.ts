@@ -3,7 +3,7 @@
  * values observed on a real three-string inverter feeding ~7 kW, scaled by the sun.
  */
 import { readFileSync } from 'node:fs';
-import type { SunPhase } from './daylight.ts';
+import type { SunPhase } from '../daylight.ts';
 
 interface IdRow {
   id: number;

@@ -2,7 +2,7 @@
  * The simulated inverter's electrical state at a given sun phase and strength, and its
  * energy counters (integrated over simulated time; today's energy restarts at dawn).
  */
-import type { SunPhase } from './daylight.ts';
+import type { SunPhase } from '../daylight.ts';
 
 export interface ModelShape {
   peakW: number;

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { LAYOUT_SPECS, renderClassicPage, samplePage, type Layout } from './classicPages.ts';
-import { SimClock, phaseAt, sunFactor, type ClockOptions, type NightMode, type SunPhase } from './daylight.ts';
+import { SimClock, phaseAt, sunFactor, type ClockOptions, type NightMode, type SunPhase } from '../daylight.ts';
 import { DxsTable } from './dxsTable.ts';
 import { renderSettingsPage } from './settingsPage.ts';
 import { EnergyCounters, liveValues } from './inverterModel.ts';

@@ -8,7 +8,7 @@ import { encodeModel, type BlockValues } from '../../protocols/sunspec/block.ts'
 import { MARKER, END_ID } from '../../protocols/sunspec/chain.ts';
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
 import type { RawValue } from '../../protocols/sunspec/points.ts';
-import { type SunPhase, sunFactor } from '../kostal/daylight.ts';
+import { type SunPhase, sunFactor } from '../daylight.ts';
 
 export interface SimModel {
   id: number;

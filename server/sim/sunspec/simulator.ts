@@ -7,7 +7,7 @@
 import { ServerTCP } from 'modbus-serial';
 import { decodeModel } from '../../protocols/sunspec/block.ts';
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
-import { type ClockOptions, phaseAt, SimClock, type SunPhase } from '../kostal/daylight.ts';
+import { type ClockOptions, phaseAt, SimClock, type SunPhase } from '../daylight.ts';
 import { meter, plenticore, registerImage, type SimDevice } from './devices.ts';
 
 export const SIM_FAULTS = ['timeout', 'exception', 'wrong-marker'] as const;

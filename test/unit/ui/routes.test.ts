@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
 import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
+import { DRIVER_DEFINITIONS } from '../../../server/drivers/registry.ts';
 import type { Driver } from '../../../server/drivers/types.ts';
 import { parseOptions } from '../../../server/options/load.ts';
 import type { Options } from '../../../server/options/schema.ts';
@@ -219,7 +220,7 @@ describe('onboarding routes', () => {
     const { ctx } = fakeContext({});
     app = await routeApp(onboardingRoutes, ctx);
     const kinds = (await app.inject({ url: '/api/onboarding/kinds' })).json();
-    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(['xtender', 'dlt645', 'dlms', 'itron', 'victron', 'kostal']);
+    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(DRIVER_DEFINITIONS.map((d) => d.kind));
     const kostal = kinds.find((k: { kind: string }) => k.kind === 'kostal');
     expect(kostal).toMatchObject({ label: 'Kostal PIKO inverter', discovery: ['host'], presets: [] });
     expect(kostal.schema.required).toEqual(['host']);
