@@ -26,9 +26,6 @@ import {
   testResultView,
 } from '../onboardingView.ts';
 
-/** Fields that name the same physical device twice when equal. */
-const IDENTITY_FIELDS = ['host', 'address', 'serial_port', 'portal_id', 'system_title', 'lfdi', 'id'];
-
 const ALL: readonly DriverDefinition[] = DEFINITIONS;
 const KINDS = ALL.map((d) => d.kind);
 const deviceBody = z.object({
@@ -79,7 +76,7 @@ export const onboardingRoutes: RoutePlugin = async (app, { ctx }) => {
     const listKey = definition.devices.key;
     const options = ctx.options();
     const list = ((options as Record<string, unknown>)[listKey] ?? []) as unknown[];
-    const duplicate = list.findIndex((item) => sameDevice(item, config));
+    const duplicate = list.findIndex((item) => sameDevice(definition, item, config));
     if (duplicate >= 0) throw new ConflictError(`this device is already in the options as ${listKey}[${duplicate}]`);
     await ctx.saveOptions({ ...options, [listKey]: [...list, config] });
     ctx.log.info(`onboarding: added a ${definition.kind} device as ${listKey}[${list.length}]`);
@@ -113,10 +110,11 @@ function checkedDevice(body: { kind: string; config: Record<string, unknown> }):
   return { definition, config: body.config };
 }
 
-function sameDevice(item: unknown, config: Record<string, unknown>): boolean {
-  if (item === null || typeof item !== 'object') return false;
-  const existing = item as Record<string, unknown>;
-  return IDENTITY_FIELDS.some((f) => config[f] !== undefined && config[f] !== '' && existing[f] === config[f]);
+/** Two entries are the same device when the fields that make it that device agree (its `listedKey`). */
+function sameDevice(definition: DriverDefinition, item: unknown, config: Record<string, unknown>): boolean {
+  const existing = definition.devices.item.safeParse(item);
+  const added = definition.devices.item.safeParse(config);
+  return existing.success && added.success && definition.listedKey(existing.data) === definition.listedKey(added.data);
 }
 
 /**

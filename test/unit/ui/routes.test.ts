@@ -165,6 +165,19 @@ describe('onboarding routes', () => {
     expect(saved).toHaveLength(0);
   });
 
+  it('tell devices apart by what makes them that device: two unit ids behind one address are two devices', async () => {
+    const { ctx, saved } = fakeContext({ ...initial, sunspec: [{ host: '10.0.0.9', port: 1502, unit_id: 71 }] });
+    app = await routeApp(onboardingRoutes, ctx);
+    const save = (config: Record<string, unknown>) =>
+      app!.inject({ method: 'POST', url: '/api/onboarding/save', payload: { kind: 'sunspec', config } });
+    const meter = await save({ host: '10.0.0.9', port: 1502, unit_id: 72 });
+    expect(meter.statusCode).toBe(200);
+    expect(saved).toHaveLength(1);
+    const again = await save({ host: '10.0.0.9', port: 1502, unit_id: 71 });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatch(/sunspec\[0\]/);
+  });
+
   it('test a connection with the running driver, and report its failure as a result', async () => {
     const calls: unknown[] = [];
     const driver: Driver = {
