@@ -3,6 +3,7 @@ const SUITES: Record<string, () => Promise<{ bench(): Promise<Record<string, unk
   core: () => import('./core.ts'),
   idle: () => import('./idle.ts'),
   fleet: () => import('./fleet.ts'),
+  scaleout: () => import('./scaleout.ts'),
   dlt645: () => import('./dlt645.ts'),
   dlms: () => import('./dlms.ts'),
   xtender: () => import('./xtender.ts'),

@@ -12,6 +12,8 @@ import type { BrokerNode } from './brokerSource.ts';
 
 /** How long a refused subscription waits before it is asked again (a cluster electing a leader refuses for a few seconds). */
 const SUBSCRIBE_RETRY_MS = 2000;
+/** Wait before trying the next node of a cluster. */
+const NEXT_NODE_MS = 500;
 
 export interface PublisherOptions {
   url: string;
@@ -53,6 +55,8 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private droppedThisOutage = 0;
   private closing = false;
   private subscribeRetry: NodeJS.Timeout | undefined;
+  /** Reconnect attempts since the broker went away (with several nodes: which round of them). */
+  private attemptsThisOutage = 0;
   /** Filters the broker refused on this connection, asked again after a backoff. */
   private readonly refused = new Set<string>();
   private readonly subscribeBackoff = new Backoff({ initialMs: SUBSCRIBE_RETRY_MS, maxMs: 60_000 });
@@ -92,12 +96,13 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       this.subscribeBackoff.reset();
       this.refused.clear();
       client.options.reconnectPeriod = 1000;
+      this.attemptsThisOutage = 0;
       if (this.counters.reconnects > 0 || this.droppedThisOutage > 0) {
         this.log.info(
-          `MQTT broker ${this.opts.url} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`,
+          `MQTT broker ${this.where(client)} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`,
         );
       } else {
-        this.log.info(`MQTT broker ${this.opts.url} connected`);
+        this.log.info(`MQTT broker ${this.where(client)} connected`);
       }
       this.droppedThisOutage = 0;
       this.subscribeAll();
@@ -106,7 +111,9 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     });
     client.on('reconnect', () => {
       this.counters.reconnects++;
-      client.options.reconnectPeriod = this.backoff.next();
+      // Across a cluster's nodes the next one is tried at once; the wait grows once every node was tried.
+      const nodes = this.opts.servers?.length ?? 1;
+      client.options.reconnectPeriod = ++this.attemptsThisOutage % nodes === 0 ? this.backoff.next() : NEXT_NODE_MS;
     });
     client.on('close', () => {
       clearTimeout(this.subscribeRetry);
@@ -114,7 +121,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       if (!this.closing) this.emit('disconnect');
     });
     client.on('offline', () => {
-      if (!this.closing) this.log.warn(`MQTT broker ${this.opts.url} is away; queueing up to ${this.opts.queueSize} messages`);
+      if (!this.closing) this.log.warn(`MQTT broker ${this.where(client)} is away; queueing up to ${this.opts.queueSize} messages`);
     });
     client.on('error', (err) => {
       this.log.warn(`MQTT: ${err.message}`);
@@ -123,6 +130,11 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       this.counters.received++;
       this.emit('message', topic, payload, packet.retain);
     });
+  }
+
+  /** The node connected to (or last tried): with several, the URL names only the first. */
+  private where(client: MqttClient): string {
+    return this.opts.servers ? `${client.options.host}:${client.options.port}` : this.opts.url;
   }
 
   subscribe(filter: string): void {
