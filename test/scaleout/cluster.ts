@@ -211,8 +211,9 @@ export class ScaleOutCluster {
           listen: true,
           listen_port: instance.listenPort,
           poll_interval: this.opts.pollInterval,
-          timeout: 5,
-          retries: 1,
+          // Meters, instances and brokers share two loaded cores here: a slow answer is not a meter gone.
+          timeout: 10,
+          retries: 2,
           // Every meter reaches the instance from HAProxy's address: lift the per-address guards above the fleet.
           max_meters: n,
           adopt_per_minute: n,

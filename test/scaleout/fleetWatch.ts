@@ -17,6 +17,11 @@ export class FleetWatch {
   readonly meters = new Map<string, MeterView>();
   readonly bridgeStatus = new Map<string, string>();
   readonly regressions: string[] = [];
+  /**
+   * Older values delivered again by the cluster (DUP set): when a node dies, JetStream hands a
+   * QoS 1 subscriber the messages it had not acknowledged yet, after newer ones. Not published twice by an instance.
+   */
+  readonly redelivered: string[] = [];
   readonly responses: { meter: string; requestId: unknown; success: boolean }[] = [];
   /** State messages per meter since `resetStateCounts`. */
   readonly stateCounts = new Map<string, number>();
@@ -25,7 +30,7 @@ export class FleetWatch {
   private readonly lastCounter = new Map<string, number>();
 
   private constructor(readonly client: MqttClient) {
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.dup));
   }
 
   static async connect(url: string): Promise<FleetWatch> {
@@ -52,7 +57,7 @@ export class FleetWatch {
     return v;
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private onMessage(topic: string, payload: Buffer, dup: boolean): void {
     if (payload.length === 0) return;
     const parts = topic.split('/');
     const body = JSON.parse(payload.toString());
@@ -76,7 +81,10 @@ export class FleetWatch {
         const value = body[key];
         if (typeof value !== 'number') continue;
         const last = this.lastCounter.get(`${id}.${key}`);
-        if (last !== undefined && value < last) this.regressions.push(`${id}.${key}: ${last} then ${value}`);
+        if (last !== undefined && value < last) {
+          (dup ? this.redelivered : this.regressions).push(`${id}.${key}: ${last} then ${value}`);
+          continue;
+        }
         this.lastCounter.set(`${id}.${key}`, value);
       }
     } else if (parts[3] === 'response') {
@@ -94,6 +102,14 @@ export class FleetWatch {
     let n = 0;
     for (const v of this.meters.values()) if (v.online && v.bridge && v.availability === `${v.bridge}/status`) n++;
     return n;
+  }
+
+  /** Why the fleet is not all consistent yet, for a timeout's message. */
+  summary(): string {
+    const views = [...this.meters.values()];
+    const online = views.filter((v) => v.online).length;
+    const odd = [...this.meters].filter(([, v]) => !(v.online && v.bridge && v.availability === `${v.bridge}/status`)).slice(0, 3);
+    return `${this.meters.size} meters seen, ${online} online, ${this.consistent()} consistent; e.g. ${JSON.stringify(odd)}`;
   }
 
   resetStateCounts(): void {

@@ -49,6 +49,15 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
+/** waitFor, with what the fleet looks like in the error when it times out. */
+async function until(fn: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  try {
+    await waitFor(fn, { what, timeoutMs, intervalMs: 500 });
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (${watch.summary()})`);
+  }
+}
+
 /** Each meter published by one instance: no meter gets more state messages in two polls than one instance sends. */
 async function publishedOnce(): Promise<void> {
   watch.resetStateCounts();
@@ -61,11 +70,7 @@ async function publishedOnce(): Promise<void> {
 
 describe.sequential('scale-out', () => {
   it('1: a meter belongs to the instance holding its connection; only that one announces and answers for it', async () => {
-    await waitFor(() => watch.consistent() === METERS, {
-      what: `${METERS} meters online, each announced by the instance that publishes it`,
-      timeoutMs: 180_000,
-      intervalMs: 500,
-    });
+    await until(() => watch.consistent() === METERS, `${METERS} meters online, each announced by the instance that publishes it`, 240_000);
     const onA = watch.heldBy(A);
     const onB = watch.heldBy(B);
     expect(onA.length + onB.length).toBe(METERS);
@@ -84,7 +89,7 @@ describe.sequential('scale-out', () => {
     expect(watch.responsesTo('to-b')).toBe(1);
     expect(watch.responsesTo('to-nobody')).toBe(0);
     expect(watch.responses.filter((r) => r.requestId === 'to-a' || r.requestId === 'to-b').every((r) => r.success)).toBe(true);
-  }, 300_000);
+  }, 360_000);
 
   it('2: an instance dies; its meters redial through HAProxy and are online on the survivor within 60 s', async () => {
     const onA = watch.heldBy(A);
@@ -92,11 +97,7 @@ describe.sequential('scale-out', () => {
     await cluster.killInstance('a');
     // The broker publishes A's last will: Home Assistant shows A's meters unavailable.
     await waitFor(() => watch.bridgeStatus.get('bridge-a') === 'offline', { what: "A's last will", timeoutMs: 30_000 });
-    await waitFor(() => watch.heldBy(B).length === METERS, {
-      what: `all ${METERS} meters online on B, announced with B's availability`,
-      timeoutMs: 60_000,
-      intervalMs: 250,
-    });
+    await until(() => watch.heldBy(B).length === METERS, `all ${METERS} meters online on B, announced with B's availability`, 60_000);
     await publishedOnce();
     expect(watch.regressions).toEqual([]);
   }, 180_000);
@@ -113,7 +114,9 @@ describe.sequential('scale-out', () => {
       timeoutMs: 60_000,
       intervalMs: 500,
     });
-    await waitFor(() => watch.heldBy(B).length === METERS, { what: 'every meter still online on B', timeoutMs: 60_000 });
+    await until(() => watch.heldBy(B).length === METERS, 'every meter still online on B', 60_000);
     expect(watch.regressions).toEqual([]);
+    if (watch.redelivered.length > 0)
+      console.log(`the cluster delivered ${watch.redelivered.length} older states again after the node died`);
   }, 240_000);
 });
