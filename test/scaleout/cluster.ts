@@ -258,7 +258,8 @@ export class ScaleOutCluster {
 export function haproxyConfig(port: number, instances: Pick<Instance, 'name' | 'listenPort'>[], meters: number): string {
   return [
     'global',
-    `  maxconn ${meters * 2 + 1000}`,
+    // Each meter is one session (two descriptors: DTU side and instance side).
+    `  maxconn ${meters + 500}`,
     'defaults',
     '  mode tcp',
     '  timeout connect 3s',
