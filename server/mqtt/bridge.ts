@@ -151,7 +151,9 @@ export class MqttBridge {
     }
     this.publishDiscovery(rec);
     this.publishStatus(rec);
-    if (Object.keys(rec.state).length > 0) this.publishState(rec);
+    // Nothing read yet since a shared-fleet device was taken: the retained state of its previous holder stands.
+    const state = this.stateToPublish(rec);
+    if (Object.keys(state).length > 0) this.publishState(rec, state);
   }
 
   private scheduleDiscovery(rec: DeviceRecord): void {
@@ -205,8 +207,8 @@ export class MqttBridge {
     );
   }
 
-  private publishState(rec: DeviceRecord): void {
-    this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'state'), JSON.stringify(this.stateToPublish(rec)), RETAINED);
+  private publishState(rec: DeviceRecord, state = this.stateToPublish(rec)): void {
+    this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'state'), JSON.stringify(state), RETAINED);
   }
 
   /**

@@ -173,3 +173,27 @@ it('announces again a meter it holds when another instance calls it offline late
     what: 'B reasserts',
   });
 });
+
+it("leaves the previous holder's state alone until it has read the meter itself", async () => {
+  const broker = await Mosquitto.start();
+  cleanup.push(() => broker.stop());
+  const probe = await MqttProbe.connect(broker.url, `wattwire/${METER}/#`);
+  cleanup.push(() => probe.close());
+  const b = await instance(broker, 'b');
+  b.meterOnline(100);
+  b.meterOffline();
+  await waitFor(() => probe.json(status)?.online === false, { what: 'B called the meter offline' });
+  // Another instance took the meter and published a higher counter.
+  await probe.publish(status, JSON.stringify({ meterId: METER, online: true, state: 'online', bridge: 'wattwire/a' }), true);
+  await probe.publish(state, JSON.stringify({ energy_import: 150 }), true);
+  await waitFor(() => (b.bridge.statsPayload().sharedFleet as { released: number }).released === 1, { what: 'B released the meter' });
+  // It comes back to B; Home Assistant restarts before B's first poll.
+  probe.clear();
+  b.hub.setStatus(METER, 'online');
+  await probe.waitFor(status, (m) => JSON.parse(m.payload).bridge === 'wattwire/b');
+  await probe.publish('homeassistant/status', 'online');
+  await waitFor(() => b.bridge.counters.birthRepublishes === 1, { what: 'B handled the birth' });
+  b.hub.publish(METER, [{ key: 'energy_import', value: 160 }]);
+  await waitFor(() => probe.json(state)?.energy_import === 160, { what: "B's first state" });
+  expect(probe.on(state).map((m) => m.payload)).toEqual([JSON.stringify({ energy_import: 160 })]);
+});
