@@ -10,6 +10,7 @@ const SUITES: Record<string, Suite> = {
   core: () => import('./core.ts'),
   idle: () => import('./idle.ts'),
   fleet: () => import('./fleet.ts'),
+  scaleout: () => import('./scaleout.ts'),
   ...Object.fromEntries(DRIVER_DEFINITIONS.map((d): [string, Suite] => [d.kind, () => import(`./${d.kind}.ts`)])),
   hostile: () => import('./hostile.ts'),
   ui: () => import('./ui.ts'),

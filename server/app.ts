@@ -130,15 +130,19 @@ export class WattwireApp {
       url = target.url;
       login = target;
     }
+    const servers = target.source === 'embedded' ? undefined : target.servers;
     this.brokerSource = target.source;
     this.brokerUrl = url;
     const bridgeTopic = mqttOpts.bridge_topic;
     this.publisher = new MqttPublisher(
       {
         url,
+        servers,
+        // A cluster keeps the session while the bridge moves between nodes, under an id that survives restarts.
+        persistentSession: servers !== undefined,
         username: login.username,
         password: login.password,
-        clientId: `wattwire-${os.hostname()}-${process.pid}`,
+        clientId: servers ? `wattwire-${bridgeTopic.replace(/[^A-Za-z0-9]/g, '_')}` : `wattwire-${os.hostname()}-${process.pid}`,
         will: { topic: `${bridgeTopic}/status`, payload: JSON.stringify({ status: 'offline', name: 'Wattwire', version: VERSION }) },
         queueSize: mqttOpts.queue_size,
       },
@@ -151,6 +155,7 @@ export class WattwireApp {
         base: mqttOpts.base_topic,
         bridge: bridgeTopic,
         discoveryPrefix: mqttOpts.discovery_prefix,
+        sharedFleet: mqttOpts.shared_fleet,
         version: VERSION,
         name: 'Wattwire',
         birthDelayMs: this.settings.birthDelayMs,

@@ -10,6 +10,7 @@ import { readingsPayload } from './readingsPayload.ts';
 import { executeCommand } from './commands.ts';
 import { deviceTopic, discoveryPayload, discoveryTopic, type TopicConfig } from './discovery.ts';
 import type { MqttPublisher } from './publisher.ts';
+import { SharedFleet } from './sharedFleet.ts';
 
 export interface BridgeConfig extends TopicConfig {
   name: string;
@@ -20,12 +21,16 @@ export interface BridgeConfig extends TopicConfig {
   extraStats?: () => Record<string, unknown>;
   /** Clients on the embedded broker; without it the count comes from the broker's `$SYS`. */
   brokerClients?: () => number;
+  /** Other instances share the dial-in meters: publish and answer only for the devices held here (server/mqtt/sharedFleet.ts). */
+  sharedFleet?: boolean;
 }
 
 /** Mosquitto's count of connected clients (published every `sys_interval`, retained). */
 const SYS_CLIENTS_TOPIC = '$SYS/broker/clients/connected';
 
 const RETAINED = { retain: true, qos: 1 } as const;
+
+const isOnline = (rec: DeviceRecord) => rec.status.availability === 'online' || rec.status.availability === 'asleep';
 
 export class MqttBridge {
   private readonly startedAt = Date.now();
@@ -35,7 +40,8 @@ export class MqttBridge {
   private readonly migrated = new Set<string>();
   private birthTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
-  readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0 };
+  readonly counters = { commands: 0, commandErrors: 0, ignoredRetainedCommands: 0, birthRepublishes: 0, commandsForOtherInstances: 0 };
+  private readonly shared: SharedFleet | undefined;
   /** Last count from `$SYS`; null while the broker has not told (or does not publish `$SYS`). */
   private sysClients: number | null = null;
 
@@ -44,7 +50,9 @@ export class MqttBridge {
     private readonly mqtt: MqttPublisher,
     private readonly cfg: BridgeConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.shared = cfg.sharedFleet ? new SharedFleet(cfg.bridge) : undefined;
+  }
 
   start(): void {
     const on = <E extends Parameters<Hub['on']>[0]>(event: E, fn: (...args: never[]) => void) => {
@@ -57,12 +65,14 @@ export class MqttBridge {
     on('readings', (rec: DeviceRecord, readings: PublishedReading[], ts: number) => this.publishReadings(rec, readings, ts));
     on('status', (rec: DeviceRecord) => this.publishStatus(rec));
     on('event', (rec: DeviceRecord, ev: { type: string; event: string; message: string; data?: unknown }, ts: number) => {
+      if (!this.speaksFor(rec.info.id)) return;
       this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'events'), JSON.stringify({ meterId: rec.info.id, timestamp: ts, ...ev }));
     });
 
     this.mqtt.subscribe(`${this.cfg.base}/+/command/request`);
     this.mqtt.subscribe(`${this.cfg.base}/+/set/+`);
     this.mqtt.subscribe(`${this.cfg.discoveryPrefix}/status`);
+    if (this.shared) this.mqtt.subscribe(`${this.cfg.base}/+/status`);
     if (!this.cfg.brokerClients) this.mqtt.subscribe(SYS_CLIENTS_TOPIC);
     this.mqtt.on('message', (topic, payload, retained) => void this.onMessage(topic, payload, retained));
     this.mqtt.on('connect', () => this.republishAll());
@@ -111,6 +121,9 @@ export class MqttBridge {
       },
       hub: { ...this.hub.stats },
       commands: { ...this.counters },
+      ...(this.shared
+        ? { sharedFleet: { held: this.hub.list().filter((d) => this.shared?.holds(d.info.id)).length, ...this.shared.counters } }
+        : {}),
       ...this.cfg.extraStats?.(),
     };
   }
@@ -125,10 +138,22 @@ export class MqttBridge {
     for (const rec of this.hub.list()) this.publishDevice(rec);
   }
 
+  /** Whether this instance publishes and answers for the device (always, unless the fleet is shared). */
+  private speaksFor(id: string): boolean {
+    return this.shared?.holds(id) ?? true;
+  }
+
   private publishDevice(rec: DeviceRecord): void {
+    if (this.shared) {
+      // A shared-fleet device is announced when it comes online here (publishStatus), and then re-published while held.
+      if (isOnline(rec)) this.shared.take(rec.info.id);
+      if (!this.shared.holds(rec.info.id)) return;
+    }
     this.publishDiscovery(rec);
     this.publishStatus(rec);
-    if (Object.keys(rec.state).length > 0) this.publishState(rec);
+    // Nothing read yet since a shared-fleet device was taken: the retained state of its previous holder stands.
+    const state = this.stateToPublish(rec);
+    if (Object.keys(state).length > 0) this.publishState(rec, state);
   }
 
   private scheduleDiscovery(rec: DeviceRecord): void {
@@ -136,7 +161,7 @@ export class MqttBridge {
     clearTimeout(this.pendingDiscovery.get(rec.info.id));
     const t = setTimeout(() => {
       this.pendingDiscovery.delete(rec.info.id);
-      if (this.hub.get(rec.info.id) === rec) this.publishDiscovery(rec);
+      if (this.hub.get(rec.info.id) === rec && this.speaksFor(rec.info.id)) this.publishDiscovery(rec);
     }, 200);
     t.unref();
     this.pendingDiscovery.set(rec.info.id, t);
@@ -160,20 +185,44 @@ export class MqttBridge {
     // Not known yet (a meter that just dialled in and has not answered): IVY publishes status
     // only when a meter connects or disconnects, so its first status must not be a spurious offline.
     if (availability === 'unknown') return;
-    const online = availability === 'online' || availability === 'asleep';
+    const online = isOnline(rec);
+    // A meter that came online here after another instance had it: announce it with this instance's availability.
+    if (this.shared && online && this.shared.take(rec.info.id)) this.publishDiscovery(rec);
+    if (!this.speaksFor(rec.info.id)) return;
     const extra = online ? rec.info.statusExtra : undefined;
+    const owner = this.shared ? { bridge: this.cfg.bridge } : undefined;
     this.mqtt.publish(
       deviceTopic(this.cfg, rec.info.id, 'status'),
-      JSON.stringify({ meterId: rec.info.id, online, timestamp: Date.now(), ...extra, state: availability, reason: reason ?? null, since }),
+      JSON.stringify({
+        meterId: rec.info.id,
+        online,
+        timestamp: Date.now(),
+        ...extra,
+        state: availability,
+        reason: reason ?? null,
+        since,
+        ...owner,
+      }),
       RETAINED,
     );
   }
 
-  private publishState(rec: DeviceRecord): void {
-    this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'state'), JSON.stringify(rec.state), RETAINED);
+  private publishState(rec: DeviceRecord, state = this.stateToPublish(rec)): void {
+    this.mqtt.publish(deviceTopic(this.cfg, rec.info.id, 'state'), JSON.stringify(state), RETAINED);
+  }
+
+  /**
+   * In a shared fleet, only values read since this instance took the device: one kept from an
+   * earlier stay here may be older than what another instance published since (a counter would go back).
+   */
+  private stateToPublish(rec: DeviceRecord): Record<string, unknown> {
+    const since = this.shared?.heldSince(rec.info.id);
+    if (since === undefined) return rec.state;
+    return Object.fromEntries(Object.entries(rec.state).filter(([key]) => (rec.updated[key] ?? 0) >= since));
   }
 
   private publishReadings(rec: DeviceRecord, readings: PublishedReading[], ts: number): void {
+    if (!this.speaksFor(rec.info.id)) return;
     this.publishState(rec);
     const topic = deviceTopic(this.cfg, rec.info.id, 'telemetry');
     // A register the device refused has no value to report (the state shows it as unknown).
@@ -205,6 +254,9 @@ export class MqttBridge {
   /** A device that moved keeps its discovery topic: the new id's discovery migrates it. */
   private clearDevice(rec: DeviceRecord, movedTo: string | undefined): void {
     clearTimeout(this.pendingDiscovery.get(rec.info.id));
+    // Another instance holding the meter keeps what it published.
+    if (!this.speaksFor(rec.info.id)) return;
+    this.shared?.forget(rec.info.id);
     this.clearRetained(rec.info.id, movedTo === undefined);
   }
 
@@ -230,7 +282,16 @@ export class MqttBridge {
       return;
     }
     const rest = topic.startsWith(`${this.cfg.base}/`) ? topic.slice(this.cfg.base.length + 1).split('/') : [];
+    if (rest.length === 2 && rest[1] === 'status') {
+      this.onDeviceStatus(rest[0], payload);
+      return;
+    }
     if (rest.length === 3 && rest[1] === 'command' && rest[2] === 'request') {
+      if (this.shared && !(this.hub.get(rest[0]) && this.shared.holds(rest[0]))) {
+        // Its owner answers; a second answer (or an "unknown device") from here would be wrong.
+        this.counters.commandsForOtherInstances++;
+        return;
+      }
       if (retained) {
         // A retained command would run again on every reconnect.
         this.counters.ignoredRetainedCommands++;
@@ -240,7 +301,7 @@ export class MqttBridge {
       const response = await executeCommand(this.hub, rest[0], payload);
       if (!response.success) this.counters.commandErrors++;
       this.mqtt.publish(deviceTopic(this.cfg, rest[0], 'command/response'), JSON.stringify(response), { qos: 1 });
-    } else if (rest.length === 3 && rest[1] === 'set' && !retained) {
+    } else if (rest.length === 3 && rest[1] === 'set' && !retained && this.speaksFor(rest[0])) {
       await this.onSet(rest[0], rest[2], payload.toString());
     }
   }
@@ -260,6 +321,18 @@ export class MqttBridge {
         data: { register: key, value: text },
       });
       this.publishState(rec);
+    }
+  }
+
+  /** A device status on the broker (shared fleet only): another instance's may take a device from here or call for a reassert. */
+  private onDeviceStatus(id: string, payload: Buffer): void {
+    const rec = this.hub.get(id);
+    if (!this.shared || !rec) return;
+    const verdict = this.shared.onOtherStatus(id, payload, isOnline(rec));
+    if (verdict === 'release') this.log.info(`device ${id} is held by another instance now; this one stops publishing it`);
+    if (verdict === 'reassert') {
+      this.publishDiscovery(rec);
+      this.publishStatus(rec);
     }
   }
 

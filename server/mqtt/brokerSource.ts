@@ -7,8 +7,23 @@ import type { MqttOptions } from '../options/schema.ts';
 export interface BrokerTarget {
   source: 'options' | 'supervisor' | 'embedded';
   url: string;
+  /** The nodes of a clustered broker, tried in turn when the current one goes away. */
+  servers?: BrokerNode[];
   username?: string;
   password?: string;
+}
+
+export interface BrokerNode {
+  host: string;
+  port: number;
+}
+
+/** `host:port` entries (the schema checked their form) as mqtt.js `servers`. */
+export function brokerNodes(entries: readonly string[]): BrokerNode[] {
+  return entries.map((entry) => {
+    const at = entry.lastIndexOf(':');
+    return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+  });
 }
 
 export async function chooseBroker(
@@ -17,6 +32,16 @@ export async function chooseBroker(
   log: Logger,
   fetchImpl: typeof fetch = fetch,
 ): Promise<BrokerTarget | { source: 'embedded' }> {
+  if (opts.servers.length > 0) {
+    const servers = brokerNodes(opts.servers);
+    return {
+      source: 'options',
+      url: `mqtt://${servers[0].host}:${servers[0].port}`,
+      servers,
+      username: opts.username,
+      password: opts.password,
+    };
+  }
   if (opts.host) {
     const url = opts.host.includes('://') ? opts.host : `mqtt://${opts.host}:${opts.port ?? 1883}`;
     return { source: 'options', url, username: opts.username, password: opts.password };

@@ -8,9 +8,22 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { EventEmitter } from 'node:events';
 import { Backoff } from '../core/backoff.ts';
 import type { Logger } from '../core/logger.ts';
+import type { BrokerNode } from './brokerSource.ts';
+
+/** How long a refused subscription waits before it is asked again (a cluster electing a leader refuses for a few seconds). */
+const SUBSCRIBE_RETRY_MS = 2000;
+/** Wait before trying the next node of a cluster. */
+const NEXT_NODE_MS = 500;
 
 export interface PublisherOptions {
   url: string;
+  /** A clustered broker's nodes: each reconnect tries the next one. */
+  servers?: BrokerNode[];
+  /**
+   * Keep the session (and the commands queued in it) across reconnects: the broker holds
+   * what arrives while the bridge moves to another node. Needs a client id stable across restarts.
+   */
+  persistentSession?: boolean;
   username?: string;
   password?: string;
   clientId: string;
@@ -41,6 +54,12 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   private droppedThisOutage = 0;
   private closing = false;
+  private subscribeRetry: NodeJS.Timeout | undefined;
+  /** Reconnect attempts since the broker went away (with several nodes: which round of them). */
+  private attemptsThisOutage = 0;
+  /** Filters the broker refused on this connection, asked again after a backoff. */
+  private readonly refused = new Set<string>();
+  private readonly subscribeBackoff = new Backoff({ initialMs: SUBSCRIBE_RETRY_MS, maxMs: 60_000 });
   readonly counters = { published: 0, dropped: 0, received: 0, reconnects: 0 };
 
   constructor(
@@ -60,6 +79,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
 
   start(): void {
     const client = mqtt.connect(this.opts.url, {
+      ...(this.opts.servers ? { servers: this.opts.servers } : {}),
       clientId: this.opts.clientId,
       username: this.opts.username,
       password: this.opts.password,
@@ -68,33 +88,40 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       connectTimeout: 10_000,
       queueQoSZero: false,
       resubscribe: false,
-      clean: true,
+      clean: !this.opts.persistentSession,
     });
     this.client = client;
     client.on('connect', () => {
       this.backoff.reset();
+      this.subscribeBackoff.reset();
+      this.refused.clear();
       client.options.reconnectPeriod = 1000;
+      this.attemptsThisOutage = 0;
       if (this.counters.reconnects > 0 || this.droppedThisOutage > 0) {
         this.log.info(
-          `MQTT broker ${this.opts.url} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`,
+          `MQTT broker ${this.where(client)} connected again${this.droppedThisOutage ? `; ${this.droppedThisOutage} queued messages were dropped while it was away` : ''}`,
         );
       } else {
-        this.log.info(`MQTT broker ${this.opts.url} connected`);
+        this.log.info(`MQTT broker ${this.where(client)} connected`);
       }
       this.droppedThisOutage = 0;
-      if (this.subscriptions.size > 0) client.subscribe([...this.subscriptions], { qos: 1 });
+      this.subscribeAll();
       this.emit('connect');
       this.flush();
     });
     client.on('reconnect', () => {
       this.counters.reconnects++;
-      client.options.reconnectPeriod = this.backoff.next();
+      // Across a cluster's nodes the next one is tried at once; the wait grows once every node was tried.
+      const nodes = this.opts.servers?.length ?? 1;
+      client.options.reconnectPeriod = ++this.attemptsThisOutage % nodes === 0 ? this.backoff.next() : NEXT_NODE_MS;
     });
     client.on('close', () => {
+      clearTimeout(this.subscribeRetry);
+      this.subscribeRetry = undefined;
       if (!this.closing) this.emit('disconnect');
     });
     client.on('offline', () => {
-      if (!this.closing) this.log.warn(`MQTT broker ${this.opts.url} is away; queueing up to ${this.opts.queueSize} messages`);
+      if (!this.closing) this.log.warn(`MQTT broker ${this.where(client)} is away; queueing up to ${this.opts.queueSize} messages`);
     });
     client.on('error', (err) => {
       this.log.warn(`MQTT: ${err.message}`);
@@ -105,12 +132,51 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     });
   }
 
+  /** The node connected to (or last tried): with several, the URL names only the first. */
+  private where(client: MqttClient): string {
+    return this.opts.servers ? `${client.options.host}:${client.options.port}` : this.opts.url;
+  }
+
   subscribe(filter: string): void {
     this.subscriptions.add(filter);
-    if (this.connected) this.client?.subscribe(filter, { qos: 1 });
+    if (this.connected) this.subscribeTo([filter]);
+  }
+
+  private subscribeAll(): void {
+    if (this.subscriptions.size > 0) this.subscribeTo([...this.subscriptions]);
+  }
+
+  /** Each filter on its own, so that a broker refusing one does not take the others with it. */
+  private subscribeTo(filters: string[]): void {
+    const client = this.client;
+    for (const filter of filters) {
+      client?.subscribe(filter, { qos: 1 }, (err, granted) => {
+        if (!err && granted?.every((g) => g.qos !== 128)) return;
+        if (!this.subscriptions.has(filter) || !client.connected || this.closing) return;
+        if (!this.refused.has(filter)) {
+          this.log.warn(`MQTT broker refused the subscription to ${filter}${err ? ` (${err.message})` : ''}; asking again`);
+        }
+        this.refused.add(filter);
+        this.retryRefused();
+      });
+    }
+  }
+
+  /** A clustered broker refuses subscriptions for a few seconds while it elects a leader: ask again, less often each time. */
+  private retryRefused(): void {
+    if (this.subscribeRetry) return;
+    this.subscribeRetry = setTimeout(() => {
+      this.subscribeRetry = undefined;
+      if (!this.connected || this.closing) return;
+      const filters = [...this.refused];
+      this.refused.clear();
+      this.subscribeTo(filters);
+    }, this.subscribeBackoff.next());
+    this.subscribeRetry.unref();
   }
 
   unsubscribe(filter: string): void {
+    this.refused.delete(filter);
     if (!this.subscriptions.delete(filter)) return;
     if (this.connected) this.client?.unsubscribe(filter);
   }
@@ -158,6 +224,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   /** Publish these last messages, then disconnect cleanly. */
   async stop(last: { topic: string; payload: string; retain: boolean }[] = []): Promise<void> {
     this.closing = true;
+    clearTimeout(this.subscribeRetry);
     const client = this.client;
     if (!client) return;
     if (client.connected) {

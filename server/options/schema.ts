@@ -9,6 +9,18 @@ import { optional, port } from './fields.ts';
 export const mqttOptions = z.object({
   host: optional(z.string()),
   port: optional(port()),
+  /** Several nodes of one clustered broker (`host:port` each): the bridge moves to the next when its node goes. */
+  servers: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be host:port' })
+        .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, { error: 'port must be 1 to 65535' }),
+    )
+    .max(16)
+    .default([]),
+  /** Several instances share one fleet of dial-in meters: each publishes and answers only for the meters it holds. */
+  shared_fleet: z.boolean().default(false),
   username: optional(z.string()),
   password: optional(z.string()),
   base_topic: z

@@ -96,6 +96,8 @@ interface Leaf {
   /** e.g. `mqtt.port`, or `kostal` + `host` for a list item field. */
   path: string[];
   list?: DeviceListKey;
+  /** A list of values inside a section (`mqtt.servers`): the value goes in as its only item. */
+  item?: boolean;
   typ: string;
 }
 
@@ -106,7 +108,11 @@ function leaves(schema: SupervisorSchema): Leaf[] {
     else if (Array.isArray(el)) {
       for (const [field, typ] of Object.entries(el[0] as Record<string, string>))
         out.push({ path: [field], list: key as DeviceListKey, typ });
-    } else for (const [field, typ] of Object.entries(el as Record<string, string>)) out.push({ path: [key, field], typ });
+    } else
+      for (const [field, typ] of Object.entries(el as Record<string, string | string[]>)) {
+        if (Array.isArray(typ)) out.push({ path: [key, field], item: true, typ: typ[0] });
+        else out.push({ path: [key, field], typ });
+      }
   }
   return out;
 }
@@ -146,7 +152,7 @@ function withValue(leaf: Leaf, value: unknown): Record<string, unknown> {
   const options = baseOptions();
   if (leaf.list) (options[leaf.list] as Record<string, unknown>[])[0]![leaf.path[0]!] = value;
   else if (leaf.path.length === 1) options[leaf.path[0]!] = value;
-  else (options[leaf.path[0]!] as Record<string, unknown>)[leaf.path[1]!] = value;
+  else (options[leaf.path[0]!] as Record<string, unknown>)[leaf.path[1]!] = leaf.item ? [value] : value;
   return options;
 }
 
@@ -159,7 +165,8 @@ describe('what the Supervisor refuses', () => {
     expect(covered.size).toBe(leaves(config.schema).length);
   });
 
-  it.each(refused.map(({ leaf, value }) => [leaf.list ? `${leaf.list}[0].${leaf.path[0]}` : leaf.path.join('.'), value, leaf] as const))(
+  const where = (leaf: Leaf) => (leaf.list ? `${leaf.list}[0].${leaf.path[0]}` : `${leaf.path.join('.')}${leaf.item ? '[0]' : ''}`);
+  it.each(refused.map(({ leaf, value }) => [where(leaf), value, leaf] as const))(
     'zod refuses %s = %j, naming the field',
     (where, value, leaf) => {
       const options = withValue(leaf, value);
@@ -169,7 +176,7 @@ describe('what the Supervisor refuses', () => {
         expect(errors[0]!.where).toMatch(new RegExp(`^(".*" \\()?${leaf.list}\\[0\\]\\)?$`));
         expect(errors[0]!.message).toMatch(new RegExp(`^${leaf.path[0]} `));
       } else {
-        expect(() => parseOptions(options)).toThrow(new RegExp(`(^|; )${where.replace('.', '\\.')} `));
+        expect(() => parseOptions(options)).toThrow(new RegExp(`(^|; )${where.replace(/[.[\]]/g, '\\$&')} `));
       }
     },
   );
