@@ -56,8 +56,8 @@ export async function scaleoutRun(meters: number, pollSeconds: number): Promise<
     const simCpu = process.cpuUsage(simBefore);
     const figures: Record<string, number> = {};
     pieces.forEach((p, i) => {
-      figures[`${p.name}_rss_mb`] = Number(after[i].rssMb.toFixed(1));
-      figures[`${p.name}_cpu_pct`] = Number((((after[i].cpuS - before[i].cpuS) / elapsed) * 100).toFixed(1));
+      figures[`${p.name}_rss_mb`] = Number(after[i]!.rssMb.toFixed(1));
+      figures[`${p.name}_cpu_pct`] = Number((((after[i]!.cpuS - before[i]!.cpuS) / elapsed) * 100).toFixed(1));
     });
     return {
       figure: `scaleout_${meters}`,

@@ -71,8 +71,8 @@ export async function bench(): Promise<Record<string, unknown>[]> {
   try {
     const rate = await readRate(sim);
     const polls = await perPoll(sim);
-    const inverter = polls['PLENTICORE plus 10'];
-    const meter = polls.KSEM;
+    const inverter = polls['PLENTICORE plus 10']!;
+    const meter = polls.KSEM!;
     return [
       { figure: 'sunspec_registers_read_per_s', value: rate.registersPerS, unit: 'per_s', requests_per_s: rate.requestsPerS },
       { figure: 'sunspec_plenticore_requests_per_poll', value: inverter.requests, unit: 'requests', registers: inverter.registers },

@@ -282,12 +282,14 @@ export class MqttBridge {
       return;
     }
     const rest = topic.startsWith(`${this.cfg.base}/`) ? topic.slice(this.cfg.base.length + 1).split('/') : [];
-    if (rest.length === 2 && rest[1] === 'status') {
-      this.onDeviceStatus(rest[0], payload);
+    const [deviceId, kind, leaf] = rest;
+    if (deviceId === undefined) return;
+    if (rest.length === 2 && kind === 'status') {
+      this.onDeviceStatus(deviceId, payload);
       return;
     }
-    if (rest.length === 3 && rest[1] === 'command' && rest[2] === 'request') {
-      if (this.shared && !(this.hub.get(rest[0]) && this.shared.holds(rest[0]))) {
+    if (rest.length === 3 && kind === 'command' && leaf === 'request') {
+      if (this.shared && !(this.hub.get(deviceId) && this.shared.holds(deviceId))) {
         // Its owner answers; a second answer (or an "unknown device") from here would be wrong.
         this.counters.commandsForOtherInstances++;
         return;
@@ -298,11 +300,11 @@ export class MqttBridge {
         return;
       }
       this.counters.commands++;
-      const response = await executeCommand(this.hub, rest[0], payload);
+      const response = await executeCommand(this.hub, deviceId, payload);
       if (!response.success) this.counters.commandErrors++;
-      this.mqtt.publish(deviceTopic(this.cfg, rest[0], 'command/response'), JSON.stringify(response), { qos: 1 });
-    } else if (rest.length === 3 && rest[1] === 'set' && !retained && this.speaksFor(rest[0])) {
-      await this.onSet(rest[0], rest[2], payload.toString());
+      this.mqtt.publish(deviceTopic(this.cfg, deviceId, 'command/response'), JSON.stringify(response), { qos: 1 });
+    } else if (rest.length === 3 && kind === 'set' && leaf !== undefined && !retained && this.speaksFor(deviceId)) {
+      await this.onSet(deviceId, leaf, payload.toString());
     }
   }
 

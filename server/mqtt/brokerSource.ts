@@ -32,11 +32,12 @@ export async function chooseBroker(
   log: Logger,
   fetchImpl: typeof fetch = fetch,
 ): Promise<BrokerTarget | { source: 'embedded' }> {
-  if (opts.servers.length > 0) {
-    const servers = brokerNodes(opts.servers);
+  const servers = brokerNodes(opts.servers);
+  const [first] = servers;
+  if (first) {
     return {
       source: 'options',
-      url: `mqtt://${servers[0].host}:${servers[0].port}`,
+      url: `mqtt://${first.host}:${first.port}`,
       servers,
       username: opts.username,
       password: opts.password,

@@ -75,7 +75,9 @@ export async function executeCommand(
 async function run(hub: Hub, deviceId: string, cmd: Command): Promise<unknown> {
   switch (cmd.command) {
     case 'read': {
-      const [reading] = await hub.read(deviceId, [(cmd.register ?? cmd.dataId) as string]);
+      const key = (cmd.register ?? cmd.dataId) as string;
+      const [reading] = await hub.read(deviceId, [key]);
+      if (!reading) throw new CommandError(`device ${deviceId} returned no reading for ${key}`);
       if (reading.error !== undefined) throw new CommandError(reading.error);
       return readingData(reading);
     }

@@ -40,7 +40,10 @@ export class MqttFrameSizes {
         this.lengthBytes = 0;
         i++;
       } else if (this.state === LENGTH) {
-        const b = chunk[i++];
+        const b = chunk[i];
+        // Never taken (the loop runs while i < chunk.length); narrows b without a default byte.
+        if (b === undefined) break;
+        i++;
         this.length += (b & 0x7f) * this.multiplier;
         this.multiplier *= 128;
         this.lengthBytes++;

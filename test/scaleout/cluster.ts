@@ -59,7 +59,7 @@ function canConnect(port: number): Promise<boolean> {
 export function procUsage(pid: number | undefined): { rssMb: number; cpuS: number } {
   if (pid === undefined) return { rssMb: 0, cpuS: 0 };
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return { rssMb: rss ? Number(rss[1]) / 1024 : 0, cpuS: (Number(stat[11]) + Number(stat[12])) / 100 };
   } catch {
@@ -116,7 +116,7 @@ export class ScaleOutCluster {
 
   /** Where a test client connects: node `i` of the cluster. */
   brokerUrl(i: number): string {
-    return `mqtt://127.0.0.1:${this.nodes[i].mqttPort}`;
+    return `mqtt://127.0.0.1:${this.nodes[i]!.mqttPort}`;
   }
 
   /** The path of a part's log (for a failing run's report). */
@@ -149,7 +149,7 @@ export class ScaleOutCluster {
     for (const node of this.nodes) await waitFor(() => canConnect(node.mqttPort), { what: `${node.name} MQTT port`, timeoutMs: 60_000 });
     // JetStream answers MQTT QoS 1 subscriptions only once the cluster has elected its leaders.
     for (let i = 0; i < this.nodes.length; i++)
-      await waitFor(() => this.subscribesQos1(i), { what: `${this.nodes[i].name} ready`, timeoutMs: 90_000 });
+      await waitFor(() => this.subscribesQos1(i), { what: `${this.nodes[i]!.name} ready`, timeoutMs: 90_000 });
   }
 
   /** One attempt, bounded: a node whose JetStream is not ready may never answer the CONNECT. */
@@ -180,7 +180,7 @@ export class ScaleOutCluster {
     for (let i = 0; i < this.opts.instances; i++) {
       const name = String.fromCharCode(97 + i);
       // Each instance starts on its own node; the list rotates so that they spread.
-      const servers = this.nodes.map((_, k) => `127.0.0.1:${this.nodes[(i + k) % this.nodes.length].mqttPort}`);
+      const servers = this.nodes.map((_, k) => `127.0.0.1:${this.nodes[(i + k) % this.nodes.length]!.mqttPort}`);
       const instance: Instance = {
         name,
         bridgeTopic: `wattwire/bridge-${name}`,
@@ -243,7 +243,7 @@ export class ScaleOutCluster {
   }
 
   async killNode(i: number): Promise<void> {
-    await kill(this.nodes[i].child);
+    await kill(this.nodes[i]!.child);
   }
 
   async stop(): Promise<void> {

@@ -63,10 +63,10 @@ export class FleetWatch {
     const body = JSON.parse(payload.toString());
     if (parts[0] === 'homeassistant') {
       this.discoveryCount++;
-      this.view(parts[2]).availability = body.avty?.[0]?.t;
+      this.view(parts[2]!).availability = body.avty?.[0]?.t;
       return;
     }
-    const [, id, leaf] = parts;
+    const [, id = '', leaf] = parts;
     if (id.startsWith('bridge-') && leaf === 'status') {
       this.bridgeStatus.set(id, body.status);
       return;

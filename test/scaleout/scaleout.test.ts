@@ -78,12 +78,12 @@ describe.sequential('scale-out', () => {
     expect(onB.length).toBeGreaterThan(0);
     await publishedOnce();
 
-    await watch.command(onA[0], 'to-a');
-    await watch.command(onB[0], 'to-b');
+    await watch.command(onA[0]!, 'to-a');
+    await watch.command(onB[0]!, 'to-b');
     await watch.command('999999999999', 'to-nobody');
     // Each instance handles its commands in order: once both fences are answered, any second answer would be in.
-    await watch.command(onA[1], 'fence-a');
-    await watch.command(onB[1], 'fence-b');
+    await watch.command(onA[1]!, 'fence-a');
+    await watch.command(onB[1]!, 'fence-b');
     await waitFor(() => watch.responsesTo('fence-a') > 0 && watch.responsesTo('fence-b') > 0, { what: 'fence answers', timeoutMs: 60_000 });
     expect(watch.responsesTo('to-a')).toBe(1);
     expect(watch.responsesTo('to-b')).toBe(1);
@@ -107,7 +107,7 @@ describe.sequential('scale-out', () => {
     watch.discoveryCount = 0;
     await cluster.killNode(1);
     // Published while B has no broker: the cluster keeps it in B's session.
-    await watch.command(onB[0], 'kept');
+    await watch.command(onB[0]!, 'kept');
     await waitFor(() => watch.responsesTo('kept') > 0, { what: 'the kept command answered', timeoutMs: 120_000, intervalMs: 500 });
     await waitFor(() => watch.discoveryCount >= METERS && watch.bridgeStatus.get('bridge-b') === 'online', {
       what: 'discovery and status re-published after the move',

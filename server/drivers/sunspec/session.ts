@@ -186,8 +186,9 @@ export class DeviceSession {
     const chain = await walkChain(this.read, base);
     const known = chain.models.filter((m) => modelDef(m.id) !== undefined);
     const blocks = await this.reader.read(known);
-    const common = blocks.get(chain.models[0].address);
-    if (!common) throw new SunSpecError('malformed', `model 1 at ${chain.models[0].address} could not be read`);
+    const [commonAt] = chain.models;
+    const common = blocks.get(commonAt.address);
+    if (!common) throw new SunSpecError('malformed', `model 1 at ${commonAt.address} could not be read`);
     const identity = identityOf(common);
     const entities: PointEntity[] = [];
     const prefixes = new Set<string>();

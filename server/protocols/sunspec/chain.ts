@@ -27,7 +27,8 @@ export interface ModelLocation {
 
 export interface Chain {
   base: number;
-  models: ModelLocation[];
+  /** Never empty: the first is the common model 1. */
+  models: [ModelLocation, ...ModelLocation[]];
 }
 
 /** Reads exactly `count` registers from `address`, in as few requests of at most `max` as it takes. */
@@ -40,10 +41,28 @@ export async function readSpan(read: ReadRegisters, address: number, count: numb
     if (got.length !== n) {
       throw new SunSpecError('short-response', `asked for ${n} registers at ${at}, the device answered ${got.length}`);
     }
-    for (let i = 0; i < n; i++) out.push(got[i] & 0xffff);
+    for (let i = 0; i < n; i++) {
+      const r = got[i];
+      // A sparse or hole-y answer of the right length is as short as one of the wrong length.
+      if (typeof r !== 'number') {
+        throw new SunSpecError('short-response', `asked for ${n} registers at ${at}, the device answered none for ${at + i}`);
+      }
+      out.push(r & 0xffff);
+    }
     at += n;
   }
   return out;
+}
+
+type RegisterPair = readonly [number, number];
+
+/** Two registers from `address`: the marker, or a block's `ID` and `L`. */
+async function readPair(read: ReadRegisters, address: number): Promise<RegisterPair> {
+  const [a, b] = await readSpan(read, address, 2);
+  if (a === undefined || b === undefined) {
+    throw new SunSpecError('short-response', `asked for 2 registers at ${address}, the device answered fewer`);
+  }
+  return [a, b];
 }
 
 /**
@@ -57,16 +76,17 @@ export async function findBase(
 ): Promise<number> {
   const seen: string[] = [];
   for (const base of bases) {
-    let regs: number[];
+    let pair: RegisterPair;
     try {
-      regs = await readSpan(read, base, 2);
+      pair = await readPair(read, base);
     } catch (err) {
       if (!isRefusal(err)) throw err;
       seen.push(`${base}: refused`);
       continue;
     }
-    if (regs[0] === MARKER[0] && regs[1] === MARKER[1]) return base;
-    seen.push(`${base}: ${hex(regs[0])} ${hex(regs[1])}`);
+    const [first, second] = pair;
+    if (first === MARKER[0] && second === MARKER[1]) return base;
+    seen.push(`${base}: ${hex(first)} ${hex(second)}`);
   }
   throw new SunSpecError('no-marker', `no SunSpec marker "SunS" (0x5375 0x6E53) found (${seen.join('; ')})`);
 }
@@ -78,7 +98,7 @@ export async function walkChain(read: ReadRegisters, base: number): Promise<Chai
   const models: ModelLocation[] = [];
   let address = base + 2;
   for (;;) {
-    const [id, length] = await readSpan(read, address, 2);
+    const [id, length] = await readPair(read, address);
     if (id === END_ID) break;
     const end = address + 2 + length;
     if (end > ADDRESS_SPACE) {
@@ -90,13 +110,14 @@ export async function walkChain(read: ReadRegisters, base: number): Promise<Chai
       throw new SunSpecError('too-long', `the model chain at ${base} runs to register 65535 without an end block`);
     address = end;
   }
-  if (models[0]?.id !== 1) {
+  const [common, ...rest] = models;
+  if (common?.id !== 1) {
     throw new SunSpecError(
       'malformed',
-      `the first model after the marker at ${base} is ${models[0]?.id ?? 'the end block'}, not the common model 1`,
+      `the first model after the marker at ${base} is ${common?.id ?? 'the end block'}, not the common model 1`,
     );
   }
-  return { base, models };
+  return { base, models: [common, ...rest] };
 }
 
 export interface ReadPlan {

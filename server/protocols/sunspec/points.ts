@@ -5,6 +5,7 @@
  * energy counter that reads 0 at night is not a counter that went back to 0.
  */
 import type { PointType } from './definitions.ts';
+import { SunSpecError } from './errors.ts';
 
 export type RawValue = number | string | null;
 
@@ -38,10 +39,19 @@ export function typeSize(type: PointType): number | undefined {
   return type.endsWith('64') ? 4 : type.endsWith('32') ? 2 : 1;
 }
 
+/** Register `index` of `regs`, 16 bits; a point reaching past the registers read is refused, not read as 0. */
+function registerAt(regs: ArrayLike<number>, index: number): number {
+  const r = regs[index];
+  if (typeof r !== 'number') {
+    throw new SunSpecError('short-response', `register ${index} is missing: the point runs past the ${regs.length} registers read`);
+  }
+  return r & 0xffff;
+}
+
 /** The registers at `offset` as one unsigned big-endian integer. */
 function unsigned(regs: ArrayLike<number>, offset: number, size: number): bigint {
   let v = 0n;
-  for (let i = 0; i < size; i++) v = (v << 16n) | BigInt(regs[offset + i] & 0xffff);
+  for (let i = 0; i < size; i++) v = (v << 16n) | BigInt(registerAt(regs, offset + i));
   return v;
 }
 
@@ -50,7 +60,7 @@ export function decodePoint(type: PointType, regs: ArrayLike<number>, offset: nu
   if (type === 'string') {
     let text = '';
     for (let i = 0; i < size; i++) {
-      const r = regs[offset + i] & 0xffff;
+      const r = registerAt(regs, offset + i);
       text += String.fromCharCode(r >> 8, r & 0xff);
     }
     // NUL-terminated and padded; what is left is printable ASCII or nothing.
@@ -60,7 +70,7 @@ export function decodePoint(type: PointType, regs: ArrayLike<number>, offset: nu
   }
   if (type === 'float32' || type === 'float64') {
     const view = new DataView(new ArrayBuffer(size * 2));
-    for (let i = 0; i < size; i++) view.setUint16(i * 2, regs[offset + i] & 0xffff);
+    for (let i = 0; i < size; i++) view.setUint16(i * 2, registerAt(regs, offset + i));
     const f = type === 'float32' ? view.getFloat32(0) : view.getFloat64(0);
     return Number.isFinite(f) ? f : null;
   }

@@ -63,7 +63,7 @@ export async function runSimCli(argv: string[]): Promise<void> {
   console.log(`hour ${Math.floor(sim.clock.hour())}: ${sim.phase}; fault: ${values.fault ?? 'none'}`);
   const rl = createInterface({ input: process.stdin, terminal: false });
   rl.on('line', (line) => {
-    const [cmd, arg] = line.trim().split(/\s+/);
+    const [cmd = '', arg] = line.trim().split(/\s+/);
     if (cmd === 'hour' && arg !== undefined) {
       sim.setHour(Number(arg));
       console.log(`hour ${arg}: ${sim.phase}`);

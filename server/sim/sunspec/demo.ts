@@ -25,7 +25,7 @@ export async function startDemoSim(): Promise<DemoSim> {
       () => sim.setFault(activeFault()),
     ),
   );
-  const activeFault = (): SimFault | null => SIM_FAULTS.find((_, i) => hooks[i].active) ?? null;
+  const activeFault = (): SimFault | null => SIM_FAULTS.find((_, i) => hooks[i]?.active) ?? null;
 
   function truth(): SimTruth[] {
     const energy = (d: typeof inverter, path: string) => {

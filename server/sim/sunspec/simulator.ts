@@ -34,7 +34,7 @@ type Callback<T> = (err: Error | null, value: T) => void;
 
 export class SunSpecSim {
   readonly clock: SimClock;
-  readonly devices: SimDevice[];
+  readonly devices: readonly [inverter: SimDevice, meter: SimDevice];
   readonly base: number;
   readonly serial: string;
   private server: ServerTCP | undefined;
@@ -73,7 +73,7 @@ export class SunSpecSim {
       {
         getHoldingRegister: (addr: number, unit: number, cb: Callback<number>) => {
           const outcome = this.answer(addr, 1, unit);
-          reply(Array.isArray(outcome) ? outcome[0] : outcome, cb);
+          reply(Array.isArray(outcome) ? (outcome[0] ?? 0x02) : outcome, cb);
         },
         getMultipleHoldingRegisters: (addr: number, length: number, unit: number, cb: Callback<number[]>) =>
           reply(this.answer(addr, length, unit), cb),
@@ -166,7 +166,9 @@ export class SunSpecSim {
     let at = 2;
     const touched: { model: SimDevice['models'][number]; start: number; end: number }[] = [];
     for (const model of device.models) {
-      const end = at + regs[at + 1] + 2;
+      const length = regs[at + 1];
+      if (length === undefined) break;
+      const end = at + length + 2;
       const written = addr - this.base < end && addr - this.base + values.length > at;
       if (written) touched.push({ model, start: at, end });
       at = end;
@@ -187,7 +189,11 @@ export class SunSpecSim {
 /** The read crosses from one model block (or the marker) into the next. */
 function spansModels(regs: number[], from: number, length: number): boolean {
   const starts = [0];
-  for (let at = 2; at < regs.length; at += regs[at + 1] + 2) starts.push(at);
+  let at = 2;
+  for (let length = regs[at + 1]; length !== undefined; length = regs[at + 1]) {
+    starts.push(at);
+    at += length + 2;
+  }
   const blockOf = (address: number) => starts.filter((s) => s <= address).length;
   return blockOf(from) !== blockOf(from + length - 1);
 }

@@ -246,7 +246,7 @@ describe('SunSpec driver against the simulator', () => {
     const shared = await running.driver.testConnection?.({ host: '127.0.0.1', port: running.sim.port, unit_id: 71, timeout: 2 });
     expect(shared).toMatchObject({ ok: true, details: { deviceId: INVERTER } });
     expect(connections(running)).toHaveLength(1);
-    expect(connections(running)[0].connects).toBe(1);
+    expect(connections(running)[0]!.connects).toBe(1);
     const refused = await r.driver.testConnection?.({ host: '127.0.0.1', port: await freePort(), timeout: 1 });
     expect(refused).toMatchObject({ ok: false });
     expect(refused?.message).toMatch(/cannot connect/);

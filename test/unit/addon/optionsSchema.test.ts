@@ -110,7 +110,7 @@ function leaves(schema: SupervisorSchema): Leaf[] {
         out.push({ path: [field], list: key as DeviceListKey, typ });
     } else
       for (const [field, typ] of Object.entries(el as Record<string, string | string[]>)) {
-        if (Array.isArray(typ)) out.push({ path: [key, field], item: true, typ: typ[0] });
+        if (Array.isArray(typ)) out.push({ path: [key, field], item: true, typ: typ[0]! });
         else out.push({ path: [key, field], typ });
       }
   }

@@ -105,6 +105,16 @@ describe('walking the chain', () => {
     await expect(readSpan(short, 40000, 2)).rejects.toThrow('asked for 2 registers at 40000, the device answered 1');
   });
 
+  it('an answer of the right length with a hole in it is short too, not a register read as 0', async () => {
+    const holey: ReadRegisters = async (_address, count) =>
+      Array.from({ length: count }, (_, i) => (i === 1 ? undefined : 0x5375)) as number[];
+    const failure = readSpan(holey, 40000, 2);
+    await expect(failure).rejects.toBeInstanceOf(SunSpecError);
+    await expect(failure).rejects.toMatchObject({ problem: 'short-response' });
+    await expect(readSpan(holey, 40000, 2)).rejects.toThrow('asked for 2 registers at 40000, the device answered none for 40001');
+    await expect(walkChain(holey, 40000)).rejects.toThrow('the device answered none for 40003');
+  });
+
   it('any register space ends the walk with a chain or a SunSpecError/refusal, after a bounded number of reads', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -11,7 +11,7 @@ describe('SunSpec definition', () => {
     };
     const shown = Object.entries(schema.properties).filter(([, p]) => p.title !== undefined);
     expect(shown.map(([k]) => k).sort()).toEqual(['host', 'name', 'port', 'unit_id']);
-    expect(schema.properties.host.title).toBe('Inverter address');
+    expect(schema.properties.host?.title).toBe('Inverter address');
     const [kostal] = sunspecDefinition.onboarding.presets;
     expect(kostal).toEqual({ label: 'Kostal PLENTICORE / PIKO IQ', config: { port: 1502, unit_id: 71 } });
     expect(sunspecDevice.parse({ host: '192.168.1.90', ...kostal.config })).toMatchObject({ port: 1502, unit_id: 71 });

@@ -37,11 +37,11 @@ interface Generated {
 function blockArbitrary(def: ModelDef): fc.Arbitrary<Generated> {
   const groups = def.group.groups ?? [];
   return fc.array(fc.integer({ min: 0, max: 3 }), { minLength: groups.length, maxLength: groups.length }).chain((countList) => {
-    const counts = Object.fromEntries(groups.map((g, i) => [g.name, countList[i]]));
+    const counts = Object.fromEntries(groups.map((g, i) => [g.name, countList[i]!]));
     const slots: { path: string; point: PointDef; group: GroupDef; prefix: string }[] = [];
     for (const point of def.group.points) slots.push({ path: point.name, point, group: def.group, prefix: '' });
     for (const g of groups) {
-      for (let n = 1; n <= counts[g.name]; n++) {
+      for (let n = 1; n <= counts[g.name]!; n++) {
         for (const point of g.points) slots.push({ path: `${g.name}[${n}].${point.name}`, point, group: g, prefix: `${g.name}[${n}].` });
       }
     }
@@ -52,7 +52,7 @@ function blockArbitrary(def: ModelDef): fc.Arbitrary<Generated> {
         : fc.oneof({ weight: 9, arbitrary: rawFor(s.point) }, { weight: 1, arbitrary: fc.constant(null) }),
     );
     return fc.tuple(...arbitraries).map((raws) => {
-      const raw = new Map(slots.map((s, i) => [s.path, raws[i]]));
+      const raw = new Map<string, RawValue>(slots.map((s, i) => [s.path, raws[i]!]));
       const sfOf = (s: (typeof slots)[number]) => {
         const name = s.point.sf;
         if (name === undefined) return undefined;
@@ -82,7 +82,7 @@ describe('SunSpec model definitions', () => {
     expect(pointsSize(MODELS.get(1)!.group)).toBe(68);
     expect(pointsSize(MODELS.get(103)!.group)).toBe(52);
     expect(pointsSize(MODELS.get(203)!.group)).toBe(107);
-    expect(pointsSize(MODELS.get(160)!.group.groups![0])).toBe(20);
+    expect(pointsSize(MODELS.get(160)!.group.groups![0]!)).toBe(20);
   });
 });
 
@@ -160,6 +160,11 @@ describe('not implemented values', () => {
 });
 
 describe('hostile blocks', () => {
+  it.each(['uint32', 'string', 'float32'] as const)('a %s point reaching past the registers given is refused, not read as 0', (type) => {
+    expect(() => decodePoint(type, [0x1234], 0, 2)).toThrow(SunSpecError);
+    expect(() => decodePoint(type, [0x1234], 0, 2)).toThrow('register 1 is missing: the point runs past the 1 registers read');
+  });
+
   it('a count point larger than the block holds is a clear error', () => {
     const def = MODELS.get(714)!;
     const regs = encodeModel(def, { values: {}, counts: { Prt: 1 } });
