@@ -99,7 +99,7 @@ function bcd(value: number, spec: { bytes: number; decimals: number; signed: boo
   return out;
 }
 
-function valueOf(spec: DiSpec, meter: number): number {
+function meterValue(spec: DiSpec, meter: number): number {
   const seconds = (Date.now() - STARTED) / 1000;
   if (spec.counter) return spec.nominal + meter * 0.01 + seconds * 0.001;
   return spec.nominal + spec.spread * Math.sin(seconds / 7 + meter);
@@ -171,7 +171,7 @@ class Meter {
 
   constructor(
     private readonly index: number,
-    private readonly addressText: string,
+    addressText: string,
     private readonly silent: boolean,
     private readonly config: FleetMetersConfig,
     private readonly log: AnswerLog,
@@ -250,7 +250,7 @@ class Meter {
       this.socket?.write(frame(this.address, 0xc0 | READ_DATA, [NO_DATA]));
       return;
     }
-    const value = (specs as number[]).flatMap((s) => bcd(valueOf(SPECS[s], this.index), SPECS[s]));
+    const value = (specs as number[]).flatMap((s) => bcd(meterValue(SPECS[s], this.index), SPECS[s]));
     this.socket?.write(frame(this.address, 0x80 | READ_DATA, [...diBytes(di), ...value]));
     const now = Date.now();
     for (const s of specs as number[]) this.log.add(this.index, s, now);
