@@ -14,6 +14,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../server/sim/freePort.ts';
 import type { FleetMetersConfig } from './fleetMeters.ts';
+import { buildImageLayout } from './imageLayout.ts';
 import { productionNodeFlags } from './nodeFlags.ts';
 import { Mosquitto } from '../test/support/mosquitto.ts';
 
@@ -31,7 +32,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_000): Promise<Record<string, unknown>> {
+/** @param imageDir an image layout (bench/imageLayout.ts) the bridge runs from, as the add-on runs it. */
+export async function fleetRun(imageDir: string, meters: number, pollSeconds = 10, windowMs = 20_000): Promise<Record<string, unknown>> {
   const broker = await Mosquitto.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'ww-fleet-'));
   const listenPort = await freePort();
@@ -56,8 +58,15 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     }),
   );
   // The add-on's Node flags, so that RSS is what the add-on would show.
-  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
-    env: { ...process.env, WATTWIRE_DATA_DIR: dir, WATTWIRE_HTTP_PORT: String(await freePort()), SUPERVISOR_TOKEN: '' },
+  const child = spawn(process.execPath, [...productionNodeFlags(), 'server/cli.js', 'start', '--options', optionsFile], {
+    cwd: imageDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      WATTWIRE_DATA_DIR: dir,
+      WATTWIRE_HTTP_PORT: String(await freePort()),
+      SUPERVISOR_TOKEN: '',
+    },
     stdio: 'ignore',
   });
   const pid = child.pid as number;
@@ -145,6 +154,7 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     load_avg_1m_at_end: Number(os.loadavg()[0].toFixed(2)),
     machine_cores: os.availableParallelism(),
     rss_mb_per_1000_meters: Number((((after.rssMb - idle.rssMb) / meters) * 1000).toFixed(1)),
+    rss_kb_per_meter_beyond_idle: Math.round(((after.rssMb - idle.rssMb) * 1024) / meters),
   };
 }
 
@@ -180,6 +190,11 @@ export async function bench(
   sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,5000,10000').split(',').map(Number),
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for (const n of sizes) out.push(await fleetRun(n));
+  const layout = buildImageLayout();
+  try {
+    for (const n of sizes) out.push(await fleetRun(layout.dir, n));
+  } finally {
+    layout.remove();
+  }
   return out;
 }
