@@ -72,27 +72,42 @@ function rules(t: Thresholds): Rule[] {
   ];
 }
 
+/** Every meter shares its driver's thresholds: the rules are built once per thresholds object. */
+const SHARED_RULES = new WeakMap<Thresholds, Rule[]>();
+
+function sharedRules(t: Thresholds): Rule[] {
+  let built = SHARED_RULES.get(t);
+  if (!built) {
+    built = rules(t);
+    SHARED_RULES.set(t, built);
+  }
+  return built;
+}
+
 export class ThresholdWatch {
   private readonly rules: Rule[];
-  private readonly active = new Set<Rule>();
+  /** Bit i set while rule i is beyond its threshold (13 rules: one number per meter). */
+  private active = 0;
 
   constructor(thresholds: Thresholds) {
-    this.rules = rules(thresholds);
+    this.rules = sharedRules(thresholds);
   }
 
   /** Events for the thresholds these readings crossed (either way). */
   check(values: ReadonlyMap<string, RegisterValue>): DeviceEvent[] {
     const events: DeviceEvent[] = [];
-    for (const rule of this.rules) {
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
       const value = values.get(rule.key);
       if (typeof value !== 'number') continue;
+      const bit = 1 << i;
       const beyond = rule.beyond(value);
       const data = { phase: rule.phase, value, threshold: rule.threshold };
-      if (beyond && !this.active.has(rule)) {
-        this.active.add(rule);
+      if (beyond && !(this.active & bit)) {
+        this.active |= bit;
         events.push({ type: 'alarm', event: rule.event, message: `${rule.what} on phase ${rule.phase}: ${value}`, data });
-      } else if (!beyond && this.active.has(rule)) {
-        this.active.delete(rule);
+      } else if (!beyond && this.active & bit) {
+        this.active &= ~bit;
         events.push({
           type: 'info',
           event: `${rule.event}_cleared`,
