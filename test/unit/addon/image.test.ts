@@ -133,7 +133,7 @@ describe('s6-overlay service', () => {
       data: '/data',
       node: productionNodeFlags(),
     });
-    expect(productionNodeFlags()).toEqual(['--max-semi-space-size=8', '--optimize-for-size']);
+    expect(productionNodeFlags()).toContain('--max-semi-space-size=8');
   });
 
   async function finish(code: number, signal: number, containerCode = 0) {
