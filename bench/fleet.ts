@@ -1,17 +1,21 @@
 /**
- * The DL/T 645 dial-in fleet: N simulated meters dial in to the bridge (a child process),
- * which polls them and publishes to a real Mosquitto. Figures per fleet size: reads per
- * second sustained, p50/p99 latency from the meter's answer to the MQTT message arriving
- * (the simulator answers on loopback as soon as the request arrives, so this is request to
- * publish), the bridge's RSS idle and under load, and its CPU per 1,000 meters.
+ * The DL/T 645 dial-in fleet: N meters dial in to the bridge (a child process), which polls
+ * them and publishes to a real Mosquitto. The meters are a separate process
+ * (bench/fleetMeters.ts) speaking plain DL/T 645 with none of Wattwire's code. Figures per
+ * fleet size: readings per second sustained, p50/p99 latency from the meter's answer to the
+ * MQTT message arriving (the meters answer on loopback as soon as the request arrives, so
+ * this is request to publish), the bridge's RSS idle and under load and its CPU, and the
+ * meters', Mosquitto's and this subscriber's CPU, which share the machine.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../server/sim/freePort.ts';
-import { startDlt645Sim } from '../server/sim/dlt645/tcpSim.ts';
+import type { FleetMetersConfig } from './fleetMeters.ts';
+import { buildImageLayout } from './imageLayout.ts';
+import { productionNodeFlags } from './nodeFlags.ts';
 import { Mosquitto } from '../test/support/mosquitto.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,7 +32,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_000): Promise<Record<string, unknown>> {
+/** @param imageDir an image layout (bench/imageLayout.ts) the bridge runs from, as the add-on runs it. */
+export async function fleetRun(imageDir: string, meters: number, pollSeconds = 10, windowMs = 20_000): Promise<Record<string, unknown>> {
   const broker = await Mosquitto.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'ww-fleet-'));
   const listenPort = await freePort();
@@ -52,13 +57,22 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
       },
     }),
   );
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
-    env: { ...process.env, WATTWIRE_DATA_DIR: dir, WATTWIRE_HTTP_PORT: String(await freePort()), SUPERVISOR_TOKEN: '' },
+  // The add-on's Node flags, so that RSS is what the add-on would show.
+  const child = spawn(process.execPath, [...productionNodeFlags(), 'server/cli.js', 'start', '--options', optionsFile], {
+    cwd: imageDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      WATTWIRE_DATA_DIR: dir,
+      WATTWIRE_HTTP_PORT: String(await freePort()),
+      SUPERVISOR_TOKEN: '',
+    },
     stdio: 'ignore',
   });
   const pid = child.pid as number;
-  const answered = new Map<string, number>();
-  const latencies: number[] = [];
+  /** Telemetry that arrived while recording: meter, register DI and arrival time. */
+  const arrivals: { key: string; at: number }[] = [];
+  let recording = false;
   let received = 0;
   const online = new Set<string>();
   const sub = await mqtt.connectAsync(broker.url, { clean: true });
@@ -72,45 +86,49 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
       return;
     }
     received++;
-    const sent = answered.get(`${body.meterId}:${body.register.id}`);
-    if (sent !== undefined) latencies.push(now - sent);
+    if (recording) arrivals.push({ key: `${body.meterId} ${body.register.id}`, at: now });
   });
   await sleep(3000);
   const idle = procStat(pid);
-  const sim = startDlt645Sim({
-    port: listenPort,
-    meters,
-    firstAddress: 100000,
-    heartbeatMs: 0,
-    silentShare: 0.1,
-    registrationShare: 0.3,
-    // Every meter three-phase, so every register answers and the demand is exact.
-    threePhaseShare: 1,
-    seed: 9,
-    onAnswer: (address, di, ms) => answered.set(`${address}:${di}`, ms),
+  const config: FleetMetersConfig = { port: listenPort, meters, firstAddress: 100000, silentShare: 0.1 };
+  const sim = fork(new URL('./fleetMeters.ts', import.meta.url).pathname, [JSON.stringify(config)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'ignore',
   });
+  const simPid = sim.pid as number;
   const connectStart = Date.now();
   while (online.size < meters && Date.now() - connectStart < 120_000) await sleep(500);
   const connectMs = Date.now() - connectStart;
   await sleep(pollSeconds * 1000);
-  latencies.length = 0;
   const before = procStat(pid);
   const brokerBefore = procStat(broker.pid as number);
-  const simBefore = process.cpuUsage();
+  const simBefore = procStat(simPid);
+  const subBefore = process.cpuUsage();
   const receivedBefore = received;
+  sim.send({ cmd: 'record' });
+  recording = true;
   const t0 = Date.now();
   await sleep(windowMs);
   const elapsed = (Date.now() - t0) / 1000;
   const after = procStat(pid);
   const brokerAfter = procStat(broker.pid as number);
-  // The simulated meters and this bench's subscriber share one process: their CPU shows when the machine, not the bridge, is the limit.
-  const simCpu = process.cpuUsage(simBefore);
+  const simAfter = procStat(simPid);
+  const subCpu = process.cpuUsage(subBefore);
   const reads = (received - receivedBefore) / elapsed;
-  const sorted = latencies.sort((a, b) => a - b);
+  // Answers still in flight when the window closes get their telemetry counted too.
+  await sleep(2000);
+  recording = false;
+  const answerFile = path.join(dir, 'answers.txt');
+  const dumped = new Promise((r) => sim.once('message', r));
+  sim.send({ cmd: 'dump', file: answerFile });
+  await dumped;
+  const sorted = matchLatencies(readFileSync(answerFile, 'utf8'), arrivals);
   const cpuPct = ((after.cpuTicks - before.cpuTicks) / 100 / elapsed) * 100;
-  // Counted before the simulator stops: its meters hanging up turn them offline.
+  // Counted before the meters stop: their hanging up turns them offline.
   const onlineAtEnd = online.size;
-  await sim.stop();
+  const simExited = new Promise((r) => sim.once('exit', r));
+  sim.send({ cmd: 'stop' });
+  await simExited;
   await sub.endAsync(true);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -121,8 +139,9 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     meters_online: onlineAtEnd,
     connect_all_ms: connectMs,
     poll_interval_s: pollSeconds,
-    reads_per_s_demanded: Math.round((meters * READS_PER_POLL) / pollSeconds),
-    reads_per_s_sustained: Math.round(reads),
+    readings_per_s_demanded: Math.round((meters * READINGS_PER_POLL) / pollSeconds),
+    readings_per_s_sustained: Math.round(reads),
+    latency_samples: sorted.length,
     latency_p50_ms: percentile(sorted, 50),
     latency_p99_ms: percentile(sorted, 99),
     rss_idle_mb: Number(idle.rssMb.toFixed(1)),
@@ -130,21 +149,52 @@ export async function fleetRun(meters: number, pollSeconds = 10, windowMs = 20_0
     cpu_pct: Number(cpuPct.toFixed(1)),
     cpu_pct_per_1000_meters: Number(((cpuPct / meters) * 1000).toFixed(2)),
     broker_cpu_pct: Number((((brokerAfter.cpuTicks - brokerBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),
-    simulator_cpu_pct: Number((((simCpu.user + simCpu.system) / 1e6 / elapsed) * 100).toFixed(1)),
+    meters_process_cpu_pct: Number((((simAfter.cpuTicks - simBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),
+    subscriber_cpu_pct: Number((((subCpu.user + subCpu.system) / 1e6 / elapsed) * 100).toFixed(1)),
+    load_avg_1m_at_end: Number(os.loadavg()[0].toFixed(2)),
     machine_cores: os.availableParallelism(),
     rss_mb_per_1000_meters: Number((((after.rssMb - idle.rssMb) / meters) * 1000).toFixed(1)),
+    rss_kb_per_meter_beyond_idle: Math.round(((after.rssMb - idle.rssMb) * 1024) / meters),
   };
 }
 
-/** Registers polled per meter per cycle (the table's registers that are not on-demand). */
-let READS_PER_POLL = 0;
+/** Registers published per meter per poll: the 21 the fleet's meters answer (bench/fleetMeters.ts). */
+const READINGS_PER_POLL = 21;
+
+/**
+ * Request-to-publish latency of every telemetry message that arrived while recording: from
+ * the meter's latest answer for that register at or before the arrival (`address di ms` lines).
+ */
+function matchLatencies(answerLines: string, arrivals: { key: string; at: number }[]): number[] {
+  const answers = new Map<string, number[]>();
+  for (const line of answerLines.split('\n')) {
+    const [address, di, at] = line.split(' ');
+    if (!at) continue;
+    const key = `${address} ${di}`;
+    const times = answers.get(key);
+    if (times) times.push(Number(at));
+    else answers.set(key, [Number(at)]);
+  }
+  const out: number[] = [];
+  for (const { key, at } of arrivals) {
+    const times = answers.get(key);
+    if (!times) continue;
+    let best: number | undefined;
+    for (const t of times) if (t <= at && (best === undefined || t > best)) best = t;
+    if (best !== undefined) out.push(at - best);
+  }
+  return out.sort((a, b) => a - b);
+}
 
 export async function bench(
-  sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,2000,5000,10000').split(',').map(Number),
+  sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,5000,10000').split(',').map(Number),
 ): Promise<Record<string, unknown>[]> {
-  const { DLT645_REGISTERS } = await import('../server/drivers/dlt645/registers.ts');
-  READS_PER_POLL = DLT645_REGISTERS.filter((r) => !r.onDemand).length;
   const out: Record<string, unknown>[] = [];
-  for (const n of sizes) out.push(await fleetRun(n));
+  const layout = buildImageLayout();
+  try {
+    for (const n of sizes) out.push(await fleetRun(layout.dir, n));
+  } finally {
+    layout.remove();
+  }
   return out;
 }

@@ -29,7 +29,16 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(adjust: (o: Options) => void = () => undefined): Promise<Harness> {
+/** Where the bridge runs from: the source tree through tsx (default) or an image layout (bench/imageLayout.ts). */
+export interface BridgeLayout {
+  cwd: string;
+  /** The Node arguments before the flags: `['--import', 'tsx', 'server/cli.ts']` or `['server/cli.js', 'start']`. */
+  entry: string[];
+}
+
+const SOURCE_TREE: BridgeLayout = { cwd: process.cwd(), entry: ['--import', 'tsx', 'server/cli.ts'] };
+
+export async function startHarness(adjust: (o: Options) => void = () => undefined, layout: BridgeLayout = SOURCE_TREE): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ww-harness-'));
   // Simulators that share files with the bridge (certificates) find them here.
   process.env.WATTWIRE_DATA_DIR = dataDir;
@@ -44,7 +53,8 @@ export async function startHarness(adjust: (o: Options) => void = () => undefine
   const optionsFile = path.join(dataDir, 'options.json');
   writeFileSync(optionsFile, JSON.stringify(options));
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'server/cli.ts', '--options', optionsFile], {
+  const child = spawn(process.execPath, [...productionNodeFlags(), ...layout.entry, '--options', optionsFile], {
+    cwd: layout.cwd,
     env: { ...process.env, WATTWIRE_DATA_DIR: dataDir, WATTWIRE_HTTP_PORT: String(httpPort), SUPERVISOR_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,7 +18,7 @@ import { advertisedHost } from './mqtt/advertisedHost.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { loadBrokerCredentials } from './mqtt/brokerCredentials.ts';
 import { chooseBroker } from './mqtt/brokerSource.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embeddedBroker.ts';
+import type { EmbeddedBroker } from './mqtt/embeddedBroker.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
 import { RetainedDiscoveryScan } from './mqtt/retainedDiscoveryScan.ts';
 import { parseOptions, saveOptions, type Environment } from './options/load.ts';
@@ -112,6 +112,8 @@ export class WattwireApp {
     if (target.source === 'embedded') {
       const host = this.settings.host ?? '0.0.0.0';
       const credentials = await loadBrokerCredentials(env.dataDir, this.log);
+      // aedes and ws are loaded only when this broker runs (most installs use Mosquitto).
+      const { startEmbeddedBroker } = await import('./mqtt/embeddedBroker.ts');
       this.embedded = await startEmbeddedBroker({
         port: env.mqttPort,
         wsPort: env.mqttWsPort,

@@ -89,6 +89,8 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       queueQoSZero: false,
       resubscribe: false,
       clean: !this.opts.persistentSession,
+      // Otherwise mqtt-packet pre-builds 65,536 two-byte Buffers (6 MB of heap) for packet ids.
+      writeCache: false,
     });
     this.client = client;
     client.on('connect', () => {

@@ -6,7 +6,6 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { optionsSchema, type Options } from './schema.ts';
-import { parse as parseYaml } from 'yaml';
 import { describeOptionIssues, issuePath } from './errors.ts';
 import { optionIssueText } from './issueText.ts';
 import { describeJsonError, describeYamlError } from './syntaxErrors.ts';
@@ -139,6 +138,8 @@ export async function readOptionsFile(file: string | undefined): Promise<unknown
     throw new OptionsError(`cannot read options file ${file}: ${(err as Error).message}`);
   }
   if (/\.ya?ml$/.test(file)) {
+    // The add-on reads JSON; the YAML parser is loaded only for a standalone YAML file.
+    const { parse: parseYaml } = await import('yaml');
     try {
       return parseYaml(text);
     } catch (err) {

@@ -3,8 +3,9 @@
  * backoff when it fails, and as soon as its path is back when it disappears (USB adapter
  * unplugged and plugged in again).
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { Logger } from '../../core/logger.ts';
+import { loadSerialPort } from '../../core/serialPortModule.ts';
 import { SerialReopen } from '../../core/serialReopen.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
@@ -30,6 +31,7 @@ export class SerialBus {
   readonly link: Dlt645Link;
   private port: SerialPort | undefined;
   private stopped = false;
+  private attempt = 0;
   private readonly reopen: SerialReopen;
   lastError: string | undefined;
 
@@ -63,6 +65,7 @@ export class SerialBus {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.attempt++;
     this.reopen.cancel();
     const port = this.port;
     this.port = undefined;
@@ -72,8 +75,19 @@ export class SerialBus {
 
   private open(): void {
     if (this.stopped) return;
+    // A stop (or a newer open) while the package loads makes this attempt stale.
+    const attempt = ++this.attempt;
+    loadSerialPort().then(
+      this.guard((SerialPortClass: typeof SerialPort) => {
+        if (attempt === this.attempt) this.openWith(SerialPortClass);
+      }),
+      this.guard((err: Error) => this.down(`cannot load the serialport package: ${err.message}`)),
+    );
+  }
+
+  private openWith(SerialPortClass: typeof SerialPort): void {
     const { path, baudRate, parity } = this.opts;
-    const port = new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
+    const port = new SerialPortClass({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
     this.port = port;
     port.on(
       'data',

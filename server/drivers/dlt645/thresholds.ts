@@ -73,27 +73,49 @@ function rulesOf(reg: Dlt645Register, t: Thresholds): Rule[] {
   }
 }
 
+/** Every meter shares its driver's thresholds: the rules are built once per thresholds object and table. */
+const SHARED_RULES = new WeakMap<Thresholds, WeakMap<readonly Dlt645Register[], Rule[]>>();
+
+function sharedRules(t: Thresholds, table: readonly Dlt645Register[]): Rule[] {
+  let byTable = SHARED_RULES.get(t);
+  if (!byTable) {
+    byTable = new WeakMap();
+    SHARED_RULES.set(t, byTable);
+  }
+  let built = byTable.get(table);
+  if (!built) {
+    built = table.filter((r) => !r.onDemand).flatMap((r) => rulesOf(r, t));
+    // One bit per rule in a meter's state.
+    if (built.length > 31) throw new Error(`${built.length} threshold rules: at most 31 fit a meter's state`);
+    byTable.set(table, built);
+  }
+  return built;
+}
+
 export class ThresholdWatch {
   private readonly rules: Rule[];
-  private readonly active = new Set<Rule>();
+  /** Bit i set while rule i is beyond its threshold (13 rules: one number per meter). */
+  private active = 0;
 
   constructor(thresholds: Thresholds, table: readonly Dlt645Register[] = DLT645_REGISTERS) {
-    this.rules = table.filter((r) => !r.onDemand).flatMap((r) => rulesOf(r, thresholds));
+    this.rules = sharedRules(thresholds, table);
   }
 
   /** Events for the thresholds these readings crossed (either way). */
   check(values: ReadonlyMap<string, RegisterValue>): DeviceEvent[] {
     const events: DeviceEvent[] = [];
-    for (const rule of this.rules) {
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
       const value = values.get(rule.key);
       if (typeof value !== 'number') continue;
+      const bit = 1 << i;
       const beyond = rule.beyond(value);
       const data = { phase: rule.phase, value, threshold: rule.threshold };
-      if (beyond && !this.active.has(rule)) {
-        this.active.add(rule);
+      if (beyond && !(this.active & bit)) {
+        this.active |= bit;
         events.push({ type: 'alarm', event: rule.event, message: `${rule.what} on phase ${rule.phase}: ${value}`, data });
-      } else if (!beyond && this.active.has(rule)) {
-        this.active.delete(rule);
+      } else if (!beyond && this.active & bit) {
+        this.active &= ~bit;
         events.push({
           type: 'info',
           event: `${rule.event}_cleared`,

@@ -36,6 +36,12 @@ const NONE = -1;
 // Ring reads index `pos & MASK`, always inside the ring: `as number` says so at each read. A
 // helper function for it is not inlined in the per-byte loop and costs a fifth of the
 // throughput on a flood of 0x68 (bench hostile, startRun).
+/**
+ * Positions are kept in Int32Arrays (half the memory of a link's extractor): once this many
+ * bytes went through, the count starts again from zero at the next chunk that finds nothing
+ * held; a stream that keeps bytes held that long (endless garbage) loses those held bytes.
+ */
+const RESTART_AT = 2 ** 30;
 
 export class Dlt645FrameExtractor {
   /** Stream bytes by absolute position, modulo RING. */
@@ -43,10 +49,10 @@ export class Dlt645FrameExtractor {
   /** sums[i & MASK] = sum of every byte before absolute position i, mod 256. */
   private readonly sums = new Uint8Array(RING);
   /** Candidates ending at a position: head of a list linked through `nextSameEnd`, by position. */
-  private readonly endsAt = new Float64Array(RING).fill(NONE);
-  private readonly nextSameEnd = new Float64Array(RING).fill(NONE);
+  private readonly endsAt = new Int32Array(RING).fill(NONE);
+  private readonly nextSameEnd = new Int32Array(RING).fill(NONE);
   /** Open candidates (header complete, frame not yet), in stream order. */
-  private readonly open = new Float64Array(RING);
+  private readonly open = new Int32Array(RING);
   private openHead = 0;
   private openTail = 0;
   /** Absolute positions: bytes seen, next position to classify, first byte still held. */
@@ -60,6 +66,9 @@ export class Dlt645FrameExtractor {
   private garbageBytes = 0;
   readonly stats = new Stats();
 
+  /** @param restartAt bytes after which positions count from zero again (tests make it small). */
+  constructor(private readonly restartAt = RESTART_AT) {}
+
   /** Bytes held while waiting for the rest of a frame (at most one maximal frame). */
   get pending(): number {
     return this.length - this.head;
@@ -71,6 +80,10 @@ export class Dlt645FrameExtractor {
   }
 
   push(chunk: Uint8Array): Dlt645Frame[] {
+    if (this.length >= this.restartAt && (this.head === this.length || this.length >= this.restartAt * 1.5)) {
+      this.garbageBytes += this.length - this.head;
+      this.reset();
+    }
     const frames: Dlt645Frame[] = [];
     const ring = this.ring;
     const sums = this.sums;

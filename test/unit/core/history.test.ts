@@ -34,6 +34,29 @@ describe('history store', () => {
     expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + MINUTE], min: [10, 5], max: [30, 5], last: [20, 5] });
   });
 
+  it('gives back decimal values as they were, and after a jump that moves the series base', () => {
+    const store = new HistoryStore();
+    const add = (key: string, values: number[]) => {
+      for (const v of values) {
+        store.add('d', key, v);
+        vi.advanceTimersByTime(MINUTE);
+      }
+    };
+    const energy = [112280.26, 112280.31, 112281.07, 112299.99];
+    const power = [-1250.5, 0, 3456.7, 15_000.2, -0.1];
+    const voltage = [230.1, 229.9, 0, 241.3];
+    add('e', energy);
+    expect(store.read('d', 'e').last).toEqual(energy);
+    expect(store.read('d', 'e').max).toEqual(energy);
+    // The first reading far off (a meter's first answer 0), then the real counter.
+    add('j', [0, ...energy]);
+    expect(store.read('d', 'j').last.slice(1)).toEqual(energy);
+    add('p', power);
+    expect(store.read('d', 'p').min).toEqual(power);
+    add('v', voltage);
+    expect(store.read('d', 'v').last).toEqual(voltage);
+  });
+
   it('ignores values that have no chart', () => {
     const store = new HistoryStore();
     for (const v of ['on', true, null, Number.NaN, Number.POSITIVE_INFINITY]) store.add('d', 'x', v);

@@ -113,3 +113,25 @@ describe('DTU filter (§8.7 case 7)', () => {
     expect(Buffer.from(parseHeartbeat('ping')).toString()).toBe('ping');
   });
 });
+
+describe('frame extractor over a long-lived link', () => {
+  it('keeps finding every frame after its byte count starts again from zero', () => {
+    const ex = new Dlt645FrameExtractor(100);
+    const seen: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const bytes = i % 3 === 0 ? cat([0xfe, 0x00], ENERGY) : VOLTAGE;
+      // Each frame in two chunks: a chunk that finds bytes held waits for the next to start again.
+      seen.push(...ex.push(bytes.subarray(0, 9)).map((f) => f.control));
+      seen.push(...ex.push(bytes.subarray(9)).map((f) => f.control));
+    }
+    expect(seen).toHaveLength(40);
+    expect(ex.stats.frames).toBe(40);
+    expect(ex.stats.badFrames).toBe(0);
+  });
+
+  it('starts again even while endless garbage keeps bytes held, and still finds the next frame', () => {
+    const ex = new Dlt645FrameExtractor(100);
+    for (let i = 0; i < 50; i++) ex.push(new Uint8Array(20).fill(0x68));
+    expect(ex.push(cat([0x00], ENERGY)).map((f) => f.address)).toEqual(['000000000161']);
+  });
+});
