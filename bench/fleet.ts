@@ -21,7 +21,7 @@ import { Mosquitto } from '../test/support/mosquitto.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function procStat(pid: number): { cpuTicks: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = /VmRSS:\s+(\d+) kB/.exec(status);
   return { cpuTicks: Number(stat[11]) + Number(stat[12]), rssMb: rss ? Number(rss[1]) / 1024 : 0 };
@@ -29,7 +29,7 @@ function procStat(pid: number): { cpuTicks: number; rssMb: number } {
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** @param imageDir an image layout (bench/imageLayout.ts) the bridge runs from, as the add-on runs it. */
@@ -151,7 +151,7 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
     broker_cpu_pct: Number((((brokerAfter.cpuTicks - brokerBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),
     meters_process_cpu_pct: Number((((simAfter.cpuTicks - simBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),
     subscriber_cpu_pct: Number((((subCpu.user + subCpu.system) / 1e6 / elapsed) * 100).toFixed(1)),
-    load_avg_1m_at_end: Number(os.loadavg()[0].toFixed(2)),
+    load_avg_1m_at_end: Number(os.loadavg()[0]!.toFixed(2)),
     machine_cores: os.availableParallelism(),
     rss_mb_per_1000_meters: Number((((after.rssMb - idle.rssMb) / meters) * 1000).toFixed(1)),
     rss_kb_per_meter_beyond_idle: Math.round(((after.rssMb - idle.rssMb) * 1024) / meters),

@@ -95,7 +95,7 @@ function bcd(value: number, spec: { bytes: number; decimals: number; signed: boo
     out.push((hi << 4) | lo);
     n = Math.floor(n / 100);
   }
-  if (spec.signed && value < 0) out[spec.bytes - 1] |= 0x80;
+  if (spec.signed && value < 0) out[spec.bytes - 1]! |= 0x80;
   return out;
 }
 
@@ -143,8 +143,8 @@ class AnswerLog {
   dump(file: string, firstAddress: number): void {
     const lines: string[] = [];
     for (let i = 0; i < this.n; i++) {
-      const address = String(firstAddress + this.meter[i]).padStart(12, '0');
-      lines.push(`${address} ${SPECS[this.di[i]].di.toString(16).padStart(8, '0').toUpperCase()} ${this.at[i]}`);
+      const address = String(firstAddress + this.meter[i]!).padStart(12, '0');
+      lines.push(`${address} ${SPECS[this.di[i]!]!.di.toString(16).padStart(8, '0').toUpperCase()} ${this.at[i]}`);
     }
     writeFileSync(file, lines.join('\n'));
   }
@@ -213,7 +213,7 @@ class Meter {
         buf = buf.subarray(start);
         break;
       }
-      const len = buf[start + 9];
+      const len = buf[start + 9]!;
       if (buf[start + 7] !== 0x68) {
         buf = buf.subarray(start + 1);
         continue;
@@ -223,12 +223,12 @@ class Meter {
         break;
       }
       let sum = 0;
-      for (let i = start; i < start + 10 + len; i++) sum = (sum + buf[i]) & 0xff;
+      for (let i = start; i < start + 10 + len; i++) sum = (sum + buf[i]!) & 0xff;
       if (sum !== buf[start + 10 + len] || buf[start + 11 + len] !== 0x16) {
         buf = buf.subarray(start + 1);
         continue;
       }
-      this.request(buf.subarray(start + 1, start + 7), buf[start + 8], buf.subarray(start + 10, start + 10 + len));
+      this.request(buf.subarray(start + 1, start + 7), buf[start + 8]!, buf.subarray(start + 10, start + 10 + len));
       buf = buf.subarray(start + 12 + len);
     }
     this.pending = Buffer.from(buf);
@@ -243,14 +243,14 @@ class Meter {
     }
     if (control !== READ_DATA || !mine || scrambled.length < 4) return;
     const d = [...scrambled.subarray(0, 4)].map((b) => (b - 0x33) & 0xff);
-    const di = (d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24)) >>> 0;
+    const di = (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0;
     const members = BLOCKS.get(di) ?? [di];
     const specs = members.map((m) => BY_DI.get(m));
     if (specs.some((s) => s === undefined)) {
       this.socket?.write(frame(this.address, 0xc0 | READ_DATA, [NO_DATA]));
       return;
     }
-    const value = (specs as number[]).flatMap((s) => bcd(meterValue(SPECS[s], this.index), SPECS[s]));
+    const value = (specs as number[]).flatMap((s) => bcd(meterValue(SPECS[s]!, this.index), SPECS[s]!));
     this.socket?.write(frame(this.address, 0x80 | READ_DATA, [...diBytes(di), ...value]));
     const now = Date.now();
     for (const s of specs as number[]) this.log.add(this.index, s, now);
@@ -268,7 +268,7 @@ function run(config: FleetMetersConfig): void {
   }
   let next = 0;
   const batch = () => {
-    for (const end = Math.min(next + CONNECT_BATCH, meters.length); next < end; next++) meters[next].connect();
+    for (const end = Math.min(next + CONNECT_BATCH, meters.length); next < end; next++) meters[next]!.connect();
     if (next < meters.length) setTimeout(batch, 20);
   };
   batch();
@@ -286,4 +286,4 @@ function run(config: FleetMetersConfig): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-run(JSON.parse(process.argv[2]) as FleetMetersConfig);
+run(JSON.parse(process.argv[2]!) as FleetMetersConfig);

@@ -17,7 +17,7 @@ import { productionNodeFlags } from './nodeFlags.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(stat[11]) + Number(stat[12]);
 }
 

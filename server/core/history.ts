@@ -46,8 +46,9 @@ class MinuteRing {
       this.min[slot] = delta;
       this.max[slot] = delta;
     } else {
-      if (delta < this.min[slot]) this.min[slot] = delta;
-      if (delta > this.max[slot]) this.max[slot] = delta;
+      // `as number`: slot is below HISTORY_MINUTES, inside the column; a guard here costs every add.
+      if (delta < (this.min[slot] as number)) this.min[slot] = delta;
+      if (delta > (this.max[slot] as number)) this.max[slot] = delta;
     }
     this.last[slot] = delta;
   }
@@ -60,9 +61,10 @@ class MinuteRing {
       const slot = m % HISTORY_MINUTES;
       if (Number.isNaN(this.last[slot])) continue;
       out.t.push(m * MINUTE_MS);
-      out.min.push(this.value(this.min[slot]));
-      out.max.push(this.value(this.max[slot]));
-      out.last.push(this.value(this.last[slot]));
+      // `as number`: slot is below HISTORY_MINUTES, inside the columns.
+      out.min.push(this.value(this.min[slot] as number));
+      out.max.push(this.value(this.max[slot] as number));
+      out.last.push(this.value(this.last[slot] as number));
     }
     return out;
   }
@@ -78,9 +80,10 @@ class MinuteRing {
     const shift = this.base - base;
     for (let i = 0; i < HISTORY_MINUTES; i++) {
       if (Number.isNaN(this.last[i])) continue;
-      this.min[i] += shift;
-      this.max[i] += shift;
-      this.last[i] += shift;
+      // `as number`: i is below HISTORY_MINUTES, inside the columns.
+      this.min[i] = (this.min[i] as number) + shift;
+      this.max[i] = (this.max[i] as number) + shift;
+      this.last[i] = (this.last[i] as number) + shift;
     }
     this.base = base;
   }
@@ -142,7 +145,10 @@ export class HistoryStore {
   /** Every series, for saving to the data directory. */
   entries(): { device: string; key: string; series: HistorySeries }[] {
     return [...this.series.keys()].map((id) => {
-      const [device, key] = id.split('\u0000');
+      // The device id holds no NUL (seriesId's separator); the key after it may.
+      const cut = id.indexOf('\u0000');
+      const device = id.slice(0, cut);
+      const key = id.slice(cut + 1);
       return { device, key, series: this.read(device, key) };
     });
   }

@@ -46,7 +46,8 @@ export class AdoptionGate<C> {
     if (!this.opts.autoAdopt) return 'auto_adopt_off';
     if (meters >= this.opts.maxMeters) return 'max_meters';
     const since = this.now() - MINUTE_MS;
-    while (this.recent.length > 0 && this.recent[0] <= since) this.recent.shift();
+    const firstRecent = this.recent.findIndex((at) => at > since);
+    this.recent.splice(0, firstRecent === -1 ? this.recent.length : firstRecent);
     if (this.recent.length >= this.opts.perMinute) return 'adopt_per_minute';
     return undefined;
   }

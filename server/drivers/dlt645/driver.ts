@@ -458,7 +458,9 @@ class Dlt645Listener implements Dlt645Driver {
   }
 
   private startBus(path: string, meters: Dlt645Meter[]): void {
-    const first = meters[0];
+    // start() lists a port only with the meter that names it, so a bus has a first meter.
+    const [first] = meters;
+    if (!first) return;
     const settings = (m: Dlt645Meter) => `${m.baud ?? 2400} baud, parity ${m.parity ?? 'even'}`;
     for (const m of meters.filter((x) => settings(x) !== settings(first))) {
       this.ctx.reportConfigError(

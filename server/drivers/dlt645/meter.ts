@@ -295,8 +295,8 @@ export class MeterSession {
   private async decideCombinedImport(): Promise<boolean> {
     const frame = await this.exchange(MODE_WORD_DI);
     const reply = frame && parseReply(frame);
-    if (reply?.kind === 'data' && reply.value.length >= 1) {
-      const modeWord = reply.value[0];
+    const modeWord = reply?.kind === 'data' ? reply.value[0] : undefined;
+    if (modeWord !== undefined) {
       const use = combinedIsImportOnly(modeWord);
       const meaning = use ? '00000000 is the import energy' : '00000000 is not the import energy alone, so none is published';
       this.combinedImport = { use, reason: `00010000 refused; mode word ${describeModeWord(modeWord)}: ${meaning}` };
@@ -314,6 +314,9 @@ export class MeterSession {
 
   /** A block DI (e.g. 0201FF00, voltages A, B, C); undefined means "read the members one by one". */
   private async readBlock(blockId: string, members: Dlt645Register[]): Promise<Reading[] | undefined> {
+    // The members share the block's format; with none there is nothing to ask.
+    const [head] = members;
+    if (!head) return [];
     const frame = await this.exchange(blockId);
     if (!frame) return undefined;
     const reply = parseReply(frame);
@@ -326,15 +329,22 @@ export class MeterSession {
       return undefined;
     }
     const value = reply.followUp ? await this.withFollowUps(blockId, reply.value) : reply.value;
-    const values = decodeBlock(value, members[0].format);
-    if (members.some((m) => (m.block?.index ?? 0) >= values.length)) {
-      this.unsupported.set(blockId, `block answer of ${value.length} bytes is too short`);
-      return undefined;
-    }
-    return members.map((m) => {
+    const values = decodeBlock(value, head.format);
+    const readings: Reading[] = [];
+    for (const m of members) {
       const i = m.block?.index ?? 0;
-      return { key: m.key, value: scaleValue(m, values[i]), raw: bcdDigits(value.subarray(i * m.format.bytes, (i + 1) * m.format.bytes)) };
-    });
+      const decoded = values[i];
+      if (decoded === undefined) {
+        this.unsupported.set(blockId, `block answer of ${value.length} bytes is too short`);
+        return undefined;
+      }
+      readings.push({
+        key: m.key,
+        value: scaleValue(m, decoded),
+        raw: bcdDigits(value.subarray(i * m.format.bytes, (i + 1) * m.format.bytes)),
+      });
+    }
+    return readings;
   }
 
   /** Read one DI with retries; undefined after the retries timed out. */

@@ -104,8 +104,7 @@ export class ThresholdWatch {
   /** Events for the thresholds these readings crossed (either way). */
   check(values: ReadonlyMap<string, RegisterValue>): DeviceEvent[] {
     const events: DeviceEvent[] = [];
-    for (let i = 0; i < this.rules.length; i++) {
-      const rule = this.rules[i];
+    for (const [i, rule] of this.rules.entries()) {
       const value = values.get(rule.key);
       if (typeof value !== 'number') continue;
       const bit = 1 << i;

@@ -91,6 +91,16 @@ describe('history store', () => {
     expect(store.read('d', 'k0').last).toEqual([1]);
   });
 
+  it('lists every series by device and whole key, a key holding the id separator included', () => {
+    const store = new HistoryStore();
+    store.add('d', 'p', 1);
+    store.add('d', 'a\u0000b', 2);
+    expect(store.entries().map(({ device, key, series }) => ({ device, key, last: series.last }))).toEqual([
+      { device: 'd', key: 'p', last: [1] },
+      { device: 'd', key: 'a\u0000b', last: [2] },
+    ]);
+  });
+
   it('follows the hub: accepted numeric readings in, removed devices out', async () => {
     const hub = new Hub();
     const store = new HistoryStore();

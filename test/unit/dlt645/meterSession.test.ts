@@ -103,4 +103,22 @@ describe('MeterSession', () => {
     await s.read(['voltageA', 'voltageB']);
     expect(asked).toEqual(['02010100', '02010200']);
   });
+
+  it('reads the members one by one when a block answer is too short for them, and skips that block afterwards', async () => {
+    const asked: string[] = [];
+    const link = scriptedLink((req) => {
+      const di = diFromBytes(req.data);
+      asked.push(di);
+      if (di === '0201FF00') return [readDataReply(ADDRESS, di, Uint8Array.of(0x01, 0x23, 0x02, 0x23))];
+      return [readDataReply(ADDRESS, di, Uint8Array.of(0x09, 0x22))];
+    });
+    const { session: s } = newSession(link);
+    const one = await s.read(['voltageA', 'voltageB', 'voltageC']);
+    expect(one.map((r) => r.value)).toEqual([220.9, 220.9, 220.9]);
+    expect(asked).toEqual(['0201FF00', '02010100', '02010200', '02010300']);
+    expect(s.diagnostics().unsupported).toEqual({ '0201FF00': 'block answer of 4 bytes is too short' });
+    asked.length = 0;
+    await s.read(['voltageA', 'voltageB', 'voltageC']);
+    expect(asked).toEqual(['02010100', '02010200', '02010300']);
+  });
 });
