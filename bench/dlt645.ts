@@ -140,3 +140,9 @@ export const hostileListener: HostileListener = {
   patterns: [{ name: 'run of 0x68', bytes: [0x68] }],
   flood,
 };
+
+/** The dial-in fleet against one bridge, and several bridges behind HAProxy on a NATS cluster. */
+export const suites = {
+  fleet: () => import('./dlt645/fleet.ts'),
+  scaleout: () => import('./dlt645/scaleout.ts'),
+};

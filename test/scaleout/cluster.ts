@@ -2,7 +2,7 @@
  * Wattwire scaled out on loopback, from the parts docs/scale-out.md describes: a three-node
  * NATS cluster (MQTT over JetStream), HAProxy in TCP mode in front of the dial-in ports, and
  * Wattwire instances as child processes, each with its own bridge topic and its own first
- * broker node. Used by the scale-out test and bench/scaleout.ts. Everything it starts is
+ * broker node. Used by the scale-out test and bench/dlt645/scaleout.ts. Everything it starts is
  * killed by `stop()`, and by a process exit hook should the caller never get there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
  * The DL/T 645 dial-in fleet: N meters dial in to the bridge (a child process), which polls
  * them and publishes to a real Mosquitto. The meters are a separate process
- * (bench/fleetMeters.ts) speaking plain DL/T 645 with none of Wattwire's code. Figures per
+ * (bench/dlt645/fleetMeters.ts) speaking plain DL/T 645 with none of Wattwire's code. Figures per
  * fleet size: readings per second sustained, p50/p99 latency from the meter's answer to the
  * MQTT message arriving (the meters answer on loopback as soon as the request arrives, so
  * this is request to publish), the bridge's RSS idle and under load and its CPU, and the
@@ -12,11 +12,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { freePort } from '../server/sim/freePort.ts';
+import { freePort } from '../../server/sim/freePort.ts';
 import type { FleetMetersConfig } from './fleetMeters.ts';
-import { buildImageLayout } from './imageLayout.ts';
-import { productionNodeFlags } from './nodeFlags.ts';
-import { Mosquitto } from '../test/support/mosquitto.ts';
+import { buildImageLayout } from '../imageLayout.ts';
+import { productionNodeFlags } from '../nodeFlags.ts';
+import { Mosquitto } from '../../test/support/mosquitto.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,7 +158,7 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
   };
 }
 
-/** Registers published per meter per poll: the 21 the fleet's meters answer (bench/fleetMeters.ts). */
+/** Registers published per meter per poll: the 21 the fleet's meters answer (bench/dlt645/fleetMeters.ts). */
 const READINGS_PER_POLL = 21;
 
 /**

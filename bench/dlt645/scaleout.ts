@@ -10,10 +10,10 @@
  * beyond the 20,000 of the build machine.
  */
 import os from 'node:os';
-import { startDlt645Sim } from '../server/sim/dlt645/tcpSim.ts';
-import { procUsage, ScaleOutCluster } from '../test/scaleout/cluster.ts';
-import { FleetWatch } from '../test/scaleout/fleetWatch.ts';
-import { waitFor } from '../test/support/ports.ts';
+import { startDlt645Sim } from '../../server/sim/dlt645/tcpSim.ts';
+import { procUsage, ScaleOutCluster } from '../../test/scaleout/cluster.ts';
+import { FleetWatch } from '../../test/scaleout/fleetWatch.ts';
+import { waitFor } from '../../test/support/ports.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
