@@ -113,10 +113,10 @@ describe('the panel on a 390 px phone', () => {
     await page.locator('[data-kind]').first().waitFor();
     const kindsOffered = await page.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? ''));
     for (const kind of kindsOffered) {
-      // Through the overview: a hash change to the same page would keep the chosen kind.
-      await open('#/');
+      // A fresh load: a hash change to the same page would keep the chosen kind.
       await open('#/onboarding');
-      await page.locator(`[data-kind="${kind}"]`).click();
+      await page.reload();
+      await page.locator(`[data-kind="${kind}"]`).click({ timeout: 90_000 });
       await page.locator('form').first().waitFor();
       await expectFits(`onboarding ${kind}`);
     }
