@@ -25,7 +25,7 @@ RUN cp /src/package.json /src/package-lock.json ./ \
 
 FROM ${BUILD_FROM}
 ARG BUILD_ARCH
-ARG BUILD_VERSION=0.2.0
+ARG BUILD_VERSION=0.3.0
 RUN apk add --no-cache nodejs
 ENV NODE_ENV=production
 # The same layout as the source tree (server/, ui/dist, package.json side by side), so
