@@ -29,3 +29,21 @@ export function validDeviceItems<S extends z.ZodType>(
   });
   return out;
 }
+
+/**
+ * The first entry of each device (by `keyOf`, the fields that make it that device); a later
+ * entry naming the same device is handed to `duplicate` to be reported, and skipped.
+ */
+export function firstOfEach<T>(
+  items: DeviceItem<T>[],
+  keyOf: (config: T) => string,
+  duplicate: (item: DeviceItem<T>) => void,
+): DeviceItem<T>[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = keyOf(item.config);
+    if (!seen.has(key)) return seen.add(key);
+    duplicate(item);
+    return false;
+  });
+}

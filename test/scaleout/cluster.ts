@@ -7,12 +7,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../../server/sim/freePort.ts';
-import { waitFor } from '../support/ports.ts';
+import { waitFor, canConnect } from '../support/ports.ts';
 
 export const NATS_BINARY = '/usr/sbin/nats-server';
 export const HAPROXY_BINARY = '/usr/sbin/haproxy';
@@ -42,17 +41,6 @@ async function kill(child: ChildProcess | undefined): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGKILL');
   await exited;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** RSS (MB) and CPU time (s) of a running process, from /proc. */

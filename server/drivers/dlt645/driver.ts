@@ -18,6 +18,7 @@ import { SessionBoundary } from '../../core/sessionBoundary.ts';
 import { parseHeartbeat } from '../../protocols/dlt645/dtu.ts';
 import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import type { DialInClaim, DialInClaimFactory, DialInMeter } from '../dialIn.ts';
+import { firstOfEach } from '../../options/deviceItems.ts';
 import { devicesOf } from '../definition.ts';
 import type { Driver, DriverContext, PendingDevice } from '../types.ts';
 import { dlt645Definition } from './definition.ts';
@@ -115,11 +116,13 @@ class Dlt645Listener implements Dlt645Driver {
 
   async start(): Promise<void> {
     const byPort = new Map<string, Dlt645Meter[]>();
-    for (const { index, config } of devicesOf(this.ctx, dlt645Definition)) {
-      if (this.configured.has(config.address)) {
-        this.ctx.reportConfigError(`dlt645_meters[${index}]`, `address ${config.address} is listed twice; the first entry is used`);
-        continue;
-      }
+    const meters = firstOfEach(
+      devicesOf(this.ctx, dlt645Definition),
+      (c) => c.address,
+      ({ index, config }) =>
+        this.ctx.reportConfigError(`dlt645_meters[${index}]`, `address ${config.address} is listed twice; the first entry is used`),
+    );
+    for (const { config } of meters) {
       this.configured.set(config.address, config);
       if (config.serial_port) byPort.set(config.serial_port, [...(byPort.get(config.serial_port) ?? []), config]);
     }

@@ -3,24 +3,21 @@
  * address and port, shared by the devices behind it (each its own unit id) and asked one
  * request at a time.
  */
-import { SessionBoundary } from '../../core/sessionBoundary.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SessionBoundary } from '../../core/sessionBoundary.ts';
+import { type DeviceItem, firstOfEach } from '../../options/deviceItems.ts';
 import { decodeModel } from '../../protocols/sunspec/block.ts';
 import { findBase, readSpan, walkChain } from '../../protocols/sunspec/chain.ts';
 import { modelDef } from '../../protocols/sunspec/definitions.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { devicesOf } from '../definition.ts';
-import type { ConnectionTestResult, Driver, DriverContext } from '../types.ts';
+import { SessionDriver } from '../sessionDriver.ts';
+import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
 import { sunspecDefinition } from './definition.ts';
 import { ModbusExceptionError, ModbusLink, UnreachableError } from './modbusLink.ts';
 import { type SunSpecDevice, sunspecDevice, sunspecListedKey } from './options.ts';
 import { deviceIdFor, identityOf } from './identity.ts';
 import { DeviceSession } from './session.ts';
-
-/** One device's session and the boundary that replaces it with a fresh one after an internal error. */
-interface Guarded {
-  readonly session: DeviceSession;
-  readonly boundary: SessionBoundary;
-}
 
 export interface SunSpecDriverOptions {
   /** Overrides every device's poll_interval (tests). */
@@ -28,80 +25,89 @@ export interface SunSpecDriverOptions {
 }
 
 export function createSunSpecDriver(ctx: DriverContext, opts: SunSpecDriverOptions = {}): Driver {
-  const guarded: Guarded[] = [];
-  const links = new Map<string, ModbusLink>();
-  const linkFor = (config: SunSpecDevice): ModbusLink => {
-    const key = `${config.host}:${config.port}`;
-    let link = links.get(key);
-    if (!link) {
-      link = new ModbusLink(config.host, config.port);
-      links.set(key, link);
-    }
-    return link;
-  };
-  const guard = (config: SunSpecDevice): Guarded => {
-    let session: DeviceSession;
-    const log = ctx.log.child({ device: config.name ?? `${config.host}#${config.unit_id}` });
-    const boundary: SessionBoundary = new SessionBoundary({
+  return new SunSpecDriver(ctx, opts);
+}
+
+class SunSpecDriver extends SessionDriver<SunSpecDevice, DeviceSession> {
+  readonly kind = 'sunspec';
+  /** One connection per address and port, shared by the unit ids behind it. */
+  private readonly links = new Map<string, ModbusLink>();
+
+  constructor(
+    ctx: DriverContext,
+    private readonly opts: SunSpecDriverOptions,
+  ) {
+    super(ctx);
+  }
+
+  protected entries(): DeviceItem<SunSpecDevice>[] {
+    return firstOfEach(
+      devicesOf(this.ctx, sunspecDefinition),
+      (c) => sunspecListedKey({ ...c, id: undefined }),
+      ({ index, config }) =>
+        this.ctx.reportConfigError(
+          `sunspec[${index}]`,
+          `${config.host}:${config.port} unit ${config.unit_id} is listed twice; the first entry is used`,
+        ),
+    );
+  }
+
+  protected logName({ config }: DeviceItem<SunSpecDevice>): string {
+    return config.name ?? `${config.host}#${config.unit_id}`;
+  }
+
+  protected describe({ config }: DeviceItem<SunSpecDevice>): string {
+    return `SunSpec device ${config.host}:${config.port} unit ${config.unit_id}`;
+  }
+
+  protected createSession({ config }: DeviceItem<SunSpecDevice>, log: Logger, boundary: SessionBoundary): DeviceSession {
+    const { ctx, opts } = this;
+    return new DeviceSession(config, {
       hub: ctx.hub,
       log,
-      describe: () => `SunSpec device ${config.host}:${config.port} unit ${config.unit_id}`,
-      devices: () => (session.deviceId ? [session.deviceId] : []),
-      halt: () => session.stop(),
-      restart: () => {
-        session = create();
-        session.start();
-      },
-    });
-    const create = () =>
-      new DeviceSession(config, { hub: ctx.hub, log, link: linkFor(config), dataDir: ctx.dataDir, boundary, intervalMs: opts.intervalMs });
-    session = create();
-    return {
+      link: this.linkFor(config),
+      dataDir: ctx.dataDir,
       boundary,
-      get session() {
-        return session;
-      },
+      intervalMs: opts.intervalMs,
+    });
+  }
+
+  /** Sessions are told to stop first, then their connections close, which ends a request in flight at once. */
+  override async stop(): Promise<void> {
+    const links = [...this.links.values()];
+    this.links.clear();
+    const sessions = super.stop();
+    await Promise.all(links.map((l) => l.close()));
+    await sessions;
+  }
+
+  diagnostics(): DriverDiagnostics {
+    return {
+      devices: this.sessions().map((s) => ({
+        host: s.config.host,
+        port: s.config.port,
+        unitId: s.config.unit_id,
+        device: s.deviceId ?? null,
+        ...s.pollCost,
+      })),
+      connections: [...this.links.values()].map((l) => ({ address: l.label, ...l.stats })),
     };
-  };
-  return {
-    kind: 'sunspec',
-    async start() {
-      const listed = new Set<string>();
-      for (const { index, config } of devicesOf(ctx, sunspecDefinition)) {
-        const key = sunspecListedKey({ ...config, id: undefined });
-        if (listed.has(key)) {
-          ctx.reportConfigError(
-            `sunspec[${index}]`,
-            `${config.host}:${config.port} unit ${config.unit_id} is listed twice; the first entry is used`,
-          );
-          continue;
-        }
-        listed.add(key);
-        const slot = guard(config);
-        guarded.push(slot);
-        slot.session.start();
-      }
-    },
-    async stop() {
-      for (const { boundary } of guarded) boundary.dispose();
-      await Promise.all(guarded.map(({ session }) => session.stop()));
-      await Promise.all([...links.values()].map((l) => l.close()));
-    },
-    diagnostics() {
-      return {
-        devices: guarded.map(({ session: s }) => ({
-          host: s.config.host,
-          port: s.config.port,
-          unitId: s.config.unit_id,
-          device: s.deviceId ?? null,
-          ...s.pollCost,
-        })),
-        connections: [...links.values()].map((l) => ({ address: l.label, ...l.stats })),
-      };
-    },
-    // A device that takes one connection only is asked over the connection the driver already has.
-    testConnection: (config) => testConnection(config, links),
-  };
+  }
+
+  /** A device that takes one connection only is asked over the connection the driver already has. */
+  testConnection(config: unknown): Promise<ConnectionTestResult> {
+    return testConnection(config, this.links);
+  }
+
+  private linkFor(config: SunSpecDevice): ModbusLink {
+    const key = `${config.host}:${config.port}`;
+    let link = this.links.get(key);
+    if (!link) {
+      link = new ModbusLink(config.host, config.port);
+      this.links.set(key, link);
+    }
+    return link;
+  }
 }
 
 /** Onboarding: find the marker and the models, and name the device from model 1. */

@@ -111,11 +111,16 @@ export class DeviceSession {
     this.loop.start();
   }
 
-  /** Stops polling; resolves once what was learnt is saved. */
+  deviceIds(): string[] {
+    return this.handle ? [this.handle.id] : [];
+  }
+
+  /** Stops polling; resolves once the poll under way has ended and what was learnt is saved. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.loop.stop();
+    const running = this.loop.stop();
     this.warnings.stop();
+    await running;
     await this.saving;
   }
 

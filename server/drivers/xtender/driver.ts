@@ -1,7 +1,7 @@
 /** Studer Xtender systems through Xcom-232i gateways: one session per configured serial port. */
 import type { Logger } from '../../core/logger.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
-import type { DeviceItem } from '../../options/deviceItems.ts';
+import { type DeviceItem, firstOfEach } from '../../options/deviceItems.ts';
 import { devicesOf } from '../definition.ts';
 import { SessionDriver } from '../sessionDriver.ts';
 import type { ConnectionTestResult, Driver, DriverContext, DriverDiagnostics } from '../types.ts';
@@ -30,15 +30,12 @@ class XtenderDriver extends SessionDriver<XtenderLink, XtenderSession> {
   }
 
   protected entries(): DeviceItem<XtenderLink>[] {
-    const seen = new Set<string>();
-    return devicesOf(this.ctx, xtenderDefinition).filter(({ index, config }) => {
-      if (seen.has(config.serial_port)) {
-        this.ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`);
-        return false;
-      }
-      seen.add(config.serial_port);
-      return true;
-    });
+    return firstOfEach(
+      devicesOf(this.ctx, xtenderDefinition),
+      (c) => c.serial_port,
+      ({ index, config }) =>
+        this.ctx.reportConfigError(`xtender[${index}].serial_port`, `${config.serial_port} is already used by another xtender entry`),
+    );
   }
 
   protected logName({ config }: DeviceItem<XtenderLink>): string {

@@ -6,22 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { Mosquitto } from '../../support/mosquitto.ts';
 import { MqttProbe } from '../../support/mqttProbe.ts';
-import { freePort, waitFor } from '../../support/ports.ts';
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
+import { freePort, waitFor, canConnect } from '../../support/ports.ts';
 
 describe('wattwire process', () => {
   let broker: Mosquitto;
