@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import type { SessionBoundary } from '../../core/sessionBoundary.ts';
-import type { DeviceItem } from '../../options/deviceItems.ts';
+import { type DeviceItem, firstOfEach } from '../../options/deviceItems.ts';
 import { describeZodError } from '../../options/errors.ts';
 import { devicesOf } from '../definition.ts';
 import { SessionDriver } from '../sessionDriver.ts';
@@ -23,15 +23,11 @@ class KostalDriver extends SessionDriver<KostalInverter, InverterSession> {
   readonly kind = 'kostal';
 
   protected entries(): DeviceItem<KostalInverter>[] {
-    const hosts = new Set<string>();
-    return devicesOf(this.ctx, kostalDefinition).filter(({ index, config }) => {
-      if (hosts.has(config.host)) {
-        this.ctx.reportConfigError(`kostal[${index}]`, `host ${config.host} is listed twice; the first entry is used`);
-        return false;
-      }
-      hosts.add(config.host);
-      return true;
-    });
+    return firstOfEach(
+      devicesOf(this.ctx, kostalDefinition),
+      (c) => c.host,
+      ({ index, config }) => this.ctx.reportConfigError(`kostal[${index}]`, `host ${config.host} is listed twice; the first entry is used`),
+    );
   }
 
   protected logName({ config }: DeviceItem<KostalInverter>): string {

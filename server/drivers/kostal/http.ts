@@ -14,6 +14,8 @@ export interface HttpTarget {
   username?: string;
   password?: string;
   timeoutMs: number;
+  /** Ends a request in flight at once (the session stops). */
+  signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -45,10 +47,12 @@ export function httpGet(target: HttpTarget, path: string): Promise<HttpAnswer> {
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let settled = false;
+    const stopped = (): void => fail(new Error('stopped'));
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      target.signal?.removeEventListener('abort', stopped);
       req.destroy();
       reject(err);
     };
@@ -72,9 +76,12 @@ export function httpGet(target: HttpTarget, path: string): Promise<HttpAnswer> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        target.signal?.removeEventListener('abort', stopped);
         resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) });
       });
     });
+    if (target.signal?.aborted) stopped();
+    else target.signal?.addEventListener('abort', stopped, { once: true });
     req.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? '';
       if (UNREACHABLE_CODES.has(code))

@@ -59,6 +59,8 @@ export class InverterSession {
   private provisionalId: string | undefined;
   /** The identity was read from the inverter in this run (a stored one may predate the serial number). */
   private identified = false;
+  /** Ends the request of a poll under way when the session stops. */
+  private readonly stopping = new AbortController();
 
   constructor(
     readonly config: KostalInverter,
@@ -89,6 +91,7 @@ export class InverterSession {
   async stop(): Promise<void> {
     const running = this.loop.stop();
     this.warnings.stop();
+    this.stopping.abort();
     await running;
   }
 
@@ -101,6 +104,8 @@ export class InverterSession {
       assessment = this.watch.onReading(snapshot, this.now());
       this.publishSnapshot(snapshot, assessment.availability === 'asleep');
     } catch (err) {
+      // A stopped session reports nothing: its request was ended on purpose.
+      if (this.stopping.signal.aborted) return;
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof UnreachableError) {
         assessment = this.watch.onUnreachable(message, this.now());
@@ -120,7 +125,7 @@ export class InverterSession {
   }
 
   private async readSnapshot(): Promise<InverterSnapshot> {
-    const target = targetOf(this.config);
+    const target = { ...targetOf(this.config), signal: this.stopping.signal };
     const generation = this.config.generation !== 'auto' ? this.config.generation : (this.stored?.identity.generation ?? 'auto');
     this.client ??= await InverterClient.connect(target, generation);
     const started = Date.now();
