@@ -30,9 +30,22 @@ export function pollIntervals(options: Options, definition: DriverDefinition): n
   return definition.pollIntervals(validDevices(options, definition), settings(options, definition) as never);
 }
 
+/** Built once per options object: the start-up sweep asks it for every remembered device. */
+const LISTED = new WeakMap<Options, Map<DriverDefinition, ReadonlySet<string>>>();
+
 /** The `DeviceInfo.listed` keys of the entries in the options now. */
-export function listedKeys(options: Options, definition: DriverDefinition): string[] {
-  return validDevices(options, definition).map((d) => definition.listedKey(d as never));
+export function listedKeys(options: Options, definition: DriverDefinition): ReadonlySet<string> {
+  let byDefinition = LISTED.get(options);
+  if (!byDefinition) {
+    byDefinition = new Map();
+    LISTED.set(options, byDefinition);
+  }
+  let keys = byDefinition.get(definition);
+  if (!keys) {
+    keys = new Set(validDevices(options, definition).map((d) => definition.listedKey(d as never)));
+    byDefinition.set(definition, keys);
+  }
+  return keys;
 }
 
 /** Changes when anything in the driver's sections changes (then the driver restarts). */

@@ -13,7 +13,7 @@ import type { Options } from './options/schema.ts';
 export function stillListed(options: Options, entry: LedgerEntry): boolean {
   const definition = definitionOf(entry.kind);
   if (!definition || !driverActive(options, definition)) return false;
-  return entry.listed === undefined || listedKeys(options, definition).includes(entry.listed);
+  return entry.listed === undefined || listedKeys(options, definition).has(entry.listed);
 }
 
 export function unlistedDevices(hub: Hub, options: Options, kind: string): DeviceRecord[] {
