@@ -1,11 +1,9 @@
 /** The live stream over a real socket: a snapshot first, then readings and status as they happen. */
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { Hub } from '../../../server/core/hub.ts';
-import { createLogger } from '../../../server/core/logger.ts';
-import { optionsSchema } from '../../../server/options/schema.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 import { waitFor } from '../../support/ports.ts';
+import { testWebContext } from '../../support/webContext.ts';
 
 describe('live stream', () => {
   it('pushes a snapshot, then readings and status changes', async () => {
@@ -13,25 +11,10 @@ describe('live stream', () => {
     const handle = hub.addDevice({ id: 'm1', kind: 'test', name: 'M1' }, [
       { key: 'power', name: 'Power', unit: 'W', deviceClass: 'power', stateClass: 'measurement' },
     ]);
-    const app = await createWebServer(
-      {
-        hub,
-        log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
-        version: 't',
-        startedAt: Date.now(),
-        dataDir: '/tmp',
-        broker: () => ({ source: 'embedded', url: '', connected: true, queued: 0, dropped: 0, published: 0 }),
-        brokerLogin: () => undefined,
-        stats: () => ({}),
-        recentLogs: () => [],
-        configErrors: () => [],
-        options: () => optionsSchema.parse({}),
-        saveOptions: async () => optionsSchema.parse({}),
-        drivers: () => new Map(),
-        removeDevice: async () => false,
-      },
-      { ingressOnly: false, uiDir: '/nonexistent' },
-    );
+    const app = await createWebServer(testWebContext(hub, { removeDevice: async () => false }), {
+      ingressOnly: false,
+      uiDir: '/nonexistent',
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const abort = new AbortController();

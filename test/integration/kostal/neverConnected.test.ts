@@ -16,6 +16,7 @@ import { KostalSim } from '../../../server/sim/kostal/simulator.ts';
 import type { WebContext } from '../../../server/web/context.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
+import { testWebContext } from '../../support/webContext.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -23,22 +24,7 @@ afterEach(async () => {
 });
 
 function webContext(hub: Hub): WebContext {
-  return {
-    hub,
-    log: createLogger('silent'),
-    version: 'test',
-    startedAt: Date.now(),
-    dataDir: '/nonexistent',
-    broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 0 }),
-    brokerLogin: () => undefined,
-    stats: () => ({}),
-    recentLogs: () => [],
-    configErrors: () => [],
-    options: () => optionsSchema.parse({}),
-    saveOptions: async () => optionsSchema.parse({}),
-    drivers: () => new Map(),
-    removeDevice: (id) => hub.removeDevice(id),
-  };
+  return testWebContext(hub, { dataDir: '/nonexistent' });
 }
 
 /** The Kostal driver for one inverter, its web API, the statuses it went through and its warnings. */

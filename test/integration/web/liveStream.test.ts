@@ -7,14 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http, { type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { setImmediate as turn } from 'node:timers/promises';
-import { Writable } from 'node:stream';
 import { type DeviceRecord, Hub, type HubEvents, type PublishedReading } from '../../../server/core/hub.ts';
-import { createLogger } from '../../../server/core/logger.ts';
-import { optionsSchema } from '../../../server/options/schema.ts';
 import type { BrokerInfo } from '../../../server/web/context.ts';
 import { type LiveSubscription, MAX_QUEUED_BYTES, openLiveStream } from '../../../server/web/liveStream.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 import { waitFor } from '../../support/ports.ts';
+import { testWebContext } from '../../support/webContext.ts';
 
 const HUB_EVENTS: (keyof HubEvents)[] = ['readings', 'status', 'device-added', 'device-changed', 'device-removed', 'event', 'diagnostics'];
 const broker = (): BrokerInfo => ({
@@ -104,25 +102,10 @@ describe('live stream backpressure', () => {
 describe('live stream lifetime', () => {
   it('removes every hub listener when a client goes, and ends open streams when the server closes', async () => {
     const { hub } = meterHub();
-    const app = await createWebServer(
-      {
-        hub,
-        log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
-        version: 't',
-        startedAt: Date.now(),
-        dataDir: '/tmp',
-        broker,
-        brokerLogin: () => undefined,
-        stats: () => ({}),
-        recentLogs: () => [],
-        configErrors: () => [],
-        options: () => optionsSchema.parse({}),
-        saveOptions: async () => optionsSchema.parse({}),
-        drivers: () => new Map(),
-        removeDevice: async () => false,
-      },
-      { ingressOnly: false, uiDir: '/nonexistent' },
-    );
+    const app = await createWebServer(testWebContext(hub, { broker, removeDevice: async () => false }), {
+      ingressOnly: false,
+      uiDir: '/nonexistent',
+    });
     closers.push(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as net.AddressInfo;

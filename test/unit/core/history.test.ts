@@ -2,15 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { HISTORY_MINUTES, HistoryStore } from '../../../server/core/history.ts';
 import { HISTORY_FILE, HistoryFileError, loadHistory, saveHistory } from '../../../server/core/historyFile.ts';
 import { Hub } from '../../../server/core/hub.ts';
-import { createLogger } from '../../../server/core/logger.ts';
-import { optionsSchema } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
 import { historyRoutes } from '../../../server/web/routes/history.ts';
 import { createWebServer } from '../../../server/web/server.ts';
+import { testWebContext } from '../../support/webContext.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -171,22 +169,7 @@ describe('history route', () => {
   });
 
   function context(hub: Hub): WebContext {
-    return {
-      hub,
-      log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
-      version: '0.1.0',
-      startedAt: Date.now(),
-      dataDir: dir,
-      broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 1 }),
-      brokerLogin: () => undefined,
-      stats: () => ({}),
-      recentLogs: () => [],
-      configErrors: () => [],
-      options: () => optionsSchema.parse({}),
-      saveOptions: async () => optionsSchema.parse({}),
-      drivers: () => new Map(),
-      removeDevice: (id) => hub.removeDevice(id),
-    };
+    return testWebContext(hub, { dataDir: dir });
   }
 
   it('serves a value with its unit, refuses bad keys, and keeps the history over a restart', async () => {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { CommandError, Hub, WritesOffError } from '../../../server/core/hub.ts';
 import { OptionsError } from '../../../server/options/load.ts';
 import { createLogger, LogRing } from '../../../server/core/logger.ts';
-import { optionsSchema } from '../../../server/options/schema.ts';
 import type { WebContext } from '../../../server/web/context.ts';
 import { createWebServer } from '../../../server/web/server.ts';
 import { isLoopbackHost, webExposure, WebExposureError } from '../../../server/web/exposure.ts';
@@ -13,6 +12,7 @@ import type { RoutePlugin } from '../../../server/web/api.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../../server/web/httpErrors.ts';
 import { ROUTE_MODULES } from '../../../server/web/routes/index.ts';
 import { sameToken } from '../../../server/web/tokenAuth.ts';
+import { testWebContext } from '../../support/webContext.ts';
 
 function context(): WebContext {
   const hub = new Hub();
@@ -26,22 +26,7 @@ function context(): WebContext {
       { read: async (keys) => keys.map((k) => ({ key: k, value: 1234 })) },
     )
     .setStatus('online');
-  return {
-    hub,
-    log: createLogger('fatal', new Writable({ write: (_c, _e, cb) => cb() })),
-    version: '0.1.0',
-    startedAt: Date.now(),
-    dataDir: '/tmp',
-    broker: () => ({ source: 'embedded', url: 'mqtt://127.0.0.1:1883', connected: true, queued: 0, dropped: 0, published: 1 }),
-    brokerLogin: () => undefined,
-    stats: () => ({}),
-    recentLogs: () => [],
-    configErrors: () => [],
-    options: () => optionsSchema.parse({}),
-    saveOptions: async () => optionsSchema.parse({}),
-    drivers: () => new Map(),
-    removeDevice: (id) => hub.removeDevice(id),
-  };
+  return testWebContext(hub);
 }
 
 describe('web server', () => {
