@@ -3,6 +3,7 @@
  * so a dead device is not hammered and a recovered one is polled at its normal rate.
  */
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import { Deadline, deadlines } from './deadlines.ts';
 
 export interface PollLoopOptions {
   intervalMs: number;
@@ -13,7 +14,8 @@ export interface PollLoopOptions {
 }
 
 export class PollLoop {
-  private timer: NodeJS.Timeout | undefined;
+  /** When the next run starts, on the process's shared timer. */
+  private readonly next = new Deadline(() => this.begin());
   private running = false;
   private stopped = true;
   /** The run under way, for `stop()` to wait for. */
@@ -39,15 +41,13 @@ export class PollLoop {
   /** No run starts after this; settles once the run under way (if any) has finished. */
   stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    deadlines.cancel(this.next);
     return this.current ?? Promise.resolve();
   }
 
   /** Run now (e.g. a device just connected) unless a run is under way. */
   trigger(): void {
     if (this.stopped || this.running) return;
-    clearTimeout(this.timer);
     this.schedule(0);
   }
 
@@ -56,12 +56,13 @@ export class PollLoop {
   }
 
   private schedule(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.current = this.run().finally(() => {
-        this.current = undefined;
-      });
-    }, delay);
-    this.timer.unref?.();
+    deadlines.arm(this.next, delay);
+  }
+
+  private begin(): void {
+    this.current = this.run().finally(() => {
+      this.current = undefined;
+    });
   }
 
   private async run(): Promise<void> {

@@ -18,6 +18,7 @@ import type { Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import { diFromBytes, readAddressRequest, readDataRequest } from '../../protocols/dlt645/messages.ts';
 import { decideDialIn, type DialInClaim, type DialInLink, type DialInMeter } from '../dialIn.ts';
 import { Dlt645Link, type LinkTotals } from './link.ts';
+import { Deadline, deadlines } from '../../core/deadlines.ts';
 
 export interface DtuConnectionOptions {
   timeoutMs: number;
@@ -62,8 +63,11 @@ export class DtuConnection {
   /** Addresses whose claim (a real read) is under way on this connection. */
   readonly claiming = new Set<string>();
   private identified = false;
-  private identifyTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  /** The next round of asking a silent connection who it is. */
+  private readonly identifyDue = new Deadline(() => this.guarded(() => this.identifyTick()));
+  private identifyAttemptsLeft: number;
+  /** When it is next checked for having sent nothing valid for too long. */
+  private readonly idleCheck = new Deadline(() => this.guarded(() => this.idleTick()));
   private lastValidAt = Date.now();
   private bytesSinceValid = 0;
   private closed = false;
@@ -101,14 +105,15 @@ export class DtuConnection {
     socket.on('close', () =>
       this.guarded(() => {
         this.closed = true;
-        clearTimeout(this.identifyTimer);
-        clearTimeout(this.idleTimer);
+        deadlines.cancel(this.identifyDue);
+        deadlines.cancel(this.idleCheck);
         this.link.detach(this.closeReason);
         this.events.closed(this, this.closeReason);
       }),
     );
-    this.scheduleIdentify(opts.identifyAttempts);
-    this.armIdleTimer(opts.idleTimeoutMs);
+    this.identifyAttemptsLeft = opts.identifyAttempts;
+    this.scheduleIdentify();
+    deadlines.arm(this.idleCheck, opts.idleTimeoutMs);
   }
 
   get isIdentified(): boolean {
@@ -199,17 +204,10 @@ export class DtuConnection {
     this.events.foreign(this, decision.claim, decision.address);
   }
 
-  private armIdleTimer(ms: number): void {
-    this.idleTimer = setTimeout(
-      () =>
-        this.guarded(() => {
-          const idle = Date.now() - this.lastValidAt;
-          if (idle < this.opts.idleTimeoutMs) return this.armIdleTimer(this.opts.idleTimeoutMs - idle);
-          this.overBudget(`no valid meter frame for ${Math.round(idle / 1000)} s`);
-        }),
-      ms,
-    );
-    this.idleTimer.unref();
+  private idleTick(): void {
+    const idle = Date.now() - this.lastValidAt;
+    if (idle < this.opts.idleTimeoutMs) deadlines.arm(this.idleCheck, this.opts.idleTimeoutMs - idle);
+    else this.overBudget(`no valid meter frame for ${Math.round(idle / 1000)} s`);
   }
 
   private overBudget(reason: string): void {
@@ -219,25 +217,27 @@ export class DtuConnection {
     this.close(reason);
   }
 
-  private scheduleIdentify(attemptsLeft: number): void {
-    this.identifyTimer = setTimeout(
-      () =>
+  private scheduleIdentify(): void {
+    deadlines.arm(this.identifyDue, this.identifyAttemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs);
+  }
+
+  private identifyTick(): void {
+    // An IVY meter halfway through its heartbeat is not asked DL/T 645 questions.
+    if (this.identified || this.foreignClaim || !this.link.isOpen) return;
+    if (this.sniffed?.length) {
+      this.scheduleIdentify();
+      return;
+    }
+    // The answer's own frame names the meter through the `frame` listener above.
+    this.identifyRound().then(
+      (answered) =>
         this.guarded(() => {
-          // An IVY meter halfway through its heartbeat is not asked DL/T 645 questions.
-          if (this.identified || this.foreignClaim || !this.link.isOpen) return;
-          if (this.sniffed?.length) return this.scheduleIdentify(attemptsLeft);
-          // The answer's own frame names the meter through the `frame` listener above.
-          this.identifyRound().then(
-            (answered) =>
-              this.guarded(() => {
-                if (!answered && !this.identified && this.link.isOpen) this.scheduleIdentify(Math.max(0, attemptsLeft - 1));
-              }),
-            (err: unknown) => this.events.fault(this, err),
-          );
+          if (answered || this.identified || !this.link.isOpen) return;
+          this.identifyAttemptsLeft = Math.max(0, this.identifyAttemptsLeft - 1);
+          this.scheduleIdentify();
         }),
-      attemptsLeft > 0 ? this.opts.identifyAfterMs : this.opts.identifyRetryMs,
+      (err: unknown) => this.events.fault(this, err),
     );
-    this.identifyTimer.unref();
   }
 
   /** One round of asking; true once something answered. */

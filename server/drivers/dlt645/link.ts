@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Dlt645FrameExtractor } from '../../protocols/dlt645/extractor.ts';
 import { encodeFrame, type Dlt645Frame } from '../../protocols/dlt645/frame.ts';
 import type { DtuFilter } from '../../protocols/dlt645/dtu.ts';
+import { Deadline, deadlines } from '../../core/deadlines.ts';
 
 export interface LinkTransport {
   write(bytes: Uint8Array): void;
@@ -30,7 +31,6 @@ interface Job {
   writtenAtChunk?: number;
   resolve: (frame: Dlt645Frame) => void;
   reject: (err: Error) => void;
-  timer?: NodeJS.Timeout;
 }
 
 /** Wake-up bytes in front of each request; meters expect up to four. */
@@ -42,6 +42,8 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
   private transport: LinkTransport | undefined;
   private readonly queue: Job[] = [];
   private active: Job | undefined;
+  /** The active request's timeout (one request at a time, so one deadline a link). */
+  private readonly answerDue = new Deadline(() => this.timedOut());
   private chunks = 0;
 
   constructor(
@@ -68,10 +70,8 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
     const jobs = this.active ? [this.active, ...this.queue] : [...this.queue];
     this.queue.length = 0;
     this.active = undefined;
-    for (const job of jobs) {
-      clearTimeout(job.timer);
-      job.reject(new LinkClosedError(reason));
-    }
+    deadlines.cancel(this.answerDue);
+    for (const job of jobs) job.reject(new LinkClosedError(reason));
   }
 
   receive(chunk: Uint8Array): void {
@@ -108,18 +108,24 @@ export class Dlt645Link extends EventEmitter<{ frame: [Dlt645Frame] }> {
     const job = this.queue.shift();
     if (!job) return;
     this.active = job;
-    job.timer = setTimeout(() => {
-      this.timeouts++;
-      this.totals.timeouts++;
-      this.finish(job, new RequestTimeoutError(`no answer within ${job.timeoutMs} ms`));
-    }, job.timeoutMs);
+    deadlines.arm(this.answerDue, job.timeoutMs);
     job.writtenAtChunk = this.chunks;
     this.transport.write(job.bytes);
   }
 
+  private timedOut(): void {
+    const job = this.active;
+    if (!job) return;
+    this.timeouts++;
+    this.totals.timeouts++;
+    this.finish(job, new RequestTimeoutError(`no answer within ${job.timeoutMs} ms`));
+  }
+
   private finish(job: Job, result: Dlt645Frame | Error): void {
-    clearTimeout(job.timer);
-    if (this.active === job) this.active = undefined;
+    if (this.active === job) {
+      this.active = undefined;
+      deadlines.cancel(this.answerDue);
+    }
     if (result instanceof Error) job.reject(result);
     else job.resolve(result);
     this.next();

@@ -43,16 +43,53 @@ const NONE = -1;
  */
 const RESTART_AT = 2 ** 30;
 
+/**
+ * The working arrays (7 kB). A link between frames holds no bytes and needs none of them, so
+ * they are lent per push and kept only while a frame is incomplete: ten thousand idle meter
+ * links share a handful instead of holding 70 MB.
+ */
+interface Workspace {
+  ring: Uint8Array;
+  sums: Uint8Array;
+  endsAt: Int32Array;
+  nextSameEnd: Int32Array;
+  open: Int32Array;
+}
+
+function newWorkspace(): Workspace {
+  return {
+    ring: new Uint8Array(RING),
+    sums: new Uint8Array(RING),
+    endsAt: new Int32Array(RING).fill(NONE),
+    nextSameEnd: new Int32Array(RING).fill(NONE),
+    open: new Int32Array(RING),
+  };
+}
+
+/** Workspaces returned clean (no candidate listed), ready for the next push. */
+const spareWorkspaces: Workspace[] = [];
+const MAX_SPARE_WORKSPACES = 64;
+/** What an extractor points at while it holds no workspace (never read then). */
+const NO_WORKSPACE: Workspace = {
+  ring: new Uint8Array(0),
+  sums: new Uint8Array(0),
+  endsAt: new Int32Array(0),
+  nextSameEnd: new Int32Array(0),
+  open: new Int32Array(0),
+};
+
 export class Dlt645FrameExtractor {
   /** Stream bytes by absolute position, modulo RING. */
-  private readonly ring = new Uint8Array(RING);
+  private ring = NO_WORKSPACE.ring;
   /** sums[i & MASK] = sum of every byte before absolute position i, mod 256. */
-  private readonly sums = new Uint8Array(RING);
+  private sums = NO_WORKSPACE.sums;
   /** Candidates ending at a position: head of a list linked through `nextSameEnd`, by position. */
-  private readonly endsAt = new Int32Array(RING).fill(NONE);
-  private readonly nextSameEnd = new Int32Array(RING).fill(NONE);
+  private endsAt = NO_WORKSPACE.endsAt;
+  private nextSameEnd = NO_WORKSPACE.nextSameEnd;
   /** Open candidates (header complete, frame not yet), in stream order. */
-  private readonly open = new Int32Array(RING);
+  private open = NO_WORKSPACE.open;
+  /** The arrays above while this extractor works or holds bytes; between frames it holds none. */
+  private workspace: Workspace | undefined;
   private openHead = 0;
   private openTail = 0;
   /** Absolute positions: bytes seen, next position to classify, first byte still held. */
@@ -74,6 +111,11 @@ export class Dlt645FrameExtractor {
     return this.length - this.head;
   }
 
+  /** Whether it holds working arrays now (only while a frame is incomplete). */
+  get holdsWorkspace(): boolean {
+    return this.workspace !== undefined;
+  }
+
   /** Work done so far (positions classified, candidates checked, bytes dropped or copied). */
   get work(): number {
     return this.steps;
@@ -85,6 +127,8 @@ export class Dlt645FrameExtractor {
       this.reset();
     }
     const frames: Dlt645Frame[] = [];
+    if (chunk.length === 0) return frames;
+    if (!this.workspace) this.takeWorkspace();
     const ring = this.ring;
     const sums = this.sums;
     for (const b of chunk) {
@@ -111,15 +155,39 @@ export class Dlt645FrameExtractor {
     }
     this.stats.badFrames = this.badFrames;
     this.stats.garbageBytes = this.garbageBytes;
+    // Nothing held: every candidate is settled, so positions can start again from zero.
+    if (this.head === this.length) this.reset();
     return frames;
   }
 
+  /** Forget held bytes and give the working arrays back for the next extractor that needs them. */
   reset(): void {
-    this.endsAt.fill(NONE);
-    this.nextSameEnd.fill(NONE);
     this.openHead = this.openTail = 0;
     this.length = this.scan = this.head = this.consumedTo = 0;
-    this.sums[0] = 0;
+    const ws = this.workspace;
+    if (!ws) return;
+    this.workspace = undefined;
+    this.ring = NO_WORKSPACE.ring;
+    this.sums = NO_WORKSPACE.sums;
+    this.endsAt = NO_WORKSPACE.endsAt;
+    this.nextSameEnd = NO_WORKSPACE.nextSameEnd;
+    this.open = NO_WORKSPACE.open;
+    if (spareWorkspaces.length < MAX_SPARE_WORKSPACES) {
+      ws.endsAt.fill(NONE);
+      ws.nextSameEnd.fill(NONE);
+      spareWorkspaces.push(ws);
+    }
+  }
+
+  private takeWorkspace(): void {
+    const ws = spareWorkspaces.pop() ?? newWorkspace();
+    ws.sums[0] = 0;
+    this.workspace = ws;
+    this.ring = ws.ring;
+    this.sums = ws.sums;
+    this.endsAt = ws.endsAt;
+    this.nextSameEnd = ws.nextSameEnd;
+    this.open = ws.open;
   }
 
   private at(pos: number): number {
