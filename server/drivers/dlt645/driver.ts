@@ -24,7 +24,7 @@ import type { Driver, DriverContext, PendingDevice } from '../types.ts';
 import { dlt645Definition } from './definition.ts';
 import { AdoptionGate, type HoldReason } from './adoption.ts';
 import { ConnectionLimits } from './connectionLimits.ts';
-import { DtuConnection } from './dtuConnection.ts';
+import { DtuConnection, type DtuConnectionEvents, type DtuConnectionOptions } from './dtuConnection.ts';
 import type { Dlt645Link, LinkTotals } from './link.ts';
 import { MeterSession } from './meter.ts';
 import type { Dlt645Meter, Dlt645Options } from './options.ts';
@@ -190,7 +190,28 @@ class Dlt645Listener implements Dlt645Driver {
   }
 
   private listen(): Promise<void> {
-    const heartbeat = this.opts.heartbeat === undefined ? undefined : parseHeartbeat(this.opts.heartbeat);
+    // Built once and shared by every connection: ten thousand meters need no copy each.
+    const connectionOptions: DtuConnectionOptions = {
+      timeoutMs: this.opts.timeout * 1000,
+      identifyAfterMs: IDENTIFY_AFTER_MS,
+      identifyAttempts: IDENTIFY_ATTEMPTS,
+      identifyRetryMs: this.opts.poll_interval * 1000,
+      registrationPattern: this.opts.registration_pattern,
+      heartbeat: this.opts.heartbeat === undefined ? undefined : parseHeartbeat(this.opts.heartbeat),
+      totals: this.totals,
+      // A healthy meter answers every poll; a silent one is asked its address each poll interval.
+      idleTimeoutMs: Math.max(this.opts.idle_timeout, 3 * this.opts.poll_interval) * 1000,
+      byteBudget: BYTE_BUDGET,
+      unconnectedMeters: () => this.unconnectedMeters(),
+      claims: this.claims,
+    };
+    const connectionEvents: DtuConnectionEvents = {
+      frame: (c, f) => this.onTcpFrame(c, f),
+      closed: (c, reason) => this.onTcpClosed(c, reason),
+      overBudget: (c, reason) => this.warnings.warn(c.ip, `dlt645 connection from ${c.ip} closed: ${reason}`),
+      fault: (c, err) => this.onTcpFault(c, err),
+      foreign: (c, claim, address) => this.onForeign(c, claim, address),
+    };
     const server = net.createServer((socket) => {
       if (this.stopped) return void socket.destroy();
       const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
@@ -202,30 +223,7 @@ class Dlt645Listener implements Dlt645Driver {
         return void socket.destroy();
       }
       socket.once('close', () => this.limits.release(ip));
-      const conn = new DtuConnection(
-        socket,
-        {
-          timeoutMs: this.opts.timeout * 1000,
-          identifyAfterMs: IDENTIFY_AFTER_MS,
-          identifyAttempts: IDENTIFY_ATTEMPTS,
-          identifyRetryMs: this.opts.poll_interval * 1000,
-          registrationPattern: this.opts.registration_pattern,
-          heartbeat,
-          totals: this.totals,
-          // A healthy meter answers every poll; a silent one is asked its address each poll interval.
-          idleTimeoutMs: Math.max(this.opts.idle_timeout, 3 * this.opts.poll_interval) * 1000,
-          byteBudget: BYTE_BUDGET,
-          unconnectedMeters: () => this.unconnectedMeters(),
-          claims: this.claims,
-        },
-        {
-          frame: (c, f) => this.onTcpFrame(c, f),
-          closed: (c, reason) => this.onTcpClosed(c, reason),
-          overBudget: (c, reason) => this.warnings.warn(c.ip, `dlt645 connection from ${c.ip} closed: ${reason}`),
-          fault: (c, err) => this.onTcpFault(c, err),
-          foreign: (c, claim, address) => this.onForeign(c, claim, address),
-        },
-      );
+      const conn = new DtuConnection(socket, connectionOptions, connectionEvents);
       this.connections.set(conn.link, conn);
     });
     this.server = server;

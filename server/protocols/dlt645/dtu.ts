@@ -29,6 +29,21 @@ export function parseHeartbeat(option: string): Uint8Array {
   return Uint8Array.from(Buffer.from(option, 'latin1'));
 }
 
+/** Compiled once per pattern and shared by every connection (one pattern is configured). */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED_PATTERNS = 16;
+
+function registrationRegExp(pattern: string): RegExp {
+  let re = compiledPatterns.get(pattern);
+  if (!re) {
+    // Non-global: `exec` keeps no state in it, so connections can share it.
+    re = new RegExp(`^(?:${pattern})`);
+    if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(pattern, re);
+  }
+  return re;
+}
+
 export class DtuFilter {
   private readonly registration: RegExp;
   private readonly heartbeat: Buffer | undefined;
@@ -39,8 +54,10 @@ export class DtuFilter {
   work = 0;
 
   constructor(opts: DtuFilterOptions = {}) {
-    this.registration = new RegExp(`^(?:${opts.registrationPattern ?? DEFAULT_REGISTRATION_PATTERN})`);
-    this.heartbeat = opts.heartbeat && opts.heartbeat.length > 0 ? Buffer.from(opts.heartbeat) : undefined;
+    this.registration = registrationRegExp(opts.registrationPattern ?? DEFAULT_REGISTRATION_PATTERN);
+    const hb = opts.heartbeat;
+    // A view, not a copy: the driver passes one heartbeat to every connection.
+    this.heartbeat = hb && hb.length > 0 ? Buffer.from(hb.buffer, hb.byteOffset, hb.byteLength) : undefined;
   }
 
   /** The chunk without registration prefix and heartbeats; may be empty. */
