@@ -86,8 +86,9 @@ export interface DeviceStatus {
 export interface DeviceRecord {
   info: DeviceInfo;
   registers: RegisterDescriptor[];
-  state: Record<string, RegisterValue>;
-  updated: Record<string, number>;
+  /** Each register of the table; undefined until a value was read. */
+  state: Record<string, RegisterValue | undefined>;
+  updated: Record<string, number | undefined>;
   status: DeviceStatus;
   diagnostics: Record<string, unknown>;
   /** Kept by the hub for every device, whatever its driver reports. */
@@ -112,6 +113,34 @@ export class CommandError extends Error {}
 export class WritesOffError extends CommandError {}
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Per register table, an object holding each key (undefined: not read yet), in table order.
+ * Devices' `state` and `updated` are copies of it, so every device of a table shares one
+ * hidden class with its values stored inline. Grown key by key in whatever order values
+ * arrive, ten thousand meters' records split into diverging classes and V8 turns them into
+ * dictionaries: 830 bytes each instead of about 200.
+ */
+const recordShapes = new WeakMap<readonly RegisterDescriptor[], Record<string, undefined>>();
+
+function emptyRecordOf<T>(registers: readonly RegisterDescriptor[]): Record<string, T | undefined> {
+  let shape = recordShapes.get(registers);
+  if (!shape) {
+    // JSON.parse builds the object in one go, as a literal would.
+    const built = JSON.parse(JSON.stringify(Object.fromEntries(registers.map((r) => [r.key, 0])))) as Record<string, undefined>;
+    for (const key of Object.keys(built)) built[key] = undefined;
+    shape = built;
+    recordShapes.set(registers, shape);
+  }
+  return { ...shape };
+}
+
+/** The values a device record holds (its keys not read yet left out), e.g. for a JSON view. */
+export function valuesRead<T>(record: Record<string, T | undefined>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  return out;
+}
 
 export class Hub extends EventEmitter<HubEvents> {
   private readonly devices = new Map<string, DeviceRecord>();
@@ -143,8 +172,8 @@ export class Hub extends EventEmitter<HubEvents> {
       const record: DeviceRecord = {
         info,
         registers,
-        state: {},
-        updated: {},
+        state: emptyRecordOf(registers),
+        updated: emptyRecordOf(registers),
         status: { availability: 'unknown', since: this.now() },
         diagnostics: {},
         counters: { readings: 0, rejected: 0, faults: 0, lastReadingAt: null },

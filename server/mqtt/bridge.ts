@@ -153,7 +153,7 @@ export class MqttBridge {
     this.publishStatus(rec);
     // Nothing read yet since a shared-fleet device was taken: the retained state of its previous holder stands.
     const state = this.stateToPublish(rec);
-    if (Object.keys(state).length > 0) this.publishState(rec, state);
+    if (Object.values(state).some((v) => v !== undefined)) this.publishState(rec, state);
   }
 
   private scheduleDiscovery(rec: DeviceRecord): void {
@@ -217,6 +217,7 @@ export class MqttBridge {
    */
   private stateToPublish(rec: DeviceRecord): Record<string, unknown> {
     const since = this.shared?.heldSince(rec.info.id);
+    // Keys not read yet hold undefined, which JSON leaves out.
     if (since === undefined) return rec.state;
     return Object.fromEntries(Object.entries(rec.state).filter(([key]) => (rec.updated[key] ?? 0) >= since));
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HistorySeries } from '../core/history.ts';
-import type { Availability, DeviceRecord } from '../core/hub.ts';
+import { type Availability, type DeviceRecord, valuesRead } from '../core/hub.ts';
 import { effectiveRange, type RegisterDescriptor, type RegisterValue } from '../core/registers.ts';
 
 /* The UI imports these types (ui/src/types.ts), so the panel and the API cannot drift apart. */
@@ -82,8 +82,8 @@ export function deviceView(rec: DeviceRecord): DeviceView {
     availability: status.availability,
     reason: status.reason,
     since: status.since,
-    state: rec.state,
-    updated: rec.updated,
+    state: valuesRead(rec.state),
+    updated: valuesRead(rec.updated),
     registers: rec.registers.map(registerView),
     diagnostics: { ...rec.diagnostics, counters: rec.counters },
   };

@@ -80,7 +80,9 @@ describe('the panel on a 390 px phone', () => {
     const kinds = demo.sims.map((s) => s.kind);
     const ready = () =>
       kinds.every((k) =>
-        demo.app.hub.list().some((d) => d.info.kind === k && (Object.keys(d.state).length > 0 || d.status.availability === 'fault')),
+        demo.app.hub
+          .list()
+          .some((d) => d.info.kind === k && (Object.values(d.state).some((v) => v !== undefined) || d.status.availability === 'fault')),
       );
     await waitFor(ready, { timeoutMs: 60_000, what: `a device of each kind (${kinds.join(', ')}) with values` });
     const devices = demo.app.hub.list();

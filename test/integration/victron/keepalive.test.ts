@@ -1,6 +1,7 @@
 /** The keep-alive against the simulated GX in both generations: data keeps flowing well past the GX's timeout. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/ports.ts';
+import { valuesRead } from '../../../server/core/hub.ts';
 import { GX_ID, SIM_TIMING, startRig, type Rig } from './harness.ts';
 
 const TIMEOUT = SIM_TIMING.keepaliveTimeoutMs as number;
@@ -21,7 +22,9 @@ describe.each(['flashmq', 'dbus-mqtt'] as const)('Victron keep-alive with %s', (
     await sleep(3 * TIMEOUT);
     const rec = rig.hub.get(GX_ID)!;
     // Values still arrive after three of the GX's keep-alive timeouts (waited for, not timed: CI is loaded).
-    await waitFor(() => Math.max(...Object.values(rec.updated)) > startedAt + 3 * TIMEOUT, { what: 'a value after three timeouts' });
+    await waitFor(() => Math.max(...Object.values(valuesRead(rec.updated))) > startedAt + 3 * TIMEOUT, {
+      what: 'a value after three timeouts',
+    });
     expect(rig.sim.alive).toBe(true);
     // the GX's own keep-alive never timed out
     expect(rig.sim.stats.timeouts).toBe(0);
@@ -61,7 +64,9 @@ describe('Victron keep-alive with a dbus-mqtt GX that expires the topics the lis
     await waitFor(() => r.sim.stats.expiredTopics > 0, { what: 'unlisted topics expired', timeoutMs: 4 * TIMEOUT });
     const expiredAt = Date.now();
     // Delivery is in order: a value that arrives later means the empty payloads were handled.
-    await waitFor(() => Math.max(...Object.values(r.hub.get(GX_ID)!.updated)) > expiredAt, { what: 'a value after the expiry' });
+    await waitFor(() => Math.max(...Object.values(valuesRead(r.hub.get(GX_ID)!.updated))) > expiredAt, {
+      what: 'a value after the expiry',
+    });
 
     expect(lapses).toEqual([]);
     expect(r.diag().lapses).toBe(0);

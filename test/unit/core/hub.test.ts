@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CommandError, Hub, WritesOffError, checkWriteValue } from '../../../server/core/hub.ts';
+import { CommandError, Hub, WritesOffError, checkWriteValue, valuesRead } from '../../../server/core/hub.ts';
+import { deviceView } from '../../../server/web/deviceView.ts';
 import type { RegisterDescriptor } from '../../../server/core/registers.ts';
 
 const table: RegisterDescriptor[] = [
@@ -26,6 +27,22 @@ describe('Hub', () => {
       { key: 'unknown', value: 1 },
     ]);
     expect(hub.get('m1')?.state).toEqual({ energy: 12.5, mode: 'auto' });
+  });
+
+  it('keeps each device of one table apart, and shows only the values read', () => {
+    const { hub, handle } = setup();
+    const other = hub.addDevice({ id: 'm2', kind: 'test', name: 'Meter 2' }, table);
+    handle.publish([{ key: 'voltage', value: 230 }]);
+    other.publish([{ key: 'energy', value: 7 }]);
+    const m1 = hub.get('m1');
+    const m2 = hub.get('m2');
+    if (!m1 || !m2) throw new Error('devices missing');
+    expect(valuesRead(m1.state)).toEqual({ voltage: 230 });
+    expect(valuesRead(m2.state)).toEqual({ energy: 7 });
+    expect(valuesRead(m1.updated)).toEqual({ voltage: 1000 });
+    expect(deviceView(m2).state).toEqual({ energy: 7 });
+    expect(Object.keys(deviceView(m2).updated)).toEqual(['energy']);
+    expect(JSON.parse(JSON.stringify(m1.state))).toEqual({ voltage: 230 });
   });
 
   it('refuses a counter that goes backwards, with an event, and keeps the last value', () => {
