@@ -62,14 +62,14 @@ export class MeterSession {
   private readonly poll: PollLoop;
   private readonly thresholds: ThresholdWatch;
   /** Registers (and block DIs) the meter answered "no requested data" for: skipped until it reconnects. */
-  private readonly unsupported = new Map<string, string>();
+  private unsupported: Map<string, string> | undefined;
   /** Decided when the meter refuses 00010000; forgotten with `unsupported`. */
   private combinedImport: CombinedImport | undefined;
   private readonly stats = { polls: 0, timeouts: 0, errorReplies: 0, wrongDi: 0, invalidReplies: 0, pollLatencyMs: 0 };
   private lastErrorReply: JsonObject | undefined;
   /** On-demand reads done, and after how many each register was last read that way. */
   private onDemandReads = 0;
-  private readonly readOnDemandAt = new Map<string, number>();
+  private readOnDemandAt: Map<string, number> | undefined;
 
   constructor(
     private readonly hub: Hub,
@@ -172,6 +172,7 @@ export class MeterSession {
     const regs = keys.map(registerByKey).filter((r): r is Dlt645Register => r !== undefined);
     const readings = await this.readRegisters(regs, false);
     this.onDemandReads++;
+    this.readOnDemandAt ??= new Map();
     for (const r of readings) this.readOnDemandAt.set(r.key, this.onDemandReads);
     this.checkThresholds(readings);
     this.publishDiagnostics();
@@ -189,14 +190,14 @@ export class MeterSession {
       garbageBytes: this.link?.extractor.stats.garbageBytes ?? 0,
       ...this.stats,
       lastErrorReply: this.lastErrorReply,
-      unsupported: Object.fromEntries(this.unsupported),
+      unsupported: Object.fromEntries(this.unsupported ?? []),
       importEnergyFrom: this.combinedImport?.use ? '00000000' : '00010000',
       combinedImport: this.combinedImport?.reason,
     };
   }
 
   private forgetUnsupported(): void {
-    this.unsupported.clear();
+    this.unsupported = undefined;
     this.combinedImport = undefined;
   }
 
@@ -220,10 +221,10 @@ export class MeterSession {
   private async pollOnce(): Promise<void> {
     const started = Date.now();
     const readsBefore = this.onDemandReads;
-    const regs = DLT645_REGISTERS.filter((r) => !r.onDemand && !this.unsupported.has(r.key));
+    const regs = DLT645_REGISTERS.filter((r) => !r.onDemand && !this.unsupported?.has(r.key));
     const readings = await this.readRegisters(regs, true);
     // A register read on demand during this poll may hold a newer value than the poll's: keep that one.
-    const fresh = readings.filter((r) => (this.readOnDemandAt.get(r.key) ?? 0) <= readsBefore);
+    const fresh = readings.filter((r) => (this.readOnDemandAt?.get(r.key) ?? 0) <= readsBefore);
     this.stats.polls++;
     this.stats.pollLatencyMs = Date.now() - started;
     this.handle.publish(fresh);
@@ -246,9 +247,9 @@ export class MeterSession {
     const out: Reading[] = [];
     const done = new Set<string>();
     for (const reg of regs) {
-      if (done.has(reg.key) || (polling && this.unsupported.has(reg.key))) continue;
+      if (done.has(reg.key) || (polling && this.unsupported?.has(reg.key))) continue;
       const blockId = reg.block?.id;
-      const members = blockId && !this.unsupported.has(blockId) ? regs.filter((r) => r.block?.id === blockId) : [];
+      const members = blockId && !this.unsupported?.has(blockId) ? regs.filter((r) => r.block?.id === blockId) : [];
       if (blockId && members.length > 1) {
         const fromBlock = await this.readBlock(blockId, members);
         if (fromBlock) {
@@ -304,10 +305,10 @@ export class MeterSession {
       const refused = reply.meanings.join(', ');
       this.combinedImport = { use: true, reason: `00010000 refused; mode word refused (${refused}): 00000000 taken as the import energy` };
     } else {
-      this.unsupported.delete(IMPORT_KEY);
+      this.unsupported?.delete(IMPORT_KEY);
       return false;
     }
-    if (this.combinedImport.use) this.unsupported.delete(IMPORT_KEY);
+    if (this.combinedImport.use) this.unsupported?.delete(IMPORT_KEY);
     this.log.info({ meter: this.address }, `dlt645 meter ${this.address}: ${this.combinedImport.reason}`);
     return this.combinedImport.use;
   }
@@ -335,7 +336,7 @@ export class MeterSession {
       const i = m.block?.index ?? 0;
       const decoded = values[i];
       if (decoded === undefined) {
-        this.unsupported.set(blockId, `block answer of ${value.length} bytes is too short`);
+        this.markUnsupported(blockId, `block answer of ${value.length} bytes is too short`);
         return undefined;
       }
       readings.push({
@@ -377,7 +378,13 @@ export class MeterSession {
     this.stats.errorReplies++;
     const meaning = meanings.join(', ');
     this.lastErrorReply = { register: name, di, errorWord, meaning };
-    if (isNoDataError(errorWord)) this.unsupported.set(name, meaning);
+    if (isNoDataError(errorWord)) this.markUnsupported(name, meaning);
+  }
+
+  /** Most meters answer everything: the map (a few hundred bytes even empty) is made for the first register one refuses. */
+  private markUnsupported(key: string, why: string): void {
+    this.unsupported ??= new Map();
+    this.unsupported.set(key, why);
   }
 
   private answersRead(frame: Dlt645Frame, func: number, di: string): boolean {
