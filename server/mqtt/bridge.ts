@@ -72,7 +72,10 @@ export class MqttBridge {
     this.mqtt.subscribe(`${this.cfg.base}/+/command/request`);
     this.mqtt.subscribe(`${this.cfg.base}/+/set/+`);
     this.mqtt.subscribe(`${this.cfg.discoveryPrefix}/status`);
-    if (this.shared) this.mqtt.subscribe(`${this.cfg.base}/+/status`);
+    // QoS 0: statuses are retained, so every (re)subscription replays the newest of each. On NATS a
+    // QoS 1 subscription is a JetStream consumer, which lost deliveries under load (docs/scale-out.md);
+    // a lost "offline" from a meter's old holder would leave it shown offline while this one holds it.
+    if (this.shared) this.mqtt.subscribe(`${this.cfg.base}/+/status`, 0);
     if (!this.cfg.brokerClients) this.mqtt.subscribe(SYS_CLIENTS_TOPIC);
     this.mqtt.on('message', (topic, payload, retained) => void this.onMessage(topic, payload, retained));
     this.mqtt.on('connect', () => this.republishAll());

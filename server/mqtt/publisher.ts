@@ -31,6 +31,8 @@ export interface PublisherOptions {
   queueSize: number;
 }
 
+export type SubscriptionQos = 0 | 1;
+
 interface Queued {
   topic: string;
   payload: string;
@@ -50,7 +52,8 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly retained = new Map<string, Queued>();
   /** Non-retained messages waiting, oldest first. */
   private readonly transient: Queued[] = [];
-  private readonly subscriptions = new Set<string>();
+  /** Filters subscribed to, with the QoS asked for each. */
+  private readonly subscriptions = new Map<string, SubscriptionQos>();
   private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   private droppedThisOutage = 0;
   private closing = false;
@@ -139,20 +142,24 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     return this.opts.servers ? `${client.options.host}:${client.options.port}` : this.opts.url;
   }
 
-  subscribe(filter: string): void {
-    this.subscriptions.add(filter);
+  /**
+   * QoS 1 (the default) for what must reach the bridge even while it is away (commands kept in
+   * its session); QoS 0 for retained topics, which the broker replays on every (re)subscription.
+   */
+  subscribe(filter: string, qos: SubscriptionQos = 1): void {
+    this.subscriptions.set(filter, qos);
     if (this.connected) this.subscribeTo([filter]);
   }
 
   private subscribeAll(): void {
-    if (this.subscriptions.size > 0) this.subscribeTo([...this.subscriptions]);
+    if (this.subscriptions.size > 0) this.subscribeTo([...this.subscriptions.keys()]);
   }
 
   /** Each filter on its own, so that a broker refusing one does not take the others with it. */
   private subscribeTo(filters: string[]): void {
     const client = this.client;
     for (const filter of filters) {
-      client?.subscribe(filter, { qos: 1 }, (err, granted) => {
+      client?.subscribe(filter, { qos: this.subscriptions.get(filter) ?? 1 }, (err, granted) => {
         if (!err && granted?.every((g) => g.qos !== 128)) return;
         if (!this.subscriptions.has(filter) || !client.connected || this.closing) return;
         if (!this.refused.has(filter)) {

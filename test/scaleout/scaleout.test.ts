@@ -116,7 +116,5 @@ describe.sequential('scale-out', () => {
     });
     await until(() => watch.heldBy(B).length === METERS, 'every meter still online on B', 60_000);
     expect(watch.regressions).toEqual([]);
-    if (watch.redelivered.length > 0)
-      console.log(`the cluster delivered ${watch.redelivered.length} older states again after the node died`);
   }, 240_000);
 });
