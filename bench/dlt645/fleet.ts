@@ -196,5 +196,33 @@ export async function bench(
   } finally {
     layout.remove();
   }
+  return [...out, ...marginalCosts(out)];
+}
+
+/**
+ * What one more meter costs, between two sizes of the same run: unlike "beyond idle", free of
+ * what the first meters fill once (the value history's 1,000 series, buffers, code warmed up).
+ */
+function marginalCosts(runs: Record<string, unknown>[]): Record<string, unknown>[] {
+  const sized = runs
+    .map((r) => ({
+      meters: Number(r.meters),
+      rss: Number(r.rss_load_mb),
+      cpu: Number(r.cpu_pct),
+      kept: Number(r.readings_per_s_sustained) >= 0.99 * Number(r.readings_per_s_demanded),
+    }))
+    .sort((a, b) => a.meters - b.meters);
+  const out: Record<string, unknown>[] = [];
+  for (let i = 1; i < sized.length; i++) {
+    const [a, b] = [sized[i - 1], sized[i]];
+    if (!a || !b || b.meters === a.meters) continue;
+    out.push({
+      figure: `dlt645_fleet_marginal_${a.meters}_${b.meters}`,
+      rss_kb_per_meter: Math.round(((b.rss - a.rss) * 1024) / (b.meters - a.meters)),
+      cpu_pct_per_1000_meters: Number((((b.cpu - a.cpu) / (b.meters - a.meters)) * 1000).toFixed(2)),
+      // Behind at the larger size, RSS also holds the backlog: not a per-meter cost.
+      both_kept_up: a.kept && b.kept,
+    });
+  }
   return out;
 }
