@@ -98,7 +98,7 @@ const PACKAGES = [
   'serialport',
   'bonjour-service',
   '@peculiar/x509',
-  'cheerio',
+  'cheerio/slim',
   'fast-xml-parser',
 ];
 

@@ -117,6 +117,13 @@ describe('the built server', () => {
     expect(Object.keys(pkg.dependencies).filter((name) => !imports.has(name) && !bundled.has(name))).toEqual([]);
   });
 
+  it('bundles cheerio without parse5, undici and iconv-lite, which the Kostal pages never need', () => {
+    // cheerio's main entry brings them (1.2 MB, parsed when a Kostal device starts); cheerio/slim parses with htmlparser2.
+    const bundled = new Set(Object.keys(metafile.inputs).flatMap((input) => packageOfInput(input) ?? []));
+    expect(bundled).toContain('cheerio');
+    expect(['parse5', 'undici', 'iconv-lite'].filter((name) => bundled.has(name))).toEqual([]);
+  });
+
   it('started with no device, loads the web and MQTT code but no library that only some devices need', async () => {
     const loaded = await filesLoadedAtStart();
     const packages = new Set(loaded.flatMap((file) => [...packagesIn(file)]));
