@@ -98,7 +98,7 @@ const PACKAGES = [
   'serialport',
   'bonjour-service',
   '@peculiar/x509',
-  'cheerio',
+  'cheerio/slim',
   'fast-xml-parser',
 ];
 
@@ -132,7 +132,7 @@ function packageCosts(dir: string): Record<string, unknown> {
 }
 
 export async function bench(seconds = Number(process.env.WATTWIRE_IDLE_SECONDS ?? 30)): Promise<Record<string, unknown>[]> {
-  const layout = buildImageLayout();
+  const layout = await buildImageLayout();
   try {
     return [await noDevice(layout.dir, seconds), await everyKind(layout.dir, seconds), packageCosts(layout.dir)];
   } finally {

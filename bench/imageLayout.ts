@@ -1,36 +1,27 @@
 /**
  * The add-on image's layout in a temporary directory, as the Dockerfile builds it: the
- * compiled server (`npm run build:server` → dist/server) with its data files beside it,
- * ui/dist, package.json and the production dependencies alone (node_modules copied, then
- * `npm prune --omit=dev --offline`). The idle bench runs `node <add-on flags> server/cli.js`
+ * bundled server (scripts/buildServer.ts, what `npm run build:server` writes to dist/server)
+ * with its data files beside it, ui/dist, package.json and the production dependencies alone
+ * (node_modules copied, then `npm prune --omit=dev --offline`). The idle bench runs `node <add-on flags> server/cli.js`
  * there, so that what is measured is what ships rather than the tsx source tree.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildServer } from '../scripts/buildServer.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-
-function copyDataFiles(from: string, to: string): void {
-  for (const name of readdirSync(from)) {
-    const source = path.join(from, name);
-    if (statSync(source).isDirectory()) copyDataFiles(source, path.join(to, name));
-    else if (!name.endsWith('.ts')) cpSync(source, path.join(to, name));
-  }
-}
 
 export interface ImageLayout {
   dir: string;
   remove(): void;
 }
 
-export function buildImageLayout(): ImageLayout {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+export async function buildImageLayout(): Promise<ImageLayout> {
   if (!existsSync(path.join(ROOT, 'ui/dist'))) throw new Error('ui/dist is missing: run npm run build:ui first');
   const dir = mkdtempSync(path.join(tmpdir(), 'ww-image-'));
-  cpSync(path.join(ROOT, 'dist/server'), path.join(dir, 'server'), { recursive: true });
-  copyDataFiles(path.join(ROOT, 'server'), path.join(dir, 'server'));
+  await buildServer(path.join(dir, 'server'));
   cpSync(path.join(ROOT, 'ui/dist'), path.join(dir, 'ui/dist'), { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(ROOT, file), path.join(dir, file));
   cpSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });

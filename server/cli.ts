@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `wattwire` command: `wattwire [start] [--options FILE] [--demo]`,
- * `wattwire sim <kind> [flags]`, `wattwire cert generate|lfdi …`.
+ * `wattwire sim <kind> [flags]`, `wattwire cert generate|lfdi …`, `wattwire --version`.
  */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === '--version') {
+    const { PACKAGE_ROOT } = await import('./packageRoot.ts');
+    console.log(PACKAGE_ROOT.version);
+    return;
+  }
   if (command === 'sim') {
     const { DRIVER_DEFINITIONS, definitionOf } = await import('./drivers/registry.ts');
     const [kind, ...flags] = rest;

@@ -190,7 +190,7 @@ export async function bench(
   sizes = (process.env.WATTWIRE_FLEET_SIZES ?? '1000,5000,10000').split(',').map(Number),
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  const layout = buildImageLayout();
+  const layout = await buildImageLayout();
   try {
     for (const n of sizes) out.push(await fleetRun(layout.dir, n));
   } finally {

@@ -5,7 +5,6 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generateClientIdentity } from './generate.ts';
 import { readImportFile } from './importFile.ts';
 import {
   CertificateError,
@@ -53,6 +52,8 @@ export async function generateAndStore(dataDir: string, opts: { confirm?: boolea
       'a client certificate already exists; generating a new one changes the LFDI and breaks the registration with your utility. Confirm to replace it.',
     );
   }
+  // The X.509 library (350 kB of code) loads only to generate: the 2030.5 driver reads the stored files.
+  const { generateClientIdentity } = await import('./generate.ts');
   const id = await generateClientIdentity();
   await writeCredentials(dataDir, id.certPem, id.keyPem);
   return summariseCertificate(id.certPem);

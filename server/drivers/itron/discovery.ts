@@ -5,7 +5,7 @@
  * intervals, as RFC 6762 §5.2 has it): a lost first query or answer used to make the whole
  * browse miss a meter that answered the next one.
  */
-import { Bonjour, type Service } from 'bonjour-service';
+import type { Service } from 'bonjour-service';
 import { SMART_ENERGY_SERVICE, isMeter, smartEnergyServer, type SmartEnergyServer } from '../../protocols/ieee2030_5/dnssd.ts';
 
 /** Browse for `timeoutMs` and return every meter that answered (deduplicated by name). */
@@ -21,7 +21,9 @@ export async function findMeterByLfdi(lfdi: string, timeoutMs: number): Promise<
 
 const FIRST_REQUERY_MS = 1000;
 
-function browse(timeoutMs: number, stopWhen: (s: SmartEnergyServer) => boolean): Promise<SmartEnergyServer[]> {
+// The mDNS library loads with the first browse: a meter with a configured host never needs it.
+async function browse(timeoutMs: number, stopWhen: (s: SmartEnergyServer) => boolean): Promise<SmartEnergyServer[]> {
+  const { Bonjour } = await import('bonjour-service');
   return new Promise((resolve) => {
     const bonjour = new Bonjour(undefined, () => undefined);
     const servers = new Map<string, SmartEnergyServer>();

@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 import type { IClientOptions } from 'mqtt';
 import { VRM_PORT, vrmBrokerHost } from '../../protocols/victron/vrm.ts';
 import type { VictronSystem } from './options.ts';
 
-export const VENUS_CA_FILE = new URL('./venus-ca.crt', import.meta.url);
+export const VENUS_CA_FILE = serverFile('drivers/victron/venus-ca.crt');
 
 let venusCa: Buffer | undefined;
 

@@ -8,7 +8,7 @@
  * painted in the page background colour and skipped. Labels only tell total from daily
  * energy (both kWh); unknown labels fall back to the page's order (total first).
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { type AnyNode, DomHandler, hasChildren, isText } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { stateFromText } from './operatingState.ts';

@@ -4,7 +4,7 @@
  * row, third cell (KostalPyko's XPath `/html/body/form/font/table/tr[2]/td[3]`); the row is
  * found by its label (serial number / Seriennummer / serienummer), else by that position.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { decodeLatin1 } from './classicPage.ts';
 import type { ParseResult } from './snapshot.ts';
 

@@ -4,6 +4,7 @@
  * so no offset is written by hand anywhere.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 
 export type PointType =
   | 'int16'
@@ -100,7 +101,7 @@ function checkGroup(group: GroupDef, file: string): void {
 }
 
 function loadModels(): ReadonlyMap<number, ModelDef> {
-  const dir = new URL('./models/', import.meta.url);
+  const dir = serverFile('protocols/sunspec/models/');
   const models = new Map<number, ModelDef>();
   for (const file of readdirSync(dir).filter((f) => /^model_\d+\.json$/.test(f))) {
     const model = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as ModelDef;

@@ -5,9 +5,10 @@
  * ReadingType then carries the new multiplier and the reading's value is served to that scale.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 import type { MeterState } from './meterModel.ts';
 
-const CRAWL = new URL('./crawl/', import.meta.url);
+const CRAWL = serverFile('sim/itron/crawl/');
 
 export type Served = { status: 200; body: string } | { status: 404 };
 

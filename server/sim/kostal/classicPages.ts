@@ -4,6 +4,7 @@
  * interleaved), and the status cell gets the state's text in the page's language.
  */
 import { readFileSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 import type { SunPhase } from '../daylight.ts';
 import type { LiveValues, ModelShape } from './inverterModel.ts';
 
@@ -70,7 +71,7 @@ export const LAYOUT_SPECS: Record<Layout, LayoutSpec> = {
   },
 };
 
-const PAGES_DIR = new URL('./pages/', import.meta.url);
+const PAGES_DIR = serverFile('sim/kostal/pages/');
 
 export function samplePage(file: string): Buffer {
   if (!/^[\w.-]+\.html$/.test(file)) throw new Error(`not a sample page name: ${file}`);

@@ -3,6 +3,7 @@
  * values observed on a real three-string inverter feeding ~7 kW, scaled by the sun.
  */
 import { readFileSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 import type { SunPhase } from '../daylight.ts';
 
 interface IdRow {
@@ -12,7 +13,7 @@ interface IdRow {
   unit: string;
 }
 
-const DATA = new URL('./data/', import.meta.url);
+const DATA = serverFile('sim/kostal/data/');
 
 /** Fields of one CSV line; quoted fields may hold commas and doubled quotes. */
 function csvFields(line: string): string[] {

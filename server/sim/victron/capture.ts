@@ -4,6 +4,7 @@
  * precedes the first heartbeat. Parsed here on its own, not with the driver's codec.
  */
 import { readFileSync } from 'node:fs';
+import { serverFile } from '../../serverFiles.ts';
 
 export interface SimItem {
   /** `<service>/<instance>/<path>` */
@@ -18,7 +19,7 @@ export interface Capture {
   items: SimItem[];
 }
 
-const CAPTURE_FILE = new URL('./synthetic-ess-single-phase.mqtt.tsv', import.meta.url);
+const CAPTURE_FILE = serverFile('sim/victron/synthetic-ess-single-phase.mqtt.tsv');
 
 export function loadCapture(file: URL = CAPTURE_FILE): Capture {
   const items: SimItem[] = [];

@@ -78,3 +78,12 @@ describe('layers', () => {
     expect(leaks).toEqual([]);
   });
 });
+
+describe('the bundle', () => {
+  it('server code finds its data files through server/serverFiles.ts, not its own import.meta', () => {
+    // Bundled (scripts/buildServer.ts), a module's import.meta.url is the file it landed in.
+    const own = ['server/serverFiles.ts', 'server/packageRoot.ts'];
+    const users = codeFiles('server').filter((f) => !own.includes(f) && /import\.meta\.(url|dirname|filename)/.test(code(f)));
+    expect(users).toEqual([]);
+  });
+});
