@@ -19,7 +19,6 @@ export const EXTERNAL_PACKAGES = ['serialport', '@serialport/*'];
 // Bundled CommonJS packages call require(); an ES module has none of its own.
 const REQUIRE_SHIM = "import { createRequire as __wwCreateRequire } from 'node:module'; const require = __wwCreateRequire(import.meta.url);";
 
-/** Where `npm run build` leaves the server: the Dockerfile copies it to the image's server/. */
 /**
  * zod's namespace export carries its 40-odd message locales (260 kB of the bundle, parsed at
  * start); the server's messages are English, the locale zod sets by default.
@@ -34,6 +33,7 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/** Where `npm run build` leaves the server: the Dockerfile copies it to the image's server/. */
 export const DEFAULT_OUT_DIR = path.join(root, 'dist', 'server');
 
 export async function buildServer(outDir = DEFAULT_OUT_DIR): Promise<Metafile> {
