@@ -9,6 +9,9 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { installFatalHandlers } from './fatal.ts';
 import { parseOptionsLenient, readEnvironment, readOptionsFile } from './options/load.ts';
 
+/** Beyond the MQTT client's own wait for its last messages (5 s). */
+const STOP_DEADLINE_MS = 15_000;
+
 export async function runMain(argv: string[]): Promise<void> {
   let log: Logger = createLogger('info', process.stdout, undefined, 'text');
   installFatalHandlers({ log: () => log });
@@ -36,6 +39,11 @@ export async function runMain(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.error(`${signal}: stopping`);
+    // The supervisor kills a process that does not end; one whose stop hangs ends on its own, and says so.
+    setTimeout(() => {
+      console.error(`stopping took more than ${STOP_DEADLINE_MS / 1000} s: exiting`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     stop()
       .catch((err: unknown) => console.error(`error while stopping: ${(err as Error).message}`))
       .finally(() => process.exit(0));

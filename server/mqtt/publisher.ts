@@ -14,6 +14,8 @@ import type { BrokerNode } from './brokerSource.ts';
 const SUBSCRIBE_RETRY_MS = 2000;
 /** Wait before trying the next node of a cluster. */
 const NEXT_NODE_MS = 500;
+/** How long the stop waits for the broker to take the last messages (offline statuses). */
+const STOP_WAIT_MS = 5000;
 
 export interface PublisherOptions {
   url: string;
@@ -29,6 +31,8 @@ export interface PublisherOptions {
   clientId: string;
   will: { topic: string; payload: string };
   queueSize: number;
+  /** Instead of STOP_WAIT_MS (tests). */
+  stopWaitMs?: number;
 }
 
 export type SubscriptionQos = 0 | 1;
@@ -230,15 +234,34 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     this.client?.publish(msg.topic, msg.payload, { qos: msg.qos, retain: msg.retain });
   }
 
-  /** Publish these last messages, then disconnect cleanly. */
+  /**
+   * Publish these last messages, then disconnect cleanly. A broker that goes away (or stops
+   * answering) meanwhile would keep them waiting for an acknowledgement for ever: after
+   * STOP_WAIT_MS the connection is dropped without them, so that the process can end.
+   */
   async stop(last: { topic: string; payload: string; retain: boolean }[] = []): Promise<void> {
     this.closing = true;
     clearTimeout(this.subscribeRetry);
     const client = this.client;
     if (!client) return;
-    if (client.connected) {
-      await Promise.all(last.map((m) => client.publishAsync(m.topic, m.payload, { qos: 1, retain: m.retain }).catch(() => undefined)));
+    const clean = async () => {
+      if (client.connected) {
+        await Promise.all(last.map((m) => client.publishAsync(m.topic, m.payload, { qos: 1, retain: m.retain }).catch(() => undefined)));
+      }
+      await client.endAsync(!client.connected).catch(() => undefined);
+      return true;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.opts.stopWaitMs ?? STOP_WAIT_MS);
+    });
+    const done = await Promise.race([clean(), late]);
+    clearTimeout(timer);
+    if (!done) {
+      this.log.warn(
+        `MQTT: the broker did not acknowledge the last messages within ${(this.opts.stopWaitMs ?? STOP_WAIT_MS) / 1000} s; disconnecting without them`,
+      );
+      await client.endAsync(true).catch(() => undefined);
     }
-    await client.endAsync(!client.connected).catch(() => undefined);
   }
 }

@@ -3,6 +3,7 @@
  * node died answers SUBACK 0x80): the publisher asks again for that filter alone until it holds.
  */
 import net from 'node:net';
+import { Writable } from 'node:stream';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
@@ -59,4 +60,39 @@ it('asks again for a refused subscription, without asking again for the ones gra
   );
   expect(asked.filter((t) => t === 'homeassistant/status')).toHaveLength(1);
   expect(publisher.counters.reconnects).toBe(0);
+});
+
+it('stops within its wait when the broker never acknowledges the last messages, and says so', async () => {
+  // A broker that takes the connection but never answers a publish: no PUBACK, as when it dies mid-stop.
+  const broker = await Aedes.createBroker({ authorizePublish: () => undefined });
+  const server = net.createServer(broker.handle);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const publisher = new MqttPublisher(
+    {
+      url: `mqtt://127.0.0.1:${port}`,
+      clientId: 'stop-test',
+      will: { topic: 'wattwire/bridge/status', payload: '{}' },
+      queueSize: 10,
+      stopWaitMs: 500,
+    },
+    createLogger('info', sink),
+  );
+  publisher.start();
+  await waitFor(() => lines.some((l) => l.includes('connected')), { what: 'connected' });
+  const stopped = publisher.stop([{ topic: 'wattwire/bridge/status', payload: '{"state":"offline"}', retain: true }]).then(() => true);
+  // Not a timing assertion: without the wait the stop never settles at all.
+  await waitFor(() => Promise.race([stopped, new Promise<false>((r) => setTimeout(() => r(false), 50))]), {
+    what: 'the stop to settle',
+    timeoutMs: 20_000,
+  });
+  expect(lines.some((l) => l.includes('did not acknowledge the last messages'))).toBe(true);
 });
