@@ -49,7 +49,7 @@ export async function buildServer(outDir = DEFAULT_OUT_DIR): Promise<Metafile> {
     platform: 'node',
     target: 'node20',
     minify: true,
-    // Not loaded unless node runs with --enable-source-maps (DOCS.md, reporting a bug).
+    // Not loaded unless node runs with --enable-source-maps (README.md; DOCS.md asks for stacks as they are).
     sourcemap: 'linked',
     external: EXTERNAL_PACKAGES,
     banner: { js: REQUIRE_SHIM },
