@@ -57,7 +57,9 @@ export class RetainedDiscoveryScan {
   start(): void {
     this.mqtt.on('message', this.onMessage);
     this.mqtt.once('connect', this.onConnect);
-    this.mqtt.subscribe(this.filter);
+    // QoS 0: the broker replays retained configs to any subscription, and on NATS a QoS 1 one is
+    // a JetStream consumer, made anew at each start and seen losing deliveries (docs/scale-out.md).
+    this.mqtt.subscribe(this.filter, 0);
   }
 
   stop(): void {

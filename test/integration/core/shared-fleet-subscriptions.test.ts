@@ -1,5 +1,5 @@
 /**
- * What a shared-fleet bridge asks the broker for, and at which QoS. Other instances' statuses
+ * What a bridge asks the broker for, and at which QoS. Other instances' statuses
  * at QoS 0: they are retained (every subscription replays the newest of each), and on NATS a
  * QoS 1 subscription is a JetStream consumer, which lost deliveries under load in the scale-out
  * check (docs/scale-out.md). Commands stay at QoS 1: the broker keeps them while the bridge is away.
@@ -11,6 +11,7 @@ import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { MqttBridge } from '../../../server/mqtt/bridge.ts';
 import { MqttPublisher } from '../../../server/mqtt/publisher.ts';
+import { RetainedDiscoveryScan } from '../../../server/mqtt/retainedDiscoveryScan.ts';
 import { freePort, waitFor } from '../../support/ports.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -60,4 +61,29 @@ it('subscribes to other instances’ statuses at QoS 0 and to commands at QoS 1,
   await waitFor(() => asked.filter((s) => s.topic === STATUSES).length === 2, { what: 'statuses asked for again', timeoutMs: 30_000 });
   expect(asked.filter((s) => s.topic === STATUSES).map((s) => s.qos)).toEqual([0, 0]);
   expect(asked.filter((s) => s.topic === COMMANDS).map((s) => s.qos)).toEqual([1]);
+});
+
+it('reads its own retained discovery at start at QoS 0', async () => {
+  const asked: { topic: string; qos: number }[] = [];
+  const broker = await Aedes.createBroker({
+    authorizeSubscribe: (_client, sub, done) => {
+      asked.push({ topic: sub.topic, qos: sub.qos });
+      done(null, sub);
+    },
+  });
+  const server = net.createServer(broker.handle);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  const publisher = new MqttPublisher(
+    { url: `mqtt://127.0.0.1:${port}`, clientId: 'scan-test', will: { topic: 'wattwire/bridge/status', payload: '{}' }, queueSize: 10 },
+    createLogger('silent'),
+  );
+  const cfg = { base: 'wattwire', bridge: 'wattwire/bridge', discoveryPrefix: 'homeassistant', version: 'test', name: 'w' };
+  const scan = new RetainedDiscoveryScan(publisher, cfg, 200);
+  scan.start();
+  publisher.start();
+  cleanup.push(() => publisher.stop());
+  await scan.done;
+  expect(asked.filter((s) => s.topic === 'homeassistant/device/+/config').map((s) => s.qos)).toEqual([0]);
 });
