@@ -6,10 +6,13 @@
  */
 import { discoveryTopic, type TopicConfig } from './discovery.ts';
 import type { MqttPublisher } from './publisher.ts';
+import { parseBoundedJson } from '../protocols/json/boundedJson.ts';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Far above any config Wattwire writes; a larger payload is not parsed. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** Wattwire's configs nest a few levels (device, components, availability). */
+const CONFIG_LIMITS = { maxLength: MAX_CONFIG_BYTES, maxDepth: 16 };
 
 /** The device id of a retained discovery config this instance wrote, or undefined. */
 export function ownDiscoveryId(cfg: TopicConfig, topic: string, payload: Buffer): string | undefined {
@@ -18,12 +21,8 @@ export function ownDiscoveryId(cfg: TopicConfig, topic: string, payload: Buffer)
   const id = topic.slice(prefix.length, -'/config'.length);
   if (!ID_PATTERN.test(id) || topic !== discoveryTopic(cfg, id)) return undefined;
   if (payload.length === 0 || payload.length > MAX_CONFIG_BYTES) return undefined;
-  let config: unknown;
-  try {
-    config = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const parsed = parseBoundedJson(payload.toString('utf8'), CONFIG_LIMITS, 'a discovery config');
+  const config = parsed.ok ? parsed.value : undefined;
   if (typeof config !== 'object' || config === null) return undefined;
   const { o, dev, avty } = config as { o?: { name?: unknown }; dev?: { ids?: unknown }; avty?: unknown };
   if (o?.name !== 'Wattwire') return undefined;

@@ -6,8 +6,12 @@
  * this instance publishes names its bridge topic, which is how the others tell who spoke.
  */
 
+import { parseBoundedJson } from '../protocols/json/boundedJson.ts';
+
 /** Far above any status Wattwire writes; a larger payload is not parsed. */
 const MAX_STATUS_BYTES = 4096;
+/** A status is one flat object. */
+const STATUS_LIMITS = { maxLength: MAX_STATUS_BYTES, maxDepth: 4 };
 
 export type OtherStatusVerdict =
   /** Not about a device held or known here, or this instance's own message: nothing to do. */
@@ -25,12 +29,8 @@ interface OtherStatus {
 /** The `bridge` and `online` fields of a status payload, or undefined when it is not one. */
 export function parseOtherStatus(payload: Buffer): OtherStatus | undefined {
   if (payload.length === 0 || payload.length > MAX_STATUS_BYTES) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const parsed = parseBoundedJson(payload.toString('utf8'), STATUS_LIMITS, 'a status');
+  const body = parsed.ok ? parsed.value : undefined;
   if (typeof body !== 'object' || body === null) return undefined;
   const { bridge, online } = body as { bridge?: unknown; online?: unknown };
   if (typeof bridge !== 'string' || typeof online !== 'boolean') return undefined;

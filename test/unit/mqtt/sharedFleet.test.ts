@@ -15,6 +15,9 @@ describe('parseOtherStatus', () => {
     }
     // A payload far larger than any status is not parsed at all.
     expect(parseOtherStatus(Buffer.from(JSON.stringify({ bridge: 'x', online: true, pad: 'y'.repeat(10_000) })))).toBeUndefined();
+    // Nor one nested deeper than a status ever is.
+    const nested = `{"bridge":"x","online":true,"pad":${'['.repeat(100)}${']'.repeat(100)}}`;
+    expect(parseOtherStatus(Buffer.from(nested))).toBeUndefined();
   });
 });
 
