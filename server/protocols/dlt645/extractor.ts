@@ -166,12 +166,8 @@ export class Dlt645FrameExtractor {
     this.length = this.scan = this.head = this.consumedTo = 0;
     const ws = this.workspace;
     if (!ws) return;
+    this.use(NO_WORKSPACE);
     this.workspace = undefined;
-    this.ring = NO_WORKSPACE.ring;
-    this.sums = NO_WORKSPACE.sums;
-    this.endsAt = NO_WORKSPACE.endsAt;
-    this.nextSameEnd = NO_WORKSPACE.nextSameEnd;
-    this.open = NO_WORKSPACE.open;
     if (spareWorkspaces.length < MAX_SPARE_WORKSPACES) {
       ws.endsAt.fill(NONE);
       ws.nextSameEnd.fill(NONE);
@@ -182,7 +178,12 @@ export class Dlt645FrameExtractor {
   private takeWorkspace(): void {
     const ws = spareWorkspaces.pop() ?? newWorkspace();
     ws.sums[0] = 0;
+    this.use(ws);
     this.workspace = ws;
+  }
+
+  /** The arrays are fields of their own: the per-byte loop reads them without going through the workspace. */
+  private use(ws: Workspace): void {
     this.ring = ws.ring;
     this.sums = ws.sums;
     this.endsAt = ws.endsAt;
