@@ -2,14 +2,13 @@
  * A broker that refuses a subscription for a while (a NATS cluster electing leaders after a
  * node died answers SUBACK 0x80): the publisher asks again for that filter alone until it holds.
  */
-import net from 'node:net';
 import { Writable } from 'node:stream';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { createLogger } from '../../../server/core/logger.ts';
 import { MqttPublisher } from '../../../server/mqtt/publisher.ts';
-import { freePort, waitFor } from '../../support/ports.ts';
+import { startAedesBroker } from '../../support/aedesBroker.ts';
+import { waitFor } from '../../support/ports.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -19,7 +18,7 @@ afterEach(async () => {
 it('asks again for a refused subscription, without asking again for the ones granted', async () => {
   let refusals = 2;
   const asked: string[] = [];
-  const broker = await Aedes.createBroker({
+  const { port, close } = await startAedesBroker({
     authorizeSubscribe: (_client, sub, done) => {
       asked.push(sub.topic);
       // A null subscription is refused with SUBACK 0x80, the connection kept (an error would close it).
@@ -27,10 +26,7 @@ it('asks again for a refused subscription, without asking again for the ones gra
       done(null, sub);
     },
   });
-  const server = net.createServer(broker.handle);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  cleanup.push(close);
 
   const publisher = new MqttPublisher(
     {
@@ -64,11 +60,8 @@ it('asks again for a refused subscription, without asking again for the ones gra
 
 it('stops within its wait when the broker never acknowledges the last messages, and says so', async () => {
   // A broker that takes the connection but never answers a publish: no PUBACK, as when it dies mid-stop.
-  const broker = await Aedes.createBroker({ authorizePublish: () => undefined });
-  const server = net.createServer(broker.handle);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  const { port, close } = await startAedesBroker({ authorizePublish: () => undefined });
+  cleanup.push(close);
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

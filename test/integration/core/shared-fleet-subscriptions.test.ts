@@ -4,15 +4,14 @@
  * QoS 1 subscription is a JetStream consumer, which lost deliveries under load in the scale-out
  * check (docs/scale-out.md). Commands stay at QoS 1: the broker keeps them while the bridge is away.
  */
-import net from 'node:net';
-import { Aedes } from 'aedes';
 import { afterEach, expect, it } from 'vitest';
 import { Hub } from '../../../server/core/hub.ts';
 import { createLogger } from '../../../server/core/logger.ts';
 import { MqttBridge } from '../../../server/mqtt/bridge.ts';
 import { MqttPublisher } from '../../../server/mqtt/publisher.ts';
 import { RetainedDiscoveryScan } from '../../../server/mqtt/retainedDiscoveryScan.ts';
-import { freePort, waitFor } from '../../support/ports.ts';
+import { startAedesBroker } from '../../support/aedesBroker.ts';
+import { waitFor } from '../../support/ports.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -25,7 +24,7 @@ const COMMANDS = 'wattwire/+/command/request';
 it('subscribes to other instances’ statuses at QoS 0 and to commands at QoS 1, also when asked again after a refusal', async () => {
   let statusRefusals = 1;
   const asked: { topic: string; qos: number }[] = [];
-  const broker = await Aedes.createBroker({
+  const { port, close } = await startAedesBroker({
     authorizeSubscribe: (_client, sub, done) => {
       asked.push({ topic: sub.topic, qos: sub.qos });
       // Refused once (SUBACK 0x80), as a NATS cluster electing leaders does: the retry must keep the QoS.
@@ -33,10 +32,7 @@ it('subscribes to other instances’ statuses at QoS 0 and to commands at QoS 1,
       done(null, sub);
     },
   });
-  const server = net.createServer(broker.handle);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  cleanup.push(close);
 
   const publisher = new MqttPublisher(
     {
@@ -65,16 +61,13 @@ it('subscribes to other instances’ statuses at QoS 0 and to commands at QoS 1,
 
 it('reads its own retained discovery at start at QoS 0', async () => {
   const asked: { topic: string; qos: number }[] = [];
-  const broker = await Aedes.createBroker({
+  const { port, close } = await startAedesBroker({
     authorizeSubscribe: (_client, sub, done) => {
       asked.push({ topic: sub.topic, qos: sub.qos });
       done(null, sub);
     },
   });
-  const server = net.createServer(broker.handle);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise<void>((resolve) => broker.close(() => server.close(() => resolve()))));
+  cleanup.push(close);
   const publisher = new MqttPublisher(
     { url: `mqtt://127.0.0.1:${port}`, clientId: 'scan-test', will: { topic: 'wattwire/bridge/status', payload: '{}' }, queueSize: 10 },
     createLogger('silent'),
