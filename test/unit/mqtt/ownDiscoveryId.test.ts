@@ -40,7 +40,9 @@ describe('ownDiscoveryId', () => {
       expect(ownDiscoveryId(cfg, topic, Buffer.from(payload))).toBeUndefined();
     }
     // An own config with something nested deeper than any config Wattwire writes is not read.
-    const deep = config().toString().replace(/\}$/, `,"x":${'['.repeat(100)}${']'.repeat(100)}}`);
+    const deep = config()
+      .toString()
+      .replace(/\}$/, `,"x":${'['.repeat(100)}${']'.repeat(100)}}`);
     expect(ownDiscoveryId(cfg, topic, Buffer.from(deep))).toBeUndefined();
     expect(ownDiscoveryId(cfg, topic, config({ avty: [null, 3, { t: 'wattwire/bridge/status' }] }))).toBe('pv_a');
   });
