@@ -4,7 +4,7 @@
  * 10% from minute 5 to the end is a failure, printed with the sampled series.
  */
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DRIVER_DEFINITIONS } from '../server/drivers/registry.ts';
 import type { Options } from '../server/options/schema.ts';
 import { startHarness } from './harness.ts';

@@ -20,15 +20,57 @@ export const EXTERNAL_PACKAGES = ['serialport', '@serialport/*'];
 const REQUIRE_SHIM = "import { createRequire as __wwCreateRequire } from 'node:module'; const require = __wwCreateRequire(import.meta.url);";
 
 /**
- * zod's namespace export carries its 40-odd message locales (260 kB of the bundle, parsed at
- * start); the server's messages are English, the locale zod sets by default.
+ * Modules the server's dependencies load but the server never calls, each replaced by one
+ * that fails with the reason if it ever is: evaluated at start they cost an idle add-on about
+ * 2.5 MB of heap (docs/performance.md). Matched by the file each resolves to.
  */
-const zodEnglishOnly: Plugin = {
-  name: 'zod-english-only',
+const NEVER_CALLED: { file: RegExp; why: string }[] = [
+  { file: /[\\/]@fastify[\\/]ajv-compiler[\\/]index\.js$/, why: 'Fastify is given zod compilers (zodSchemaController)' },
+  { file: /[\\/]@fastify[\\/]fast-json-stringify-compiler[\\/]index\.js$/, why: 'Fastify is given zod compilers (zodSchemaController)' },
+  { file: /[\\/]glob[\\/]dist[\\/]commonjs[\\/]index(\.min)?\.js$/, why: '@fastify/static serves the UI with wildcard routes' },
+  // mqtt.js: the bridge connects over mqtt:// and mqtts:// only, without a SOCKS proxy, and
+  // worker timers are for browsers.
+  { file: /[\\/]mqtt[\\/]build[\\/]lib[\\/]connect[\\/](ws|socks)\.js$/, why: 'the bridge connects to brokers over TCP or TLS' },
+  { file: /[\\/]worker-timers[\\/]build[\\/]es5[\\/]bundle\.js$/, why: 'mqtt.js uses Node timers outside a browser' },
+  // modbus-serial's serial transports load serialport's native addon with the library.
+  {
+    file: /[\\/]modbus-serial[\\/](ports[\\/](rtubufferedport|asciiport)|servers[\\/]serverserial)\.js$/,
+    why: 'SunSpec devices are reached over Modbus TCP',
+  },
+];
+
+const neverCalled: Plugin = {
+  name: 'never-called',
   setup(b) {
-    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
-      contents: "export { default as en } from './en.js';",
-      resolveDir: path.dirname(args.path),
+    for (const { file, why } of NEVER_CALLED) {
+      b.onLoad({ filter: file }, (args) => {
+        const message = JSON.stringify(`${path.relative(root, args.path)} is not bundled: ${why}`);
+        return {
+          contents: `function fail() { throw new Error(${message}); }
+module.exports = new Proxy(fail, { get: (_t, key) => (key === '__esModule' || key === 'then' || typeof key === 'symbol' ? undefined : fail) });`,
+          loader: 'js',
+        };
+      });
+    }
+  },
+};
+
+/**
+ * The `debug` package, which mqtt.js, mqtt-packet and modbus-serial call for every packet,
+ * as the no-op it is when DEBUG is not set (the add-on never sets it; the bridge logs through
+ * pino). The real one gathers each call's arguments first: a fifth of all the bridge allocated
+ * with one device of every kind, which kept V8's young generation at its largest.
+ */
+const debugOff: Plugin = {
+  name: 'debug-off',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]debug[\\/]src[\\/]index\.js$/ }, () => ({
+      contents: `function createDebug(namespace) {
+  const debug = () => undefined;
+  return Object.assign(debug, { namespace, enabled: false, log: debug, destroy: debug, extend: (sub, delimiter = ':') => createDebug(namespace + delimiter + sub) });
+}
+module.exports = Object.assign(createDebug, { default: createDebug, enable: () => undefined, disable: () => '', enabled: () => false, formatters: {}, names: [], skips: [] });`,
+      loader: 'js',
     }));
   },
 };
@@ -53,7 +95,14 @@ export async function buildServer(outDir = DEFAULT_OUT_DIR): Promise<Metafile> {
     sourcemap: 'linked',
     external: EXTERNAL_PACKAGES,
     banner: { js: REQUIRE_SHIM },
-    plugins: [zodEnglishOnly],
+    plugins: [neverCalled, debugOff],
+    alias: {
+      // mqtt.js's streams come from readable-stream, a copy of Node's own for browsers.
+      'readable-stream': 'node:stream',
+      // @fastify/send's types for ui/dist (HTML, JavaScript, CSS): the standard ones are enough,
+      // without mime's 1,500 vendor types.
+      mime: 'mime/lite',
+    },
     metafile: true,
     logLevel: 'warning',
   });

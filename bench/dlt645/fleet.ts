@@ -57,6 +57,7 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
       },
     }),
   );
+  const httpPort = await freePort();
   // The add-on's Node flags, so that RSS is what the add-on would show.
   const child = spawn(process.execPath, [...productionNodeFlags(), 'server/cli.js', 'start', '--options', optionsFile], {
     cwd: imageDir,
@@ -64,7 +65,7 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
       ...process.env,
       NODE_ENV: 'production',
       WATTWIRE_DATA_DIR: dir,
-      WATTWIRE_HTTP_PORT: String(await freePort()),
+      WATTWIRE_HTTP_PORT: String(httpPort),
       SUPERVISOR_TOKEN: '',
     },
     stdio: 'ignore',
@@ -124,6 +125,10 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
   await dumped;
   const sorted = matchLatencies(readFileSync(answerFile, 'utf8'), arrivals);
   const cpuPct = ((after.cpuTicks - before.cpuTicks) / 100 / elapsed) * 100;
+  // V8's heap as the bridge reports it (garbage not yet collected included): what the add-on's heap limit is measured against.
+  const heap = (
+    (await (await fetch(`http://127.0.0.1:${httpPort}/api/stats`)).json()) as { process: { heapUsedMb: number; heapTotalMb: number } }
+  ).process;
   // Counted before the meters stop: their hanging up turns them offline.
   const onlineAtEnd = online.size;
   const simExited = new Promise((r) => sim.once('exit', r));
@@ -146,6 +151,8 @@ export async function fleetRun(imageDir: string, meters: number, pollSeconds = 1
     latency_p99_ms: percentile(sorted, 99),
     rss_idle_mb: Number(idle.rssMb.toFixed(1)),
     rss_load_mb: Number(after.rssMb.toFixed(1)),
+    heap_used_mb: heap.heapUsedMb,
+    heap_total_mb: heap.heapTotalMb,
     cpu_pct: Number(cpuPct.toFixed(1)),
     cpu_pct_per_1000_meters: Number(((cpuPct / meters) * 1000).toFixed(2)),
     broker_cpu_pct: Number((((brokerAfter.cpuTicks - brokerBefore.cpuTicks) / 100 / elapsed) * 100).toFixed(1)),

@@ -1,17 +1,17 @@
 /**
- * The last 24 hours of every numeric value, one bucket (min, max, last) per minute, so the
- * panel can draw a day of history however often it is reopened. Memory is bounded by
- * construction: a series is a fixed ring of HISTORY_MINUTES slots, and there are at most
- * MAX_SERIES series (about 17 kB each, so at most about 17 MB); values of further
- * registers are not kept, and a removed device's series are dropped.
+ * The last 24 hours of every numeric value, one bucket (min, max, last) per five minutes (as
+ * Home Assistant's own statistics), so the panel can draw a day of history however often it
+ * is reopened. Memory is bounded by construction: a series is a fixed ring of HISTORY_BUCKETS
+ * slots, and there are at most MAX_SERIES series (about 3.5 kB each, so at most about 3.5 MB);
+ * values of further registers are not kept, and a removed device's series are dropped.
  */
 import type { Hub, DeviceRecord, PublishedReading } from './hub.ts';
 
-export const HISTORY_MINUTES = 1440;
+export const BUCKET_MS = 5 * 60_000;
+export const HISTORY_BUCKETS = (24 * 60 * 60_000) / BUCKET_MS;
 export const MAX_SERIES = 1000;
-const MINUTE_MS = 60_000;
 
-/** A series as columns: `t` is each minute's start (epoch ms), oldest first. */
+/** A series as columns: `t` is each bucket's start (epoch ms), oldest first. */
 export interface HistorySeries {
   t: number[];
   min: number[];
@@ -22,68 +22,74 @@ export interface HistorySeries {
 /** Beyond this distance from a series' base its deltas would lose precision in 32 bits: the base moves. */
 const REBASE_BEYOND = 65_536;
 
+const MIN = 0;
+const MAX = HISTORY_BUCKETS;
+const LAST = 2 * HISTORY_BUCKETS;
+
 /**
- * One register's ring: slot `m % HISTORY_MINUTES` holds minute `m` for the minutes up to
- * `newest`, NaN in `last` marking an empty one. Buckets are 32-bit deltas from the series'
- * first value (12 bytes a minute instead of 28: 17 kB a day instead of 40 kB); within
- * REBASE_BEYOND of the base that keeps about seven significant digits of what moved.
+ * One register's ring: slot `b % HISTORY_BUCKETS` holds bucket `b` for the buckets up to
+ * `newest`, NaN in `last` marking an empty one. The min, max and last columns share one
+ * array (one allocation a series). Buckets are 32-bit deltas from the series' first value
+ * (12 bytes a bucket instead of 28); within REBASE_BEYOND of the base that keeps about seven
+ * significant digits of what moved.
  */
-class MinuteRing {
-  private readonly min = new Float32Array(HISTORY_MINUTES);
-  private readonly max = new Float32Array(HISTORY_MINUTES);
-  private readonly last = new Float32Array(HISTORY_MINUTES).fill(Number.NaN);
+class BucketRing {
+  private readonly cells = new Float32Array(3 * HISTORY_BUCKETS).fill(Number.NaN, LAST);
   private newest = Number.NEGATIVE_INFINITY;
 
   constructor(private base: number) {}
 
-  add(minute: number, value: number): void {
-    if (minute <= this.newest - HISTORY_MINUTES) return;
-    if (minute > this.newest) this.advanceTo(minute);
+  add(bucket: number, value: number): void {
+    if (bucket <= this.newest - HISTORY_BUCKETS) return;
+    if (bucket > this.newest) this.advanceTo(bucket);
     if (Math.abs(value - this.base) > Math.max(REBASE_BEYOND, Math.abs(this.base))) this.rebase(value);
-    const slot = minute % HISTORY_MINUTES;
+    const slot = bucket % HISTORY_BUCKETS;
     const delta = value - this.base;
-    if (Number.isNaN(this.last[slot])) {
-      this.min[slot] = delta;
-      this.max[slot] = delta;
+    const c = this.cells;
+    if (Number.isNaN(c[LAST + slot])) {
+      c[MIN + slot] = delta;
+      c[MAX + slot] = delta;
     } else {
-      // `as number`: slot is below HISTORY_MINUTES, inside the column; a guard here costs every add.
-      if (delta < (this.min[slot] as number)) this.min[slot] = delta;
-      if (delta > (this.max[slot] as number)) this.max[slot] = delta;
+      // `as number`: slot is below HISTORY_BUCKETS, inside the column; a guard here costs every add.
+      if (delta < (c[MIN + slot] as number)) c[MIN + slot] = delta;
+      if (delta > (c[MAX + slot] as number)) c[MAX + slot] = delta;
     }
-    this.last[slot] = delta;
+    c[LAST + slot] = delta;
   }
 
-  /** The buckets of the HISTORY_MINUTES minutes up to and including `nowMinute`. */
-  read(nowMinute: number): HistorySeries {
+  /** The buckets of the day up to and including `nowBucket`. */
+  read(nowBucket: number): HistorySeries {
     const out: HistorySeries = { t: [], min: [], max: [], last: [] };
-    const from = Math.max(nowMinute - HISTORY_MINUTES + 1, this.newest - HISTORY_MINUTES + 1);
-    for (let m = from; m <= Math.min(nowMinute, this.newest); m++) {
-      const slot = m % HISTORY_MINUTES;
-      if (Number.isNaN(this.last[slot])) continue;
-      out.t.push(m * MINUTE_MS);
-      // `as number`: slot is below HISTORY_MINUTES, inside the columns.
-      out.min.push(this.value(this.min[slot] as number));
-      out.max.push(this.value(this.max[slot] as number));
-      out.last.push(this.value(this.last[slot] as number));
+    const c = this.cells;
+    const from = Math.max(nowBucket - HISTORY_BUCKETS + 1, this.newest - HISTORY_BUCKETS + 1);
+    for (let b = from; b <= Math.min(nowBucket, this.newest); b++) {
+      const slot = b % HISTORY_BUCKETS;
+      if (Number.isNaN(c[LAST + slot])) continue;
+      out.t.push(b * BUCKET_MS);
+      // `as number`: slot is below HISTORY_BUCKETS, inside the columns.
+      out.min.push(this.value(c[MIN + slot] as number));
+      out.max.push(this.value(c[MAX + slot] as number));
+      out.last.push(this.value(c[LAST + slot] as number));
     }
     return out;
   }
 
-  /** Minutes between the newest bucket and `minute` had no value: their slots are emptied. */
-  private advanceTo(minute: number): void {
-    const from = Math.max(this.newest + 1, minute - HISTORY_MINUTES + 1);
-    for (let m = from; m <= minute; m++) this.last[m % HISTORY_MINUTES] = Number.NaN;
-    this.newest = minute;
+  /** Buckets between the newest and `bucket` had no value: their slots are emptied. */
+  private advanceTo(bucket: number): void {
+    const from = Math.max(this.newest + 1, bucket - HISTORY_BUCKETS + 1);
+    for (let b = from; b <= bucket; b++) this.cells[LAST + (b % HISTORY_BUCKETS)] = Number.NaN;
+    this.newest = bucket;
   }
 
   private rebase(base: number): void {
     const shift = this.base - base;
-    for (let i = 0; i < HISTORY_MINUTES; i++) {
-      if (Number.isNaN(this.last[i])) continue;
-      // `as number`: i is below HISTORY_MINUTES, inside the columns.
-      this.min[i] = (this.min[i] as number) + shift;
-      this.max[i] = (this.max[i] as number) + shift;
-      this.last[i] = (this.last[i] as number) + shift;
+    const c = this.cells;
+    for (let i = 0; i < HISTORY_BUCKETS; i++) {
+      if (Number.isNaN(c[LAST + i])) continue;
+      // `as number`: i is below HISTORY_BUCKETS, inside the columns.
+      c[MIN + i] = (c[MIN + i] as number) + shift;
+      c[MAX + i] = (c[MAX + i] as number) + shift;
+      c[LAST + i] = (c[LAST + i] as number) + shift;
     }
     this.base = base;
   }
@@ -98,7 +104,7 @@ class MinuteRing {
 }
 
 export class HistoryStore {
-  private readonly series = new Map<string, MinuteRing>();
+  private readonly series = new Map<string, BucketRing>();
   /** Values not kept because MAX_SERIES series exist already. */
   refused = 0;
 
@@ -124,17 +130,17 @@ export class HistoryStore {
         this.onRefused(deviceId, key);
         return;
       }
-      ring = new MinuteRing(value);
+      ring = new BucketRing(value);
       this.series.set(id, ring);
     }
-    ring.add(Math.floor(ts / MINUTE_MS), value);
+    ring.add(Math.floor(ts / BUCKET_MS), value);
   }
 
   /** The last 24 hours of a value (empty when none was seen). */
   read(deviceId: string, key: string): HistorySeries {
     const ring = this.series.get(seriesId(deviceId, key));
     if (!ring) return { t: [], min: [], max: [], last: [] };
-    return ring.read(Math.floor(this.now() / MINUTE_MS));
+    return ring.read(Math.floor(this.now() / BUCKET_MS));
   }
 
   forgetDevice(deviceId: string): void {
@@ -167,7 +173,7 @@ export class HistoryStore {
     };
   }
 
-  /** Put saved buckets back (min, max and last of each minute, as they were). */
+  /** Put saved buckets back (min, max and last of each, as they were; a file's minute buckets merge into five-minute ones). */
   restore(deviceId: string, key: string, saved: HistorySeries): void {
     for (let i = 0; i < saved.t.length; i++) {
       const ts = saved.t[i];

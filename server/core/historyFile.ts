@@ -5,14 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { HISTORY_MINUTES, MAX_SERIES, type HistoryStore } from './history.ts';
+import * as z from 'zod';
+import { MAX_SERIES, type HistoryStore } from './history.ts';
 
 export const HISTORY_FILE = 'history.json';
-/** A full store is about 1000 series × 1440 minutes × 4 numbers; anything much larger is not ours. */
+/** A full store is about 1000 series × 288 buckets × 4 numbers; anything much larger is not ours. */
 const MAX_FILE_BYTES = 128 * 1024 * 1024;
+/** Wattwire 0.3 and earlier kept a bucket a minute; their files are read too (the minutes merge on restore). */
+const MAX_SAVED_BUCKETS = 24 * 60;
 
-const column = z.array(z.number()).max(HISTORY_MINUTES);
+const column = z.array(z.number()).max(MAX_SAVED_BUCKETS);
 const savedHistory = z.object({
   version: z.literal(1),
   series: z

@@ -4,7 +4,7 @@
  * simulator. Every list of kinds (option sections, config.yaml, the wizard, the simulator
  * command, the demo, the bench) is derived from the array of definitions in `registry.ts`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DemoSim } from '../sim/demoSim.ts';
 import { type DeviceItem, validDeviceItems } from '../options/deviceItems.ts';
 import type { DialInClaimFactory } from './dialIn.ts';

@@ -2,7 +2,7 @@
  * The topic API's commands (`<base>/<id>/command/request`), field for field as the IVY
  * gateway's: read by register name or dataId, readMultiple, readGroup; plus write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandError, type Hub, type PublishedReading } from '../core/hub.ts';
 import { ivyQuantity } from '../core/ivyUnits.ts';
 import { findRegister, registersInGroup } from '../core/registers.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { deviceLabel } from './deviceLabel.ts';
 import { describeOptionIssues } from './errors.ts';
 import { optionIssueText } from './issueText.ts';

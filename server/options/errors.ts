@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** "mqtt.port: must be a port number; dlt645.listen_port: …" — names every field. */
 export function describeZodError(error: z.ZodError, prefix = ''): string {

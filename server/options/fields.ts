@@ -1,5 +1,5 @@
 /** zod field types that mirror the Supervisor's option types, so both schemas agree. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const port = () => z.number({ error: 'must be a port number' }).int().min(1).max(65535);
 export const interval = (min: number, max: number) => z.number().int().min(min).max(max);

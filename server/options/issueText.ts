@@ -4,7 +4,7 @@
  * schema) win over these; they are phrased the same way. Values are never echoed: a
  * mistyped password would end up in the log.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 const EXPECTED: Record<string, string> = {
   number: 'a number',

@@ -2,7 +2,7 @@
  * The add-on's options, mirroring config.yaml's `schema` (a test keeps both in step): the
  * general sections here, and each driver's device list and settings from its definition.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFINITIONS, type Definition } from '../drivers/registry.ts';
 import { optional, port } from './fields.ts';
 

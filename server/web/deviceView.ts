@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HistorySeries } from '../core/history.ts';
 import { type Availability, type DeviceRecord, valuesRead } from '../core/hub.ts';
 import { effectiveRange, type RegisterDescriptor, type RegisterValue } from '../core/registers.ts';
@@ -20,11 +20,13 @@ function registerView(reg: RegisterDescriptor): RegisterView {
   return { ...reg, min, max, rangeFrom: from };
 }
 
-/** `api/devices/:id/history?key=…`: a day of one value, a bucket per minute. */
+/** `api/devices/:id/history?key=…`: a day of one value, a bucket per five minutes. */
 export interface HistoryView extends HistorySeries {
   key: string;
   unit?: string;
   precision?: number;
+  /** How long a bucket is: `t` steps by this much where no bucket is missing. */
+  bucketMs: number;
 }
 
 /** A device as the UI and the REST API see it. */

@@ -2,7 +2,7 @@
  * What the onboarding API sends, as zod schemas (the routes' response schemas) and the
  * types derived from them, which the UI imports: the wizard and the API cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The part of a JSON Schema (`z.toJSONSchema` of a device's options) the wizard reads:

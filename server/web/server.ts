@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { installAccessGuard } from './accessGuard.ts';
-import { prepareApi, type RoutePlugin } from './api.ts';
+import { prepareApi, type RoutePlugin, zodSchemaController } from './api.ts';
 import type { WebContext } from './context.ts';
 import { BadRequestError } from './httpErrors.ts';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.ts';
@@ -26,7 +26,7 @@ export interface WebServerOptions {
 }
 
 export async function createWebServer(ctx: WebContext, opts: WebServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, schemaController: zodSchemaController });
 
   installAccessGuard(app, ctx.log, { ingressOnly: opts.ingressOnly, token: opts.token });
   limitJsonDepth(app);

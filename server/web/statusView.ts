@@ -2,7 +2,7 @@
  * What the status routes send (health, broker, logs, certificate), as zod schemas (the
  * routes' response schemas) and the types derived from them, which the UI imports.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const brokerView = z.object({
   source: z.enum(['options', 'supervisor', 'embedded']),

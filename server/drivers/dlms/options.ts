@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { listedKey } from '../listedKey.ts';
 import { deviceName, hexKey, interval, optional, port } from '../../options/fields.ts';
 

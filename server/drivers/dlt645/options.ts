@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listedKey } from '../listedKey.ts';
 import { deviceName, interval, optional, port } from '../../options/fields.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { interval, optional, port } from '../../options/fields.ts';
 import { listedKey } from '../listedKey.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceName, optional, port } from '../../options/fields.ts';
 import { listedKey } from '../listedKey.ts';
 import { isValidFilter, splitFilterList } from '../../protocols/victron/topic.ts';

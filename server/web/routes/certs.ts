@@ -4,7 +4,7 @@
  * {certPem,keyPem}|{certPath,keyPath}, GET api/certs/cert.pem. The key never leaves the data directory.
  * The store (and the X.509 library it generates with) is loaded by the first request that needs it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { groupLfdi } from '../../protocols/ieee2030_5/identity.ts';
 import type { RoutePlugin } from '../api.ts';
 import { NotFoundError } from '../httpErrors.ts';

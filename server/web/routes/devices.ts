@@ -1,5 +1,5 @@
 /** The core API: health, statistics, the devices in the hub, reading and writing them now. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceCounts } from '../../core/deviceCounts.ts';
 import type { RoutePlugin } from '../api.ts';
 import { deviceView, deviceViewSchema } from '../deviceView.ts';

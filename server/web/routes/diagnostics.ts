@@ -1,5 +1,5 @@
 /** Recent logs, options problems and the diagnostics bundle a user attaches to an issue. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoutePlugin } from '../api.ts';
 import type { WebContext } from '../context.ts';
 import { redactSecrets } from '../secrets.ts';

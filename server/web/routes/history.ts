@@ -1,11 +1,11 @@
 /**
  * GET api/devices/:id/history?key=…: the last 24 hours of a numeric value, one bucket per
- * minute (the device page's charts). The store lives as long as the web server: it is
+ * five minutes, `bucketMs` saying so (the device page's charts). The store lives as long as the web server: it is
  * filled from the hub, restored from the data directory and saved there every few minutes
  * and when the server closes.
  */
-import { z } from 'zod';
-import { HistoryStore, MAX_SERIES } from '../../core/history.ts';
+import * as z from 'zod';
+import { BUCKET_MS, HistoryStore, MAX_SERIES } from '../../core/history.ts';
 import { loadHistory, saveHistory } from '../../core/historyFile.ts';
 import { RepeatedWarnings } from '../../core/repeatedWarnings.ts';
 import type { RoutePlugin } from '../api.ts';
@@ -23,6 +23,7 @@ const historySchema = {
         key: z.string(),
         unit: z.string().optional(),
         precision: z.number().int().optional(),
+        bucketMs: z.number().int(),
         t: column,
         min: column,
         max: column,
@@ -62,6 +63,6 @@ export const historyRoutes: RoutePlugin = async (app, { ctx }) => {
     if (!rec) throw new NotFoundError(`Unknown device ${req.params.id}`);
     const reg = rec.registers.find((r) => r.key === req.query.key);
     if (!reg) throw new NotFoundError(`Unknown register "${req.query.key}" for device ${req.params.id}`);
-    return { key: reg.key, unit: reg.unit, precision: reg.precision, ...store.read(rec.info.id, reg.key) };
+    return { key: reg.key, unit: reg.unit, precision: reg.precision, bucketMs: BUCKET_MS, ...store.read(rec.info.id, reg.key) };
   });
 };

@@ -3,7 +3,7 @@
  * finding a device (serial ports, network scans, devices that dialed in), testing a
  * configuration without saving it, and saving it into the options (applied live).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Hub } from '../../core/hub.ts';
 import type { DriverDefinition } from '../../drivers/definition.ts';
 import { DEFINITIONS, definitionOf } from '../../drivers/registry.ts';

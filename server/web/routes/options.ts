@@ -1,5 +1,5 @@
 /** The add-on options for the UI: secrets go out as a placeholder and come back as stored. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoutePlugin } from '../api.ts';
 import { redactSecrets, restoreSecrets } from '../secrets.ts';
 

@@ -10,6 +10,7 @@ import { isBuiltin } from 'node:module';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,40 @@ describe('the built server', () => {
     expect(notProduction).toEqual([]);
     const bundled = new Set(Object.keys(metafile.inputs).flatMap((input) => packageOfInput(input) ?? []));
     expect(Object.keys(pkg.dependencies).filter((name) => !imports.has(name) && !bundled.has(name))).toEqual([]);
+  });
+
+  it("leaves out what the server never calls, and debug's per-call work", () => {
+    const inputs = Object.keys(metafile.inputs);
+    const bundled = new Set(inputs.flatMap((input) => packageOfInput(input) ?? []));
+    // What these would have pulled in (ajv, SOCKS, readable-stream, debug's formatting) is not there.
+    expect(['ajv', 'socks', 'ip-address', 'fast-unique-numbers', 'readable-stream', 'ms'].filter((n) => bundled.has(n))).toEqual([]);
+    // Fastify's default compilers (zod's are given), glob (wildcard routes), mqtt.js's WebSocket and
+    // SOCKS connectors, browser timers and debug: each file stands in as a stub of a few hundred bytes.
+    const stubs = inputs.filter((input) =>
+      /@fastify\/(ajv-compiler|fast-json-stringify-compiler)\/|\/glob\/|mqtt\/build\/lib\/connect\/(ws|socks)\.js$|\/worker-timers\/|\/debug\/src\/|modbus-serial\/(ports\/(rtubufferedport|asciiport)|servers\/serverserial)\.js$/.test(
+        input,
+      ),
+    );
+    expect(stubs).toHaveLength(10);
+    // @fastify/send knows the standard types (ui/dist's HTML, JavaScript and CSS), not mime's vendor ones.
+    expect(inputs.filter((input) => /\/mime\/types\//.test(input)).map((input) => path.basename(input))).toEqual(['standard.js']);
+    for (const input of stubs) expect(metafile.inputs[input]?.bytes, input).toBeLessThan(1024);
+    // ws is still there for the embedded broker's WebSocket listener, in that file alone.
+    const withWs = Object.keys(metafile.outputs).filter((output) => packagesIn(output).has('ws'));
+    expect(withWs.map((output) => metafile.outputs[output]?.entryPoint)).toEqual(['server/mqtt/embeddedBroker.ts']);
+  });
+
+  it("loads the SunSpec driver (Modbus TCP) without serialport's native addon", async () => {
+    const driver = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint === 'server/drivers/sunspec/driver.ts')?.[0];
+    expect(driver).toBeDefined();
+    const probe = `
+      const Module = (await import('node:module')).default;
+      const load = Module._load;
+      Module._load = function (request, ...rest) { if (request === 'serialport') console.log('LOADED serialport'); return load.call(this, request, ...rest); };
+      await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, driver as string)).href)});
+      console.log('imported');`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe]);
+    expect(stdout.trim().split('\n')).toEqual(['imported']);
   });
 
   it('bundles cheerio without parse5, undici and iconv-lite, which the Kostal pages never need', () => {

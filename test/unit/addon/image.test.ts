@@ -130,7 +130,7 @@ describe('s6-overlay service', () => {
       data: '/data',
       node: productionNodeFlags(),
     });
-    expect(productionNodeFlags()).toContain('--max-semi-space-size=8');
+    expect(productionNodeFlags()).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--max-old-space-size=512']));
   });
 
   async function finish(code: number, signal: number, containerCode = 0) {

@@ -4,7 +4,7 @@
  * refuses, zod refuses too, naming the field.
  */
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { deviceSchemas, optionsSchema, type DeviceListKey } from '../../../server/options/schema.ts';
 import { parseOptions } from '../../../server/options/load.ts';
 import { validDeviceItems } from '../../../server/options/deviceItems.ts';

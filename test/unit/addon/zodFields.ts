@@ -2,7 +2,7 @@
  * A plain description of a zod schema (zod 4 internals), so that a test can compare it
  * with config.yaml's Supervisor schema field by field.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface ZodField {
   kind: 'string' | 'number' | 'boolean' | 'enum' | 'literals' | 'object' | 'array' | 'other';

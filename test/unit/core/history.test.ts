@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { HISTORY_MINUTES, HistoryStore } from '../../../server/core/history.ts';
+import { BUCKET_MS, HISTORY_BUCKETS, HistoryStore } from '../../../server/core/history.ts';
 import { HISTORY_FILE, HistoryFileError, loadHistory, saveHistory } from '../../../server/core/historyFile.ts';
 import { Hub } from '../../../server/core/hub.ts';
 import type { WebContext } from '../../../server/web/context.ts';
@@ -20,16 +20,18 @@ describe('history store', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('keeps min, max and last per minute, a bucket per minute', () => {
+  it('keeps min, max and last per bucket, a bucket per five minutes', () => {
+    expect(BUCKET_MS).toBe(5 * MINUTE);
+    expect(HISTORY_BUCKETS * BUCKET_MS).toBe(24 * 60 * MINUTE);
     const store = new HistoryStore();
     store.add('d', 'p', 10);
-    vi.advanceTimersByTime(10_000);
-    store.add('d', 'p', 30);
-    vi.advanceTimersByTime(10_000);
-    store.add('d', 'p', 20);
     vi.advanceTimersByTime(MINUTE);
+    store.add('d', 'p', 30);
+    vi.advanceTimersByTime(3 * MINUTE);
+    store.add('d', 'p', 20);
+    vi.advanceTimersByTime(BUCKET_MS);
     store.add('d', 'p', 5);
-    expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + MINUTE], min: [10, 5], max: [30, 5], last: [20, 5] });
+    expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + BUCKET_MS], min: [10, 5], max: [30, 5], last: [20, 5] });
   });
 
   it('gives back decimal values as they were, and after a jump that moves the series base', () => {
@@ -37,7 +39,7 @@ describe('history store', () => {
     const add = (key: string, values: number[]) => {
       for (const v of values) {
         store.add('d', key, v);
-        vi.advanceTimersByTime(MINUTE);
+        vi.advanceTimersByTime(BUCKET_MS);
       }
     };
     const energy = [112280.26, 112280.31, 112281.07, 112299.99];
@@ -62,20 +64,28 @@ describe('history store', () => {
     expect(store.read('d', 'x').t).toEqual([]);
   });
 
-  it('rolls over after 24 hours: the oldest minute goes, memory stays one ring', () => {
+  it('rolls over after 24 hours: the oldest bucket goes, memory stays one ring', () => {
     const store = new HistoryStore();
-    for (let m = 0; m < HISTORY_MINUTES + 30; m++) {
-      if (m > 0) vi.advanceTimersByTime(MINUTE);
-      store.add('d', 'p', m);
+    for (let b = 0; b < HISTORY_BUCKETS + 30; b++) {
+      if (b > 0) vi.advanceTimersByTime(BUCKET_MS);
+      store.add('d', 'p', b);
     }
     const day = store.read('d', 'p');
-    expect(day.t).toHaveLength(HISTORY_MINUTES);
+    expect(day.t).toHaveLength(HISTORY_BUCKETS);
     expect(day.last[0]).toBe(30);
-    expect(day.last.at(-1)).toBe(HISTORY_MINUTES + 29);
-    expect(day.t[0]).toBe(T0 + 30 * MINUTE);
+    expect(day.last.at(-1)).toBe(HISTORY_BUCKETS + 29);
+    expect(day.t[0]).toBe(T0 + 30 * BUCKET_MS);
     // A day later nothing is old enough to show.
-    vi.advanceTimersByTime(HISTORY_MINUTES * MINUTE);
+    vi.advanceTimersByTime(HISTORY_BUCKETS * BUCKET_MS);
     expect(store.read('d', 'p').t).toEqual([]);
+  });
+
+  it('leaves empty the buckets in which no value came, and breaks nothing around them', () => {
+    const store = new HistoryStore();
+    store.add('d', 'p', 1);
+    vi.advanceTimersByTime(3 * BUCKET_MS);
+    store.add('d', 'p', 2);
+    expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + 3 * BUCKET_MS], min: [1, 2], max: [1, 2], last: [1, 2] });
   });
 
   it('keeps at most maxSeries series and counts what it refused', () => {
@@ -138,13 +148,24 @@ describe('history file', () => {
     store.add('d', 'p', 3);
     store.add('d', 'p', 9);
     store.add('d', 'p', 4);
-    vi.advanceTimersByTime(MINUTE);
+    vi.advanceTimersByTime(BUCKET_MS);
     store.add('d', 'e', 1.25);
     await saveHistory(dir, store);
     const again = new HistoryStore();
     expect(await loadHistory(dir, again)).toBe(2);
     expect(again.read('d', 'p')).toEqual({ t: [T0], min: [3], max: [9], last: [4] });
     expect(again.read('d', 'e').last).toEqual([1.25]);
+  });
+
+  it("merges the minute buckets of an older version's file into five-minute ones", async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0 + 10 * MINUTE);
+    const minutes = [0, 1, 2, 3, 4, 5, 6].map((m) => T0 + m * MINUTE);
+    const saved = { t: minutes, min: [5, 4, 6, 7, 8, 1, 2], max: [9, 5, 6, 7, 12, 3, 2], last: [6, 5, 6, 7, 10, 2, 2] };
+    await writeFile(path.join(dir, HISTORY_FILE), JSON.stringify({ version: 1, series: [{ device: 'd', key: 'p', series: saved }] }));
+    const store = new HistoryStore();
+    expect(await loadHistory(dir, store)).toBe(1);
+    expect(store.read('d', 'p')).toEqual({ t: [T0, T0 + BUCKET_MS], min: [4, 1], max: [12, 3], last: [10, 2] });
   });
 
   it('treats a missing file as no history and refuses a file that is not one', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandError, Hub, WritesOffError } from '../../../server/core/hub.ts';
 import { OptionsError } from '../../../server/options/load.ts';
 import { createLogger, LogRing } from '../../../server/core/logger.ts';

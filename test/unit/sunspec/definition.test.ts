@@ -1,6 +1,6 @@
 /** The SunSpec definition as the wizard and the options see it. */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sunspecDefinition } from '../../../server/drivers/sunspec/definition.ts';
 import { sunspecDevice } from '../../../server/drivers/sunspec/options.ts';
 

@@ -1,7 +1,7 @@
 /** The wizard's form, read from the JSON Schema the server derives from each driver definition. */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DriverDefinition } from '../../../server/drivers/definition.ts';
 import { DEFINITIONS, definitionOf } from '../../../server/drivers/registry.ts';
 import { kindOf } from '../../../server/web/routes/onboarding.ts';

@@ -4,7 +4,7 @@ import { shownAs } from '../quantity.ts';
 import type { DeviceView, HistoryView, RegisterView } from '../types.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 
-/** The server adds a bucket a minute; fetching more often would show nothing new. */
+/** The newest bucket follows the value as it arrives; once a minute is enough for a chart of a day. */
 const REFRESH_MS = 60_000;
 
 /** A day of history for each numeric value of a device, kept by the bridge (it survives a panel reload). */

@@ -5,10 +5,10 @@ import type { HistoryView } from '../types.ts';
 
 const FRAME: Frame = { width: 360, height: 170, left: 50, right: 10, top: 22, bottom: 22 };
 const DAY_MS = 24 * 3600_000;
-/** Minutes without a bucket break the line rather than bridge the gap. */
-const GAP_MS = 3 * 60_000;
+/** More than this many buckets' time without one breaks the line rather than bridging the gap. */
+const GAP_BUCKETS = 3;
 
-/** A day of one value: the line of each minute's last value over its min..max band, with hover values. */
+/** A day of one value: the line of each bucket's last value over its min..max band, with hover values. */
 export function HistoryChart({ name, history, now }: { name: string; history: HistoryView; now: number }) {
   const [hover, setHover] = useState(-1);
   const { t, min, max, last } = history;
@@ -57,9 +57,9 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
             {clock(x)}
           </text>
         ))}
-        <path class="band" d={bandPath(t, min, max, s, GAP_MS)} />
-        <path class="line" d={linePath(t, last, s, GAP_MS)} />
-        {/* The latest minute as a dot: a value seen for a minute only is a point, not a line. */}
+        <path class="band" d={bandPath(t, min, max, s, GAP_BUCKETS * history.bucketMs)} />
+        <path class="line" d={linePath(t, last, s, GAP_BUCKETS * history.bucketMs)} />
+        {/* The latest bucket as a dot: a value seen in one bucket only is a point, not a line. */}
         {t.length > 0 && <circle class="latest" cx={s.x(t[t.length - 1]!)} cy={s.y(last[last.length - 1]!)} r={2.5} />}
         {at >= 0 && (
           <g class="hover">
