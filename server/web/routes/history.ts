@@ -1,8 +1,8 @@
 /**
  * GET api/devices/:id/history?key=…: the last 24 hours of a numeric value, one bucket per
- * five minutes, `bucketMs` saying so (the device page's charts). The store lives as long as the web server: it is
- * filled from the hub, restored from the data directory and saved there every few minutes
- * and when the server closes.
+ * five minutes, `bucketMs` saying so (the device page's charts). The store lives as long as
+ * the web server: it is filled from the hub, restored from the data directory and saved there
+ * every few minutes and when the server closes.
  */
 import * as z from 'zod';
 import { BUCKET_MS, HistoryStore, MAX_SERIES } from '../../core/history.ts';

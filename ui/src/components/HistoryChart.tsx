@@ -13,6 +13,7 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
   const [hover, setHover] = useState(-1);
   const { t, min, max, last } = history;
   const unit = history.unit ?? '';
+  const gapMs = GAP_BUCKETS * history.bucketMs;
   const from = now - DAY_MS;
   const lo = t.length ? Math.min(...min) : 0;
   const hi = t.length ? Math.max(...max) : 1;
@@ -57,8 +58,8 @@ export function HistoryChart({ name, history, now }: { name: string; history: Hi
             {clock(x)}
           </text>
         ))}
-        <path class="band" d={bandPath(t, min, max, s, GAP_BUCKETS * history.bucketMs)} />
-        <path class="line" d={linePath(t, last, s, GAP_BUCKETS * history.bucketMs)} />
+        <path class="band" d={bandPath(t, min, max, s, gapMs)} />
+        <path class="line" d={linePath(t, last, s, gapMs)} />
         {/* The latest bucket as a dot: a value seen in one bucket only is a point, not a line. */}
         {t.length > 0 && <circle class="latest" cx={s.x(t[t.length - 1]!)} cy={s.y(last[last.length - 1]!)} r={2.5} />}
         {at >= 0 && (
